@@ -1,0 +1,227 @@
+/**
+ * The product's actions, wired to Apps Script: what the menu items and sidebar calls do. main.ts only re-exports.
+ */
+import { AffinityError } from './affinity/errors';
+import { assertSheetView } from './affinity/client';
+import type { ListType } from './affinity/types';
+import { documentStore, gasClock, gasLog, urlFetchHttp, userStore } from './gas/platform';
+import { findBinding, loadBindings, recordOutcome, removeBinding, upsertBinding, type Binding } from './sync/bindings';
+import { pullBinding } from './sync/pull';
+import { clientFor, connectWithKey, connectionStatus, disconnect, type Deps } from './sync/settings';
+import type { BindingInfo, ConnectionStatus, PullSummary } from '../shared/types';
+
+export const MENU_NAME = 'Affinity';
+
+function deps(): Deps {
+  return { http: urlFetchHttp, clock: gasClock, log: gasLog, user: userStore() };
+}
+
+function today(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): string {
+  return Utilities.formatDate(new Date(), ss.getSpreadsheetTimeZone(), 'yyyy-MM-dd');
+}
+
+/** A message safe to show: AffinityErrors are written for users; anything else is reported plainly. */
+export function userMessage(e: unknown): string {
+  if (e instanceof AffinityError) return e.message;
+  const text = e instanceof Error ? e.message : String(e);
+  return `Something went wrong: ${text}`;
+}
+
+// ---- menu --------------------------------------------------------------------------------------------------
+
+export function buildMenu(ui: GoogleAppsScript.Base.Ui): void {
+  ui.createMenu(MENU_NAME)
+    .addItem('Connect to Affinity…', 'menuConnect')
+    .addItem('Bind this tab to a view…', 'menuBindTab')
+    .addSeparator()
+    .addItem('Pull this tab', 'menuPullThisTab')
+    .addItem('Pull all tabs', 'menuPullAllTabs')
+    .addToUi();
+}
+
+export function menuConnect(): void {
+  const ui = SpreadsheetApp.getUi();
+  const status = connectionStatus(userStore());
+  const current = status.connected
+    ? `Connected as ${status.userName ?? '?'} · ${status.tenantName ?? '?'} (key ending ${status.keyHint}).\n\n`
+    : '';
+  const answer = ui.prompt(
+    'Connect to Affinity',
+    `${current}Paste your Affinity API key (Affinity › Settings › Manage Apps). It is stored in your own user properties only.`,
+    ui.ButtonSet.OK_CANCEL,
+  );
+  if (answer.getSelectedButton() !== ui.Button.OK) return;
+  try {
+    const s = connectWithKey(deps(), answer.getResponseText());
+    ui.alert('Connected', `Connected as ${s.userName} · ${s.tenantName}.`, ui.ButtonSet.OK);
+  } catch (e) {
+    ui.alert('Not connected', userMessage(e), ui.ButtonSet.OK);
+  }
+}
+
+export function menuBindTab(): void {
+  const ui = SpreadsheetApp.getUi();
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  try {
+    const client = clientFor(deps());
+    const lists = client.lists();
+    if (lists.length === 0) {
+      ui.alert('No lists', 'Your Affinity user has no lists shared with it.', ui.ButtonSet.OK);
+      return;
+    }
+    const listAnswer = ui.prompt(
+      'Bind this tab: pick a list',
+      lists.map((l, i) => `${i + 1}. ${l.name} (${l.type})`).join('\n') + '\n\nType the number of the list:',
+      ui.ButtonSet.OK_CANCEL,
+    );
+    if (listAnswer.getSelectedButton() !== ui.Button.OK) return;
+    const list = lists[Number(listAnswer.getResponseText().trim()) - 1];
+    if (!list) throw new AffinityError('config', 'That number is not in the list. Try again.');
+    const views = client.savedViews(list.id);
+    const viewAnswer = ui.prompt(
+      `Bind this tab: pick a view of ${list.name}`,
+      views.map((v, i) => `${i + 1}. ${v.name}${v.type === 'sheet' ? '' : ` (${v.type} view: cannot be synced)`}`).join('\n') +
+        '\n\nType the number of the view:',
+      ui.ButtonSet.OK_CANCEL,
+    );
+    if (viewAnswer.getSelectedButton() !== ui.Button.OK) return;
+    const view = views[Number(viewAnswer.getResponseText().trim()) - 1];
+    if (!view) throw new AffinityError('config', 'That number is not in the list. Try again.');
+    const summary = bindTab(list.id, view.id, ss.getActiveSheet().getSheetId());
+    ui.alert('Tab bound', `“${summary.tabName}” now follows “${view.name}”: ${summary.rows} rows pulled.`, ui.ButtonSet.OK);
+  } catch (e) {
+    ui.alert('Not bound', userMessage(e), ui.ButtonSet.OK);
+  }
+}
+
+export function menuPullThisTab(): void {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const sheet = ss.getActiveSheet();
+  const binding = findBinding(documentStore(), sheet.getSheetId());
+  if (!binding) {
+    const ui = SpreadsheetApp.getUi();
+    ui.alert(
+      'This tab is not synced',
+      `“${sheet.getName()}” is not bound to an Affinity view. Use Affinity › Bind this tab to a view… first.`,
+      ui.ButtonSet.OK,
+    );
+    return;
+  }
+  const message = pullAndReport(binding);
+  ss.toast(message, 'Affinity', 8);
+}
+
+export function menuPullAllTabs(): void {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const bindings = loadBindings(documentStore());
+  if (bindings.length === 0) {
+    ss.toast('No tab is bound to an Affinity view yet.', 'Affinity', 8);
+    return;
+  }
+  const messages = bindings.map((b) => pullAndReport(b));
+  ss.toast(messages.join('\n'), 'Affinity', 10);
+}
+
+function pullAndReport(binding: Binding): string {
+  try {
+    const s = pullTab(binding.sheetId);
+    const parts = [`${s.rows} rows`];
+    if (s.added) parts.push(`${s.added} added`);
+    if (s.updatedCells) parts.push(`${s.updatedCells} cells updated`);
+    if (s.removed) parts.push(`${s.removed} removed`);
+    if (s.pendingEdits) parts.push(`${s.pendingEdits} edits not pushed yet`);
+    if (s.conflicts) parts.push(`${s.conflicts} conflicts flagged`);
+    return `${s.tabName}: ${parts.join(', ')}.`;
+  } catch (e) {
+    return `${binding.viewName}: ${userMessage(e)}`;
+  }
+}
+
+// ---- actions (also called from the sidebar) -----------------------------------------------------------------
+
+export function connect(apiKey: string): ConnectionStatus {
+  return connectWithKey(deps(), apiKey);
+}
+
+export function getConnection(): ConnectionStatus {
+  return connectionStatus(userStore());
+}
+
+export function removeKey(): ConnectionStatus {
+  return disconnect(userStore());
+}
+
+export function getLists(): { id: number; name: string; type: ListType }[] {
+  return clientFor(deps())
+    .lists()
+    .map((l) => ({ id: l.id, name: l.name, type: l.type }));
+}
+
+export function getViews(listId: number): { id: number; name: string; type: string; syncable: boolean }[] {
+  return clientFor(deps())
+    .savedViews(listId)
+    .map((v) => ({ id: v.id, name: v.name, type: v.type, syncable: v.type === 'sheet' }));
+}
+
+/**
+ * Binds a tab to a saved view and pulls it. `sheetId` is an existing tab; without it a new tab named after the
+ * view (made unique) is created.
+ */
+export function bindTab(listId: number, viewId: number, sheetId?: number): PullSummary {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const client = clientFor(deps());
+  const list = client.list(listId);
+  const view = client.savedView(listId, viewId);
+  assertSheetView(view);
+  const doc = documentStore();
+  let sheet = sheetId !== undefined && sheetId !== null ? ss.getSheetById(sheetId) : null;
+  if (!sheet) sheet = ss.insertSheet(uniqueTabName(ss, view.name));
+  const binding: Binding = {
+    sheetId: sheet.getSheetId(),
+    listId,
+    listName: list.name,
+    listType: list.type,
+    viewId,
+    viewName: view.name,
+  };
+  upsertBinding(doc, binding);
+  return pullTab(binding.sheetId);
+}
+
+export function unbindTab(sheetId: number): boolean {
+  return removeBinding(documentStore(), sheetId);
+}
+
+export function getBindings(): BindingInfo[] {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  return loadBindings(documentStore()).map((b) => ({ ...b, tabName: ss.getSheetById(b.sheetId)?.getName() ?? '(deleted tab)' }));
+}
+
+export function pullTab(sheetId: number): PullSummary {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const doc = documentStore();
+  const binding = findBinding(doc, sheetId);
+  if (!binding) throw new AffinityError('config', 'This tab is not bound to an Affinity view.');
+  const lock = LockService.getDocumentLock();
+  if (lock && !lock.tryLock(30_000)) {
+    throw new AffinityError('config', 'Another sync of this spreadsheet is running; try again in a minute.');
+  }
+  try {
+    const summary = pullBinding(ss, binding, clientFor(deps()), gasLog, today(ss));
+    recordOutcome(doc, sheetId, 'lastPull', { at: Date.now(), ok: true, message: `${summary.rows} rows` }, summary.rows);
+    return summary;
+  } catch (e) {
+    recordOutcome(doc, sheetId, 'lastPull', { at: Date.now(), ok: false, message: userMessage(e) });
+    throw e instanceof AffinityError ? e : new Error(userMessage(e));
+  } finally {
+    SpreadsheetApp.flush();
+    lock?.releaseLock();
+  }
+}
+
+function uniqueTabName(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, base: string): string {
+  const clean = base.replace(/[[\]*?:/\\]/g, ' ').trim().slice(0, 90) || 'Affinity view';
+  let name = clean;
+  for (let n = 2; ss.getSheetByName(name); n++) name = `${clean} (${n})`;
+  return name;
+}

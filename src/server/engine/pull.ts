@@ -1,0 +1,285 @@
+/**
+ * Pull planning: given the view as Affinity serves it now, the tab as it is, and the base snapshot (values as last
+ * pulled or pushed), decide which cells to write, which rows to append or remove, which notes to set, and the
+ * new snapshot. Pure: no Apps Script here.
+ *
+ * Per cell, a three-way merge of base (snapshot), local (tab) and remote (Affinity):
+ * - local = base (untouched): take remote;
+ * - local ≠ base (an edit not pushed yet): keep it; if remote moved too, to something else, flag a conflict;
+ * - read-only columns always take remote (an edit there is restored).
+ * Rows keep their place whatever order the user sorted the tab into; new entries are appended; entries that
+ * left the view are removed unless the row holds the user's data or unpushed edits, then kept and marked.
+ */
+import { blocksFromChanges, type Block, type Changes } from './blocks';
+import {
+  KEY_COLUMN,
+  NOTE_MARK,
+  entryIdOf,
+  isOwnNote,
+  type ColumnSpec,
+  type SheetCell,
+} from './layout';
+
+export interface RemoteRow {
+  entryId: number;
+  /** Canonical text per column id (missing = empty). */
+  texts: Map<string, string>;
+  /** Column ids never pushed for this row and always refreshed: text cut to fit a cell, or a restricted (hidden) field. */
+  locked?: Set<string>;
+}
+
+export interface RemoteView {
+  /** Columns in view order, the name column first; the key column is implied. */
+  columns: ColumnSpec[];
+  rows: RemoteRow[];
+}
+
+export interface TabState {
+  /** Data rows (below the header), each `width` cells wide. */
+  values: SheetCell[][];
+  /** Notes of the same cells. */
+  notes: string[][];
+  width: number;
+  /** Column id → 0-based column, from developer metadata. */
+  columnOf: Map<string, number>;
+}
+
+export interface Snapshot {
+  /** Column ids in stored order. */
+  columns: string[];
+  rows: Map<number, string[]>;
+}
+
+export interface PullCodec {
+  /** Canonical text of a cell as the tab holds it. */
+  read(cell: SheetCell, column: ColumnSpec): string;
+  /** What to write for a canonical text. */
+  write(text: string, column: ColumnSpec): SheetCell;
+}
+
+export interface Conflict {
+  entryId: number;
+  columnId: string;
+  base: string;
+  local: string;
+  remote: string;
+}
+
+export interface PullPlan {
+  /** Columns to create, at the given 0-based positions (appended right of the used area). */
+  newColumns: { col: number; spec: ColumnSpec }[];
+  /** Final column positions. */
+  columnOf: Map<string, number>;
+  /** Columns known to the tab that the view no longer has. */
+  staleColumns: string[];
+  /** Rows to append below the existing data (their values are in `blocks`). */
+  appendRows: number;
+  /** Value writes, in data-row coordinates (row 0 = first row under the header). */
+  blocks: Block[];
+  /** Note writes, same coordinates. */
+  noteBlocks: Block<string>[];
+  /** Data rows to delete (entries that left the view, with nothing of the user's), descending. */
+  deleteRows: number[];
+  snapshot: Snapshot;
+  conflicts: Conflict[];
+  counts: {
+    rows: number;
+    added: number;
+    updatedCells: number;
+    removed: number;
+    keptOutOfView: number;
+    pendingEdits: number;
+    conflicts: number;
+    restoredReadOnly: number;
+  };
+}
+
+export interface PullInput {
+  view: RemoteView;
+  /** Key and name specs come first in `allColumns`. */
+  keyColumn: ColumnSpec;
+  tab: TabState;
+  snapshot: Snapshot | null;
+  codec: PullCodec;
+  viewName: string;
+  today: string;
+}
+
+function conflictNote(remote: string, local: string): string {
+  const show = (t: string) => (t === '' ? '(empty)' : `“${t.length > 200 ? `${t.slice(0, 200)}…` : t}”`);
+  return `${NOTE_MARK}conflict. Affinity now has ${show(remote)}; your edit ${show(local)} was kept and not sent. Type the value you want and push again, or clear your edit to take Affinity's.`;
+}
+
+export function planPull(input: PullInput): PullPlan {
+  const { view, tab, codec, snapshot } = input;
+  const columns = [input.keyColumn, ...view.columns];
+  const columnOf = new Map(tab.columnOf);
+  const newColumns: { col: number; spec: ColumnSpec }[] = [];
+  let nextCol = tab.width;
+  for (const spec of columns) {
+    if (!columnOf.has(spec.id)) {
+      columnOf.set(spec.id, nextCol);
+      newColumns.push({ col: nextCol, spec });
+      nextCol++;
+    }
+  }
+  const inView = new Set(columns.map((c) => c.id));
+  const staleColumns = [...tab.columnOf.keys()].filter((id) => !inView.has(id));
+
+  const keyCol = columnOf.get(KEY_COLUMN)!;
+  const keyIsNew = !tab.columnOf.has(KEY_COLUMN);
+  const rowOf = new Map<number, number>();
+  if (!keyIsNew) {
+    tab.values.forEach((line, r) => {
+      const id = entryIdOf(line[keyCol]);
+      if (id !== null && !rowOf.has(id)) rowOf.set(id, r);
+    });
+  }
+
+  const snapIndex = new Map<string, number>();
+  snapshot?.columns.forEach((id, i) => snapIndex.set(id, i));
+  const baseOf = (entryId: number, columnId: string): string | undefined => {
+    const i = snapIndex.get(columnId);
+    if (i === undefined) return undefined;
+    const row = snapshot!.rows.get(entryId);
+    return row ? row[i] ?? '' : undefined;
+  };
+
+  const changes: Changes = new Map();
+  const noteChanges: Changes<string> = new Map();
+  const setChange = (row: number, col: number, value: SheetCell) => {
+    let m = changes.get(col);
+    if (!m) changes.set(col, (m = new Map()));
+    m.set(row, value);
+  };
+  const setNote = (row: number, col: number, note: string) => {
+    const current = tab.notes[row]?.[col] ?? '';
+    if (current === note) return;
+    if (note === '' && !isOwnNote(current)) return; // never clear a note the user wrote
+    let m = noteChanges.get(col);
+    if (!m) noteChanges.set(col, (m = new Map()));
+    m.set(row, note);
+  };
+
+  const snapColumns = view.columns.map((c) => c.id);
+  const newSnapshot: Snapshot = { columns: snapColumns, rows: new Map() };
+  const conflicts: Conflict[] = [];
+  const counts = {
+    rows: view.rows.length,
+    added: 0,
+    updatedCells: 0,
+    removed: 0,
+    keptOutOfView: 0,
+    pendingEdits: 0,
+    conflicts: 0,
+    restoredReadOnly: 0,
+  };
+  const existingRows = tab.values.length;
+  let appendRows = 0;
+  const remoteIds = new Set<number>();
+
+  for (const remote of view.rows) {
+    remoteIds.add(remote.entryId);
+    const baseRow: string[] = [];
+    const existing = rowOf.get(remote.entryId);
+    if (existing === undefined) {
+      const r = existingRows + appendRows++;
+      counts.added++;
+      setChange(r, keyCol, remote.entryId);
+      for (const spec of view.columns) {
+        const text = remote.texts.get(spec.id) ?? '';
+        setChange(r, columnOf.get(spec.id)!, codec.write(text, spec));
+        baseRow.push(text);
+      }
+      newSnapshot.rows.set(remote.entryId, baseRow);
+      continue;
+    }
+    const line = tab.values[existing];
+    if (keyIsNew) setChange(existing, keyCol, remote.entryId);
+    setNote(existing, keyCol, '');
+    for (const spec of view.columns) {
+      const col = columnOf.get(spec.id)!;
+      const remoteText = remote.texts.get(spec.id) ?? '';
+      const local = col < tab.width ? codec.read(line[col] ?? '', spec) : '';
+      const base = baseOf(remote.entryId, spec.id);
+      let next = remoteText;
+      let note = '';
+      const followsRemote = base === undefined || !spec.editable || remote.locked?.has(spec.id);
+      if (followsRemote || local === base) {
+        if (local !== remoteText) {
+          setChange(existing, col, codec.write(remoteText, spec));
+          counts.updatedCells++;
+          if (base !== undefined && local !== base) counts.restoredReadOnly++;
+        }
+      } else if (local === remoteText) {
+        // both sides agree: nothing to write, the edit is no longer pending
+      } else if (remoteText === base) {
+        next = base;
+        counts.pendingEdits++;
+      } else {
+        next = base;
+        note = conflictNote(remoteText, local);
+        conflicts.push({ entryId: remote.entryId, columnId: spec.id, base, local, remote: remoteText });
+        counts.conflicts++;
+      }
+      setNote(existing, col, note);
+      baseRow.push(next);
+    }
+    newSnapshot.rows.set(remote.entryId, baseRow);
+  }
+
+  // Entries that left the view.
+  const managed = new Set(columnOf.values());
+  const deleteRows: number[] = [];
+  for (const [entryId, r] of rowOf) {
+    if (remoteIds.has(entryId)) continue;
+    const line = tab.values[r];
+    const hasOwnData = line.some((cell, c) => !managed.has(c) && cell !== '' && cell !== null);
+    let hasPendingEdit = false;
+    const oldBase: string[] = [];
+    for (const spec of view.columns) {
+      const base = baseOf(entryId, spec.id);
+      oldBase.push(base ?? '');
+      const col = tab.columnOf.get(spec.id);
+      if (col === undefined || base === undefined || !spec.editable) continue;
+      if (codec.read(line[col] ?? '', spec) !== base) hasPendingEdit = true;
+    }
+    if (hasOwnData || hasPendingEdit) {
+      counts.keptOutOfView++;
+      newSnapshot.rows.set(entryId, oldBase);
+      const why = hasPendingEdit ? 'it has edits not pushed yet' : 'it holds data of yours';
+      const current = tab.notes[r]?.[keyCol] ?? '';
+      const note = isOwnNote(current) && current.includes('no longer in the view')
+        ? current
+        : `${NOTE_MARK}no longer in the view “${input.viewName}” since ${input.today}. Kept because ${why}; delete the row when you no longer need it.`;
+      setNote(r, keyCol, note);
+    } else {
+      deleteRows.push(r);
+      counts.removed++;
+    }
+  }
+  deleteRows.sort((a, b) => b - a);
+
+  const specOfCol = new Map<number, ColumnSpec>();
+  for (const spec of columns) specOfCol.set(columnOf.get(spec.id)!, spec);
+  const fill = (row: number, col: number): SheetCell => {
+    const cell = tab.values[row]?.[col] ?? '';
+    const spec = specOfCol.get(col);
+    return spec && spec.id !== KEY_COLUMN ? codec.write(codec.read(cell, spec), spec) : cell;
+  };
+  const blocks = blocksFromChanges(changes, fill);
+  const noteBlocks = blocksFromChanges(noteChanges, (row, col) => tab.notes[row]?.[col] ?? '');
+
+  return {
+    newColumns,
+    columnOf,
+    staleColumns,
+    appendRows,
+    blocks,
+    noteBlocks,
+    deleteRows,
+    snapshot: newSnapshot,
+    conflicts,
+    counts,
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Builds the view as the tab should show it from the saved view's rows. Affinity does not expose a view's
+ * columns, so they are the union of the fields the rows carry, in the order they first appear; types come from the
+ * list's field metadata (or the value itself when a field is not in the metadata).
+ */
+import type { FieldMetadata, ListEntryWithEntity, ListType, ValueType } from '../affinity/types';
+import { canonicalOf, isEditable, type CodecContext } from './codecs';
+import { NAME_COLUMN, nameColumnSpec, type ColumnSpec } from './layout';
+import type { RemoteRow, RemoteView } from './pull';
+
+export function entityName(entry: ListEntryWithEntity): string {
+  if (entry.type === 'person') {
+    const e = entry.entity;
+    return [e.firstName, e.lastName].filter(Boolean).join(' ') || e.primaryEmailAddress || '';
+  }
+  return entry.entity.name ?? '';
+}
+
+export function buildRemoteView(
+  entries: ListEntryWithEntity[],
+  fields: FieldMetadata[],
+  listType: ListType,
+  ctx: CodecContext,
+): RemoteView {
+  const meta = new Map(fields.map((f) => [f.id, f]));
+  const nameSpec = nameColumnSpec(listType);
+  const columns: ColumnSpec[] = [nameSpec];
+  const specs = new Map<string, ColumnSpec>();
+  const rows: RemoteRow[] = [];
+
+  for (const entry of entries) {
+    const texts = new Map<string, string>();
+    let locked: Set<string> | undefined;
+    texts.set(NAME_COLUMN, entityName(entry));
+    for (const field of entry.entity.fields ?? []) {
+      let spec = specs.get(field.id);
+      if (!spec) {
+        const m = meta.get(field.id);
+        const valueType: ValueType = m?.valueType ?? (field.value?.type as ValueType) ?? 'text';
+        const kind = field.type === 'hidden' ? m?.type ?? 'list' : field.type;
+        spec = {
+          id: field.id,
+          name: m?.name ?? field.name,
+          valueType,
+          kind,
+          editable: isEditable({ type: kind, valueType }),
+        };
+        specs.set(field.id, spec);
+        columns.push(spec);
+      }
+      const { text, truncated: cut } = canonicalOf(field.value, field.type, ctx);
+      texts.set(field.id, text);
+      if (cut || field.type === 'hidden') (locked ??= new Set()).add(field.id);
+    }
+    rows.push({ entryId: entry.id, texts, locked });
+  }
+  return { columns, rows };
+}

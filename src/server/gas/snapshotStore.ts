@@ -1,0 +1,136 @@
+/**
+ * The base snapshot (values as last pulled or pushed) of a bound tab, kept in a hidden, protected sheet of the same
+ * spreadsheet: it survives across executions, needs no extra scope, and holds 50,000 rows × 40 columns (properties
+ * and cache could not). Row 1 holds the column ids; each row below holds an entry id and its canonical texts.
+ * Writes are diffed against what is stored, in blocks, like the tab.
+ */
+import { blocksFromChanges, type Changes } from '../engine/blocks';
+import { KEY_COLUMN, NOTE_MARK } from '../engine/layout';
+import type { Snapshot } from '../engine/pull';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+
+export function snapshotSheetName(sheetId: number): string {
+  return `_affinity_base_${sheetId}`;
+}
+
+/** Stored layout as read, so a write can diff against it. */
+export interface StoredSnapshot {
+  snapshot: Snapshot;
+  /** Stored column order (ids), and the physical row of each entry (0-based under the header). */
+  columns: string[];
+  rowOf: Map<number, number>;
+  rows: number;
+}
+
+const asText = (t: string): string => (t === '' ? '' : `'${t}`);
+
+export function readSnapshot(ss: Spreadsheet, sheetId: number): StoredSnapshot | null {
+  const sheet = ss.getSheetByName(snapshotSheetName(sheetId));
+  if (!sheet) return null;
+  const lastRow = sheet.getLastRow();
+  const lastCol = sheet.getLastColumn();
+  if (lastRow < 1 || lastCol < 1) return null;
+  const grid = sheet.getRange(1, 1, lastRow, lastCol).getValues();
+  const columns = grid[0].slice(1).map(String);
+  const rows = new Map<number, string[]>();
+  const rowOf = new Map<number, number>();
+  for (let r = 1; r < grid.length; r++) {
+    const id = Number(grid[r][0]);
+    if (!Number.isInteger(id) || id <= 0) continue;
+    const texts = new Array<string>(columns.length);
+    for (let c = 0; c < columns.length; c++) {
+      const v = grid[r][c + 1];
+      texts[c] = v === '' || v === null ? '' : String(v);
+    }
+    rows.set(id, texts);
+    rowOf.set(id, r - 1);
+  }
+  return { snapshot: { columns, rows }, columns, rowOf, rows: grid.length - 1 };
+}
+
+function createSheet(ss: Spreadsheet, sheetId: number): Sheet {
+  const sheet = ss.insertSheet(snapshotSheetName(sheetId));
+  sheet.hideSheet();
+  const protection = sheet.protect();
+  protection.setWarningOnly(true);
+  protection.setDescription(`${NOTE_MARK}values as last synced; the sync compares the tab with them to find your edits`);
+  return sheet;
+}
+
+/** Writes a snapshot, rewriting only the cells that differ from what is stored. Returns the cells written. */
+export function writeSnapshot(ss: Spreadsheet, sheetId: number, next: Snapshot, stored: StoredSnapshot | null): number {
+  const removed = stored ? [...stored.rowOf.keys()].filter((id) => !next.rows.has(id)).length : 0;
+  const sheet = ss.getSheetByName(snapshotSheetName(sheetId)) ?? createSheet(ss, sheetId);
+  if (!stored || removed > 0 || next.columns.length < stored.columns.length) {
+    return rewrite(sheet, next, stored);
+  }
+  // Keep stored columns and rows where they are; append new columns and entries.
+  const columns = stored.columns.slice();
+  for (const id of next.columns) if (!columns.includes(id)) columns.push(id);
+  const colOf = new Map(columns.map((id, i) => [id, i]));
+  const nextIndex = new Map(next.columns.map((id, i) => [id, i]));
+  const rowOf = new Map(stored.rowOf);
+  let rows = stored.rows;
+  for (const id of next.rows.keys()) if (!rowOf.has(id)) rowOf.set(id, rows++);
+
+  const changes: Changes<string | number> = new Map();
+  const put = (row: number, col: number, v: string | number) => {
+    let m = changes.get(col);
+    if (!m) changes.set(col, (m = new Map()));
+    m.set(row, v);
+  };
+  columns.forEach((id, c) => {
+    if (c >= stored.columns.length) put(0, c + 1, id);
+  });
+  const storedIndex = new Map(stored.columns.map((id, i) => [id, i]));
+  for (const [entryId, texts] of next.rows) {
+    const r = rowOf.get(entryId)! + 1;
+    const old = stored.snapshot.rows.get(entryId);
+    if (!old) put(r, 0, entryId);
+    for (const [id, c] of colOf) {
+      const ni = nextIndex.get(id);
+      const text = ni === undefined ? '' : texts[ni] ?? '';
+      const oi = storedIndex.get(id);
+      const before = old && oi !== undefined ? old[oi] ?? '' : undefined;
+      if (before !== text) put(r, c + 1, asText(text));
+    }
+  }
+  const entryAt: number[] = [];
+  for (const [entryId, r] of rowOf) entryAt[r] = entryId;
+  const fill = (row: number, col: number): string | number => {
+    if (row === 0) return col === 0 ? KEY_COLUMN : columns[col - 1];
+    const entryId = entryAt[row - 1];
+    if (entryId === undefined) return '';
+    if (col === 0) return entryId;
+    const oi = storedIndex.get(columns[col - 1]);
+    const old = stored.snapshot.rows.get(entryId);
+    return asText(old && oi !== undefined ? old[oi] ?? '' : '');
+  };
+  const blocks = blocksFromChanges(changes, fill, { gap: 16, maxBlocks: 40 });
+  ensureSize(sheet, rows + 1, columns.length + 1);
+  let cells = 0;
+  for (const b of blocks) {
+    sheet.getRange(1 + b.row, 1 + b.col, b.values.length, b.values[0].length).setValues(b.values);
+    cells += b.values.length * b.values[0].length;
+  }
+  return cells;
+}
+
+function ensureSize(sheet: Sheet, rows: number, cols: number): void {
+  const maxRows = sheet.getMaxRows();
+  if (rows > maxRows) sheet.insertRowsAfter(maxRows, rows - maxRows);
+  const maxCols = sheet.getMaxColumns();
+  if (cols > maxCols) sheet.insertColumnsAfter(maxCols, cols - maxCols);
+}
+
+function rewrite(sheet: Sheet, next: Snapshot, stored: StoredSnapshot | null): number {
+  const grid: (string | number)[][] = [[KEY_COLUMN, ...next.columns]];
+  for (const [entryId, texts] of next.rows) grid.push([entryId, ...texts.map(asText)]);
+  const width = grid[0].length;
+  ensureSize(sheet, grid.length, width);
+  if (stored && (stored.rows + 1 > grid.length || stored.columns.length + 1 > width)) sheet.clearContents();
+  sheet.getRange(1, 1, grid.length, width).setValues(grid);
+  return grid.length * width;
+}

@@ -1,0 +1,117 @@
+/**
+ * Reads a bound tab and applies a pull plan to it with batched block calls: the number of SpreadsheetApp calls
+ * depends on the number of columns and change blocks, never on the number of rows.
+ */
+import { columnFormat } from '../engine/codecs';
+import { KEY_COLUMN, METADATA_KEY, NOTE_MARK, type ColumnSpec } from '../engine/layout';
+import type { PullPlan, TabState } from '../engine/pull';
+
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+type DeveloperMetadata = GoogleAppsScript.Spreadsheet.DeveloperMetadata;
+
+export function columnLetter(col1: number): string {
+  let s = '';
+  let n = col1;
+  while (n > 0) {
+    const m = (n - 1) % 26;
+    s = String.fromCharCode(65 + m) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+export interface TabRead extends TabState {
+  metadata: Map<string, DeveloperMetadata>;
+}
+
+export function readTab(sheet: Sheet): TabRead {
+  const columnOf = new Map<string, number>();
+  const metadata = new Map<string, DeveloperMetadata>();
+  for (const md of sheet.createDeveloperMetadataFinder().withKey(METADATA_KEY).find()) {
+    const id = md.getValue();
+    const location = md.getLocation().getColumn();
+    if (!id || !location || columnOf.has(id)) continue;
+    columnOf.set(id, location.getColumn() - 1);
+    metadata.set(id, md);
+  }
+  const lastRow = sheet.getLastRow();
+  const width = Math.max(sheet.getLastColumn(), ...[...columnOf.values()].map((c) => c + 1), 0);
+  let values: TabState['values'] = [];
+  let notes: string[][] = [];
+  if (lastRow > 1 && width > 0) {
+    const range = sheet.getRange(2, 1, lastRow - 1, width);
+    values = range.getValues();
+    notes = range.getNotes();
+  }
+  return { values, notes, width, columnOf, metadata };
+}
+
+const READ_ONLY_NOTE = 'Filled from Affinity; this column is read-only and edits here are not sent (the next pull restores them).';
+const KEY_NOTE = 'The Affinity list-entry id of each row. Sync finds rows by it: do not edit it.';
+
+export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
+  const neededRows = 1 + tab.values.length + plan.appendRows;
+  const maxRows = sheet.getMaxRows();
+  if (neededRows > maxRows) sheet.insertRowsAfter(maxRows, neededRows - maxRows);
+  const neededCols = Math.max(...[...plan.columnOf.values()].map((c) => c + 1), 1);
+  const maxCols = sheet.getMaxColumns();
+  if (neededCols > maxCols) sheet.insertColumnsAfter(maxCols, neededCols - maxCols);
+
+  if (plan.newColumns.length > 0) createColumns(sheet, plan.newColumns);
+  for (const id of plan.staleColumns) markStale(sheet, tab, id);
+
+  for (const b of plan.blocks) {
+    sheet.getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length).setValues(b.values);
+  }
+  for (const b of plan.noteBlocks) {
+    sheet.getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length).setNotes(b.values);
+  }
+  // Descending runs, so earlier deletions do not shift later ones.
+  let i = 0;
+  while (i < plan.deleteRows.length) {
+    let j = i;
+    while (j + 1 < plan.deleteRows.length && plan.deleteRows[j + 1] === plan.deleteRows[j] - 1) j++;
+    const first = plan.deleteRows[j];
+    sheet.deleteRows(2 + first, j - i + 1);
+    i = j + 1;
+  }
+}
+
+function createColumns(sheet: Sheet, columns: { col: number; spec: ColumnSpec }[]): void {
+  const sorted = columns.slice().sort((a, b) => a.col - b.col);
+  // Header cells of contiguous new columns in one write.
+  let i = 0;
+  while (i < sorted.length) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1].col === sorted[j].col + 1) j++;
+    const header = sorted.slice(i, j + 1).map((c) => `'${c.spec.name}`);
+    const range = sheet.getRange(1, sorted[i].col + 1, 1, header.length);
+    range.setValues([header]);
+    range.setFontWeight('bold');
+    i = j + 1;
+  }
+  for (const { col, spec } of sorted) {
+    const letter = columnLetter(col + 1);
+    const whole = sheet.getRange(`${letter}:${letter}`);
+    whole.addDeveloperMetadata(METADATA_KEY, spec.id);
+    const format = spec.id === KEY_COLUMN ? '0' : columnFormat(spec.valueType);
+    if (format) sheet.getRange(`${letter}2:${letter}`).setNumberFormat(format);
+    if (!spec.editable) {
+      const protection = whole.protect();
+      protection.setWarningOnly(true);
+      protection.setDescription(spec.id === KEY_COLUMN ? `${NOTE_MARK}entry ids` : `${NOTE_MARK}read-only column ${spec.name}`);
+      sheet.getRange(1, col + 1).setNote(spec.id === KEY_COLUMN ? `${NOTE_MARK}${KEY_NOTE}` : `${NOTE_MARK}${READ_ONLY_NOTE}`);
+    }
+  }
+  if (sheet.getFrozenRows() < 1) sheet.setFrozenRows(1);
+}
+
+function markStale(sheet: Sheet, tab: TabRead, id: string): void {
+  const col = tab.columnOf.get(id);
+  const md = tab.metadata.get(id);
+  if (col === undefined || !md) return;
+  md.remove();
+  sheet
+    .getRange(1, col + 1)
+    .setNote(`${NOTE_MARK}this field is no longer in the view, so the column is no longer synced. Its cells are yours now.`);
+}

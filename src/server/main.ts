@@ -1,0 +1,31 @@
+/**
+ * Apps Script entry points. Every export here becomes a top-level function in dist/Code.js (scripts/build.ts):
+ * simple triggers, menu items and the calls the sidebar makes. Logic lives in the modules imported below.
+ */
+import { buildMenu } from './app';
+
+/** Simple trigger: adds the Affinity menu when the spreadsheet opens. */
+export function onOpen(): void {
+  buildMenu(SpreadsheetApp.getUi());
+}
+
+/** Runs when installed as an add-on: same menu. */
+export function onInstall(): void {
+  onOpen();
+}
+
+export {
+  menuConnect,
+  menuBindTab,
+  menuPullThisTab,
+  menuPullAllTabs,
+  connect,
+  getConnection,
+  removeKey,
+  getLists,
+  getViews,
+  bindTab,
+  unbindTab,
+  getBindings,
+  pullTab,
+} from './app';

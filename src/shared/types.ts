@@ -1,0 +1,45 @@
+/** Types shared by the server and the sidebar client (plain data only: google.script.run carries nothing else). */
+
+export interface ConnectionStatus {
+  connected: boolean;
+  mode?: 'direct' | 'nango';
+  /** "First Last" of the Affinity user the key belongs to. */
+  userName?: string;
+  userEmail?: string;
+  tenantName?: string;
+  /** Last four characters of the stored key; the key itself never goes back to the browser. */
+  keyHint?: string;
+}
+
+export interface RunOutcome {
+  /** Epoch ms. */
+  at: number;
+  ok: boolean;
+  message: string;
+}
+
+export interface BindingInfo {
+  sheetId: number;
+  tabName: string;
+  listId: number;
+  listName: string;
+  listType: 'company' | 'person' | 'opportunity';
+  viewId: number;
+  viewName: string;
+  rows?: number;
+  lastPull?: RunOutcome;
+  lastPush?: RunOutcome;
+}
+
+export interface PullSummary {
+  tabName: string;
+  rows: number;
+  added: number;
+  updatedCells: number;
+  removed: number;
+  keptOutOfView: number;
+  pendingEdits: number;
+  conflicts: number;
+  requests: number;
+  cellsWritten: number;
+}
