@@ -1,0 +1,955 @@
+/**
+ * A local emulator of Affinity's REST API v2 (version 2026-09-17), faithful to the spec digest in
+ * ../shared/affinity and to the behaviour in ../shared/research/affinity-api-v2.md. One synchronous, stateful
+ * `handle(request) → response`; server.ts puts it behind real HTTP. See docs/emulator.md.
+ */
+import type {
+  CompanyData,
+  DropdownOption,
+  Field,
+  FieldMetadata,
+  FieldValue,
+  FieldValueUpdate,
+  ListEntryWithEntity,
+  ListWithType,
+  PersonData,
+  RateLimitWindow,
+  SavedView,
+  User,
+} from '../../src/server/affinity/types';
+import { ApiError, badRequest, errorForStatus, forbidden, notFound, validation } from './errors';
+import { paginate } from './pagination';
+import type { EmulatorSeed, SeedUser, SeedView } from './seed';
+import { diffChanges, nullValue, parseInstant, presentField, resolveUpdate, type Directory } from './values';
+
+export const SUPPORTED_API_VERSIONS = ['2024-01-01', '2026-07-15', '2026-09-17', 'current'] as const;
+export const CURRENT_API_VERSION = '2026-09-17';
+export const DEFAULT_BASE_URL = 'https://api.affinity.co';
+const MINUTE_MS = 60_000;
+const LOG_LIMIT = 50_000;
+
+export interface EmulatorRequest {
+  method: string;
+  /** Path and query (`/v2/lists?limit=5`), or an absolute URL (only its path and query are used). */
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface EmulatorResponse {
+  status: number;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+  /** For the HTTP wrapper: wait this long before answering (latency fault). */
+  delayMs?: number;
+  /** For the HTTP wrapper: destroy the socket instead of answering (status is 0). */
+  networkError?: boolean;
+}
+
+export interface Fault {
+  /** Answer with this status and Affinity's error body for it. */
+  status?: number;
+  /** How many matching requests it applies to; default 1; negative or Infinity = until cleared. */
+  count?: number;
+  /** Delay the answer (applied by the HTTP server). */
+  latencyMs?: number;
+  /** Spoil the body: cut in half, an HTML gateway page, or nothing. */
+  body?: 'truncated' | 'non-json' | 'empty';
+  /** The server destroys the socket without answering. */
+  networkError?: boolean;
+  match?: { method?: string; pathIncludes?: string };
+}
+
+export interface LoggedRequest {
+  seq: number;
+  method: string;
+  /** As received, `/proxy` prefix included. */
+  path: string;
+  query: Record<string, string | string[]>;
+  /** As received, names lower-cased. */
+  headers: Record<string, string>;
+  body: string | undefined;
+  status: number;
+  /** Emulator clock time (ms). */
+  at: number;
+  via: 'direct' | 'nango';
+  /** Affinity user the request was served as, when authenticated. */
+  userId?: number;
+}
+
+export interface EmulatorOptions {
+  baseUrl?: string;
+  clock?: () => number;
+}
+
+/** Who edits fields "in Affinity" when a test does not say. Not one of the seed's API users. */
+export const OTHER_USER: User = { id: 990001, firstName: 'Grace', lastName: 'Hopper', emailAddress: 'grace.hopper@example.com' };
+
+/** One `fieldValueChanges.FieldValueChange` as served. */
+export type FieldValueChangeRecord = {
+  id: number;
+  type: string;
+  actionType: 'add' | 'update' | 'delete';
+  changedAt: string;
+  changer: User | null;
+  entity: { id: number };
+  field: { id: string; name: string; type: 'global' | 'list'; entityType: 'company' | 'opportunity' | 'person' };
+  listEntry: { id: number; listId: number } | null;
+  value: unknown;
+};
+
+interface ListState {
+  list: ListWithType;
+  fields: FieldMetadata[];
+  fieldById: Map<string, FieldMetadata>;
+  /** Entry ids in list order. */
+  order: number[];
+  entries: Map<number, ListEntryWithEntity>;
+  views: SeedView[];
+}
+
+interface Ctx {
+  user: SeedUser;
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: string | undefined;
+  now: number;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+type Route = { method: string; pattern: RegExp; run: (ctx: Ctx, params: string[]) => Reply };
+
+const FIELD_TYPES = ['enriched', 'global', 'list', 'relationship-intelligence'];
+const DROPDOWN_TYPES = new Set(['dropdown', 'dropdown-multi', 'ranked-dropdown']);
+const GATEWAY_HTML =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
+
+function lowerKeys(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+  return out;
+}
+
+function queryRecord(q: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(q.keys())) {
+    const all = q.getAll(key);
+    out[key] = all.length === 1 ? all[0] : all;
+  }
+  return out;
+}
+
+function int(raw: string, param: string): number {
+  if (!/^\d+$/.test(raw)) throw validation(param, `${param} must be an integer, got '${raw}'`);
+  return Number(raw);
+}
+
+function parseJson(body: string | undefined): unknown {
+  if (body === undefined || body === '') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw badRequest('The request body is not valid JSON');
+  }
+}
+
+const entityOf = (entry: ListEntryWithEntity) => entry.entity as { id: number; fields?: Field[]; isRestricted?: boolean };
+const isRestricted = (entry: ListEntryWithEntity) => entry.type === 'opportunity' && entry.entity.isRestricted === true;
+const viewSummary = ({ id, name, type, createdAt }: SeedView): SavedView => ({ id, name, type, createdAt });
+const startOfNextMonth = (now: number) => {
+  const d = new Date(now);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+};
+
+export class AffinityEmulator {
+  readonly baseUrl: string;
+  /** Every request handled (bounded to the last 50,000). */
+  requests: LoggedRequest[] = [];
+  private readonly clock: () => number;
+  private seq = 0;
+  private faults: (Fault & { left: number })[] = [];
+
+  private seedData!: EmulatorSeed;
+  private users = new Map<string, SeedUser>();
+  private lists = new Map<number, ListState>();
+  private options = new Map<string, Map<number, DropdownOption>>();
+  private persons = new Map<number, PersonData>();
+  private companies = new Map<number, CompanyData>();
+  private merged = new Map<string, number>();
+  private changes: FieldValueChangeRecord[] = [];
+  private changeSeq = 0;
+  private minuteWindows = new Map<number, { start: number; count: number }>();
+  private monthWindows = new Map<number, { start: number; count: number }>();
+  private readonly routes: Route[];
+
+  constructor(seed: EmulatorSeed, opts: EmulatorOptions = {}) {
+    this.baseUrl = (opts.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.clock = opts.clock ?? Date.now;
+    this.routes = this.buildRoutes();
+    this.loadSeed(seed);
+  }
+
+  // ---- seed and state helpers (test-facing) -----------------------------------------------------------------
+
+  /** Replaces all data (the request log and faults are kept; rate-limit windows and change history restart). */
+  loadSeed(seed: EmulatorSeed): void {
+    this.seedData = seed;
+    this.users = new Map(seed.users.map((u) => [u.apiKey, u]));
+    this.lists = new Map();
+    for (const list of seed.lists) {
+      const fields = seed.fields[list.id] ?? [];
+      const entries = seed.entries[list.id] ?? [];
+      this.lists.set(list.id, {
+        list,
+        fields,
+        fieldById: new Map(fields.map((f) => [f.id, f])),
+        order: entries.map((e) => e.id),
+        entries: new Map(entries.map((e) => [e.id, e])),
+        views: (seed.savedViews[list.id] ?? []).map((v) => ({ ...v, entryIds: [...v.entryIds], fieldIds: [...v.fieldIds] })),
+      });
+    }
+    this.options = new Map(Object.entries(seed.dropdownOptions).map(([fid, opts]) => [fid, new Map(opts.map((o) => [o.id, o]))]));
+    this.persons = new Map((seed.persons ?? []).map((p) => [p.id, p]));
+    this.companies = new Map((seed.companies ?? []).map((c) => [c.id, c]));
+    this.merged = new Map((seed.mergedEntities ?? []).map((m) => [`${m.type}:${m.id}`, m.mergedInto]));
+    this.changes = [];
+    this.changeSeq = 0;
+    this.minuteWindows.clear();
+    this.monthWindows.clear();
+  }
+
+  /** The seed the emulator was loaded with (not reflecting later changes). */
+  get seed(): EmulatorSeed {
+    return this.seedData;
+  }
+
+  /** The stored entry with every field (restricted values included), or undefined. A copy. */
+  getEntry(listId: number, entryId: number): ListEntryWithEntity | undefined {
+    const entry = this.lists.get(listId)?.entries.get(entryId);
+    return entry && structuredClone(entry);
+  }
+
+  /** The stored value of one cell (`data: null` when the entry has none); undefined for an unknown entry or field. */
+  getFieldValue(listId: number, entryId: number, fieldId: string): FieldValue | undefined {
+    const state = this.lists.get(listId);
+    const entry = state?.entries.get(entryId);
+    const meta = state?.fieldById.get(fieldId);
+    if (!entry || !meta) return undefined;
+    return structuredClone(this.storedField(entry, meta).value);
+  }
+
+  /**
+   * Edits a cell as someone in Affinity's app would (another user by default): validated like an API write,
+   * recorded as a field value change, visible to later reads. Throws ApiError when Affinity would refuse it.
+   */
+  editField(listId: number, entryId: number, fieldId: string, value: FieldValueUpdate, opts: { changer?: User | null; at?: number } = {}): void {
+    const { state, entry } = this.requireEntry(listId, entryId);
+    const meta = state.fieldById.get(fieldId);
+    if (!meta) throw notFound(`Field ${fieldId} not found on list ${listId}`);
+    const next = resolveUpdate(meta, value, this.directory, 'value');
+    this.applyWrite(state, entry, meta, next, opts.changer === undefined ? OTHER_USER : opts.changer, opts.at ?? this.clock());
+  }
+
+  /** Sets a stored cell verbatim (any value type, no validation, no change record): for read-only values in tests. */
+  setFieldValue(listId: number, entryId: number, fieldId: string, value: FieldValue): void {
+    const { state, entry } = this.requireEntry(listId, entryId);
+    const meta = state.fieldById.get(fieldId);
+    if (!meta) throw notFound(`Field ${fieldId} not found on list ${listId}`);
+    this.storeValue(state, entry, meta, value);
+  }
+
+  getView(listId: number, viewId: number): SeedView | undefined {
+    const view = this.lists.get(listId)?.views.find((v) => v.id === viewId);
+    return view && structuredClone(view);
+  }
+
+  /** Replaces a view's rows and/or columns (what someone changing the view's filters or columns in Affinity does). */
+  setView(listId: number, viewId: number, change: { entryIds?: number[]; fieldIds?: string[] }): SeedView {
+    const view = this.requireView(listId, viewId);
+    if (change.entryIds) view.entryIds = [...change.entryIds];
+    if (change.fieldIds) view.fieldIds = [...change.fieldIds];
+    return structuredClone(view);
+  }
+
+  addToView(listId: number, viewId: number, add: { entryIds?: number[]; fieldIds?: string[] }): SeedView {
+    const view = this.requireView(listId, viewId);
+    return this.setView(listId, viewId, {
+      entryIds: [...new Set([...view.entryIds, ...(add.entryIds ?? [])])],
+      fieldIds: [...new Set([...view.fieldIds, ...(add.fieldIds ?? [])])],
+    });
+  }
+
+  removeFromView(listId: number, viewId: number, remove: { entryIds?: number[]; fieldIds?: string[] }): SeedView {
+    const view = this.requireView(listId, viewId);
+    const entryIds = new Set(remove.entryIds ?? []);
+    const fieldIds = new Set(remove.fieldIds ?? []);
+    return this.setView(listId, viewId, {
+      entryIds: view.entryIds.filter((id) => !entryIds.has(id)),
+      fieldIds: view.fieldIds.filter((id) => !fieldIds.has(id)),
+    });
+  }
+
+  /** Adds an entry at the end of the list (and of the given sheet views). */
+  addEntry(listId: number, entry: ListEntryWithEntity, opts: { viewIds?: number[] } = {}): void {
+    const state = this.lists.get(listId);
+    if (!state) throw notFound(`List ${listId} not found`);
+    if (state.entries.has(entry.id)) throw new ApiError(409, 'conflict', `List entry ${entry.id} already exists`);
+    state.entries.set(entry.id, entry);
+    state.order.push(entry.id);
+    for (const viewId of opts.viewIds ?? []) this.requireView(listId, viewId).entryIds.push(entry.id);
+  }
+
+  /** Deletes an entry from its list and every view. Its change history stays. */
+  deleteEntry(listId: number, entryId: number): void {
+    const { state } = this.requireEntry(listId, entryId);
+    state.entries.delete(entryId);
+    state.order.splice(state.order.indexOf(entryId), 1);
+    for (const view of state.views) view.entryIds = view.entryIds.filter((id) => id !== entryId);
+  }
+
+  /** Field value changes recorded so far (API writes and editField), oldest first. */
+  fieldValueChanges(): FieldValueChangeRecord[] {
+    return structuredClone(this.changes);
+  }
+
+  injectFault(fault: Fault): void {
+    const count = fault.count ?? 1;
+    this.faults.push({ ...fault, left: count < 0 ? Infinity : count });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  clearRequests(): void {
+    this.requests = [];
+  }
+
+  // ---- request handling -------------------------------------------------------------------------------------
+
+  handle(req: EmulatorRequest): EmulatorResponse {
+    const headers = lowerKeys(req.headers);
+    const nowHeader = Number(headers['x-emulator-now']);
+    const now = headers['x-emulator-now'] !== undefined && Number.isFinite(nowHeader) ? nowHeader : this.clock();
+    const url = new URL(req.url, 'http://emulator.invalid');
+    const method = req.method.toUpperCase();
+    const via = url.pathname === '/proxy' || url.pathname.startsWith('/proxy/') ? 'nango' : 'direct';
+    const entry: LoggedRequest = {
+      seq: ++this.seq,
+      method,
+      path: url.pathname,
+      query: queryRecord(url.searchParams),
+      headers,
+      body: req.body,
+      status: 0,
+      at: now,
+      via,
+    };
+    let res: EmulatorResponse;
+    try {
+      res = this.process(method, url, headers, req.body, now, entry);
+    } catch (err) {
+      // Anything unexpected is the emulator's own bug: answer as Affinity's 500 would, and say what broke.
+      if (!(err instanceof ApiError)) console.error('affinity emulator:', err);
+      const e = err instanceof ApiError ? err : new ApiError(500, 'server', `Emulator error: ${(err as Error).message}`);
+      res = this.errorResponse(e, now);
+    }
+    entry.status = res.status;
+    this.requests.push(entry);
+    if (this.requests.length > LOG_LIMIT) this.requests.splice(0, this.requests.length - LOG_LIMIT);
+    return res;
+  }
+
+  private process(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+    now: number,
+    log: LoggedRequest,
+  ): EmulatorResponse {
+    const fault = this.takeFault(method, url.pathname + url.search);
+    if (fault?.networkError) return { status: 0, headers: {}, body: '', networkError: true, delayMs: fault.latencyMs };
+
+    let path = url.pathname;
+    let upstream = headers;
+    if (log.via === 'nango') {
+      const nango = this.nangoUpstream(headers);
+      if ('error' in nango) return this.spoil({ status: 401, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: nango.error }) }, fault);
+      upstream = nango.headers;
+      path = path.slice('/proxy'.length);
+    }
+
+    const user = this.authenticate(upstream);
+    const version = this.versionOf(upstream);
+    if (fault?.status) {
+      const res = this.errorResponse(errorForStatus(fault.status), now, user && !(user instanceof ApiError) ? user : undefined, version);
+      if (fault.status === 429 && res.headers['x-ratelimit-limit-user-remaining']) res.headers['x-ratelimit-limit-user-remaining'] = '0';
+      return this.spoil(res, fault);
+    }
+    if (user instanceof ApiError) return this.spoil(this.errorResponse(user, now, undefined, version), fault);
+    log.userId = user.whoami.user.id;
+    if (user.apiAccess === false) {
+      return this.spoil(this.errorResponse(forbidden('Your Affinity plan does not include API access'), now, undefined, version), fault);
+    }
+    const exemptFromMonthly = path === '/v2/auth/whoami' || path === '/v2/rate-limit';
+    if (!this.consume(user, now, !exemptFromMonthly)) {
+      return this.spoil(this.errorResponse(new ApiError(429, 'rate-limit', 'Rate limit exceeded'), now, user, version), fault);
+    }
+
+    let reply: Reply;
+    try {
+      const requested = upstream['x-affinity-api-version'];
+      if (requested !== undefined && !(SUPPORTED_API_VERSIONS as readonly string[]).includes(requested)) {
+        throw validation('X-Affinity-Api-Version', `The provided version: '${requested}' is not valid.`);
+      }
+      reply = this.route({ user, method, path, query: url.searchParams, headers: upstream, body, now });
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return this.spoil(this.errorResponse(err, now, user, version), fault);
+    }
+    const res: EmulatorResponse = { status: reply.status, headers: this.baseHeaders(now, user, version), body: '' };
+    if (reply.body !== undefined) {
+      res.headers['content-type'] = 'application/json';
+      res.body = JSON.stringify(reply.body);
+    }
+    return this.spoil(res, fault);
+  }
+
+  private takeFault(method: string, pathAndQuery: string): Fault | undefined {
+    const i = this.faults.findIndex(
+      (f) =>
+        (!f.match?.method || f.match.method.toUpperCase() === method) &&
+        (!f.match?.pathIncludes || pathAndQuery.includes(f.match.pathIncludes)),
+    );
+    if (i < 0) return undefined;
+    const fault = this.faults[i];
+    if (--fault.left <= 0) this.faults.splice(i, 1);
+    return fault;
+  }
+
+  /** Applies a fault's latency and body spoiling to a response. */
+  private spoil(res: EmulatorResponse, fault: Fault | undefined): EmulatorResponse {
+    if (!fault) return res;
+    if (fault.latencyMs) res.delayMs = fault.latencyMs;
+    if (fault.body === 'truncated') res.body = res.body.slice(0, Math.max(1, Math.floor(res.body.length / 2)));
+    if (fault.body === 'empty') res.body = '';
+    if (fault.body === 'non-json') {
+      res.body = GATEWAY_HTML;
+      res.headers['content-type'] = 'text/html';
+    }
+    return res;
+  }
+
+  /** Resolves a Nango proxy call to the headers Affinity receives, or Nango's error. */
+  private nangoUpstream(headers: Record<string, string>): { headers: Record<string, string> } | { error: { code: string; message: string } } {
+    const secret = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
+    const accounts = (this.seedData.nango ?? []).filter((n) => n.secretKey === secret);
+    if (!secret || accounts.length === 0) {
+      return { error: { code: 'unknown_account', message: 'Authentication failed. The provided secret key is not valid.' } };
+    }
+    const pck = headers['provider-config-key'];
+    const cid = headers['connection-id'];
+    if (!pck || !cid) {
+      return { error: { code: 'missing_headers', message: 'Missing Provider-Config-Key or Connection-Id header.' } };
+    }
+    const conn = accounts.find((n) => n.providerConfigKey === pck && n.connectionId === cid);
+    if (!conn) return { error: { code: 'unknown_connection', message: `No connection '${cid}' for integration '${pck}'.` } };
+    const out: Record<string, string> = {};
+    const config = new Set(['authorization', 'provider-config-key', 'connection-id', 'retries', 'retry-on', 'base-url-override', 'decompress', 'host']);
+    for (const [k, v] of Object.entries(headers)) if (!config.has(k) && !k.startsWith('nango-proxy-')) out[k] = v;
+    for (const [k, v] of Object.entries(headers)) if (k.startsWith('nango-proxy-')) out[k.slice('nango-proxy-'.length)] = v;
+    out.authorization = `Bearer ${conn.apiKey}`;
+    return { headers: out };
+  }
+
+  private authenticate(headers: Record<string, string>): SeedUser | ApiError {
+    const auth = headers.authorization;
+    if (!auth) return new ApiError(401, 'authentication', 'No API key was provided; send Authorization: Bearer <API key>');
+    const key = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
+    const user = key ? this.users.get(key) : undefined;
+    return user ?? new ApiError(401, 'authentication', 'The API key provided is not valid');
+  }
+
+  private versionOf(headers: Record<string, string>): string {
+    const v = headers['x-affinity-api-version'];
+    return v && v !== 'current' && (SUPPORTED_API_VERSIONS as readonly string[]).includes(v) ? v : CURRENT_API_VERSION;
+  }
+
+  // ---- rate limits ------------------------------------------------------------------------------------------
+
+  private get perMinute(): number {
+    return this.seedData.rateLimit?.perMinute ?? 900;
+  }
+
+  private get perMonth(): number | null {
+    return this.seedData.rateLimit?.perMonth ?? null;
+  }
+
+  private windows(user: SeedUser, now: number) {
+    let minute = this.minuteWindows.get(user.whoami.user.id);
+    if (!minute || now >= minute.start + MINUTE_MS || now < minute.start) {
+      minute = { start: now, count: 0 };
+      this.minuteWindows.set(user.whoami.user.id, minute);
+    }
+    let month = this.monthWindows.get(user.whoami.tenant.id);
+    const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
+    if (!month || month.start !== monthStart) {
+      month = { start: monthStart, count: 0 };
+      this.monthWindows.set(user.whoami.tenant.id, month);
+    }
+    return { minute, month };
+  }
+
+  /** Counts a request; false when a limit is spent (the request is then not counted). */
+  private consume(user: SeedUser, now: number, countMonthly: boolean): boolean {
+    const { minute, month } = this.windows(user, now);
+    const perMonth = this.perMonth;
+    if (minute.count >= this.perMinute) return false;
+    if (countMonthly && perMonth !== null && month.count >= perMonth) return false;
+    minute.count++;
+    if (countMonthly) month.count++;
+    return true;
+  }
+
+  private usage(user: SeedUser, now: number): { callerPerMinute: RateLimitWindow; orgPerMonth?: RateLimitWindow } {
+    const { minute, month } = this.windows(user, now);
+    const callerPerMinute = {
+      limit: this.perMinute,
+      remaining: Math.max(0, this.perMinute - minute.count),
+      reset: Math.max(0, Math.ceil((minute.start + MINUTE_MS - now) / 1000)),
+      used: minute.count,
+    };
+    const perMonth = this.perMonth;
+    if (perMonth === null) return { callerPerMinute };
+    const orgPerMonth = {
+      limit: perMonth,
+      remaining: Math.max(0, perMonth - month.count),
+      reset: Math.max(0, Math.ceil((startOfNextMonth(now) - now) / 1000)),
+      used: month.count,
+    };
+    return { callerPerMinute, orgPerMonth };
+  }
+
+  private baseHeaders(now: number, user: SeedUser | undefined, version: string): Record<string, string> {
+    const headers: Record<string, string> = { 'x-affinity-api-version': version };
+    if (!user) return headers;
+    const { callerPerMinute: m, orgPerMonth: o } = this.usage(user, now);
+    headers['x-ratelimit-limit-user'] = String(m.limit);
+    headers['x-ratelimit-limit-user-remaining'] = String(m.remaining);
+    headers['x-ratelimit-limit-user-reset'] = String(m.reset);
+    if (o) {
+      headers['x-ratelimit-limit-org'] = String(o.limit);
+      headers['x-ratelimit-limit-org-remaining'] = String(o.remaining);
+      headers['x-ratelimit-limit-org-reset'] = String(o.reset);
+    }
+    return headers;
+  }
+
+  private errorResponse(err: ApiError, now: number, user?: SeedUser, version = CURRENT_API_VERSION): EmulatorResponse {
+    const headers = this.baseHeaders(now, user, version);
+    headers['content-type'] = 'application/json';
+    return { status: err.status, headers, body: JSON.stringify(err.body()) };
+  }
+
+  // ---- routing ----------------------------------------------------------------------------------------------
+
+  private route(ctx: Ctx): Reply {
+    const matches = this.routes.map((r) => ({ r, m: r.pattern.exec(ctx.path) })).filter((x) => x.m);
+    if (matches.length === 0) throw notFound(`No route for ${ctx.path}`);
+    const hit = matches.find((x) => x.r.method === ctx.method);
+    if (!hit) throw new ApiError(405, 'method-not-allowed', `Method ${ctx.method} is not allowed on ${ctx.path}`);
+    const params = hit.m!.slice(1).map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        throw notFound(`No route for ${ctx.path}`);
+      }
+    });
+    if ((ctx.method === 'POST' || ctx.method === 'PATCH') && ctx.body) {
+      const type = (ctx.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (type !== 'application/json') throw new ApiError(415, 'unsupported-media-type', `Content-Type must be application/json, got '${type}'`);
+    }
+    return hit.r.run(ctx, params);
+  }
+
+  private buildRoutes(): Route[] {
+    const P = '([^/]+)';
+    const r = (method: string, path: string, run: Route['run']): Route => ({
+      method,
+      pattern: new RegExp(`^${path.replace(/\{\w+\}/g, P)}$`),
+      run,
+    });
+    const ok = (body: unknown): Reply => ({ status: 200, body });
+    const notEmulated: Route['run'] = (ctx) => {
+      throw new ApiError(501, 'not-implemented', `The emulator does not implement ${ctx.method} ${ctx.path}`);
+    };
+    return [
+      r('GET', '/v2/auth/whoami', (c) => ok(c.user.whoami)),
+      r('GET', '/v2/rate-limit', (c) => ok(this.usage(c.user, c.now))),
+      r('GET', '/v2/lists', (c) => ok(this.getLists(c))),
+      r('POST', '/v2/lists', notEmulated),
+      r('GET', '/v2/lists/{listId}', (_c, [l]) => ok(this.requireList(int(l, 'listId')).list)),
+      r('GET', '/v2/lists/{listId}/fields', (c, [l]) => ok(this.page(c, this.requireList(int(l, 'listId')).fields, (f) => f.id))),
+      r('GET', '/v2/lists/{listId}/fields/{fieldId}/dropdown-options', (c, [l, f]) => ok(this.page(c, this.dropdownOptions(int(l, 'listId'), f), (o) => o.id))),
+      r('POST', '/v2/lists/{listId}/fields/{fieldId}/dropdown-options', notEmulated),
+      r('GET', '/v2/lists/{listId}/fields/{fieldId}/dropdown-options/{dropdownOptionId}', (_c, [l, f, o]) => {
+        const option = this.dropdownOptions(int(l, 'listId'), f).find((x) => x.id === int(o, 'dropdownOptionId'));
+        if (!option) throw notFound(`Dropdown option ${o} not found`);
+        return ok(option);
+      }),
+      r('POST', '/v2/lists/{listId}/fields/{fieldId}/dropdown-options/{dropdownOptionId}', notEmulated),
+      r('DELETE', '/v2/lists/{listId}/fields/{fieldId}/dropdown-options/{dropdownOptionId}', notEmulated),
+      r('GET', '/v2/lists/{listId}/saved-views', (c, [l]) => ok(this.page(c, this.requireList(int(l, 'listId')).views.map(viewSummary), (v) => v.id))),
+      r('GET', '/v2/lists/{listId}/saved-views/{viewId}', (_c, [l, v]) => ok(viewSummary(this.requireView(int(l, 'listId'), int(v, 'viewId'))))),
+      r('GET', '/v2/lists/{listId}/saved-views/{viewId}/list-entries', (c, [l, v]) => ok(this.viewEntries(c, int(l, 'listId'), int(v, 'viewId')))),
+      r('GET', '/v2/lists/{listId}/list-entries', (c, [l]) => ok(this.listEntries(c, int(l, 'listId')))),
+      r('POST', '/v2/lists/{listId}/list-entries', notEmulated),
+      r('POST', '/v2/lists/{listId}/list-entries/search', notEmulated),
+      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}', (c, [l, e]) => ok(this.listEntry(c, int(l, 'listId'), int(e, 'listEntryId')))),
+      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}/fields', (c, [l, e]) => ok(this.entryFields(c, int(l, 'listId'), int(e, 'listEntryId')))),
+      r('PATCH', '/v2/lists/{listId}/list-entries/{listEntryId}/fields', (c, [l, e]) => ok(this.batchUpdate(c, int(l, 'listId'), int(e, 'listEntryId')))),
+      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId}', (c, [l, e, f]) => ok(this.entryField(int(l, 'listId'), int(e, 'listEntryId'), f))),
+      r('POST', '/v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId}', (c, [l, e, f]) => this.updateField(c, int(l, 'listId'), int(e, 'listEntryId'), f)),
+      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId}/values', (c, [l, e, f]) => ok(this.fieldValues(c, int(l, 'listId'), int(e, 'listEntryId'), f))),
+      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}/field-value-changes', (c, [l, e]) => ok(this.entryChanges(c, int(l, 'listId'), int(e, 'listEntryId')))),
+      r('GET', '/v2/field-value-changes', (c) => ok(this.allChanges(c))),
+      r('GET', '/v2/persons', (c) => ok(this.page(c, this.byIds(c, this.personEntities()), (p) => p.id))),
+      r('GET', '/v2/persons/{personId}', (_c, [p]) => ok(this.one(this.personEntities(), int(p, 'personId'), 'Person'))),
+      r('GET', '/v2/companies', (c) => ok(this.page(c, this.byIds(c, this.companyEntities()), (x) => x.id))),
+      r('GET', '/v2/companies/{companyId}', (_c, [x]) => ok(this.one(this.companyEntities(), int(x, 'companyId'), 'Company'))),
+      r('GET', '/v2/opportunities', (c) => ok(this.page(c, this.byIds(c, this.opportunities()), (x) => x.id))),
+      r('GET', '/v2/opportunities/{opportunityId}', (_c, [x]) => ok(this.one(this.opportunities(), int(x, 'opportunityId'), 'Opportunity'))),
+    ];
+  }
+
+  // ---- reads ------------------------------------------------------------------------------------------------
+
+  private page<T>(ctx: Ctx, items: readonly T[], keyOf: (item: T) => string | number, defaultLimit = 100) {
+    const { items: data, nextUrl, prevUrl } = paginate(items, keyOf, { baseUrl: this.baseUrl, path: ctx.path, query: ctx.query, defaultLimit });
+    return { data, pagination: { prevUrl, nextUrl } };
+  }
+
+  private getLists(ctx: Ctx) {
+    const term = ctx.query.get('term')?.toLowerCase();
+    const lists = [...this.lists.values()].map((s) => s.list).filter((l) => !term || l.name.toLowerCase().includes(term));
+    return this.page(ctx, lists, (l) => l.id);
+  }
+
+  private dropdownOptions(listId: number, fieldId: string): DropdownOption[] {
+    const meta = this.requireList(listId).fieldById.get(fieldId);
+    if (!meta) throw notFound(`Field ${fieldId} not found on list ${listId}`);
+    if (!DROPDOWN_TYPES.has(meta.valueType)) throw badRequest(`Field ${fieldId} is not a dropdown field`);
+    return [...(this.options.get(fieldId)?.values() ?? [])];
+  }
+
+  private requireExport(ctx: Ctx): void {
+    if (ctx.user.canExport === false) {
+      throw forbidden("This action requires the 'Export data from Lists' permission");
+    }
+  }
+
+  private viewEntries(ctx: Ctx, listId: number, viewId: number) {
+    const state = this.requireList(listId);
+    const view = this.requireView(listId, viewId);
+    this.requireExport(ctx);
+    if (view.type !== 'sheet') throw badRequest(`Saved view ${viewId} is a ${view.type} view: only sheet-type views are supported`);
+    const metas = view.fieldIds.map((id) => state.fieldById.get(id)).filter((m): m is FieldMetadata => m !== undefined);
+    const page = this.page(ctx, view.entryIds, (id) => id);
+    const data = page.data.flatMap((id) => {
+      const entry = state.entries.get(id);
+      return entry ? [this.present(entry, metas)] : [];
+    });
+    return { data, pagination: page.pagination };
+  }
+
+  /** Which fields `fieldIds`/`fieldTypes` (or `ids`/`types`) select; undefined when neither is given. */
+  private selectFields(ctx: Ctx, state: ListState, idsParam: string, typesParam: string, all: boolean): FieldMetadata[] | undefined {
+    const ids = ctx.query.getAll(idsParam);
+    const types = ctx.query.getAll(typesParam);
+    for (const t of types) if (!FIELD_TYPES.includes(t)) throw validation(typesParam, `'${t}' is not a valid field type`);
+    for (const id of ids) if (!state.fieldById.has(id)) throw validation(idsParam, `Field ${id} not found on list ${state.list.id}`);
+    if (ids.length === 0 && types.length === 0) return all ? state.fields : undefined;
+    return state.fields.filter((f) => ids.includes(f.id) || types.includes(f.type));
+  }
+
+  private listEntries(ctx: Ctx, listId: number) {
+    const state = this.requireList(listId);
+    this.requireExport(ctx);
+    const metas = this.selectFields(ctx, state, 'fieldIds', 'fieldTypes', false);
+    const page = this.page(ctx, state.order, (id) => id);
+    return { data: page.data.map((id) => this.present(state.entries.get(id)!, metas)), pagination: page.pagination };
+  }
+
+  private listEntry(ctx: Ctx, listId: number, entryId: number) {
+    const { state, entry } = this.requireEntry(listId, entryId);
+    return this.present(entry, this.selectFields(ctx, state, 'fieldIds', 'fieldTypes', false));
+  }
+
+  private entryFields(ctx: Ctx, listId: number, entryId: number) {
+    const { state, entry } = this.requireEntry(listId, entryId);
+    const metas = this.selectFields(ctx, state, 'ids', 'types', true)!;
+    const restricted = isRestricted(entry);
+    return this.page(ctx, metas.map((m) => presentField(this.storedField(entry, m), restricted)), (f) => f.id, 20);
+  }
+
+  private entryField(listId: number, entryId: number, fieldId: string): Field {
+    const { state, entry } = this.requireEntry(listId, entryId);
+    const meta = state.fieldById.get(fieldId);
+    if (!meta) throw notFound(`Field ${fieldId} not found on list ${listId}`);
+    return presentField(this.storedField(entry, meta), isRestricted(entry));
+  }
+
+  private fieldValues(ctx: Ctx, listId: number, entryId: number, fieldId: string) {
+    const { state, entry } = this.requireEntry(listId, entryId);
+    const meta = state.fieldById.get(fieldId);
+    if (!meta) throw notFound(`Field ${fieldId} not found on list ${listId}`);
+    const paged = ['company', 'company-multi', 'dropdown', 'dropdown-multi', 'filterable-text', 'filterable-text-multi', 'list-multi', 'location', 'location-multi', 'person', 'person-multi', 'ranked-dropdown'];
+    if (!paged.includes(meta.valueType)) throw badRequest(`Values of a ${meta.valueType} field cannot be paged`);
+    if (isRestricted(entry)) throw forbidden('This opportunity is restricted');
+    const data = this.storedField(entry, meta).value.data as unknown;
+    const items = data === null ? [] : Array.isArray(data) ? data : [data];
+    const page = this.page(ctx, items.map((item, i) => ({ item, i })), (x) => x.i);
+    return { type: meta.valueType, data: page.data.map((x) => x.item), pagination: page.pagination };
+  }
+
+  /** An entry as served: with the selected fields (in the given order), or without `fields` when none are selected. */
+  private present(entry: ListEntryWithEntity, metas: FieldMetadata[] | undefined): ListEntryWithEntity {
+    const { fields: _all, ...entity } = entityOf(entry);
+    if (!metas) return { ...entry, entity } as ListEntryWithEntity;
+    const restricted = isRestricted(entry);
+    const fields = metas.map((m) => presentField(this.storedField(entry, m), restricted));
+    return { ...entry, entity: { ...entity, fields } } as ListEntryWithEntity;
+  }
+
+  /** The entry's stored field, or an empty one when the entry does not carry it. */
+  private storedField(entry: ListEntryWithEntity, meta: FieldMetadata): Field {
+    const found = entityOf(entry).fields?.find((f) => f.id === meta.id);
+    return found ?? { id: meta.id, name: meta.name, type: meta.type, enrichmentSource: meta.enrichmentSource, value: nullValue(meta.valueType) };
+  }
+
+  private byIds<T extends { id: number }>(ctx: Ctx, items: T[]): T[] {
+    const ids = ctx.query.getAll('ids').map((x) => int(x, 'ids'));
+    return ids.length ? items.filter((x) => ids.includes(x.id)) : items;
+  }
+
+  private one<T extends { id: number }>(items: T[], id: number, what: string): T {
+    const found = items.find((x) => x.id === id);
+    if (!found) throw notFound(`${what} ${id} not found`);
+    return found;
+  }
+
+  /**
+   * Entities for /v2/persons, /v2/companies, /v2/opportunities: those of the lists' entries (without fields), then
+   * directory entries not already there, sorted by id.
+   */
+  private entities(type: ListWithType['type'], directory: { id: number }[] = []): { id: number }[] {
+    const out = new Map<number, { id: number }>();
+    for (const state of this.lists.values()) {
+      if (state.list.type !== type) continue;
+      for (const entry of state.entries.values()) {
+        const { fields: _fields, ...entity } = entityOf(entry);
+        if (!out.has(entity.id)) out.set(entity.id, type === 'opportunity' ? ({ ...entity, listName: state.list.name } as { id: number }) : entity);
+      }
+    }
+    for (const x of directory) if (!out.has(x.id)) out.set(x.id, x);
+    return [...out.values()].sort((a, b) => a.id - b.id);
+  }
+
+  private personEntities() {
+    const directory = [...this.persons.values()].map((p) => ({
+      id: p.id,
+      firstName: p.firstName ?? '',
+      lastName: p.lastName,
+      primaryEmailAddress: p.primaryEmailAddress,
+      emailAddresses: p.primaryEmailAddress ? [p.primaryEmailAddress] : [],
+      type: p.type === 'internal' ? 'internal' : 'external',
+    }));
+    return this.entities('person', directory);
+  }
+
+  private companyEntities() {
+    const directory = [...this.companies.values()].map((c) => ({ ...c, domains: c.domain ? [c.domain] : [], isGlobal: false }));
+    return this.entities('company', directory);
+  }
+
+  private opportunities() {
+    return this.entities('opportunity');
+  }
+
+  // ---- writes -----------------------------------------------------------------------------------------------
+
+  private get directory(): Directory {
+    return {
+      option: (fieldId, id) => this.options.get(fieldId)?.get(id),
+      person: (id) => this.persons.get(id),
+      company: (id) => this.companies.get(id),
+      mergedInto: (type, id) => this.merged.get(`${type}:${id}`),
+    };
+  }
+
+  private writeTarget(ctx: Ctx, listId: number, entryId: number) {
+    this.requireList(listId);
+    this.requireExport(ctx);
+    const target = this.requireEntry(listId, entryId);
+    return target;
+  }
+
+  private updateField(ctx: Ctx, listId: number, entryId: number, fieldId: string): Reply {
+    const { state, entry } = this.writeTarget(ctx, listId, entryId);
+    const meta = state.fieldById.get(fieldId);
+    if (!meta) throw notFound(`Field ${fieldId} not found on list ${listId}`);
+    const body = parseJson(ctx.body) as { value?: unknown } | undefined;
+    if (isRestricted(entry)) throw forbidden(`List entry ${entryId} is a restricted opportunity; its fields cannot be changed`);
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || body.value === undefined) throw validation('value', 'value is required');
+    const next = resolveUpdate(meta, body.value, this.directory, 'value');
+    this.applyWrite(state, entry, meta, next, this.changerOf(ctx.user), ctx.now);
+    return { status: 204 };
+  }
+
+  private batchUpdate(ctx: Ctx, listId: number, entryId: number) {
+    const { state, entry } = this.writeTarget(ctx, listId, entryId);
+    const body = parseJson(ctx.body) as { operation?: unknown; updates?: unknown } | undefined;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw validation('operation', 'operation is required');
+    if (body.operation !== 'update-fields') throw validation('operation', `operation must be 'update-fields'`);
+    if (!Array.isArray(body.updates)) throw validation('updates', 'updates must be an array');
+    if (body.updates.length > 100) throw validation('updates', `updates must have at most 100 items, got ${body.updates.length}`);
+    if (isRestricted(entry)) throw forbidden(`List entry ${entryId} is a restricted opportunity; its fields cannot be changed`);
+    // All-or-nothing: validate every update before applying any.
+    const resolved = body.updates.map((u: unknown, i: number) => {
+      const update = u as { id?: unknown; value?: unknown };
+      if (typeof update !== 'object' || update === null || typeof update.id !== 'string') throw validation(`updates[${i}].id`, `updates[${i}].id must be a field id`);
+      const meta = state.fieldById.get(update.id);
+      if (!meta) throw validation(`updates[${i}].id`, `Field ${update.id} not found on list ${listId}`);
+      if (update.value === undefined) throw validation(`updates[${i}].value`, `updates[${i}].value is required`);
+      return { meta, value: resolveUpdate(meta, update.value, this.directory, `updates[${i}].value`) };
+    });
+    const changer = this.changerOf(ctx.user);
+    for (const { meta, value } of resolved) {
+      this.applyWrite(state, state.entries.get(entryId)!, meta, value, changer, ctx.now);
+    }
+    return { operation: 'update-fields' };
+  }
+
+  private changerOf(user: SeedUser): User {
+    const { id, firstName, lastName, emailAddress } = user.whoami.user;
+    return { id, firstName, lastName, emailAddress };
+  }
+
+  /** Stores a value (a global field changes on every list holding the entity) and records the change. */
+  private applyWrite(state: ListState, entry: ListEntryWithEntity, meta: FieldMetadata, value: FieldValue, changer: User | null, at: number): void {
+    const before = this.storedField(entry, meta).value;
+    if (meta.type === 'global') {
+      for (const other of this.lists.values()) {
+        if (other.list.type !== state.list.type || !other.fieldById.has(meta.id)) continue;
+        for (const e of other.entries.values()) if (e.entity.id === entry.entity.id) this.storeValue(other, e, meta, value);
+      }
+    } else {
+      this.storeValue(state, entry, meta, value);
+    }
+    const changedAt = new Date(at).toISOString();
+    for (const change of diffChanges(before, value)) {
+      this.changes.push({
+        id: ++this.changeSeq,
+        type: meta.valueType,
+        actionType: change.actionType,
+        changedAt,
+        changer,
+        entity: { id: entry.entity.id },
+        field: { id: meta.id, name: meta.name, type: meta.type === 'global' ? 'global' : 'list', entityType: state.list.type },
+        listEntry: meta.type === 'global' ? null : { id: entry.id, listId: state.list.id },
+        value: change.value,
+      });
+    }
+  }
+
+  /** Copy-on-write: the seed's objects are never mutated. */
+  private storeValue(state: ListState, entry: ListEntryWithEntity, meta: FieldMetadata, value: FieldValue): void {
+    const entity = entityOf(entry);
+    const fields = entity.fields ?? [];
+    const field: Field = { ...this.storedField(entry, meta), value };
+    const i = fields.findIndex((f) => f.id === meta.id);
+    const nextFields = i >= 0 ? fields.map((f, j) => (j === i ? field : f)) : [...fields, field];
+    state.entries.set(entry.id, { ...entry, entity: { ...entity, fields: nextFields } } as ListEntryWithEntity);
+  }
+
+  // ---- field value changes ----------------------------------------------------------------------------------
+
+  /** Supports `field.id`, `listEntry.id`, `entity.id`, `changer.id`, `actionType` (=) and `changedAt` (>, >=, <, <=), joined by `&`. */
+  private filterChanges(ctx: Ctx, changes: FieldValueChangeRecord[]): FieldValueChangeRecord[] {
+    const raw = ctx.query.get('filter');
+    if (!raw) return changes;
+    const tests = raw.split('&').map((clause) => {
+      const m = /^\s*([\w.]+)\s*(>=|<=|=|>|<)\s*"?([^"]*)"?\s*$/.exec(clause);
+      if (!m) throw validation('filter', `Invalid filter clause '${clause}'`);
+      const [, key, op, val] = m;
+      if (key === 'changedAt') {
+        const t = parseInstant(val);
+        if (t === undefined) throw validation('filter', `Invalid date '${val}'`);
+        return (c: FieldValueChangeRecord) => {
+          const x = Date.parse(c.changedAt);
+          return op === '>' ? x > t : op === '>=' ? x >= t : op === '<' ? x < t : op === '<=' ? x <= t : x === t;
+        };
+      }
+      const get: Record<string, (c: FieldValueChangeRecord) => unknown> = {
+        'field.id': (c) => c.field.id,
+        'listEntry.id': (c) => c.listEntry?.id,
+        'entity.id': (c) => c.entity.id,
+        'changer.id': (c) => c.changer?.id,
+        actionType: (c) => c.actionType,
+      };
+      if (!get[key] || op !== '=') throw validation('filter', `Unsupported filter '${clause}'`);
+      return (c: FieldValueChangeRecord) => String(get[key](c)) === val;
+    });
+    return changes.filter((c) => tests.every((t) => t(c)));
+  }
+
+  private entryChanges(ctx: Ctx, listId: number, entryId: number) {
+    const { state, entry } = this.requireEntry(listId, entryId);
+    const mine = this.changes.filter(
+      (c) =>
+        (c.listEntry?.id === entryId && c.listEntry.listId === listId) ||
+        (c.listEntry === null && c.entity.id === entry.entity.id && c.field.entityType === state.list.type),
+    );
+    return this.page(ctx, this.filterChanges(ctx, mine), (c) => c.id);
+  }
+
+  private allChanges(ctx: Ctx) {
+    const order = ctx.query.getAll('orderBy');
+    for (const o of order) if (o !== 'changedAt' && o !== '-changedAt') throw validation('orderBy', `Invalid orderBy '${o}'`);
+    const sign = order[0] === '-changedAt' ? -1 : 1;
+    const changes = [...this.filterChanges(ctx, this.changes)].sort(
+      (a, b) => sign * (Date.parse(a.changedAt) - Date.parse(b.changedAt) || a.id - b.id),
+    );
+    return this.page(ctx, changes, (c) => c.id);
+  }
+
+  // ---- lookups ----------------------------------------------------------------------------------------------
+
+  private requireList(listId: number): ListState {
+    const state = this.lists.get(listId);
+    if (!state) throw notFound(`List ${listId} not found`);
+    return state;
+  }
+
+  private requireView(listId: number, viewId: number): SeedView {
+    const view = this.requireList(listId).views.find((v) => v.id === viewId);
+    if (!view) throw notFound(`Saved view ${viewId} not found on list ${listId}`);
+    return view;
+  }
+
+  private requireEntry(listId: number, entryId: number): { state: ListState; entry: ListEntryWithEntity } {
+    const state = this.requireList(listId);
+    const entry = state.entries.get(entryId);
+    if (!entry) throw notFound(`List entry ${entryId} not found on list ${listId}`);
+    return { state, entry };
+  }
+}
+
