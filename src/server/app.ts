@@ -2,8 +2,8 @@
  * The product's actions, wired to Apps Script: what the menu items and sidebar calls do. main.ts only re-exports.
  */
 import { AffinityError } from './affinity/errors';
-import { assertSheetView } from './affinity/client';
-import type { ListType } from './affinity/types';
+import { assertSheetView, type AffinityClient } from './affinity/client';
+import type { ListType, SavedView } from './affinity/types';
 import { documentStore, gasClock, gasLog, urlFetchHttp, userStore } from './gas/platform';
 import { findBinding, loadBindings, recordOutcome, removeBinding, upsertBinding, type Binding } from './sync/bindings';
 import { pullBinding } from './sync/pull';
@@ -36,6 +36,10 @@ export function buildMenu(ui: GoogleAppsScript.Base.Ui): void {
     .addSeparator()
     .addItem('Pull this tab', 'menuPullThisTab')
     .addItem('Pull all tabs', 'menuPullAllTabs')
+    .addSeparator()
+    .addItem('Preview changes…', 'menuPreviewChanges')
+    .addItem('Push this tab', 'menuPushThisTab')
+    .addItem('Push settings…', 'menuPushSettings')
     .addToUi();
 }
 
@@ -185,7 +189,7 @@ export function bindTab(listId: number, viewId: number, sheetId?: number): PullS
     viewName: view.name,
   };
   upsertBinding(doc, binding);
-  return pullTab(binding.sheetId);
+  return pullBound(binding.sheetId, { client, view });
 }
 
 export function unbindTab(sheetId: number): boolean {
@@ -198,6 +202,11 @@ export function getBindings(): BindingInfo[] {
 }
 
 export function pullTab(sheetId: number): PullSummary {
+  return pullBound(sheetId);
+}
+
+/** Pull under the document lock; `prefetched` saves the requests a bind has already made. */
+function pullBound(sheetId: number, prefetched?: { client: AffinityClient; view: SavedView }): PullSummary {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const doc = documentStore();
   const binding = findBinding(doc, sheetId);
@@ -207,7 +216,8 @@ export function pullTab(sheetId: number): PullSummary {
     throw new AffinityError('config', 'Another sync of this spreadsheet is running; try again in a minute.');
   }
   try {
-    const summary = pullBinding(ss, binding, clientFor(deps()), gasLog, today(ss));
+    const client = prefetched?.client ?? clientFor(deps());
+    const summary = pullBinding(ss, binding, client, gasLog, today(ss), { view: prefetched?.view });
     recordOutcome(doc, sheetId, 'lastPull', { at: Date.now(), ok: true, message: `${summary.rows} rows` }, summary.rows);
     return summary;
   } catch (e) {

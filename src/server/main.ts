@@ -29,3 +29,15 @@ export {
   getBindings,
   pullTab,
 } from './app';
+
+export {
+  pushTab,
+  previewPush,
+  menuPushThisTab,
+  menuPreviewChanges,
+  menuPushSettings,
+  getConflictPolicy,
+  setConflictPolicy,
+  setPendingMarks,
+  onEditMarkPending,
+} from './pushActions';

@@ -11,6 +11,7 @@
  * left the view are removed unless the row holds the user's data or unpushed edits, then kept and marked.
  */
 import { blocksFromChanges, type Block, type Changes } from './blocks';
+import { NOT_SENT_PREFIX, conflictNote, replacedNote, type ConflictPolicy } from './push';
 import {
   KEY_COLUMN,
   NOTE_MARK,
@@ -91,6 +92,8 @@ export interface PullPlan {
     pendingEdits: number;
     conflicts: number;
     restoredReadOnly: number;
+    /** Edits replaced by Affinity's value under the 'affinity-wins' policy (each keeps a note). */
+    replacedEdits: number;
   };
 }
 
@@ -103,12 +106,14 @@ export interface PullInput {
   codec: PullCodec;
   viewName: string;
   today: string;
+  /**
+   * What a cell changed on both sides does: 'flag' (default) keeps the edit unsent and notes both values;
+   * 'sheet-wins' keeps the edit pending (the next push sends it over Affinity's value); 'affinity-wins' writes
+   * Affinity's value into the cell and keeps the replaced edit in a note.
+   */
+  policy?: ConflictPolicy;
 }
 
-function conflictNote(remote: string, local: string): string {
-  const show = (t: string) => (t === '' ? '(empty)' : `“${t.length > 200 ? `${t.slice(0, 200)}…` : t}”`);
-  return `${NOTE_MARK}conflict. Affinity now has ${show(remote)}; your edit ${show(local)} was kept and not sent. Type the value you want and push again, or clear your edit to take Affinity's.`;
-}
 
 export function planPull(input: PullInput): PullPlan {
   const { view, tab, codec, snapshot } = input;
@@ -173,6 +178,7 @@ export function planPull(input: PullInput): PullPlan {
     pendingEdits: 0,
     conflicts: 0,
     restoredReadOnly: 0,
+    replacedEdits: 0,
   };
   const existingRows = tab.values.length;
   let appendRows = 0;
@@ -216,6 +222,17 @@ export function planPull(input: PullInput): PullPlan {
       } else if (remoteText === base) {
         next = base;
         counts.pendingEdits++;
+        // Keep the reason a push gave for not sending this edit (invalid value, refused by Affinity...).
+        const current = tab.notes[existing]?.[col] ?? '';
+        if (current.startsWith(NOT_SENT_PREFIX)) note = current;
+      } else if (input.policy === 'sheet-wins') {
+        next = base;
+        counts.pendingEdits++;
+      } else if (input.policy === 'affinity-wins') {
+        setChange(existing, col, codec.write(remoteText, spec));
+        note = replacedNote(remoteText, local);
+        counts.updatedCells++;
+        counts.replacedEdits++;
       } else {
         next = base;
         note = conflictNote(remoteText, local);

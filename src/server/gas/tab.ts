@@ -115,3 +115,36 @@ function markStale(sheet: Sheet, tab: TabRead, id: string): void {
     .getRange(1, col + 1)
     .setNote(`${NOTE_MARK}this field is no longer in the view, so the column is no longer synced. Its cells are yours now.`);
 }
+
+function sameOptions(current: unknown, options: string[]): boolean {
+  return Array.isArray(current) && current.length === options.length && current.every((v, i) => v === options[i]);
+}
+
+/** Most options a column's list validation carries; a longer list gets none (a partial one would warn on valid values). */
+export const MAX_VALIDATION_OPTIONS = 500;
+
+/**
+ * In-sheet validation of dropdown and ranked-dropdown columns from the field's options: a warning, not a
+ * rejection (a renamed option never blocks typing; push checks values itself). A few calls per column, whatever
+ * the number of rows.
+ */
+export function setDropdownValidation(sheet: Sheet, rules: { col: number; name: string; options: string[] }[]): void {
+  if (rules.length === 0) return;
+  const rows = Math.max(1, sheet.getMaxRows() - 1);
+  for (const r of rules) {
+    const range = sheet.getRange(2, r.col + 1, rows, 1);
+    if (r.options.length === 0 || r.options.length > MAX_VALIDATION_OPTIONS) {
+      range.clearDataValidations();
+      continue;
+    }
+    // Unchanged options: leave the column alone (a pull that finds nothing changed writes nothing).
+    const current = range.getCell(1, 1).getDataValidation();
+    if (current && sameOptions(current.getCriteriaValues()[0], r.options) && current.getAllowInvalid()) continue;
+    const rule = SpreadsheetApp.newDataValidation()
+      .requireValueInList(r.options, true)
+      .setAllowInvalid(true)
+      .setHelpText(`An option of ${r.name} in Affinity. Other text is not sent.`)
+      .build();
+    range.setDataValidation(rule);
+  }
+}

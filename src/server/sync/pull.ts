@@ -3,6 +3,7 @@
  * Requests: the view's metadata, the list's fields, then one per page of 100 rows.
  */
 import type { AffinityClient } from '../affinity/client';
+import type { SavedView } from '../affinity/types';
 import { AffinityError } from '../affinity/errors';
 import { canonicalOfCell, cellOf, type CodecContext } from '../engine/codecs';
 import { cellsIn } from '../engine/blocks';
@@ -16,6 +17,7 @@ import { applyPlan, readTab } from '../gas/tab';
 import type { PullSummary } from '../../shared/types';
 import type { LogPort } from '../ports';
 import type { Binding } from './bindings';
+import { pullPolicy, refreshPushAids } from './pushAids';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -48,14 +50,14 @@ export function pullBinding(
   client: AffinityClient,
   log: LogPort,
   today: string,
-  onProgress?: (message: string) => void,
+  opts: { view?: SavedView; onProgress?: (message: string) => void } = {},
 ): PullSummary {
   const sheet = sheetOf(ss, binding);
   const startRequests = client.requestsSent;
-  const view = client.savedView(binding.listId, binding.viewId);
+  const view = opts.view ?? client.savedView(binding.listId, binding.viewId);
   const fields = client.listFields(binding.listId);
   const entries = client.savedViewEntries(binding.listId, view, (rows, pages) => {
-    if (pages % 20 === 0) onProgress?.(`${rows} rows fetched (${pages} pages)…`);
+    if (pages % 20 === 0) opts.onProgress?.(`${rows} rows fetched (${pages} pages)…`);
   });
   const ctx = codecContext(ss);
   const remote = buildRemoteView(entries, fields, binding.listType, ctx);
@@ -69,8 +71,10 @@ export function pullBinding(
     codec: pullCodec(ctx),
     viewName: view.name,
     today,
+    policy: pullPolicy(),
   });
   applyPlan(sheet, tab, plan);
+  refreshPushAids(sheet, binding, client, log, { columns: remote.columns, columnOf: plan.columnOf, entries });
   const snapshotCells = writeSnapshot(ss, binding.sheetId, plan.snapshot, stored);
   const summary: PullSummary = {
     tabName: sheet.getName(),

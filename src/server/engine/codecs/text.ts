@@ -1,7 +1,8 @@
 /** Text building blocks of the codecs: the multi-value separator, cell-size truncation, note HTML → text. */
 
 /** Most characters a Sheets cell holds. */
-export const CELL_TEXT_LIMIT = 50_000;
+/** Sheets holds 50,000 characters per cell; one is kept for the apostrophe that makes Sheets store text literally. */
+export const CELL_TEXT_LIMIT = 49_999;
 /** Ends a text that was cut to fit a cell. */
 export const ELLIPSIS = '…';
 /** Joins the items of a multi value. Inside an item, ';' is written '\;' and '\' is written '\\'. */

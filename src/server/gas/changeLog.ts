@@ -1,0 +1,70 @@
+/**
+ * The "Affinity change log" tab: one row per change a push made or tried (time, user, tab, entry id, entity name,
+ * field, old, new, result). Appended with one block write per push; past MAX_LOG_ROWS the oldest rows rotate out.
+ * Texts are written behind an apostrophe so Sheets never evaluates them.
+ */
+import { NOTE_MARK } from '../engine/layout';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+export const CHANGE_LOG_TAB = 'Affinity change log';
+export const MAX_LOG_ROWS = 5000;
+const HEADER = ['Time', 'User', 'Tab', 'Entry ID', 'Name', 'Field', 'Old value', 'New value', 'Result'];
+
+export interface LogRow {
+  time: string;
+  user: string;
+  tab: string;
+  entryId: number;
+  entity: string;
+  field: string;
+  old: string;
+  new: string;
+  result: string;
+}
+
+/** A cell's worth of text, written literally. */
+function literal(text: string): string {
+  if (text === '') return '';
+  const cut = text.length > 5000 ? `${text.slice(0, 4999)}…` : text;
+  return `'${cut}`;
+}
+
+export function appendChangeLog(ss: Spreadsheet, rows: LogRow[], maxRows = MAX_LOG_ROWS): number {
+  if (rows.length === 0) return 0;
+  let sheet = ss.getSheetByName(CHANGE_LOG_TAB);
+  if (!sheet) {
+    sheet = ss.insertSheet(CHANGE_LOG_TAB);
+    const header = sheet.getRange(1, 1, 1, HEADER.length);
+    header.setValues([HEADER]);
+    header.setFontWeight('bold');
+    sheet.setFrozenRows(1);
+    const protection = sheet.protect();
+    protection.setWarningOnly(true);
+    protection.setDescription(`${NOTE_MARK}change log, written by each push`);
+  }
+  const kept = rows.slice(-maxRows);
+  const existing = Math.max(0, sheet.getLastRow() - 1);
+  const excess = existing + kept.length - maxRows;
+  let start = existing;
+  if (excess > 0) {
+    sheet.deleteRows(2, Math.min(excess, existing));
+    start = existing - Math.min(excess, existing);
+  }
+  const needed = 1 + start + kept.length;
+  const maxRowsNow = sheet.getMaxRows();
+  if (needed > maxRowsNow) sheet.insertRowsAfter(maxRowsNow, needed - maxRowsNow);
+  const values = kept.map((r) => [
+    literal(r.time),
+    literal(r.user),
+    literal(r.tab),
+    r.entryId,
+    literal(r.entity),
+    literal(r.field),
+    literal(r.old),
+    literal(r.new),
+    literal(r.result),
+  ]);
+  sheet.getRange(2 + start, 1, values.length, HEADER.length).setValues(values);
+  return values.length;
+}

@@ -1,0 +1,231 @@
+/**
+ * Push actions wired to Apps Script: menu items, the preview dialog's calls, the conflict setting and the optional
+ * on-edit trigger that marks edited cells. main.ts re-exports them.
+ */
+import { AffinityError } from './affinity/errors';
+import { userMessage } from './app';
+import { CONFLICT_POLICIES, POLICY_LABELS, isConflictPolicy, type ConflictChoice, type ConflictPolicy } from './engine/push';
+import { KEY_COLUMN, METADATA_KEY, NAME_COLUMN } from './engine/layout';
+import { documentCache } from './gas/cache';
+import { documentStore, gasClock, gasLog, urlFetchHttp, userStore } from './gas/platform';
+import { markPending } from './gas/pushSheet';
+import { findBinding, recordOutcome, type Binding } from './sync/bindings';
+import { previewBinding, pushBinding, type PushDeps } from './sync/push';
+import { loadColumnSpecs, loadPolicy, pendingMarksOn, savePolicy, setPendingMarksFlag } from './sync/pushStore';
+import { clientFor, connectionStatus, type Deps } from './sync/settings';
+import type { ConflictChoiceData, ConflictPolicyName, PushPreview, PushSummary } from '../shared/push';
+
+const PENDING_HANDLER = 'onEditMarkPending';
+
+function pushDeps(): PushDeps {
+  const deps: Deps = { http: urlFetchHttp, clock: gasClock, log: gasLog, user: userStore() };
+  return { client: () => clientFor(deps), clock: gasClock, log: gasLog, doc: documentStore(), cache: documentCache() };
+}
+
+function bindingOf(sheetId: number): Binding {
+  const binding = findBinding(documentStore(), Number(sheetId));
+  if (!binding) throw new AffinityError('config', 'This tab is not bound to an Affinity view. Use Affinity › Bind this tab to a view… first.');
+  return binding;
+}
+
+function whoIsPushing(): string {
+  const s = connectionStatus(userStore());
+  if (!s.connected) return '';
+  if (s.userName && s.userEmail) return `${s.userName} <${s.userEmail}>`;
+  return s.userName ?? s.userEmail ?? '';
+}
+
+function toChoices(choices: ConflictChoiceData[] | undefined): ConflictChoice[] {
+  if (!Array.isArray(choices)) return [];
+  return choices
+    .filter((c) => c && Number.isInteger(Number(c.entryId)) && typeof c.columnId === 'string' && (c.choice === 'mine' || c.choice === 'affinity' || c.choice === 'skip'))
+    .map((c) => ({ entryId: Number(c.entryId), columnId: c.columnId, remote: String(c.affinity ?? ''), choice: c.choice }));
+}
+
+// ---- actions (menu and dialog) ---------------------------------------------------------------------------------
+
+/**
+ * Sends the tab's edits to Affinity. `choices` settle single conflicts as chosen in the preview ("keep mine" /
+ * "take Affinity's"), as long as Affinity still has the value shown there.
+ */
+export function pushTab(sheetId: number, choices?: ConflictChoiceData[]): PushSummary {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const doc = documentStore();
+  const binding = bindingOf(sheetId);
+  const lock = LockService.getDocumentLock();
+  if (lock && !lock.tryLock(30_000)) {
+    throw new AffinityError('config', 'Another sync of this spreadsheet is running; try again in a minute.');
+  }
+  try {
+    const tz = ss.getSpreadsheetTimeZone();
+    const summary = pushBinding(ss, binding, pushDeps(), {
+      policy: loadPolicy(doc),
+      choices: toChoices(choices),
+      user: whoIsPushing(),
+      timestamp: () => Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd HH:mm:ss'),
+    });
+    recordOutcome(doc, binding.sheetId, 'lastPush', { at: Date.now(), ok: summary.failed === 0, message: summary.message });
+    return summary;
+  } catch (e) {
+    recordOutcome(doc, binding.sheetId, 'lastPush', { at: Date.now(), ok: false, message: userMessage(e) });
+    throw e instanceof AffinityError ? e : new Error(userMessage(e));
+  } finally {
+    SpreadsheetApp.flush();
+    lock?.releaseLock();
+  }
+}
+
+/** What a push of the tab would do now, without sending or changing anything. */
+export function previewPush(sheetId: number): PushPreview {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const binding = bindingOf(sheetId);
+  try {
+    return previewBinding(ss, binding, pushDeps(), { policy: loadPolicy(documentStore()) });
+  } catch (e) {
+    throw e instanceof AffinityError ? e : new Error(userMessage(e));
+  }
+}
+
+export function getConflictPolicy(): ConflictPolicyName {
+  return loadPolicy(documentStore());
+}
+
+export function setConflictPolicy(policy: string): ConflictPolicyName {
+  if (!isConflictPolicy(policy)) {
+    throw new AffinityError('config', `Unknown conflict setting “${String(policy)}”: use one of ${CONFLICT_POLICIES.join(', ')}.`);
+  }
+  savePolicy(documentStore(), policy);
+  return policy;
+}
+
+/** Turns the "edited cells are marked" trigger on or off for this spreadsheet (the trigger runs as the user). */
+export function setPendingMarks(on: boolean): boolean {
+  const doc = documentStore();
+  const mine = ScriptApp.getProjectTriggers().filter((t) => t.getHandlerFunction() === PENDING_HANDLER);
+  if (on) {
+    if (mine.length === 0) ScriptApp.newTrigger(PENDING_HANDLER).forSpreadsheet(SpreadsheetApp.getActiveSpreadsheet()).onEdit().create();
+  } else {
+    for (const t of mine) ScriptApp.deleteTrigger(t);
+  }
+  setPendingMarksFlag(doc, on);
+  return on;
+}
+
+/**
+ * Installable on-edit trigger (cosmetic): gives edited cells of synced, editable columns a subtle background until
+ * they are pushed. Push never depends on it: edits are found by comparing with the last pull.
+ */
+export function onEditMarkPending(e: GoogleAppsScript.Events.SheetsOnEdit): void {
+  try {
+    const range = e?.range;
+    if (!range) return;
+    const sheet = range.getSheet();
+    const doc = documentStore();
+    if (!pendingMarksOn(doc) || !findBinding(doc, sheet.getSheetId())) return;
+    const firstRow = Math.max(2, range.getRow());
+    const lastRow = range.getRow() + range.getNumRows() - 1;
+    if (lastRow < firstRow) return;
+    const specs = loadColumnSpecs(doc, sheet.getSheetId());
+    const editable = new Set<number>();
+    for (const md of sheet.createDeveloperMetadataFinder().withKey(METADATA_KEY).find()) {
+      const id = md.getValue();
+      const col = md.getLocation().getColumn();
+      if (!id || !col || id === KEY_COLUMN || id === NAME_COLUMN || !specs?.get(id)?.editable) continue;
+      editable.add(col.getColumn());
+    }
+    const firstCol = range.getColumn();
+    const lastCol = firstCol + range.getNumColumns() - 1;
+    let c = firstCol;
+    while (c <= lastCol) {
+      if (!editable.has(c)) {
+        c++;
+        continue;
+      }
+      let end = c;
+      while (end + 1 <= lastCol && editable.has(end + 1)) end++;
+      markPending(sheet.getRange(firstRow, c, lastRow - firstRow + 1, end - c + 1));
+      c = end + 1;
+    }
+  } catch (err) {
+    gasLog.log(`Marking edited cells failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+// ---- menu items -------------------------------------------------------------------------------------------------
+
+function activeBinding(): { sheet: GoogleAppsScript.Spreadsheet.Sheet; binding: Binding } | null {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const sheet = ss.getActiveSheet();
+  const binding = findBinding(documentStore(), sheet.getSheetId());
+  if (!binding) {
+    const ui = SpreadsheetApp.getUi();
+    ui.alert(
+      'This tab is not synced',
+      `“${sheet.getName()}” is not bound to an Affinity view. Use Affinity › Bind this tab to a view… first.`,
+      ui.ButtonSet.OK,
+    );
+    return null;
+  }
+  return { sheet, binding };
+}
+
+export function menuPushThisTab(): void {
+  const active = activeBinding();
+  if (!active) return;
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  try {
+    const s = pushTab(active.binding.sheetId);
+    if (s.failed > 0) {
+      const ui = SpreadsheetApp.getUi();
+      const lines = s.failures.slice(0, 8).map((f) => `• ${f.entity || `Entry ${f.entryId}`}: ${f.message}`);
+      if (s.failures.length > 8) lines.push(`…and ${s.failures.length - 8} more (see the notes and the “Affinity change log” tab).`);
+      ui.alert('Push finished with problems', `${s.message}\n\n${lines.join('\n')}`, ui.ButtonSet.OK);
+    } else {
+      ss.toast(s.message, 'Affinity', 10);
+    }
+  } catch (e) {
+    const ui = SpreadsheetApp.getUi();
+    ui.alert('Nothing was pushed', userMessage(e), ui.ButtonSet.OK);
+  }
+}
+
+export function menuPreviewChanges(): void {
+  const active = activeBinding();
+  if (!active) return;
+  const template = HtmlService.createHtmlOutputFromFile('preview');
+  // The tab's id is a number; it is the only thing put into the page (the data comes through previewPush).
+  const html = HtmlService.createHtmlOutput(template.getContent().replace('__SHEET_ID__', String(Math.trunc(active.binding.sheetId))))
+    .setWidth(820)
+    .setHeight(600);
+  SpreadsheetApp.getUi().showModalDialog(html, `Preview changes: ${active.sheet.getName()}`);
+}
+
+export function menuPushSettings(): void {
+  const ui = SpreadsheetApp.getUi();
+  const doc = documentStore();
+  const current = loadPolicy(doc);
+  const marks = pendingMarksOn(doc);
+  const lines = CONFLICT_POLICIES.map((p, i) => `${i + 1}. ${POLICY_LABELS[p]}${p === current ? '  (current)' : ''}`);
+  lines.push(`4. ${marks ? 'Stop marking' : 'Mark'} edited cells with a light background until they are pushed`);
+  const answer = ui.prompt(
+    'Push settings',
+    `When a cell was changed both in the sheet and in Affinity since the last pull:\n\n${lines.join('\n')}\n\nType 1, 2, 3 or 4:`,
+    ui.ButtonSet.OK_CANCEL,
+  );
+  if (answer.getSelectedButton() !== ui.Button.OK) return;
+  const n = Number(answer.getResponseText().trim());
+  try {
+    if (n >= 1 && n <= 3) {
+      const policy: ConflictPolicy = CONFLICT_POLICIES[n - 1];
+      setConflictPolicy(policy);
+      SpreadsheetApp.getActiveSpreadsheet().toast(`Conflicts: ${POLICY_LABELS[policy]}.`, 'Affinity', 8);
+    } else if (n === 4) {
+      const on = setPendingMarks(!marks);
+      SpreadsheetApp.getActiveSpreadsheet().toast(on ? 'Edited cells will be marked until pushed.' : 'Edited cells are no longer marked.', 'Affinity', 8);
+    } else {
+      ui.alert('Push settings', 'Type 1, 2, 3 or 4. Nothing was changed.', ui.ButtonSet.OK);
+    }
+  } catch (e) {
+    ui.alert('Push settings', userMessage(e), ui.ButtonSet.OK);
+  }
+}

@@ -1,0 +1,409 @@
+/**
+ * Push: sends a bound tab's edits to Affinity (see engine/push.ts for the rules, docs/push.md in words).
+ *
+ * Requests: none when nothing was edited (column types come from the last pull). Otherwise the conflict check
+ * reads Affinity's current values (the view's pages when more entries were edited than the view has pages, else
+ * one GET per edited entry, in parallel), dropdown options of edited dropdown columns when not cached, then one
+ * PATCH per edited entry, sent with fetchAll in batches no larger than Affinity's remaining per-minute quota.
+ */
+import type { AffinityClient, Outcome, RequestSpec } from '../affinity/client';
+import { AffinityError } from '../affinity/errors';
+import type { DropdownOption, FieldMetadata, ListEntryWithEntity, SavedView } from '../affinity/types';
+import type { ParseContext } from '../engine/codecs';
+import { NAME_COLUMN, type ColumnSpec } from '../engine/layout';
+import {
+  POLICY_LABELS,
+  entitiesIn,
+  findEdits,
+  nextBatch,
+  planPush,
+  previewOf,
+  pushColumns,
+  readStrategy,
+  remoteEntryOf,
+  settlePush,
+  type ConflictChoice,
+  type ConflictPolicy,
+  type EditScan,
+  type PushPlan,
+  type ReadStrategy,
+  type RemoteState,
+  type RequestResult,
+} from '../engine/push';
+import type { CachePort } from '../gas/cache';
+import { appendChangeLog } from '../gas/changeLog';
+import { clearPendingMarks, writeBlocks } from '../gas/pushSheet';
+import { readSnapshot, writeSnapshot, type StoredSnapshot } from '../gas/snapshotStore';
+import { readTab, type TabRead } from '../gas/tab';
+import type { Clock, KeyValueStore, LogPort } from '../ports';
+import type { PushPreview, PushSummary } from '../../shared/push';
+import type { Binding } from './bindings';
+import { codecContext, pullCodec, sheetOf } from './pull';
+import {
+  directoryKey,
+  dropdownOptionsOf,
+  getCachedJson,
+  loadColumnSpecs,
+  mergeDirectories,
+  pendingMarksOn,
+  saveColumnSpecs,
+  unpackDirectory,
+  type Directory,
+} from './pushStore';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+export interface PushDeps {
+  /** Made only when a request is needed (a tab with no edits pushes without a connection). */
+  client: () => AffinityClient;
+  clock: Clock;
+  log: LogPort;
+  doc: KeyValueStore;
+  cache: CachePort | null;
+}
+
+export interface PushRunOptions {
+  policy: ConflictPolicy;
+  choices?: ConflictChoice[];
+  /** Who pushes, for the change log. */
+  user: string;
+  /** Time text for the change log. */
+  timestamp: () => string;
+  /** Clock time after which no more requests are started (Apps Script stops an execution at 6 minutes). */
+  deadline?: number;
+}
+
+const DROPDOWN_TYPES = new Set(['dropdown', 'ranked-dropdown', 'dropdown-multi']);
+const SEND_DEADLINE_MS = 4.5 * 60 * 1000;
+/** Cached options older than this are fetched again when a typed option is not among them. */
+const OPTIONS_RECHECK_MS = 5 * 60 * 1000;
+
+// ---- batched sending -------------------------------------------------------------------------------------------
+
+/**
+ * Sends requests in fetchAll batches sized by the rate-limit headers: never more than the minute's remaining
+ * requests, waiting for the reset when none remain. Requests left when the deadline passes, the monthly quota is
+ * spent, or the key was rejected are answered with an error without being sent.
+ */
+export function sendInBatches<S, T>(
+  client: AffinityClient,
+  clock: Clock,
+  items: S[],
+  send: (batch: S[]) => Outcome<T>[],
+  deadline?: number,
+): { outcomes: Outcome<T>[]; batches: number } {
+  const outcomes: Outcome<T>[] = [];
+  let batches = 0;
+  const stop = (error: AffinityError) => {
+    while (outcomes.length < items.length) outcomes.push({ ok: false, error });
+  };
+  while (outcomes.length < items.length) {
+    const now = clock.now();
+    if (deadline !== undefined && now > deadline) {
+      stop(new AffinityError('network', 'Not sent: the push ran out of time before reaching this row. Push again to send it.'));
+      break;
+    }
+    const next = nextBatch(client.rateLimit, now, items.length - outcomes.length);
+    if (next.blocked) {
+      stop(new AffinityError('rate-limit', next.blocked));
+      break;
+    }
+    if (next.size === 0) {
+      if (deadline !== undefined && now + next.waitMs > deadline) {
+        stop(new AffinityError('rate-limit', "Not sent: Affinity's per-minute limit is used up and the push ran out of time. Push again in a minute."));
+        break;
+      }
+      clock.sleep(next.waitMs);
+      continue;
+    }
+    const batch = items.slice(outcomes.length, outcomes.length + next.size);
+    const got = send(batch);
+    batches++;
+    for (const o of got) outcomes.push(o);
+    const fatal = got.find((o) => !o.ok && o.error.kind === 'auth');
+    if (fatal && !fatal.ok) stop(fatal.error);
+  }
+  return { outcomes, batches };
+}
+
+// ---- reading Affinity --------------------------------------------------------------------------------------------
+
+/** Errors that concern one entry (reported at its cells); any other read error stops the push before it sends. */
+const PER_ENTRY_ERRORS = new Set(['not-found', 'merged', 'permission', 'invalid']);
+
+function entryReadSpec(listId: number, entryId: number, fieldIds: string[]): RequestSpec {
+  const query = fieldIds.map((id) => `fieldIds=${encodeURIComponent(id)}`).join('&');
+  return {
+    method: 'get',
+    path: `/v2/lists/${listId}/list-entries/${entryId}${query ? `?${query}` : ''}`,
+    purpose: 'read-entries',
+    what: 'list entry',
+  };
+}
+
+interface RemoteRead {
+  state: RemoteState;
+  strategy: ReadStrategy;
+  requests: number;
+  batches: number;
+  seen: Directory;
+}
+
+function readRemote(
+  client: AffinityClient,
+  binding: Binding,
+  scan: EditScan,
+  viewEntries: number,
+  ctx: ReturnType<typeof codecContext>,
+  clock: Clock,
+): RemoteRead {
+  const state: RemoteState = { entries: new Map(), unreadable: new Map() };
+  const ids = [...scan.entries.keys()];
+  const strategy = readStrategy(ids.length, viewEntries);
+  const seen: Directory = { persons: [], companies: [] };
+  if (ids.length === 0) return { state, strategy, requests: 0, batches: 0, seen };
+  const start = client.requestsSent;
+  const fieldsOf = (id: number) => [...new Set(scan.entries.get(id)!.edits.map((e) => e.columnId).filter((c) => c !== NAME_COLUMN))];
+  const found: ListEntryWithEntity[] = [];
+  let batches = 0;
+  let individual = ids;
+
+  if (strategy.mode === 'pages') {
+    const wanted = new Set(ids);
+    const view: SavedView = { id: binding.viewId, name: binding.viewName, type: 'sheet', createdAt: '' };
+    let url: string | null = client.savedViewEntriesUrl(binding.listId, view);
+    const dirs: Directory[] = [];
+    while (url) {
+      const page = client.entriesPage(url);
+      batches++;
+      for (const e of page.entries) if (wanted.has(e.id)) found.push(e);
+      dirs.push(entitiesIn(page.entries));
+      url = page.nextUrl;
+    }
+    Object.assign(seen, mergeDirectories(...dirs));
+    const complete = new Set<number>();
+    for (const e of found) {
+      const have = new Set((e.entity.fields ?? []).map((f) => f.id));
+      if (fieldsOf(e.id).every((f) => have.has(f))) complete.add(e.id);
+    }
+    // Entries that left the view (or whose edited field it no longer shows) are read one by one.
+    individual = ids.filter((id) => !complete.has(id));
+    for (let i = found.length - 1; i >= 0; i--) if (!complete.has(found[i].id)) found.splice(i, 1);
+  }
+
+  if (individual.length > 0) {
+    const sent = sendInBatches(client, clock, individual, (batch) =>
+      client.sendAll<ListEntryWithEntity>(batch.map((id) => entryReadSpec(binding.listId, id, fieldsOf(id)))),
+    );
+    batches += sent.batches;
+    const got: ListEntryWithEntity[] = [];
+    sent.outcomes.forEach((o, i) => {
+      const id = individual[i];
+      if (o.ok) {
+        got.push(o.value);
+        return;
+      }
+      if (!PER_ENTRY_ERRORS.has(o.error.kind)) throw o.error;
+      state.unreadable.set(id, o.error.message);
+    });
+    found.push(...got);
+    Object.assign(seen, mergeDirectories(seen, entitiesIn(got)));
+  }
+  for (const e of found) state.entries.set(e.id, remoteEntryOf(e, ctx));
+  return { state, strategy, requests: client.requestsSent - start, batches, seen };
+}
+
+// ---- metadata ----------------------------------------------------------------------------------------------------
+
+function columnsFor(
+  binding: Binding,
+  stored: StoredSnapshot,
+  deps: PushDeps,
+  client: () => AffinityClient,
+): { columns: Map<string, ColumnSpec>; requests: number } {
+  const known = loadColumnSpecs(deps.doc, binding.sheetId);
+  if (known && stored.columns.every((id) => known.has(id))) {
+    return { columns: new Map(stored.columns.map((id) => [id, known.get(id)!])), requests: 0 };
+  }
+  const c = client();
+  const before = c.requestsSent;
+  const fields: FieldMetadata[] = c.listFields(binding.listId);
+  const columns = pushColumns(stored.columns, fields, binding.listType);
+  saveColumnSpecs(deps.doc, binding.sheetId, [...columns.values()]);
+  return { columns, requests: c.requestsSent - before };
+}
+
+// ---- planning ------------------------------------------------------------------------------------------------------
+
+interface Prepared {
+  sheet: GoogleAppsScript.Spreadsheet.Sheet;
+  tab: TabRead;
+  stored: StoredSnapshot;
+  scan: EditScan;
+  plan: PushPlan;
+  columns: Map<string, ColumnSpec>;
+  codec: ReturnType<typeof pullCodec>;
+  strategy: ReadStrategy;
+  reads: number;
+  readBatches: number;
+  client: AffinityClient | null;
+}
+
+function prepare(ss: Spreadsheet, binding: Binding, deps: PushDeps, opts: { policy: ConflictPolicy; choices?: ConflictChoice[] }): Prepared {
+  const sheet = sheetOf(ss, binding);
+  const stored = readSnapshot(ss, binding.sheetId);
+  if (!stored) {
+    throw new AffinityError('config', `“${sheet.getName()}” has not been pulled yet. Pull it first; edits are found by comparing with the last pull.`);
+  }
+  let client: AffinityClient | null = null;
+  const getClient = () => (client ??= deps.client());
+  const tab = readTab(sheet);
+  const ctx = codecContext(ss);
+  const codec = pullCodec(ctx);
+  const { columns, requests: fieldRequests } = columnsFor(binding, stored, deps, getClient);
+  const scan = findEdits({ tab, snapshot: stored.snapshot, columns, codec, viewName: binding.viewName });
+  if (scan.entries.size === 0) {
+    const empty: RemoteState = { entries: new Map(), unreadable: new Map() };
+    const plan = planPush({ listId: binding.listId, scan, remote: empty, columns, parse: emptyParse, policy: opts.policy });
+    return { sheet, tab, stored, scan, plan, columns, codec, strategy: readStrategy(0, 0), reads: fieldRequests, readBatches: 0, client };
+  }
+
+  const c = getClient();
+  const remote = readRemote(c, binding, scan, stored.snapshot.rows.size, ctx, deps.clock);
+  const dropdownFields = [
+    ...new Set(
+      [...scan.entries.values()].flatMap((e) => e.edits.map((x) => x.columnId)).filter((id) => DROPDOWN_TYPES.has(columns.get(id)?.valueType ?? '')),
+    ),
+  ];
+  const opt = dropdownOptionsOf(getClient, deps.cache, binding.listId, dropdownFields, deps.clock.now());
+  const cachedDir = deps.cache ? unpackDirectory(getCachedJson(deps.cache, [directoryKey(binding.listId)]).get(directoryKey(binding.listId))) : null;
+  const dir = mergeDirectories(remote.seen, cachedDir);
+  const parseWith = (options: Map<string, DropdownOption[]>): ParseContext => ({
+    dropdownOptions: (fieldId) => options.get(fieldId) ?? [],
+    knownPersons: dir.persons,
+    knownCompanies: dir.companies,
+  });
+  const input = { listId: binding.listId, scan, remote: remote.state, columns, policy: opts.policy, choices: opts.choices };
+  let plan = planPush({ ...input, parse: parseWith(opt.options) });
+  let optionRequests = opt.requests;
+
+  // An option may have been added in Affinity since the options were cached: fetch those fields' options again.
+  const now = deps.clock.now();
+  const isStale = (fieldId: string) => {
+    const at = opt.cachedAt.get(fieldId);
+    return at !== undefined && now - at > OPTIONS_RECHECK_MS;
+  };
+  const stale = [...new Set(plan.decisions.filter((d) => d.status === 'invalid' && isStale(d.columnId)).map((d) => d.columnId))];
+  if (stale.length > 0) {
+    const fresh = dropdownOptionsOf(getClient, deps.cache, binding.listId, stale, now, true);
+    optionRequests += fresh.requests;
+    for (const [f, list] of fresh.options) opt.options.set(f, list);
+    plan = planPush({ ...input, parse: parseWith(opt.options) });
+  }
+  return {
+    sheet,
+    tab,
+    stored,
+    scan,
+    plan,
+    columns,
+    codec,
+    strategy: remote.strategy,
+    reads: fieldRequests + remote.requests + optionRequests,
+    readBatches: remote.batches,
+    client,
+  };
+}
+
+const emptyParse: ParseContext = { dropdownOptions: () => [], knownPersons: [], knownCompanies: [] };
+
+// ---- preview ---------------------------------------------------------------------------------------------------------
+
+export function previewBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, opts: { policy: ConflictPolicy }): PushPreview {
+  const p = prepare(ss, binding, deps, opts);
+  const data = previewOf(p.plan);
+  // Pushing reads Affinity again (the check must be fresh), then writes.
+  const reads = p.scan.entries.size === 0 ? 0 : readStrategy(p.scan.entries.size, p.stored.snapshot.rows.size).requests;
+  const writes = p.plan.requests.length;
+  return {
+    ...data,
+    sheetId: binding.sheetId,
+    tabName: p.sheet.getName(),
+    viewName: binding.viewName,
+    policy: opts.policy,
+    policyLabel: POLICY_LABELS[opts.policy],
+    cost: { reads, writes, total: reads + writes },
+  };
+}
+
+// ---- push ---------------------------------------------------------------------------------------------------------
+
+export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, opts: PushRunOptions): PushSummary {
+  const started = deps.clock.now();
+  const p = prepare(ss, binding, deps, opts);
+  const { plan } = p;
+  let results: RequestResult[] = [];
+  let writeBatches = 0;
+  if (plan.requests.length > 0) {
+    const client = p.client ?? deps.client();
+    const sent = sendInBatches(client, deps.clock, plan.requests, (batch) => client.updateEntries(batch), opts.deadline ?? started + SEND_DEADLINE_MS);
+    writeBatches = sent.batches;
+    results = sent.outcomes.map((o) => (o.ok ? { ok: true } : { ok: false, message: o.error.message }));
+  }
+  const out = settlePush({ plan, results, scan: p.scan, tab: p.tab, snapshot: p.stored.snapshot, columns: p.columns, codec: p.codec });
+
+  writeBlocks(p.sheet, out.valueBlocks, out.noteBlocks);
+  const baseMoved = out.counts.sent + out.counts.alreadyInAffinity + out.counts.takenFromAffinity > 0;
+  if (baseMoved) writeSnapshot(ss, binding.sheetId, out.snapshot, p.stored);
+  const tabName = p.sheet.getName();
+  if (out.log.length > 0) {
+    const time = opts.timestamp();
+    appendChangeLog(
+      ss,
+      out.log.map((l) => ({ time, user: opts.user, tab: tabName, entryId: l.entryId, entity: l.entityName, field: l.field, old: l.old, new: l.new, result: l.result })),
+    );
+  }
+  if (out.resolved.length > 0 && pendingMarksOn(deps.doc)) clearPendingMarks(p.sheet, out.resolved, p.tab.width, p.tab.values.length);
+
+  const c = out.counts;
+  const writes = results.length;
+  const summary: PushSummary = {
+    tabName,
+    policy: opts.policy,
+    sent: c.sent,
+    failed: c.failed,
+    alreadyInAffinity: c.alreadyInAffinity,
+    conflicts: c.conflicts,
+    takenFromAffinity: c.takenFromAffinity,
+    invalid: c.invalid,
+    notSent: c.readOnly + c.locked + c.unreadable,
+    notSynced: c.unsynced,
+    requests: { reads: p.reads, writes, total: p.reads + writes, batches: p.readBatches + writeBatches },
+    failures: out.failures.map((f) => ({ entryId: f.entryId, entity: f.entityName, message: f.message })),
+    message: '',
+  };
+  summary.message = pushMessage(summary);
+  deps.log.log(
+    `Pushed “${tabName}”: ${c.sent} sent, ${c.failed} failed, ${c.alreadyInAffinity} already in Affinity, ${c.conflicts} conflicts, ` +
+      `${c.takenFromAffinity} taken from Affinity, ${c.invalid} invalid, ${summary.notSent} not sendable, ${c.unsynced} rows not synced; ` +
+      `${p.reads} reads (${p.strategy.mode}), ${writes} writes in ${writeBatches} batches`,
+  );
+  return summary;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export function pushMessage(s: PushSummary): string {
+  const parts: string[] = [];
+  if (s.sent > 0) parts.push(`${plural(s.sent, 'change', 'changes')} sent to Affinity`);
+  if (s.alreadyInAffinity > 0) parts.push(`${plural(s.alreadyInAffinity, 'edit was', 'edits were')} already in Affinity`);
+  if (s.failed > 0) parts.push(`${plural(s.failed, 'change', 'changes')} refused by Affinity`);
+  if (s.conflicts > 0) parts.push(`${plural(s.conflicts, 'conflict', 'conflicts')} flagged (changed in Affinity too), not sent`);
+  if (s.takenFromAffinity > 0) parts.push(`${plural(s.takenFromAffinity, 'edit', 'edits')} replaced by Affinity's newer value`);
+  if (s.invalid > 0) parts.push(`${plural(s.invalid, 'value', 'values')} that can't be sent as typed`);
+  if (s.notSent > 0) parts.push(`${plural(s.notSent, 'edit', 'edits')} in cells that can't be changed from the sheet`);
+  if (s.notSynced > 0) parts.push(`${plural(s.notSynced, 'row', 'rows')} not synced`);
+  if (parts.length === 0) return `${s.tabName}: nothing to push.`;
+  const seeNotes = s.failed + s.conflicts + s.invalid + s.notSent + s.notSynced + s.takenFromAffinity > 0 ? ' See the notes on those cells.' : '';
+  return `${s.tabName}: ${parts.join('; ')}.${seeNotes}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * What each pull prepares for push (a hook called by sync/pull.ts after the tab is written):
+ * - the synced columns' types, so a push finds edits without any request;
+ * - the people and companies seen in the view (document cache), so a typed name resolves to an id;
+ * - the dropdown options of dropdown columns (one fetchAll round, cached) and the tab's in-sheet validation for
+ *   dropdown and ranked-dropdown columns (warning only), refreshed on every pull.
+ * A failure here never fails the pull: push fetches what it misses.
+ */
+import type { AffinityClient } from '../affinity/client';
+import type { ListEntryWithEntity } from '../affinity/types';
+import type { ColumnSpec } from '../engine/layout';
+import { entitiesIn } from '../engine/push';
+import { documentCache } from '../gas/cache';
+import { documentStore } from '../gas/platform';
+import { setDropdownValidation } from '../gas/tab';
+import type { LogPort } from '../ports';
+import type { Binding } from './bindings';
+import { directoryKey, dropdownOptionsOf, loadPolicy, mergeDirectories, packDirectory, putCachedJson, saveColumnSpecs, type Directory } from './pushStore';
+import type { ConflictPolicy } from '../engine/push';
+
+/** Characters the cached directory may take (16 cache values of 24,000). */
+const DIRECTORY_BUDGET = 380_000;
+
+/** The conflict policy pulls follow (the same setting as push). */
+export function pullPolicy(): ConflictPolicy {
+  return loadPolicy(documentStore());
+}
+
+/** People and companies mentioned in values first, then the rows' own entities, cut to fit the cache. */
+export function directoryOf(entries: readonly ListEntryWithEntity[]): Directory {
+  let dir = mergeDirectories(entitiesIn(entries, { rows: false }), entitiesIn(entries));
+  let size = JSON.stringify(packDirectory(dir)).length;
+  while (size > DIRECTORY_BUDGET && dir.persons.length + dir.companies.length > 0) {
+    const keep = DIRECTORY_BUDGET / size;
+    dir = {
+      persons: dir.persons.slice(0, Math.floor(dir.persons.length * keep * 0.95)),
+      companies: dir.companies.slice(0, Math.floor(dir.companies.length * keep * 0.95)),
+    };
+    size = JSON.stringify(packDirectory(dir)).length;
+  }
+  return dir;
+}
+
+export function refreshPushAids(
+  sheet: GoogleAppsScript.Spreadsheet.Sheet,
+  binding: Binding,
+  client: AffinityClient,
+  log: LogPort,
+  view: { columns: ColumnSpec[]; columnOf: Map<string, number>; entries: readonly ListEntryWithEntity[] },
+): void {
+  try {
+    saveColumnSpecs(documentStore(), binding.sheetId, view.columns);
+    const cache = documentCache();
+    if (cache) putCachedJson(cache, { [directoryKey(binding.listId)]: packDirectory(directoryOf(view.entries)) });
+    // Only single-choice columns carry list validation; multi-select options are fetched by push when needed.
+    const dropdowns = view.columns.filter((c) => c.editable && (c.valueType === 'dropdown' || c.valueType === 'ranked-dropdown'));
+    if (dropdowns.length === 0) return;
+    // Cached for 6 h: a pull costs no extra request once the options are known.
+    const { options } = dropdownOptionsOf(() => client, cache, binding.listId, dropdowns.map((c) => c.id), Date.now());
+    const rules = dropdowns
+      .filter((c) => view.columnOf.has(c.id))
+      .map((c) => ({ col: view.columnOf.get(c.id)!, name: c.name, options: [...new Set((options.get(c.id) ?? []).map((o) => o.text))] }));
+    setDropdownValidation(sheet, rules);
+  } catch (e) {
+    log.log(`Pull: could not refresh dropdown options and validation (${e instanceof Error ? e.message : String(e)}); push will fetch them.`);
+  }
+}

@@ -1,0 +1,89 @@
+/** Push types shared by the server and the preview dialog (plain data only: google.script.run carries nothing else). */
+
+export type ConflictPolicyName = 'flag' | 'sheet-wins' | 'affinity-wins';
+
+export interface PreviewChange {
+  entryId: number;
+  entity: string;
+  field: string;
+  old: string;
+  new: string;
+  /** Sent over a value someone changed in Affinity since the last pull (conflict settled for the sheet). */
+  overwrites: boolean;
+}
+
+export interface PreviewConflict {
+  entryId: number;
+  columnId: string;
+  entity: string;
+  field: string;
+  base: string;
+  mine: string;
+  affinity: string;
+  /** What the push will do: 'skip' (flag), 'mine' (send the sheet's value), 'affinity' (take Affinity's value). */
+  outcome: 'skip' | 'mine' | 'affinity';
+}
+
+export interface PreviewProblem {
+  entryId: number;
+  entity: string;
+  field: string;
+  value: string;
+  reason: string;
+}
+
+export interface PreviewData {
+  changes: PreviewChange[];
+  conflicts: PreviewConflict[];
+  /** Values that can't be sent as typed (text in a number field, unknown option...). */
+  invalid: PreviewProblem[];
+  /** Edits never sent: read-only columns, cells cut to fit, restricted or missing entries. */
+  notSent: PreviewProblem[];
+  /** Rows not synced (sheet row number, 1-based). */
+  notSynced: { row: number; reason: string }[];
+  /** Edits Affinity already has (nothing to send). */
+  alreadyInAffinity: number;
+}
+
+export interface PushCost {
+  /** Reads for the conflict check (and field metadata not cached). */
+  reads: number;
+  /** PATCH requests, one per edited entry (more above 100 changes in one entry). */
+  writes: number;
+  total: number;
+}
+
+export interface PushPreview extends PreviewData {
+  sheetId: number;
+  tabName: string;
+  viewName: string;
+  policy: ConflictPolicyName;
+  policyLabel: string;
+  cost: PushCost;
+}
+
+/** A choice made in the preview for one conflict; `affinity` is the value the user saw there. */
+export interface ConflictChoiceData {
+  entryId: number;
+  columnId: string;
+  affinity: string;
+  choice: 'mine' | 'affinity' | 'skip';
+}
+
+export interface PushSummary {
+  tabName: string;
+  policy: ConflictPolicyName;
+  sent: number;
+  failed: number;
+  alreadyInAffinity: number;
+  conflicts: number;
+  takenFromAffinity: number;
+  invalid: number;
+  /** Read-only, cut, restricted or missing cells. */
+  notSent: number;
+  notSynced: number;
+  requests: { reads: number; writes: number; total: number; batches: number };
+  failures: { entryId: number; entity: string; message: string }[];
+  /** One paragraph for the user. */
+  message: string;
+}
