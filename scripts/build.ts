@@ -36,7 +36,7 @@ export async function entryPointNames(): Promise<string[]> {
   return [...new Set(names)].sort();
 }
 
-/** Parameter names for the JSDoc-less wrapper: `...args` forwards whatever Apps Script passes (event objects, RPC args). */
+/** `...args` forwards whatever Apps Script passes (event objects, RPC arguments). */
 function wrapper(name: string): string {
   return `function ${name}(...args) {\n  return ${GLOBAL_NAME}.${name}(...args);\n}\n`;
 }
@@ -57,8 +57,8 @@ async function buildServer(names: string[]): Promise<void> {
   });
   const bundle = result.outputFiles[0].text;
   const header = '// Built by scripts/build.ts from src/server; do not edit. Entry points follow the bundle.\n';
-  // `var` so the bundle's namespace is a property of the global object Apps Script shares across files.
-  const code = header + bundle.replace(/^var /, 'var ') + '\n' + names.map(wrapper).join('\n');
+  // esbuild emits `var AffinitySync = (() => {...})();`: a global every wrapper below can reach.
+  const code = header + bundle + '\n' + names.map(wrapper).join('\n');
   writeFileSync(join(dist, 'Code.js'), code);
 }
 
