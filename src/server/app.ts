@@ -4,10 +4,13 @@
 import { AffinityError } from './affinity/errors';
 import { assertSheetView, type AffinityClient } from './affinity/client';
 import type { ListType, SavedView } from './affinity/types';
-import { documentStore, gasClock, gasLog, urlFetchHttp, userStore } from './gas/platform';
+import { documentCache } from './gas/cache';
+import { documentStore, gasClock, gasLog, urlFetchHttp, usageLedger, userStore } from './gas/platform';
 import { findBinding, loadBindings, recordOutcome, removeBinding, upsertBinding, type Binding } from './sync/bindings';
+import { ProgressStore } from './sync/progress';
 import { pullBinding } from './sync/pull';
 import { clientFor, connectWithKey, connectionStatus, disconnect, type Deps } from './sync/settings';
+import { offerSettings } from './sidebar';
 import type { BindingInfo, ConnectionStatus, PullSummary } from '../shared/types';
 
 export const MENU_NAME = 'Affinity';
@@ -31,71 +34,15 @@ export function userMessage(e: unknown): string {
 
 export function buildMenu(ui: GoogleAppsScript.Base.Ui): void {
   ui.createMenu(MENU_NAME)
-    .addItem('Connect to Affinity…', 'menuConnect')
-    .addItem('Bind this tab to a view…', 'menuBindTab')
+    .addItem('Settings…', 'showSettings')
     .addSeparator()
     .addItem('Pull this tab', 'menuPullThisTab')
     .addItem('Pull all tabs', 'menuPullAllTabs')
     .addSeparator()
-    .addItem('Preview changes…', 'menuPreviewChanges')
     .addItem('Push this tab', 'menuPushThisTab')
+    .addItem('Preview changes…', 'menuPreviewChanges')
     .addItem('Push settings…', 'menuPushSettings')
     .addToUi();
-}
-
-export function menuConnect(): void {
-  const ui = SpreadsheetApp.getUi();
-  const status = connectionStatus(userStore());
-  const current = status.connected
-    ? `Connected as ${status.userName ?? '?'} · ${status.tenantName ?? '?'} (key ending ${status.keyHint}).\n\n`
-    : '';
-  const answer = ui.prompt(
-    'Connect to Affinity',
-    `${current}Paste your Affinity API key (Affinity › Settings › Manage Apps). It is stored in your own user properties only.`,
-    ui.ButtonSet.OK_CANCEL,
-  );
-  if (answer.getSelectedButton() !== ui.Button.OK) return;
-  try {
-    const s = connectWithKey(deps(), answer.getResponseText());
-    ui.alert('Connected', `Connected as ${s.userName} · ${s.tenantName}.`, ui.ButtonSet.OK);
-  } catch (e) {
-    ui.alert('Not connected', userMessage(e), ui.ButtonSet.OK);
-  }
-}
-
-export function menuBindTab(): void {
-  const ui = SpreadsheetApp.getUi();
-  const ss = SpreadsheetApp.getActiveSpreadsheet();
-  try {
-    const client = clientFor(deps());
-    const lists = client.lists();
-    if (lists.length === 0) {
-      ui.alert('No lists', 'Your Affinity user has no lists shared with it.', ui.ButtonSet.OK);
-      return;
-    }
-    const listAnswer = ui.prompt(
-      'Bind this tab: pick a list',
-      lists.map((l, i) => `${i + 1}. ${l.name} (${l.type})`).join('\n') + '\n\nType the number of the list:',
-      ui.ButtonSet.OK_CANCEL,
-    );
-    if (listAnswer.getSelectedButton() !== ui.Button.OK) return;
-    const list = lists[Number(listAnswer.getResponseText().trim()) - 1];
-    if (!list) throw new AffinityError('config', 'That number is not in the list. Try again.');
-    const views = client.savedViews(list.id);
-    const viewAnswer = ui.prompt(
-      `Bind this tab: pick a view of ${list.name}`,
-      views.map((v, i) => `${i + 1}. ${v.name}${v.type === 'sheet' ? '' : ` (${v.type} view: cannot be synced)`}`).join('\n') +
-        '\n\nType the number of the view:',
-      ui.ButtonSet.OK_CANCEL,
-    );
-    if (viewAnswer.getSelectedButton() !== ui.Button.OK) return;
-    const view = views[Number(viewAnswer.getResponseText().trim()) - 1];
-    if (!view) throw new AffinityError('config', 'That number is not in the list. Try again.');
-    const summary = bindTab(list.id, view.id, ss.getActiveSheet().getSheetId());
-    ui.alert('Tab bound', `“${summary.tabName}” now follows “${view.name}”: ${summary.rows} rows pulled.`, ui.ButtonSet.OK);
-  } catch (e) {
-    ui.alert('Not bound', userMessage(e), ui.ButtonSet.OK);
-  }
 }
 
 export function menuPullThisTab(): void {
@@ -103,12 +50,7 @@ export function menuPullThisTab(): void {
   const sheet = ss.getActiveSheet();
   const binding = findBinding(documentStore(), sheet.getSheetId());
   if (!binding) {
-    const ui = SpreadsheetApp.getUi();
-    ui.alert(
-      'This tab is not synced',
-      `“${sheet.getName()}” is not bound to an Affinity view. Use Affinity › Bind this tab to a view… first.`,
-      ui.ButtonSet.OK,
-    );
+    offerSettings('This tab is not synced', `“${sheet.getName()}” is not bound to an Affinity view.`);
     return;
   }
   const message = pullAndReport(binding);
@@ -119,23 +61,28 @@ export function menuPullAllTabs(): void {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const bindings = loadBindings(documentStore());
   if (bindings.length === 0) {
-    ss.toast('No tab is bound to an Affinity view yet.', 'Affinity', 8);
+    offerSettings('No synced tabs', 'No tab is bound to an Affinity view yet.');
     return;
   }
   const messages = bindings.map((b) => pullAndReport(b));
   ss.toast(messages.join('\n'), 'Affinity', 10);
 }
 
+/** "25 rows, 2 added, 3 cells updated." */
+export function pullMessage(s: PullSummary): string {
+  const parts = [`${s.rows} rows`];
+  if (s.added) parts.push(`${s.added} added`);
+  if (s.updatedCells) parts.push(`${s.updatedCells} cells updated`);
+  if (s.removed) parts.push(`${s.removed} removed`);
+  if (s.pendingEdits) parts.push(`${s.pendingEdits} edits not pushed yet`);
+  if (s.conflicts) parts.push(`${s.conflicts} conflicts flagged`);
+  return `${parts.join(', ')}.`;
+}
+
 function pullAndReport(binding: Binding): string {
   try {
     const s = pullTab(binding.sheetId);
-    const parts = [`${s.rows} rows`];
-    if (s.added) parts.push(`${s.added} added`);
-    if (s.updatedCells) parts.push(`${s.updatedCells} cells updated`);
-    if (s.removed) parts.push(`${s.removed} removed`);
-    if (s.pendingEdits) parts.push(`${s.pendingEdits} edits not pushed yet`);
-    if (s.conflicts) parts.push(`${s.conflicts} conflicts flagged`);
-    return `${s.tabName}: ${parts.join(', ')}.`;
+    return `${s.tabName}: ${pullMessage(s)}`;
   } catch (e) {
     return `${binding.viewName}: ${userMessage(e)}`;
   }
@@ -215,15 +162,20 @@ function pullBound(sheetId: number, prefetched?: { client: AffinityClient; view:
   if (lock && !lock.tryLock(30_000)) {
     throw new AffinityError('config', 'Another sync of this spreadsheet is running; try again in a minute.');
   }
+  const progress = new ProgressStore(documentCache(), () => Date.now());
   try {
+    progress.set(sheetId, 'Reading the view from Affinity…');
     const client = prefetched?.client ?? clientFor(deps());
-    const summary = pullBinding(ss, binding, client, gasLog, today(ss), { view: prefetched?.view });
-    recordOutcome(doc, sheetId, 'lastPull', { at: Date.now(), ok: true, message: `${summary.rows} rows` }, summary.rows);
+    const summary = usageLedger.deferWhile(() =>
+      pullBinding(ss, binding, client, gasLog, today(ss), { view: prefetched?.view, onProgress: (m) => progress.set(sheetId, m) }),
+    );
+    recordOutcome(doc, sheetId, 'lastPull', { at: Date.now(), ok: true, message: pullMessage(summary) }, summary.rows);
     return summary;
   } catch (e) {
     recordOutcome(doc, sheetId, 'lastPull', { at: Date.now(), ok: false, message: userMessage(e) });
     throw e instanceof AffinityError ? e : new Error(userMessage(e));
   } finally {
+    progress.clear(sheetId);
     SpreadsheetApp.flush();
     lock?.releaseLock();
   }

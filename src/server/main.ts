@@ -15,8 +15,6 @@ export function onInstall(): void {
 }
 
 export {
-  menuConnect,
-  menuBindTab,
   menuPullThisTab,
   menuPullAllTabs,
   connect,
@@ -29,6 +27,8 @@ export {
   getBindings,
   pullTab,
 } from './app';
+
+export { showSettings, getSettingsState, getProgress, connectNango, getTabs, openTab } from './sidebar';
 
 export {
   pushTab,

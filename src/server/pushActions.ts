@@ -5,7 +5,7 @@
 import { AffinityError } from './affinity/errors';
 import { userMessage } from './app';
 import { CONFLICT_POLICIES, POLICY_LABELS, isConflictPolicy, type ConflictChoice, type ConflictPolicy } from './engine/push';
-import { KEY_COLUMN, METADATA_KEY, NAME_COLUMN } from './engine/layout';
+import { KEY_COLUMN, METADATA_KEY, NAME_COLUMN, NOTE_MARK, isOwnNote } from './engine/layout';
 import { documentCache } from './gas/cache';
 import { documentStore, gasClock, gasLog, urlFetchHttp, userStore } from './gas/platform';
 import { markPending } from './gas/pushSheet';
@@ -113,7 +113,8 @@ export function setPendingMarks(on: boolean): boolean {
 
 /**
  * Installable on-edit trigger (cosmetic): gives edited cells of synced, editable columns a subtle background until
- * they are pushed. Push never depends on it: edits are found by comparing with the last pull.
+ * they are pushed, and notes an edit in a read-only column at once. Push never depends on it: edits are found by
+ * comparing with the last pull.
  */
 export function onEditMarkPending(e: GoogleAppsScript.Events.SheetsOnEdit): void {
   try {
@@ -127,24 +128,36 @@ export function onEditMarkPending(e: GoogleAppsScript.Events.SheetsOnEdit): void
     if (lastRow < firstRow) return;
     const specs = loadColumnSpecs(doc, sheet.getSheetId());
     const editable = new Set<number>();
+    const readOnly = new Map<number, string>();
     for (const md of sheet.createDeveloperMetadataFinder().withKey(METADATA_KEY).find()) {
       const id = md.getValue();
       const col = md.getLocation().getColumn();
-      if (!id || !col || id === KEY_COLUMN || id === NAME_COLUMN || !specs?.get(id)?.editable) continue;
-      editable.add(col.getColumn());
+      if (!id || !col || id === KEY_COLUMN) continue;
+      const spec = specs?.get(id);
+      if (!spec) continue;
+      if (spec.editable) editable.add(col.getColumn());
+      else readOnly.set(col.getColumn(), id === NAME_COLUMN ? 'The name comes from Affinity; rename it there.' : `${spec.name} is read-only here.`);
     }
     const firstCol = range.getColumn();
     const lastCol = firstCol + range.getNumColumns() - 1;
+    const rows = lastRow - firstRow + 1;
     let c = firstCol;
     while (c <= lastCol) {
-      if (!editable.has(c)) {
+      if (editable.has(c)) {
+        let end = c;
+        while (end + 1 <= lastCol && editable.has(end + 1)) end++;
+        markPending(sheet.getRange(firstRow, c, rows, end - c + 1));
+        c = end + 1;
+      } else if (readOnly.has(c)) {
+        // Flagged at once: this edit will not be sent, and the next pull puts Affinity's value back.
+        const cells = sheet.getRange(firstRow, c, rows, 1);
+        const note = `${NOTE_MARK}not sent. ${readOnly.get(c)} The next pull puts Affinity's value back.`;
+        const notes = cells.getNotes();
+        if (notes.every((line) => line[0] === '' || isOwnNote(line[0]))) cells.setNote(note);
         c++;
-        continue;
+      } else {
+        c++;
       }
-      let end = c;
-      while (end + 1 <= lastCol && editable.has(end + 1)) end++;
-      markPending(sheet.getRange(firstRow, c, lastRow - firstRow + 1, end - c + 1));
-      c = end + 1;
     }
   } catch (err) {
     gasLog.log(`Marking edited cells failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -7,8 +7,12 @@ export interface ConnectionStatus {
   userName?: string;
   userEmail?: string;
   tenantName?: string;
-  /** Last four characters of the stored key; the key itself never goes back to the browser. */
+  /** Last four characters of the stored key (Nango: of the secret key); the key itself never goes back to the browser. */
   keyHint?: string;
+  /** Nango mode: which integration and connection the requests go through (not secrets). */
+  nango?: { providerConfigKey: string; connectionId: string };
+  /** Connected, but something will stop syncs (e.g. no 'Export data from Lists' permission). */
+  warning?: string;
 }
 
 export interface RunOutcome {

@@ -287,8 +287,28 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     w.run('pushTab', w.sheetId);
     expect(bg(20001, F.description)).toBe('#ffffff');
     expect(bg(20002, F.round)).toBe('#fff4d6'); // not sent: still pending
+    w.type(20003, F.lastMeeting, '2020-01-01');
+    expect(w.note(20003, F.lastMeeting)).toMatch(/not sent\. Last Meeting is read-only here\. The next pull puts Affinity's value back/);
+    expect(bg(20003, F.lastMeeting)).toBe('#ffffff');
     w.run('setPendingMarks', false);
     expect(h.triggers.some((t) => t.handler === 'onEditMarkPending')).toBe(false);
+  });
+
+  it('menu: Push settings… chooses the conflict setting; Push this tab reports in a toast or, on failures, an alert', async () => {
+    const h = w.product.harness;
+    h.spreadsheet.setActiveSheet(h.sheet(w.tab));
+    h.ui.respondToNextPrompt('2');
+    h.clickMenu('Affinity', 'Push settings…');
+    expect(w.run('getConflictPolicy')).toBe('sheet-wins');
+    w.type(20001, F.description, 'From the menu');
+    h.clickMenu('Affinity', 'Push this tab');
+    expect(h.ui.toasts[h.ui.toasts.length - 1].message).toBe('Active Pipeline: 1 change sent to Affinity.');
+    w.type(20002, F.description, 'Refused');
+    await w.product.emulator.admin.injectFault({ status: 403, count: 1, match: { method: 'PATCH' } });
+    h.clickMenu('Affinity', 'Push this tab');
+    const alert = h.ui.alerts[h.ui.alerts.length - 1];
+    expect(alert.title).toBe('Push finished with problems');
+    expect(alert.prompt).toMatch(/• Solaris Grid: Affinity did not let you change this list entry \(403\)/);
   });
 
   it('read-only columns are flagged at once and never sent', () => {

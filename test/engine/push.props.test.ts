@@ -87,7 +87,7 @@ describe('push then pull (property)', () => {
 
         // The user edits cells, sorts/deletes rows and adds one.
         const sheet = sheetOf(base);
-        ids.forEach((id, i) => {
+        ids.forEach((_, i) => {
           for (const [col, pick] of Object.entries(w.edits[i])) {
             const options = TYPED[col];
             sheet.values[i][TAB_COLUMNS[col]] = options[pick % options.length];

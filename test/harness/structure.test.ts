@@ -186,3 +186,29 @@ describe('structural operations keep attributes aligned', () => {
     expect(h.sheet('Deals').getRange('B3').getValue()).toBe('Won');
   });
 });
+
+describe('moveRows and row metadata', () => {
+  const rowsCode = `
+function setup() {
+  var sh = SpreadsheetApp.getActiveSheet();
+  sh.getRange('A1:B3').setValues([['a', 1], ['b', 2], ['c', 3]]);
+  sh.getRange('A1').setNote('first');
+  sh.getRange('1:1').addDeveloperMetadata('row', 'first');
+}
+function moveFirstToEnd() { var sh = SpreadsheetApp.getActiveSheet(); sh.moveRows(sh.getRange('A1'), 4); }
+function rowOfMeta() { return SpreadsheetApp.getActive().createDeveloperMetadataFinder().withKey('row').find()[0].getLocation().getRow().getRow(); }
+`;
+  it('moveRows moves values, notes and row metadata (destination in pre-move coordinates)', () => {
+    const h = harnessFor(rowsCode);
+    h.run('setup');
+    h.run('moveFirstToEnd');
+    const r = h.sheet('Sheet1').getRange('A1:B3');
+    expect(r.getValues()).toEqual([
+      ['b', 2],
+      ['c', 3],
+      ['a', 1],
+    ]);
+    expect(r.getNotes().map((x) => x[0])).toEqual(['', '', 'first']);
+    expect(h.run('rowOfMeta')).toBe(3);
+  });
+});

@@ -54,7 +54,44 @@ async function pullCase(entries: number): Promise<BenchRow[]> {
   }
 }
 
+/**
+ * Push (docs/push.md): 500 edited cells over 200 entries of a 10,000-entry tab. The minimum is one PATCH per edited
+ * entry plus the conflict check's cheapest read (the view's 100 pages, fewer than the 200 entries); then the same
+ * push again and a push after sorting the tab, which must cost nothing.
+ */
+async function pushCase(): Promise<BenchRow[]> {
+  const entries = 10_000;
+  const product = await startProduct({ generate: { entries, fieldsInView: 30 } });
+  try {
+    const { harness } = product;
+    harness.run('connect', GENERATED.apiKey);
+    const summary = harness.run('bindTab', GENERATED.companyListId, GENERATED.sheetViewId) as { tabName: string };
+    const sheet = harness.spreadsheet.getSheetByName(summary.tabName)!;
+    const sheetId = sheet.getSheetId();
+    const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
+    const col = (name: string) => header.indexOf(name) + 1;
+    const huge = new Set(GENERATED.hugeTextIndexes(entries).map((i) => i + 2));
+    const rows = Array.from({ length: entries }, (_, i) => i + 2).filter((r) => !huge.has(r) && r % 49 === 7).slice(0, 200);
+    rows.forEach((r, i) => {
+      sheet.getRange(r, col('Description')).setValue(`Edited ${r}`);
+      sheet.getRange(r, col('Amount')).setValue(1000 + i);
+      if (i % 2 === 0) sheet.getRange(r, col('Source Notes')).setValue(`Note ${i}`);
+    });
+    harness.run('pushTab', sheetId);
+    const pushed = row(product, 'push 500 cells / 200 entries of 10,000', `${200 + Math.ceil(entries / 100)}`, '200 PATCH + 100 page reads');
+    harness.run('pushTab', sheetId);
+    const again = row(product, 'same push again', 0);
+    sheet.getRange(2, 1, entries, sheet.getLastColumn()).sort({ column: col('Amount'), ascending: false });
+    harness.run('pushTab', sheetId);
+    const sorted = row(product, 'push after sorting the tab', 0);
+    return [pushed, again, sorted];
+  } finally {
+    await product.close();
+  }
+}
+
 export const CASES: { name: string; run: () => Promise<BenchRow[]> }[] = [
+  { name: 'push 500 cells of 10,000', run: () => pushCase() },
   { name: 'pull 1,000', run: () => pullCase(1_000) },
   { name: 'pull 10,000', run: () => pullCase(10_000) },
   { name: 'pull 50,000', run: () => pullCase(50_000) },

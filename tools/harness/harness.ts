@@ -594,6 +594,8 @@ export function toHost(v: unknown, seen = new Map<object, unknown>()): unknown {
   }
   const proto = Object.getPrototypeOf(v);
   if (proto === null || Object.getPrototypeOf(proto) === null) {
+    const o = v as Record<string, unknown>;
+    if (typeof o.ordinal === 'function' && typeof o.toJSON === 'function' && Object.keys(o).length === 0) return String(v); // an enum member
     const out: Record<string, unknown> = {};
     seen.set(v, out);
     for (const k of Object.keys(v)) out[k] = toHost((v as Record<string, unknown>)[k], seen);

@@ -248,7 +248,7 @@ export class ClockTriggerBuilderApi extends ApiObject {
     return this;
   }
   everyHours(n: number): ClockTriggerBuilderApi {
-    if (![1, 2, 4, 6, 8, 12].includes(n)) throw new ScriptError('Invalid argument: hours. The hours must be 1, 2, 4, 6, 8 or 12.');
+    if (!Number.isInteger(n) || n < 1) throw new ScriptError('Invalid argument: hours');
     this._kind = 'hours';
     this._n = n;
     return this;

@@ -94,11 +94,26 @@ function headerValue(headers: Record<string, string>, name: string): string | un
   return undefined;
 }
 
+/** Affinity's rate-limit headers in a response (only those present and numeric). */
+export function rateLimitFromHeaders(headers: Record<string, string>): Omit<RateLimitState, 'observedAt'> {
+  const out: Omit<RateLimitState, 'observedAt'> = {};
+  for (const [key, header] of Object.entries(RATE_HEADERS) as [keyof typeof RATE_HEADERS, string][]) {
+    const raw = headerValue(headers, header);
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (Number.isFinite(n)) out[key] = n;
+  }
+  return out;
+}
+
 function parseErrorBody(body: string): { code?: string; message?: string } {
   try {
-    const parsed = JSON.parse(body) as AffinityErrorBody;
+    const parsed = JSON.parse(body) as AffinityErrorBody & { error?: { code?: unknown; message?: unknown } };
     const first = parsed?.errors?.[0];
     if (first && typeof first.message === 'string') return { code: first.code, message: first.message };
+    // Nango's own errors (proxy mode): {"error":{"code","message"}}
+    const nango = parsed?.error;
+    if (nango && typeof nango.code === 'string') return { code: `nango:${nango.code}`, message: typeof nango.message === 'string' ? nango.message : undefined };
   } catch {
     // not JSON: the status alone explains it
   }
@@ -351,17 +366,10 @@ export class AffinityClient {
   }
 
   private readRateLimit(response: HttpResponse): void {
-    let seen = false;
-    for (const [key, header] of Object.entries(RATE_HEADERS) as [keyof typeof RATE_HEADERS, string][]) {
-      const raw = headerValue(response.headers, header);
-      if (raw === undefined) continue;
-      const n = Number(raw);
-      if (Number.isFinite(n)) {
-        this.rateLimit[key] = n;
-        seen = true;
-      }
-    }
-    if (seen) this.rateLimit.observedAt = this.opts.clock.now();
+    const seen = rateLimitFromHeaders(response.headers);
+    if (Object.keys(seen).length === 0) return;
+    Object.assign(this.rateLimit, seen);
+    this.rateLimit.observedAt = this.opts.clock.now();
   }
 
   /** How long to wait after a 429: until the window resets (bounded), with jitter so parallel runs spread out. */

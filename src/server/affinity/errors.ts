@@ -61,6 +61,7 @@ export function errorForStatus(
 ): AffinityError {
   const { code, message, retryAfterSec } = detail;
   const what = detail.what ?? 'item';
+  if (code?.startsWith('nango:')) return nangoError(status, code);
   if (status === 401) {
     return new AffinityError('auth', 'Affinity rejected the API key (401). Open Settings and enter a valid key.', {
       status,
@@ -119,4 +120,16 @@ export function errorForStatus(
     });
   }
   return new AffinityError('invalid', `Affinity refused the request (${status}).${quoteAffinity(message)}`, { status, code });
+}
+
+/** Nango's own refusals in proxy mode (`{"error":{"code"}}`; Affinity's errors come through Nango unchanged). */
+function nangoError(status: number, code: string): AffinityError {
+  const reason = code.slice('nango:'.length);
+  const text =
+    reason === 'unknown_account' || reason === 'invalid_secret_key'
+      ? 'Nango rejected the secret key'
+      : reason === 'unknown_connection' || reason === 'missing_headers' || reason === 'unknown_provider_config'
+        ? 'Nango has no such connection: check the integration ID and the connection ID'
+        : `Nango refused the request (${reason})`;
+  return new AffinityError('auth', `${text} (${status}). Open Affinity › Settings… and check the Nango connection.`, { status, code });
 }

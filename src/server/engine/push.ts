@@ -16,6 +16,7 @@
  *    through; every other cell stays pending with its reason in a note.
  */
 import type { EntryUpdate, RateLimitState } from '../affinity/client';
+import { AffinityError } from '../affinity/errors';
 import type {
   CompanyData,
   FieldKind,
@@ -175,7 +176,7 @@ export function findEdits(input: ScanInput): EditScan {
   const { tab, snapshot, columns, codec } = input;
   const keyCol = tab.columnOf.get(KEY_COLUMN);
   if (keyCol === undefined) {
-    throw new Error('The Entry ID column of this tab is gone, so rows cannot be matched to Affinity. Pull the tab to restore it.');
+    throw new AffinityError('config', 'The Entry ID column of this tab is gone, so rows cannot be matched to Affinity entries. Undo its deletion, or pull the tab to restore it.');
   }
   const snapIndex = new Map(snapshot.columns.map((id, i) => [id, i]));
   const tracked: { id: string; col: number; spec: ColumnSpec; si: number }[] = [];

@@ -34,7 +34,10 @@ export function appendChangeLog(ss: Spreadsheet, rows: LogRow[], maxRows = MAX_L
   if (rows.length === 0) return 0;
   let sheet = ss.getSheetByName(CHANGE_LOG_TAB);
   if (!sheet) {
-    sheet = ss.insertSheet(CHANGE_LOG_TAB);
+    // insertSheet activates the new tab: keep the user where they were.
+    const active = ss.getActiveSheet();
+    sheet = ss.insertSheet(CHANGE_LOG_TAB, ss.getNumSheets());
+    if (active) ss.setActiveSheet(active);
     const header = sheet.getRange(1, 1, 1, HEADER.length);
     header.setValues([HEADER]);
     header.setFontWeight('bold');

@@ -3,6 +3,7 @@
  * gas/snapshotStore.ts) that touches Apps Script globals.
  */
 import type { Clock, HttpPort, HttpRequest, HttpResponse, KeyValueStore, LogPort } from '../ports';
+import { UsageLedger } from '../sync/usage';
 
 function lowerCaseHeaders(headers: object): Record<string, string> {
   const out: Record<string, string> = {};
@@ -35,22 +36,32 @@ function networkError(e: unknown): string {
   return message.replace(/https?:\/\/\S+/g, (u) => u.split('?')[0]).slice(0, 200);
 }
 
+/** UrlFetch calls and Affinity's rate-limit headers, counted for the settings panel (sync/usage.ts). */
+export const usageLedger = new UsageLedger(() => userStore(), () => Date.now());
+
 export const urlFetchHttp: HttpPort = {
   fetchAll(requests: HttpRequest[]): HttpResponse[] {
     if (requests.length === 0) return [];
+    let responses: HttpResponse[];
+    let calls = requests.length;
     try {
-      return UrlFetchApp.fetchAll(requests.map(toParams)).map(fromResponse);
+      responses = UrlFetchApp.fetchAll(requests.map(toParams)).map(fromResponse);
     } catch (batchError) {
       // One request's network failure fails the whole batch: send one by one to tell which.
-      if (requests.length === 1) return [{ status: 0, headers: {}, body: '', error: networkError(batchError) }];
-      return requests.map((r) => {
-        try {
-          return fromResponse(UrlFetchApp.fetch(r.url, toParams(r)));
-        } catch (e) {
-          return { status: 0, headers: {}, body: '', error: networkError(e) };
-        }
-      });
+      if (requests.length === 1) responses = [{ status: 0, headers: {}, body: '', error: networkError(batchError) }];
+      else {
+        calls += requests.length;
+        responses = requests.map((r) => {
+          try {
+            return fromResponse(UrlFetchApp.fetch(r.url, toParams(r)));
+          } catch (e) {
+            return { status: 0, headers: {}, body: '', error: networkError(e) };
+          }
+        });
+      }
     }
+    usageLedger.record(calls, responses);
+    return responses;
   },
 };
 

@@ -3,12 +3,12 @@
  * Requests: the view's metadata, the list's fields, then one per page of 100 rows.
  */
 import type { AffinityClient } from '../affinity/client';
-import type { SavedView } from '../affinity/types';
+import type { ListEntryWithEntity, SavedView } from '../affinity/types';
 import { AffinityError } from '../affinity/errors';
 import { canonicalOfCell, cellOf, type CodecContext } from '../engine/codecs';
 import { cellsIn } from '../engine/blocks';
 import { keyColumnSpec, type ColumnSpec } from '../engine/layout';
-import { planPull, type PullCodec } from '../engine/pull';
+import { planPull, type PullCodec, type RemoteView } from '../engine/pull';
 import { buildRemoteView } from '../engine/remote';
 import { TimeZoneDays } from '../engine/timezone';
 import { wallClockIn } from '../gas/platform';
@@ -18,6 +18,7 @@ import type { PullSummary } from '../../shared/types';
 import type { LogPort } from '../ports';
 import type { Binding } from './bindings';
 import { pullPolicy, refreshPushAids } from './pushAids';
+import type { Directory } from './pushStore';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -44,6 +45,9 @@ export function sheetOf(ss: Spreadsheet, binding: Binding): GoogleAppsScript.Spr
   return sheet;
 }
 
+/** How often a pull reports progress while fetching (one page is 100 rows). */
+export const PROGRESS_EVERY_PAGES = 5;
+
 export function pullBinding(
   ss: Spreadsheet,
   binding: Binding,
@@ -57,10 +61,35 @@ export function pullBinding(
   const view = opts.view ?? client.savedView(binding.listId, binding.viewId);
   const fields = client.listFields(binding.listId);
   const entries = client.savedViewEntries(binding.listId, view, (rows, pages) => {
-    if (pages % 20 === 0) opts.onProgress?.(`${rows} rows fetched (${pages} pages)…`);
+    if (pages % PROGRESS_EVERY_PAGES === 0) opts.onProgress?.(`${rows} rows fetched (${pages} pages)…`);
   });
+  opts.onProgress?.(`${entries.length} rows fetched; writing them to the tab…`);
   const ctx = codecContext(ss);
   const remote = buildRemoteView(entries, fields, binding.listType, ctx);
+  return applyPulledView(ss, binding, client, log, today, { viewName: view.name, remote, entries, ctx, requests: () => client.requestsSent - startRequests });
+}
+
+/** A view fetched from Affinity, ready to be merged into its tab. */
+export interface PulledView {
+  viewName: string;
+  remote: RemoteView;
+  /** For push's people-and-companies cache: the entries (a one-go pull) or a directory gathered page by page. */
+  entries?: readonly ListEntryWithEntity[];
+  directory?: Directory;
+  ctx?: CodecContext;
+  /** Requests the pull made, read once the tab is written (dropdown options may add some). */
+  requests: () => number;
+}
+
+/**
+ * The second half of a pull: merges a complete view into the tab (engine/pull.ts planPull), refreshes what push
+ * needs, and writes the base snapshot. A resumable pull (sync/runs.ts) gathers the view over several executions and
+ * calls this once it has all of it, so the tab never shows half a view.
+ */
+export function applyPulledView(ss: Spreadsheet, binding: Binding, client: AffinityClient, log: LogPort, today: string, pulled: PulledView): PullSummary {
+  const sheet = sheetOf(ss, binding);
+  const ctx = pulled.ctx ?? codecContext(ss);
+  const { remote } = pulled;
   const tab = readTab(sheet);
   const stored = readSnapshot(ss, binding.sheetId);
   const plan = planPull({
@@ -69,12 +98,12 @@ export function pullBinding(
     tab,
     snapshot: stored?.snapshot ?? null,
     codec: pullCodec(ctx),
-    viewName: view.name,
+    viewName: pulled.viewName,
     today,
     policy: pullPolicy(),
   });
   applyPlan(sheet, tab, plan);
-  refreshPushAids(sheet, binding, client, log, { columns: remote.columns, columnOf: plan.columnOf, entries });
+  refreshPushAids(sheet, binding, client, log, { columns: remote.columns, columnOf: plan.columnOf, entries: pulled.entries, directory: pulled.directory });
   const snapshotCells = writeSnapshot(ss, binding.sheetId, plan.snapshot, stored);
   const summary: PullSummary = {
     tabName: sheet.getName(),
@@ -85,11 +114,11 @@ export function pullBinding(
     keptOutOfView: plan.counts.keptOutOfView,
     pendingEdits: plan.counts.pendingEdits,
     conflicts: plan.counts.conflicts,
-    requests: client.requestsSent - startRequests,
+    requests: pulled.requests(),
     cellsWritten: cellsIn(plan.blocks),
   };
   log.log(
-    `Pulled “${view.name}” into “${summary.tabName}”: ${summary.rows} rows, ${summary.added} added, ${summary.updatedCells} cells updated, ` +
+    `Pulled “${pulled.viewName}” into “${summary.tabName}”: ${summary.rows} rows, ${summary.added} added, ${summary.updatedCells} cells updated, ` +
       `${summary.removed} removed, ${summary.keptOutOfView} kept out of view, ${summary.pendingEdits} pending edits, ${summary.conflicts} conflicts; ` +
       `${summary.requests} requests, ${summary.cellsWritten} tab cells and ${snapshotCells} snapshot cells written`,
   );

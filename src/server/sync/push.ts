@@ -100,7 +100,7 @@ export function sendInBatches<S, T>(
   while (outcomes.length < items.length) {
     const now = clock.now();
     if (deadline !== undefined && now > deadline) {
-      stop(new AffinityError('network', 'Not sent: the push ran out of time before reaching this row. Push again to send it.'));
+      stop(new AffinityError('network', 'The push ran out of time before reaching this row. Push again to send it.'));
       break;
     }
     const next = nextBatch(client.rateLimit, now, items.length - outcomes.length);
@@ -110,7 +110,7 @@ export function sendInBatches<S, T>(
     }
     if (next.size === 0) {
       if (deadline !== undefined && now + next.waitMs > deadline) {
-        stop(new AffinityError('rate-limit', "Not sent: Affinity's per-minute limit is used up and the push ran out of time. Push again in a minute."));
+        stop(new AffinityError('rate-limit', "Affinity's per-minute limit is used up and the push ran out of time. Push again in a minute."));
         break;
       }
       clock.sleep(next.waitMs);

@@ -28,7 +28,12 @@ export function pullPolicy(): ConflictPolicy {
 
 /** People and companies mentioned in values first, then the rows' own entities, cut to fit the cache. */
 export function directoryOf(entries: readonly ListEntryWithEntity[]): Directory {
-  let dir = mergeDirectories(entitiesIn(entries, { rows: false }), entitiesIn(entries));
+  return fitDirectory(mergeDirectories(entitiesIn(entries, { rows: false }), entitiesIn(entries)));
+}
+
+/** A directory cut to fit the cache (the first people and companies are kept). */
+export function fitDirectory(all: Directory): Directory {
+  let dir = all;
   let size = JSON.stringify(packDirectory(dir)).length;
   while (size > DIRECTORY_BUDGET && dir.persons.length + dir.companies.length > 0) {
     const keep = DIRECTORY_BUDGET / size;
@@ -46,12 +51,12 @@ export function refreshPushAids(
   binding: Binding,
   client: AffinityClient,
   log: LogPort,
-  view: { columns: ColumnSpec[]; columnOf: Map<string, number>; entries: readonly ListEntryWithEntity[] },
+  view: { columns: ColumnSpec[]; columnOf: Map<string, number>; entries?: readonly ListEntryWithEntity[]; directory?: Directory },
 ): void {
   try {
     saveColumnSpecs(documentStore(), binding.sheetId, view.columns);
     const cache = documentCache();
-    if (cache) putCachedJson(cache, { [directoryKey(binding.listId)]: packDirectory(directoryOf(view.entries)) });
+    if (cache) putCachedJson(cache, { [directoryKey(binding.listId)]: packDirectory(view.directory ?? directoryOf(view.entries ?? [])) });
     // Only single-choice columns carry list validation; multi-select options are fetched by push when needed.
     const dropdowns = view.columns.filter((c) => c.editable && (c.valueType === 'dropdown' || c.valueType === 'ranked-dropdown'));
     if (dropdowns.length === 0) return;

@@ -564,7 +564,7 @@ export class SheetModel {
     this.touch();
   }
 
-  /** Rows (1-based) that hold at least one value, for getDataRange etc. */
+  /** Clear the whole sheet's contents and/or formats (notes and validations stay). */
   clearAll(contents: boolean, formats: boolean): void {
     for (const row of this.rows) {
       if (contents) row.v = [];

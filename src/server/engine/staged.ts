@@ -1,0 +1,83 @@
+/**
+ * Rows of a view gathered across executions (a resumable pull, docs/schedules.md), in a compact form that can be
+ * stored between executions: each page keeps the columns its rows carry (in first-appearance order) and each row its
+ * canonical texts aligned to them. Joining the pages in order gives exactly the view buildRemoteView would have
+ * built from all the entries at once; an entry served twice (the view changed between two executions) is kept once.
+ * Pure: no Apps Script here.
+ */
+import type { FieldMetadata, ListEntryWithEntity, ListType } from '../affinity/types';
+import type { CodecContext } from './codecs';
+import type { ColumnSpec } from './layout';
+import type { RemoteRow, RemoteView } from './pull';
+import { buildRemoteView } from './remote';
+
+export interface StagedPage {
+  /** Page index in the view (0-based). */
+  i: number;
+  /** Columns the page's rows carry, name column first. */
+  cols: ColumnSpec[];
+  /** [entry id, texts aligned to `cols`, indexes of locked columns (when any)]. */
+  rows: [number, string[], number[]?][];
+}
+
+export function stagePage(
+  index: number,
+  entries: ListEntryWithEntity[],
+  fields: FieldMetadata[],
+  listType: ListType,
+  ctx: CodecContext,
+): StagedPage {
+  const view = buildRemoteView(entries, fields, listType, ctx);
+  const at = new Map(view.columns.map((c, k) => [c.id, k]));
+  const rows: StagedPage['rows'] = view.rows.map((r) => {
+    const texts = view.columns.map((c) => r.texts.get(c.id) ?? '');
+    if (!r.locked || r.locked.size === 0) return [r.entryId, texts];
+    return [r.entryId, texts, [...r.locked].map((id) => at.get(id)!).filter((k) => k !== undefined)];
+  });
+  return { i: index, cols: view.columns, rows };
+}
+
+/** The whole view from its pages (in page order; duplicates of an entry after its first are dropped). */
+export function viewFromPages(pages: StagedPage[], nameSpec: ColumnSpec): RemoteView {
+  const sorted = pages.slice().sort((a, b) => a.i - b.i);
+  const columns: ColumnSpec[] = [nameSpec];
+  const known = new Set<string>([nameSpec.id]);
+  const rows: RemoteRow[] = [];
+  const seen = new Set<number>();
+  for (const page of sorted) {
+    for (const c of page.cols) {
+      if (!known.has(c.id)) {
+        known.add(c.id);
+        columns.push(c);
+      }
+    }
+    for (const [entryId, texts, locked] of page.rows) {
+      if (seen.has(entryId)) continue;
+      seen.add(entryId);
+      const map = new Map<string, string>();
+      page.cols.forEach((c, k) => {
+        // buildRemoteView sets only the fields an entry carries; an empty text reads the same as a missing one.
+        if (texts[k] !== undefined) map.set(c.id, texts[k]);
+      });
+      const row: RemoteRow = { entryId, texts: map };
+      if (locked && locked.length > 0) row.locked = new Set(locked.map((k) => page.cols[k].id));
+      rows.push(row);
+    }
+  }
+  return { columns, rows };
+}
+
+/** Splits text into pieces of at most `size` characters (a Sheets cell holds 50,000), never inside a surrogate pair. */
+export function chunkText(text: string, size: number): string[] {
+  if (text.length <= size) return [text];
+  const out: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let end = Math.min(i + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    out.push(text.slice(i, end));
+    i = end;
+  }
+  return out;
+}
