@@ -1,0 +1,27 @@
+/** The documented example scenarios keep running: every step succeeds and the final state is what they describe. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runScenario, type Scenario } from '../../tools/cli/sim';
+
+const load = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../docs/scenarios', name), 'utf8')) as Scenario;
+
+describe('npm run sim', () => {
+  it('docs/scenarios/pull-basics.json: every step succeeds and the pull keeps the user’s layout and column', async () => {
+    const out = await runScenario(load('pull-basics.json'));
+    expect(out.steps.filter((s) => !s.ok)).toEqual([]);
+    const tab = out.tabs['Active Pipeline'];
+    expect(tab[0][1]).toBe('Deal stage'); // moved and renamed by the user, still the Stage field
+    const header = tab[0];
+    const row = tab.find((r) => r[0] === '20003')!;
+    expect(row[header.indexOf('Amount')]).toBe('7500000'); // changed in Affinity, pulled despite one 500
+    expect(row[header.indexOf('My notes')]).toBe('call back Tuesday'); // the user's own column, still aligned
+    expect(out.affinity['Deal Flow']['20003'].Amount).toBe('7500000');
+    expect(out.requests.some((r) => r.status === 500)).toBe(true);
+  });
+
+  it('docs/scenarios/push-basics.json: every step succeeds', async () => {
+    const out = await runScenario(load('push-basics.json'));
+    expect(out.steps.filter((s) => !s.ok && !s.step.expectError)).toEqual([]);
+    expect(out.requests.some((r) => r.method === 'PATCH')).toBe(true);
+  });
+});
