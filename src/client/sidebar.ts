@@ -23,7 +23,7 @@ const SECTIONS: (() => Promise<{ default: Section }>)[] = [
   () => import('./sections/connection'),
   () => import('./sections/tabs'),
   // () => import('./sections/push'),      ← slot: push settings (conflict policy…)
-  // () => import('./sections/schedule'),  ← slot: scheduled refresh (issue 5)
+  () => import('./sections/schedule'),
   () => import('./sections/status'),
 ];
 
@@ -48,6 +48,14 @@ async function start(): Promise<void> {
       section.mount(body, panel);
     }),
   );
+
+  // Coming back to the panel (after a menu action, another tab) shows what changed meanwhile.
+  let lastRefresh = Date.now();
+  window.addEventListener('focus', () => {
+    if (Date.now() - lastRefresh < 10_000) return;
+    lastRefresh = Date.now();
+    panel.refresh().catch(() => undefined);
+  });
 
   const banner = h('div', { class: 'banner error', attrs: { role: 'alert' }, hidden: true });
   root.prepend(banner);

@@ -4,23 +4,18 @@
 import { AffinityError } from './affinity/errors';
 import { assertSheetView, type AffinityClient } from './affinity/client';
 import type { ListType, SavedView } from './affinity/types';
-import { documentCache } from './gas/cache';
-import { documentStore, gasClock, gasLog, urlFetchHttp, usageLedger, userStore } from './gas/platform';
-import { findBinding, loadBindings, recordOutcome, removeBinding, upsertBinding, type Binding } from './sync/bindings';
-import { ProgressStore } from './sync/progress';
-import { pullBinding } from './sync/pull';
+import { documentStore, gasClock, gasLog, urlFetchHttp, userStore } from './gas/platform';
+import { findBinding, loadBindings, removeBinding, upsertBinding, type Binding } from './sync/bindings';
+import { pullMessage } from './sync/runs';
 import { clientFor, connectWithKey, connectionStatus, disconnect, type Deps } from './sync/settings';
 import { offerSettings } from './sidebar';
+import { pullTabRun } from './scheduleActions';
 import type { BindingInfo, ConnectionStatus, PullSummary } from '../shared/types';
 
 export const MENU_NAME = 'Affinity';
 
 function deps(): Deps {
   return { http: urlFetchHttp, clock: gasClock, log: gasLog, user: userStore() };
-}
-
-function today(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): string {
-  return Utilities.formatDate(new Date(), ss.getSpreadsheetTimeZone(), 'yyyy-MM-dd');
 }
 
 /** A message safe to show: AffinityErrors are written for users; anything else is reported plainly. */
@@ -42,6 +37,9 @@ export function buildMenu(ui: GoogleAppsScript.Base.Ui): void {
     .addItem('Push this tab', 'menuPushThisTab')
     .addItem('Preview changes…', 'menuPreviewChanges')
     .addItem('Push settings…', 'menuPushSettings')
+    .addSeparator()
+    .addItem('Schedule…', 'menuSchedule')
+    .addItem('Run sync now', 'menuRunSyncNow')
     .addToUi();
 }
 
@@ -68,16 +66,7 @@ export function menuPullAllTabs(): void {
   ss.toast(messages.join('\n'), 'Affinity', 10);
 }
 
-/** "25 rows, 2 added, 3 cells updated." */
-export function pullMessage(s: PullSummary): string {
-  const parts = [`${s.rows} rows`];
-  if (s.added) parts.push(`${s.added} added`);
-  if (s.updatedCells) parts.push(`${s.updatedCells} cells updated`);
-  if (s.removed) parts.push(`${s.removed} removed`);
-  if (s.pendingEdits) parts.push(`${s.pendingEdits} edits not pushed yet`);
-  if (s.conflicts) parts.push(`${s.conflicts} conflicts flagged`);
-  return `${parts.join(', ')}.`;
-}
+export { pullMessage };
 
 function pullAndReport(binding: Binding): string {
   try {
@@ -152,33 +141,12 @@ export function pullTab(sheetId: number): PullSummary {
   return pullBound(sheetId);
 }
 
-/** Pull under the document lock; `prefetched` saves the requests a bind has already made. */
+/**
+ * A pull as a run (sync/runs.ts): under the script and document locks, resumable when the view is too large for one
+ * execution. `prefetched` saves the requests a bind has already made.
+ */
 function pullBound(sheetId: number, prefetched?: { client: AffinityClient; view: SavedView }): PullSummary {
-  const ss = SpreadsheetApp.getActiveSpreadsheet();
-  const doc = documentStore();
-  const binding = findBinding(doc, sheetId);
-  if (!binding) throw new AffinityError('config', 'This tab is not bound to an Affinity view.');
-  const lock = LockService.getDocumentLock();
-  if (lock && !lock.tryLock(30_000)) {
-    throw new AffinityError('config', 'Another sync of this spreadsheet is running; try again in a minute.');
-  }
-  const progress = new ProgressStore(documentCache(), () => Date.now());
-  try {
-    progress.set(sheetId, 'Reading the view from Affinity…');
-    const client = prefetched?.client ?? clientFor(deps());
-    const summary = usageLedger.deferWhile(() =>
-      pullBinding(ss, binding, client, gasLog, today(ss), { view: prefetched?.view, onProgress: (m) => progress.set(sheetId, m) }),
-    );
-    recordOutcome(doc, sheetId, 'lastPull', { at: Date.now(), ok: true, message: pullMessage(summary) }, summary.rows);
-    return summary;
-  } catch (e) {
-    recordOutcome(doc, sheetId, 'lastPull', { at: Date.now(), ok: false, message: userMessage(e) });
-    throw e instanceof AffinityError ? e : new Error(userMessage(e));
-  } finally {
-    progress.clear(sheetId);
-    SpreadsheetApp.flush();
-    lock?.releaseLock();
-  }
+  return pullTabRun(sheetId, prefetched);
 }
 
 function uniqueTabName(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, base: string): string {

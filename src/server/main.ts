@@ -41,3 +41,15 @@ export {
   setPendingMarks,
   onEditMarkPending,
 } from './pushActions';
+
+export {
+  scheduledSync,
+  continueSync,
+  menuSchedule,
+  menuRunSyncNow,
+  runSyncNow,
+  getScheduleState,
+  previewSchedule,
+  saveSchedule,
+  resumeSchedule,
+} from './scheduleActions';

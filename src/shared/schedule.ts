@@ -41,14 +41,18 @@ export interface ScheduleProjection {
 }
 
 export interface ScheduleState {
+  /** Server clock, epoch ms: times are shown relative to it. */
+  now: number;
   schedule: ScheduleSpec;
   label: string;
   pushFirst: boolean;
   /** The spreadsheet's time zone, in which a daily hour is read. */
   timeZone: string;
   plan: PlanType;
-  /** True when the plan type was chosen in the settings (else it is guessed from the account's address). */
+  /** True when the plan type was chosen in the settings (else consumer, the smaller quotas). */
   planChosen: boolean;
+  /** The plan type the user's address suggests (gmail.com: consumer; another domain: probably Workspace). */
+  planHint: PlanType;
   /** Who the scheduled runs run as (the trigger's owner) and their Affinity user, when a schedule is on. */
   runsAs: { email: string; affinityUser: string } | null;
   /** The user looking at the panel. */
@@ -77,4 +81,6 @@ export interface ScheduleSettingsInput {
   plan?: PlanType | 'auto';
   /** Save a schedule that does not fit (the panel asked the user first). */
   acceptOverBudget?: boolean;
+  /** Time budget of one execution of a run, ms (1 to 5.5 minutes; default 5). Not in the panel. */
+  budgetMs?: number;
 }

@@ -46,4 +46,8 @@ export interface PullSummary {
   conflicts: number;
   requests: number;
   cellsWritten: number;
+  /** 'continuing': the view is too large for one execution; the tab is written once every row is in (docs/schedules.md). */
+  status?: 'done' | 'continuing';
+  /** What to tell the user when `status` is 'continuing'. */
+  message?: string;
 }

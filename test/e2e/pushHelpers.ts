@@ -3,7 +3,7 @@ import { validateRequest } from '../../tools/contract/validate';
 import { startProduct, type Product } from '../../tools/cli/product';
 import type { GenerateOptions } from '../../tools/emulator/generate';
 import type { EmulatorSeed } from '../../tools/emulator/seed';
-import type { FetchLogEntry } from '../../tools/harness';
+import type { FetchLogEntry, HarnessOptions } from '../../tools/harness';
 import { KEY_COLUMN, METADATA_KEY } from '../../src/server/engine/layout';
 
 export interface World {
@@ -39,8 +39,10 @@ export async function bindWorld(opts: {
   listId: number;
   viewId: number;
   executionLimitMs?: number;
+  /** More harness options (a slower network, Workspace quotas...). */
+  harness?: Partial<HarnessOptions>;
 }): Promise<World> {
-  const product = await startProduct({ seed: opts.seed, generate: opts.generate, harness: { executionLimitMs: opts.executionLimitMs } });
+  const product = await startProduct({ seed: opts.seed, generate: opts.generate, harness: { executionLimitMs: opts.executionLimitMs, ...opts.harness } });
   const h = product.harness;
   h.openSpreadsheet();
   h.run('connect', opts.apiKey);

@@ -24,4 +24,21 @@ describe('npm run sim', () => {
     expect(out.steps.filter((s) => !s.ok && !s.step.expectError)).toEqual([]);
     expect(out.requests.some((r) => r.method === 'PATCH')).toBe(true);
   });
+
+  it('docs/scenarios/schedule-basics.json: every step succeeds; the schedule pushes, pulls, survives a crash, skips, pauses once and resumes', async () => {
+    const out = await runScenario(load('schedule-basics.json'));
+    expect(out.steps.filter((s) => !s.ok)).toEqual([]);
+    const at = (i: number) => out.steps[i].result as Record<string, unknown>;
+    expect((at(6) as unknown as { handler: string }[]).filter((t) => t.handler === 'scheduledSync')).toHaveLength(1);
+    expect(at(11)).toMatchObject({ killed: true });
+    expect(out.affinity['Deal Flow']['20001'].Description).toBe('Typed in the sheet');
+    expect(out.affinity['Deal Flow']['20003'].Description).toBe('Typed before a crash');
+    const tab = out.tabs['Active Pipeline'];
+    const col = tab[0].indexOf('Description');
+    expect(tab.find((r) => r[0] === '20002')![col]).toBe('Changed in Affinity');
+    expect(out.steps[14].requests).toBe(0); // another sync held the lock: skipped
+    expect((at(17).paused as { reason: string }).reason).toMatch(/rejected the API key/);
+    expect(at(22)).toMatchObject({ paused: null, lastRun: { ok: true } });
+    expect(at(24)).toEqual([]);
+  });
 });

@@ -179,7 +179,7 @@ function cells() { return SpreadsheetApp.getActiveSheet().getRange('A1').getValu
 
   it("reads this repository's appsscript.json by default", () => {
     const h = new AppsScriptHarness({ code: scoped });
-    expect(h.state.manifest.urlFetchWhitelist).toEqual(['https://api.affinity.co/']);
+    expect(h.state.manifest.urlFetchWhitelist).toEqual(['https://api.affinity.co/', 'https://api.nango.dev/']);
     expect(h.run('sidebar')).toBe('shown');
   });
 });

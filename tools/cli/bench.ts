@@ -2,7 +2,8 @@
  * `npm run bench`: figures, not pass/fail. For pulls of 1,000, 10,000 and 50,000 entries × 30 fields through the
  * real bundle in the Apps Script harness against the emulator: Affinity requests made and the minimum possible
  * (pages + metadata), SpreadsheetApp calls, cells written, CPU ms, virtual time, peak memory; then a second pull
- * with nothing changed. Later features add their cases to CASES.
+ * with nothing changed; a push; and a 60,000-entry pull resumed over several executions under a schedule, one row per
+ * execution (docs/schedules.md). Later features add their cases to CASES.
  */
 import { GENERATED } from '../emulator/generate';
 import { startProduct, type Product } from './product';
@@ -90,11 +91,72 @@ async function pushCase(): Promise<BenchRow[]> {
   }
 }
 
+/**
+ * Resumable pull (docs/schedules.md): a tab bound while its view held 100 entries, then the view grows to 60,000 × 30
+ * fields and the 15-minute schedule refreshes it. One row per execution of the run (each must stay under the 5-minute
+ * budget; the tab is written by the last), then the run's total. `pageMs`: the modelled time Affinity takes to serve
+ * a page (the harness's default network model is 120 ms a request).
+ */
+async function resumableCase(entries: number, pageMs?: number): Promise<BenchRow[]> {
+  const product = await startProduct({ generate: { entries, fieldsInView: 30 }, harness: pageMs ? { costs: { urlFetchMs: pageMs } } : {} });
+  try {
+    const { harness, emulator } = product;
+    const L = GENERATED.companyListId;
+    const V = GENERATED.sheetViewId;
+    const all = await emulator.admin.getView(L, V);
+    await emulator.admin.setView(L, V, { entryIds: all.entryIds.slice(0, 100) });
+    harness.run('connect', GENERATED.apiKey);
+    harness.run('bindTab', L, V);
+    harness.run('saveSchedule', { schedule: { kind: 'minutes', every: 15 }, acceptOverBudget: true });
+    await emulator.admin.setView(L, V, { entryIds: all.entryIds });
+    const from = harness.executions.length;
+    for (let minute = 0; minute < 90; minute++) {
+      harness.advance(60_000);
+      const s = harness.run('getScheduleState') as { running: unknown; lastRun: { ok: boolean } | null };
+      if (s.running === null && s.lastRun?.ok) break;
+    }
+    const runs = harness.executions.slice(from).filter((m) => m.fn === 'scheduledSync' || m.fn === 'continueSync');
+    const label = `resumable pull, ${entries.toLocaleString('en-US')} entries${pageMs ? `, ${pageMs / 1000} s a page` : ''}`;
+    const rows: BenchRow[] = runs.map((m, i) => {
+      if (m.error) throw new Error(`${label}: ${m.error}`);
+      return {
+        case: `${label}: execution ${i + 1} of ${runs.length} (${m.fn})`,
+        requests: m.urlFetches,
+        minimumRequests: '',
+        fetchAllBatches: m.fetchAllBatches,
+        sheetsCalls: m.callsByService.SpreadsheetApp ?? 0,
+        cellsWritten: m.cellsWritten,
+        cpuMs: Math.round(m.cpuMs),
+        virtualMs: Math.round(m.virtualMs),
+        peakHeapMB: Math.round((m.peakHeapBytes / 1048576) * 10) / 10,
+      };
+    });
+    const sum = (k: 'requests' | 'fetchAllBatches' | 'sheetsCalls' | 'cellsWritten' | 'cpuMs' | 'virtualMs') => rows.reduce((n, r) => n + r[k], 0);
+    const peak = Math.max(...rows.map((r) => r.peakHeapMB));
+    rows.push({
+      case: `${label}: whole run, ${runs.length} executions`,
+      requests: sum('requests'),
+      minimumRequests: Math.ceil(entries / 100) + 2,
+      fetchAllBatches: sum('fetchAllBatches'),
+      sheetsCalls: sum('sheetsCalls'),
+      cellsWritten: sum('cellsWritten'),
+      cpuMs: sum('cpuMs'),
+      virtualMs: sum('virtualMs'),
+      peakHeapMB: peak,
+    });
+    return rows;
+  } finally {
+    await product.close();
+  }
+}
+
 export const CASES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'push 500 cells of 10,000', run: () => pushCase() },
   { name: 'pull 1,000', run: () => pullCase(1_000) },
   { name: 'pull 10,000', run: () => pullCase(10_000) },
   { name: 'pull 50,000', run: () => pullCase(50_000) },
+  { name: 'resumable pull 60,000', run: () => resumableCase(60_000, 1000) },
+  { name: 'resumable pull 60,000, default network', run: () => resumableCase(60_000) },
 ];
 
 function print(rows: BenchRow[]): void {

@@ -220,7 +220,68 @@ export const STEPS: Record<string, Runner> = {
     notes.forEach((line, r) => line.forEach((n, c) => n && (out[a1(r + 1, c + 1)] = n)));
     return out;
   },
+  // ---- schedules and runs (docs/schedules.md) ----
+  /**
+   * Saves the schedule from the panel: `every` (5, 10, 15, 30 or "hourly"), or `daily` (an hour), or `off: true`;
+   * `pushFirst`, `plan` ('consumer' | 'workspace' | 'auto'), `acceptOverBudget` (save one that does not fit).
+   */
+  schedule: ({ product }, s) => product.harness.runAs('rpc', 'saveSchedule', scheduleInput(s)),
+  /** What the panel shows for a schedule before saving it: daily and monthly use, whether it fits, what would. */
+  previewSchedule: ({ product }, s) => product.harness.runAs('rpc', 'previewSchedule', scheduleInput(s)),
+  /** The schedule section's data: schedule, who it runs as, pause, backoff, last run and skip, usage, projection. */
+  scheduleState: ({ product }) => product.harness.runAs('rpc', 'getScheduleState'),
+  /** Resumes a paused schedule. */
+  resumeSchedule: ({ product }) => product.harness.runAs('rpc', 'resumeSchedule'),
+  /** Affinity › Run sync now. */
+  runNow: ({ product }) => product.harness.runAs('rpc', 'runSyncNow'),
+  /**
+   * Kills an execution after `afterCalls` service calls, as Apps Script ends one at 6 minutes: either a step
+   * (`step`: { do: 'pull', tab }...) or a trigger handler (`run`: 'scheduledSync' | 'continueSync').
+   */
+  abort: async (ctx, s) => {
+    const { harness } = ctx.product;
+    const k = Number(s.afterCalls);
+    if (!Number.isInteger(k) || k < 1) throw new Error('step “abort” needs “afterCalls” (a positive whole number)');
+    const before = harness.executions.length;
+    try {
+      if (typeof s.run === 'string') harness.runWith({ kind: 'installable-trigger', abortAfterCalls: k }, s.run);
+      else {
+        const inner = s.step as Step | undefined;
+        const runner = inner ? STEPS[inner.do] : undefined;
+        if (!inner || !runner) throw new Error('step “abort” needs “run” (a trigger handler) or “step” (another step)');
+        harness.abortAfterCalls = k;
+        await runner(ctx, inner);
+      }
+    } catch (e) {
+      const m = harness.executions[before];
+      if (!m || m.killed !== 'abort-after-calls') throw e;
+    } finally {
+      harness.abortAfterCalls = undefined;
+    }
+    const m = harness.executions[before];
+    return { killed: m?.killed === 'abort-after-calls', calls: m?.totalCalls ?? 0 };
+  },
+  /** Another execution holds the script lock for `minutes` (a sync running elsewhere). */
+  holdLock: ({ product }, s) => {
+    product.harness.holdLock('script', product.harness.clock.now() + Number(s.minutes ?? 1) * 60_000);
+  },
+  /** The installed triggers: handler, owner, schedule. */
+  triggers: ({ product }) => product.harness.triggers.map((t) => ({ handler: t.handler, owner: t.owner, schedule: t.schedule, fired: t.fired })),
 };
+
+function scheduleInput(s: Step): Record<string, unknown> {
+  let schedule: Record<string, unknown>;
+  if (s.off === true) schedule = { kind: 'off' };
+  else if (s.daily !== undefined) schedule = { kind: 'daily', hour: Number(s.daily) };
+  else if (s.every === 'hourly' || s.every === 60) schedule = { kind: 'hourly' };
+  else if (s.every !== undefined) schedule = { kind: 'minutes', every: Number(s.every) };
+  else throw new Error('step needs “every” (5, 10, 15, 30 or "hourly"), “daily” (an hour) or “off”');
+  const input: Record<string, unknown> = { schedule, pushFirst: s.pushFirst === true };
+  if (typeof s.plan === 'string') input.plan = s.plan;
+  if (s.acceptOverBudget === true) input.acceptOverBudget = true;
+  if (s.budgetMinutes !== undefined) input.budgetMs = Number(s.budgetMinutes) * 60_000;
+  return input;
+}
 
 /** A field id, from an id or a name of any list's field. */
 function anyFieldId(seed: EmulatorSeed, field: unknown): string {

@@ -107,6 +107,8 @@ function mount(container: HTMLElement, panel: Panel): void {
       .catch((e: Error) => {
         say(formError, e.message);
         (mode === 'direct' ? key.input : nangoSecret.input).focus();
+        // The check spent requests: the status shows them.
+        panel.refresh().catch(() => undefined);
       })
       .finally(done);
   });

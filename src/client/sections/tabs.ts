@@ -26,11 +26,14 @@ interface CardNote {
   tone: 'ok' | 'error';
 }
 
+const SEP = () => h('span', { class: 'sep', attrs: { 'aria-hidden': 'true' } }, '· ');
+
 function outcomeLine(label: string, o: RunOutcome | undefined, now: number): HTMLElement {
-  if (!o) return h('span', { class: 'meta-item' }, `${label} never`);
+  if (!o) return h('span', { class: 'meta-item' }, SEP(), `${label} never`);
   return h(
     'span',
     { class: `meta-item ${o.ok ? '' : 'bad'}`, attrs: { title: `${when(o.at)}: ${o.message}` } },
+    SEP(),
     `${label} ${ago(o.at, now)} `,
     h('span', { class: o.ok ? 'ok-mark' : 'bad-mark', attrs: { 'aria-label': o.ok ? 'succeeded' : 'failed', role: 'img' } }, o.ok ? '✓' : '✕'),
   );
@@ -112,14 +115,17 @@ function mount(container: HTMLElement, panel: Panel): void {
     notes.delete(b.sheetId);
     startPolling();
     draw();
-    const work: Promise<string> =
+    const work: Promise<CardNote> =
       kind === 'pull'
-        ? panel.bridge.pullTab(b.sheetId).then((s) => `Pulled ${plural(s.rows, 'row')}${s.added ? `, ${count(s.added)} added` : ''}${s.updatedCells ? `, ${plural(s.updatedCells, 'cell')} updated` : ''}${s.removed ? `, ${count(s.removed)} removed` : ''}${s.conflicts ? `, ${plural(s.conflicts, 'conflict')} flagged` : ''}.`)
-        : panel.bridge.pushTab(b.sheetId).then((s) => s.message);
+        ? panel.bridge.pullTab(b.sheetId).then((s) => ({
+            tone: 'ok' as const,
+            text: `Pulled ${plural(s.rows, 'row')}${s.added ? `, ${count(s.added)} added` : ''}${s.updatedCells ? `, ${plural(s.updatedCells, 'cell')} updated` : ''}${s.removed ? `, ${count(s.removed)} removed` : ''}${s.conflicts ? `, ${plural(s.conflicts, 'conflict')} flagged` : ''}.`,
+          }))
+        : panel.bridge.pushTab(b.sheetId).then((s) => ({ tone: s.failed > 0 ? ('error' as const) : ('ok' as const), text: s.message }));
     work
-      .then((text) => {
-        notes.set(b.sheetId, { text, tone: 'ok' });
-        panel.announce(`${b.tabName}: ${text}`);
+      .then((note) => {
+        notes.set(b.sheetId, note);
+        panel.announce(`${b.tabName}: ${note.text}`);
       })
       .catch((e: Error) => {
         notes.set(b.sheetId, { text: e.message, tone: 'error' });
@@ -201,9 +207,7 @@ function mount(container: HTMLElement, panel: Panel): void {
         'p',
         { class: 'binding-meta' },
         h('span', { class: 'meta-item' }, b.rows !== undefined ? plural(b.rows, 'row') : 'not pulled yet'),
-        h('span', { class: 'sep', attrs: { 'aria-hidden': 'true' } }, '·'),
         outcomeLine('Pulled', b.lastPull, s.now),
-        h('span', { class: 'sep', attrs: { 'aria-hidden': 'true' } }, '·'),
         outcomeLine('Pushed', b.lastPush, s.now),
       ),
       h(

@@ -43,6 +43,8 @@ export interface TabState {
   width: number;
   /** Column id → 0-based column, from developer metadata. */
   columnOf: Map<string, number>;
+  /** Header row texts, when read. */
+  headers?: string[];
 }
 
 export interface Snapshot {
@@ -73,6 +75,8 @@ export interface PullPlan {
   columnOf: Map<string, number>;
   /** Columns known to the tab that the view no longer has. */
   staleColumns: string[];
+  /** Known columns whose header cell is empty (a pull killed between tying a column to its field and naming it). */
+  missingHeaders?: { col: number; name: string }[];
   /** Rows to append below the existing data (their values are in `blocks`). */
   appendRows: number;
   /** Value writes, in data-row coordinates (row 0 = first row under the header). */
@@ -128,6 +132,9 @@ export function planPull(input: PullInput): PullPlan {
       nextCol++;
     }
   }
+  const missingHeaders = tab.headers
+    ? columns.filter((c) => tab.columnOf.has(c.id) && (tab.headers![tab.columnOf.get(c.id)!] ?? '') === '').map((c) => ({ col: tab.columnOf.get(c.id)!, name: c.name }))
+    : [];
   const inView = new Set(columns.map((c) => c.id));
   const staleColumns = [...tab.columnOf.keys()].filter((id) => !inView.has(id));
 
@@ -291,6 +298,7 @@ export function planPull(input: PullInput): PullPlan {
     newColumns,
     columnOf,
     staleColumns,
+    missingHeaders,
     appendRows,
     blocks,
     noteBlocks,

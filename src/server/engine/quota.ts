@@ -45,6 +45,7 @@ export const CONTINUATION_DELAY_MS = MINUTE;
 /** Model used until a view has been pulled once: time to fetch a page, and to apply a row to the tab. */
 const DEFAULT_PAGE_MS = 400;
 const DEFAULT_APPLY_MS_PER_ROW = 1.5;
+const MAX_APPLY_MS_PER_ROW = 5;
 
 /** Every schedule the panel offers, most frequent first (the daily one at a given hour). */
 export function schedulesByFrequency(dailyHour = 6): ScheduleSpec[] {
@@ -248,9 +249,12 @@ export function pullRequestsFor(rows: number): number {
   return pagesFor(rows) + PULL_METADATA_REQUESTS;
 }
 
-/** Time to apply `rows` rows, from the last measured apply of the view or the default model. */
+/**
+ * Time to apply `rows` rows: at the rate of the view's last apply when it was large enough to tell (a small apply is
+ * mostly fixed costs), else the default model.
+ */
 export function applyMsFor(rows: number, last?: { rows: number; applyMs: number }): number {
-  if (last && last.rows > 0 && last.applyMs > 0) return Math.ceil((last.applyMs / last.rows) * rows);
+  if (last && last.rows >= 1000 && last.applyMs > 0) return Math.ceil(Math.min(last.applyMs / last.rows, MAX_APPLY_MS_PER_ROW) * rows);
   return Math.ceil(rows * DEFAULT_APPLY_MS_PER_ROW);
 }
 
@@ -433,13 +437,14 @@ export function projectSchedule(schedule: ScheduleSpec, estimate: RunEstimate, c
 // ---- within a run ------------------------------------------------------------------------------------------------
 
 /**
- * How long to wait before the next request so that Affinity's per-minute window keeps a share for people and never
- * answers 429: nothing while more than that share remains, else until the window resets (from the last headers).
+ * How long to wait before the next `need` requests so that Affinity's per-minute window keeps a share for people and
+ * never answers 429: nothing while more than that share remains after them, else until the window resets (from the
+ * last headers).
  */
-export function paceDelayMs(rate: RateLimitState, now: number, keepShare = MINUTE_RESERVE): number {
+export function paceDelayMs(rate: RateLimitState, now: number, keepShare = MINUTE_RESERVE, need = 1): number {
   if (rate.userRemaining === undefined || rate.observedAt === undefined) return 0;
   const limit = rate.userLimit ?? 900;
-  const keep = Math.max(1, Math.ceil(limit * keepShare));
+  const keep = Math.max(1, Math.ceil(limit * keepShare)) + Math.max(0, need - 1);
   if (rate.userRemaining > keep) return 0;
   const resetAt = rate.observedAt + (rate.userResetSec ?? 60) * 1000;
   if (resetAt <= now) return 0;

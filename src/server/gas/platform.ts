@@ -44,6 +44,7 @@ export const urlFetchHttp: HttpPort = {
     if (requests.length === 0) return [];
     let responses: HttpResponse[];
     let calls = requests.length;
+    const sentAt = Date.now();
     try {
       responses = UrlFetchApp.fetchAll(requests.map(toParams)).map(fromResponse);
     } catch (batchError) {
@@ -60,7 +61,7 @@ export const urlFetchHttp: HttpPort = {
         });
       }
     }
-    usageLedger.record(calls, responses);
+    usageLedger.record(calls, responses, sentAt);
     return responses;
   },
 };

@@ -38,7 +38,8 @@ export function readSnapshot(ss: Spreadsheet, sheetId: number): StoredSnapshot |
   const rowOf = new Map<number, number>();
   for (let r = 1; r < grid.length; r++) {
     const id = Number(grid[r][0]);
-    if (!Number.isInteger(id) || id <= 0) continue;
+    // First occurrence wins: rows below a rewrite cut short by a killed execution are stale (see rewrite).
+    if (!Number.isInteger(id) || id <= 0 || rows.has(id)) continue;
     const texts = new Array<string>(columns.length);
     for (let c = 0; c < columns.length; c++) {
       const v = grid[r][c + 1];
@@ -125,12 +126,22 @@ function ensureSize(sheet: Sheet, rows: number, cols: number): void {
   if (cols > maxCols) sheet.insertColumnsAfter(maxCols, cols - maxCols);
 }
 
+/**
+ * Writes the whole snapshot from the top, then clears what the stored one held beyond it. Never clears first: an
+ * execution killed in between must not leave the base empty (every unpushed edit would then look like Affinity's
+ * value and be overwritten by the next pull). Stale rows left below by such a kill are ignored by readSnapshot.
+ */
 function rewrite(sheet: Sheet, next: Snapshot, stored: StoredSnapshot | null): number {
   const grid: (string | number)[][] = [[KEY_COLUMN, ...next.columns]];
   for (const [entryId, texts] of next.rows) grid.push([entryId, ...texts.map(asText)]);
   const width = grid[0].length;
   ensureSize(sheet, grid.length, width);
-  if (stored && (stored.rows + 1 > grid.length || stored.columns.length + 1 > width)) sheet.clearContents();
   sheet.getRange(1, 1, grid.length, width).setValues(grid);
+  if (stored) {
+    const oldRows = stored.rows + 1;
+    const oldWidth = stored.columns.length + 1;
+    if (oldWidth > width) sheet.getRange(1, width + 1, Math.min(oldRows, grid.length), oldWidth - width).clearContent();
+    if (oldRows > grid.length) sheet.getRange(grid.length + 1, 1, oldRows - grid.length, Math.max(oldWidth, width)).clearContent();
+  }
   return grid.length * width;
 }

@@ -38,12 +38,16 @@ export function readTab(sheet: Sheet): TabRead {
   const width = Math.max(sheet.getLastColumn(), ...[...columnOf.values()].map((c) => c + 1), 0);
   let values: TabState['values'] = [];
   let notes: string[][] = [];
-  if (lastRow > 1 && width > 0) {
-    const range = sheet.getRange(2, 1, lastRow - 1, width);
+  let headers: string[] = [];
+  if (lastRow >= 1 && width > 0) {
+    // The header row comes with the data, in the same two calls.
+    const range = sheet.getRange(1, 1, lastRow, width);
     values = range.getValues();
     notes = range.getNotes();
+    headers = values.shift()!.map((v) => (v === null || v === undefined ? '' : String(v)));
+    notes.shift();
   }
-  return { values, notes, width, columnOf, metadata };
+  return { values, notes, width, columnOf, metadata, headers };
 }
 
 const READ_ONLY_NOTE = 'Filled from Affinity; this column is read-only and edits here are not sent (the next pull restores them).';
@@ -58,9 +62,14 @@ export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
   if (neededCols > maxCols) sheet.insertColumnsAfter(maxCols, neededCols - maxCols);
 
   if (plan.newColumns.length > 0) createColumns(sheet, plan.newColumns);
+  // Headers a killed execution did not get to write (columns are tied to fields before their header is written).
+  for (const m of plan.missingHeaders ?? []) sheet.getRange(1, m.col + 1).setValue(`'${m.name}`);
   for (const id of plan.staleColumns) markStale(sheet, tab, id);
 
-  for (const b of plan.blocks) {
+  // Blocks holding entry ids first: an execution killed part way must not leave appended rows without their id.
+  const keyCol = plan.columnOf.get(KEY_COLUMN);
+  const holdsKey = (b: PullPlan['blocks'][number]) => keyCol !== undefined && b.col <= keyCol && keyCol < b.col + b.values[0].length;
+  for (const b of [...plan.blocks.filter(holdsKey), ...plan.blocks.filter((b) => !holdsKey(b))]) {
     sheet.getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length).setValues(b.values);
   }
   for (const b of plan.noteBlocks) {
@@ -77,19 +86,13 @@ export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
   }
 }
 
+/**
+ * Ties each new column to its field (developer metadata) before writing its header: an execution killed in between
+ * leaves a tied column without a header, which the next pull fills in (`missingHeaders`), rather than a header
+ * without a field, which it would take for the user's and create the column again.
+ */
 function createColumns(sheet: Sheet, columns: { col: number; spec: ColumnSpec }[]): void {
   const sorted = columns.slice().sort((a, b) => a.col - b.col);
-  // Header cells of contiguous new columns in one write.
-  let i = 0;
-  while (i < sorted.length) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1].col === sorted[j].col + 1) j++;
-    const header = sorted.slice(i, j + 1).map((c) => `'${c.spec.name}`);
-    const range = sheet.getRange(1, sorted[i].col + 1, 1, header.length);
-    range.setValues([header]);
-    range.setFontWeight('bold');
-    i = j + 1;
-  }
   for (const { col, spec } of sorted) {
     const letter = columnLetter(col + 1);
     const whole = sheet.getRange(`${letter}:${letter}`);
@@ -102,6 +105,17 @@ function createColumns(sheet: Sheet, columns: { col: number; spec: ColumnSpec }[
       protection.setDescription(spec.id === KEY_COLUMN ? `${NOTE_MARK}entry ids` : `${NOTE_MARK}read-only column ${spec.name}`);
       sheet.getRange(1, col + 1).setNote(spec.id === KEY_COLUMN ? `${NOTE_MARK}${KEY_NOTE}` : `${NOTE_MARK}${READ_ONLY_NOTE}`);
     }
+  }
+  // Header cells of contiguous new columns in one write.
+  let i = 0;
+  while (i < sorted.length) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1].col === sorted[j].col + 1) j++;
+    const header = sorted.slice(i, j + 1).map((c) => `'${c.spec.name}`);
+    const range = sheet.getRange(1, sorted[i].col + 1, 1, header.length);
+    range.setValues([header]);
+    range.setFontWeight('bold');
+    i = j + 1;
   }
   if (sheet.getFrozenRows() < 1) sheet.setFrozenRows(1);
 }

@@ -96,9 +96,14 @@ export function reserveOf(settings: ScheduleSettings): number {
   return Number.isFinite(r) && r >= 0 && r <= 0.5 ? r : DEFAULT_RESERVE;
 }
 
-/** The plan type in force: chosen, else guessed from the trigger owner's (or the given) address. */
-export function planOf(settings: ScheduleSettings, fallbackEmail: string): PlanType {
-  return settings.plan ?? planForEmail(settings.owner ?? fallbackEmail);
+/** The plan type in force: chosen, else consumer (the smaller quotas: what fits them fits Workspace too). */
+export function planOf(settings: ScheduleSettings): PlanType {
+  return settings.plan ?? 'consumer';
+}
+
+/** What the panel suggests choosing when no plan type is chosen (from the address: gmail.com is consumer). */
+export function likelyPlan(email: string): PlanType {
+  return planForEmail(email);
 }
 
 // ---- triggers (ScriptApp) -------------------------------------------------------------------------------------------

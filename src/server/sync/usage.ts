@@ -68,11 +68,13 @@ export class UsageLedger {
     private readonly now: () => number,
   ) {}
 
-  /** Counts `calls` UrlFetch calls and keeps the rate-limit headers of their responses. Never throws. */
-  record(calls: number, responses: HttpResponse[]): void {
+  /**
+   * Counts `calls` UrlFetch calls sent at `sentAt` and keeps the rate-limit headers of their responses. Never throws.
+   */
+  record(calls: number, responses: HttpResponse[], sentAt?: number): void {
     if (calls <= 0) return;
     const at = this.now();
-    if (this.pendingSince === null) this.pendingSince = at;
+    if (this.pendingSince === null) this.pendingSince = sentAt ?? at;
     this.pendingCalls += calls;
     const rate = limitsIn(responses, at);
     if (rate) this.pendingRate = rate;

@@ -20,9 +20,21 @@ export interface RpcRecord {
   error?: string;
 }
 
+/** Holds the calls of one function until released (Apps Script runs each call as its own execution, in parallel). */
+export interface Gate {
+  /** Resolves when a held call has arrived. */
+  arrived: Promise<void>;
+  release(): void;
+}
+
 export interface SidebarServer {
   url: string;
   calls: RpcRecord[];
+  /**
+   * The next calls of `fn` wait (the others are answered meanwhile) until `release()`: what a long server call looks
+   * like to the page, since the harness itself runs one execution at a time.
+   */
+  gate(fn: string): Gate;
   /** The HTML the harness showed (what GET / serves, before the shim goes in). */
   html: string;
   close(): Promise<void>;
@@ -54,6 +66,21 @@ export async function startSidebarServer(harness: AppsScriptHarness, opts: { htm
   const page = html.replace(/<head>/i, '<head>\n<script src="/__shim.js"></script>');
   if (page === html) throw new Error('the sidebar HTML has no <head>');
   const calls: RpcRecord[] = [];
+  const gates = new Map<string, { opened: Promise<void>; arrive: () => void }>();
+  const gate = (fn: string): Gate => {
+    let release!: () => void;
+    let arrive!: () => void;
+    const opened = new Promise<void>((r) => (release = r));
+    const arrived = new Promise<void>((r) => (arrive = r));
+    gates.set(fn, { opened, arrive });
+    return {
+      arrived,
+      release: () => {
+        gates.delete(fn);
+        release();
+      },
+    };
+  };
 
   const server: Server = createServer((req, res) => {
     const send = (status: number, type: string, text: string) => {
@@ -63,26 +90,33 @@ export async function startSidebarServer(harness: AppsScriptHarness, opts: { htm
     if (req.method === 'GET' && (req.url === '/' || req.url === '/index.html')) return send(200, 'text/html; charset=utf-8', page);
     if (req.method === 'GET' && req.url === '/__shim.js') return send(200, 'text/javascript; charset=utf-8', SHIM);
     if (req.method === 'POST' && req.url === '/__rpc') {
-      body(req).then(
-        (text) => {
-          let record: RpcRecord;
+      const answer = (text: string) => {
+        let record: RpcRecord;
+        try {
+          const { fn, args } = JSON.parse(text) as { fn: string; args: unknown[] };
+          record = { fn, args, ok: true };
           try {
-            const { fn, args } = JSON.parse(text) as { fn: string; args: unknown[] };
-            record = { fn, args, ok: true };
-            try {
-              record.value = harness.runAs('rpc', fn, ...(args ?? []));
-            } catch (e) {
-              record.ok = false;
-              record.error = e instanceof HarnessExecutionError ? e.message : e instanceof Error ? e.message : String(e);
-            }
+            record.value = harness.runAs('rpc', fn, ...(args ?? []));
           } catch (e) {
-            record = { fn: '?', args: [], ok: false, error: `bad request: ${(e as Error).message}` };
+            record.ok = false;
+            record.error = e instanceof HarnessExecutionError ? e.message : e instanceof Error ? e.message : String(e);
           }
-          calls.push(record);
-          send(200, 'application/json', JSON.stringify(record.ok ? { ok: true, value: record.value } : { ok: false, error: record.error }));
-        },
-        (e: Error) => send(500, 'text/plain', e.message),
-      );
+        } catch (e) {
+          record = { fn: '?', args: [], ok: false, error: `bad request: ${(e as Error).message}` };
+        }
+        calls.push(record);
+        send(200, 'application/json', JSON.stringify(record.ok ? { ok: true, value: record.value } : { ok: false, error: record.error }));
+      };
+      body(req)
+        .then(async (text) => {
+          const held = gates.get(/"fn":"([^"]*)"/.exec(text)?.[1] ?? '');
+          if (held) {
+            held.arrive();
+            await held.opened;
+          }
+          answer(text);
+        })
+        .catch((e: Error) => send(500, 'text/plain', e.message));
       return;
     }
     send(404, 'text/plain', 'not found');
@@ -92,6 +126,7 @@ export async function startSidebarServer(harness: AppsScriptHarness, opts: { htm
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    gate,
     html,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,559 @@
+/**
+ * Schedules and runs wired to Apps Script (docs/schedules.md): the time-driven trigger handlers, manual pulls and
+ * "Run sync now" as resumable runs, and the settings panel's schedule calls. main.ts re-exports them.
+ */
+import type { AffinityClient } from './affinity/client';
+import { AffinityError } from './affinity/errors';
+import type { SavedView } from './affinity/types';
+import {
+  affinityMonthly,
+  affinitySeenFrom,
+  backoffMs,
+  checkScheduledRun,
+  estimateRun,
+  parseRuntimeLedger,
+  parseSchedule,
+  projectSchedule,
+  recordRuntime,
+  runtimeLast24h,
+  scheduleLabel,
+  type RunEstimate,
+  type ViewStats,
+} from './engine/quota';
+import { documentCache } from './gas/cache';
+import { documentStore, gasClock, gasLog, urlFetchHttp, usageLedger, userStore } from './gas/platform';
+import type { KeyValueStore } from './ports';
+import { findBinding, loadBindings, recordOutcome, type Binding } from './sync/bindings';
+import { SIDEBAR_TITLE } from './sidebar';
+import { ProgressStore } from './sync/progress';
+import { pushBinding } from './sync/push';
+import { loadPolicy } from './sync/pushStore';
+import { discardPull, executeRun, loadRun, loadStats, newRun, rowsGathered, saveRun, syncTasks, type RunDeps, type RunState } from './sync/runs';
+import {
+  budgetOf,
+  clearContinuations,
+  installSyncTrigger,
+  likelyPlan,
+  loadSettings,
+  loadStatus,
+  planOf,
+  removeSyncTriggers,
+  removeTrigger,
+  reserveOf,
+  saveSettings,
+  updateStatus,
+  type ScheduleSettings,
+} from './sync/schedule';
+import { clientFor, connectionStatus, storedConnection, type Deps } from './sync/settings';
+import type { PlanType, ScheduleProjection, ScheduleSettingsInput, ScheduleState } from '../shared/schedule';
+import type { PullSummary } from '../shared/types';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+const RUNTIME_KEY = 'affinity.runtime';
+/** How long a scheduled execution waits for the lock before skipping; a person waits longer. */
+const SCHEDULED_LOCK_WAIT_MS = 1_000;
+const MANUAL_LOCK_WAIT_MS = 30_000;
+const BACKOFF_SLACK_MS = 60_000;
+/** Failures that will not pass on their own: they pause the schedule. */
+const PERMANENT = new Set(['auth', 'plan', 'permission', 'not-found', 'unsupported-view', 'config']);
+
+function me(): string {
+  try {
+    return Session.getEffectiveUser().getEmail() || Session.getActiveUser().getEmail() || '';
+  } catch {
+    return '';
+  }
+}
+
+function message(e: unknown): string {
+  if (e instanceof AffinityError) return e.message;
+  return `Something went wrong: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+function todayIn(ss: Spreadsheet): string {
+  return Utilities.formatDate(new Date(), ss.getSpreadsheetTimeZone(), 'yyyy-MM-dd');
+}
+
+function timeIn(ss: Spreadsheet, at: number): string {
+  return Utilities.formatDate(new Date(at), ss.getSpreadsheetTimeZone(), 'MMM d HH:mm');
+}
+
+function deps(): Deps {
+  return { http: urlFetchHttp, clock: gasClock, log: gasLog, user: userStore() };
+}
+
+function affinityUser(): string {
+  const s = connectionStatus(userStore());
+  return s.connected ? [s.userName, s.tenantName].filter(Boolean).join(' · ') : '';
+}
+
+/** Runs `fn` holding the script lock (every run) and the document lock (which manual pushes take). */
+function withLocks<T>(waitMs: number, fn: () => T): { ran: true; value: T } | { ran: false } {
+  const script = LockService.getScriptLock();
+  if (!script.tryLock(waitMs)) return { ran: false };
+  const doc = LockService.getDocumentLock();
+  if (doc && !doc.tryLock(waitMs)) {
+    script.releaseLock();
+    return { ran: false };
+  }
+  try {
+    return { ran: true, value: fn() };
+  } finally {
+    SpreadsheetApp.flush();
+    doc?.releaseLock();
+    script.releaseLock();
+  }
+}
+
+function runDeps(ss: Spreadsheet, settings: ScheduleSettings, startedAt: number, client?: AffinityClient): RunDeps {
+  const progress = new ProgressStore(documentCache(), () => Date.now());
+  let made: AffinityClient | undefined = client;
+  const getClient = () => (made ??= clientFor(deps()));
+  const tz = ss.getSpreadsheetTimeZone();
+  return {
+    ss,
+    doc: documentStore(),
+    clock: gasClock,
+    log: gasLog,
+    client: getClient,
+    startedAt,
+    budgetMs: budgetOf(settings),
+    reserve: reserveOf(settings),
+    today: todayIn(ss),
+    progress: (sheetId, text) => (text === null ? progress.clear(sheetId) : progress.set(sheetId, text)),
+    push: (binding, deadline) => {
+      const doc = documentStore();
+      const c = getClient();
+      const before = c.requestsSent;
+      const s = connectionStatus(userStore());
+      const who = s.connected ? [s.userName, s.userEmail ? `<${s.userEmail}>` : ''].filter(Boolean).join(' ') : '';
+      try {
+        const summary = pushBinding(ss, binding, { client: getClient, clock: gasClock, log: gasLog, doc, cache: documentCache() }, {
+          policy: loadPolicy(doc),
+          user: `${who} (scheduled)`.trim(),
+          timestamp: () => Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd HH:mm:ss'),
+          deadline,
+        });
+        recordOutcome(doc, binding.sheetId, 'lastPush', { at: Date.now(), ok: summary.failed === 0, message: summary.message });
+        return { requests: c.requestsSent - before, message: summary.message };
+      } catch (e) {
+        recordOutcome(doc, binding.sheetId, 'lastPush', { at: Date.now(), ok: false, message: message(e) });
+        throw e;
+      }
+    },
+  };
+}
+
+/** Trigger runtime of this user's runs (for the planner), counted for executions started by a trigger. */
+function addRuntime(ms: number): void {
+  try {
+    const user = userStore();
+    const next = recordRuntime(parseRuntimeLedger(user.get(RUNTIME_KEY)), Date.now(), ms);
+    user.set(RUNTIME_KEY, JSON.stringify(next));
+  } catch {
+    // the ledger is advisory: never fail a run over it
+  }
+}
+
+function estimateFor(doc: KeyValueStore, pushFirst: boolean, budgetMs: number): RunEstimate {
+  const stats = loadStats(doc);
+  const views: ViewStats[] = loadBindings(doc).map((b) => {
+    const s = stats[String(b.sheetId)];
+    return {
+      rows: s?.rows ?? b.rows ?? 0,
+      pullRequests: s?.pullRequests,
+      fetchMs: s?.fetchMs,
+      applyMs: s?.applyMs,
+      pushRequests: s?.pushRequests,
+      pendingEdits: s?.pendingEdits,
+    };
+  });
+  return estimateRun(views, { pushFirst, budgetMs });
+}
+
+function projectionFor(settings: ScheduleSettings, schedule = settings.schedule, pushFirst = settings.pushFirst, plan?: PlanType): ScheduleProjection {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const doc = documentStore();
+  const budgetMs = budgetOf(settings);
+  const affinity = affinitySeenFrom(usageLedger.status().affinity);
+  return projectSchedule(schedule, estimateFor(doc, pushFirst, budgetMs), {
+    plan: plan ?? planOf(settings),
+    reserve: reserveOf(settings),
+    affinityPerMonth: affinity.monthLimit ?? null,
+    timeZone: ss.getSpreadsheetTimeZone(),
+    budgetMs,
+  });
+}
+
+// ---- failures ---------------------------------------------------------------------------------------------------
+
+function isPermanent(e: unknown): boolean {
+  return e instanceof AffinityError && PERMANENT.has(e.kind);
+}
+
+/** What a failed scheduled run does to the schedule: back off, or pause (once) when it will not pass on its own. */
+function scheduledRunFailed(ss: Spreadsheet, settings: ScheduleSettings, run: RunState, failedSheetId: number | null, e: unknown, startedAt: number): void {
+  const doc = documentStore();
+  const now = Date.now();
+  const tab = failedSheetId !== null ? findBinding(doc, failedSheetId) : undefined;
+  const text = `${tab ? `“${ss.getSheetById(tab.sheetId)?.getName() ?? tab.viewName}”: ` : ''}${message(e)}`;
+  saveRun(doc, null);
+  clearContinuations();
+  if (isPermanent(e)) {
+    if (failedSheetId !== null) discardPull(ss, doc, failedSheetId);
+    removeSyncTriggers();
+    updateStatus(doc, (s) => ({ ...s, paused: { reason: text, at: now }, failures: 0, nextAttemptAt: undefined, lastRun: { at: now, ok: false, message: text } }));
+    gasLog.log(`Scheduled sync paused: ${text} Fix this, then resume the schedule in Affinity › Settings….`);
+    return;
+  }
+  const status = updateStatus(doc, (s) => {
+    const failures = (s.failures ?? 0) + 1;
+    const wait = backoffMs(failures, settings.schedule);
+    // Counted from this execution's start (a firing time), less a minute: trigger times are not exact.
+    return { ...s, failures, nextAttemptAt: wait > 0 ? startedAt + wait - BACKOFF_SLACK_MS : undefined, lastRun: { at: now, ok: false, message: text } };
+  });
+  gasLog.log(
+    `Scheduled sync run ${run.id} failed (${status.failures} in a row): ${text}` +
+      (status.nextAttemptAt ? ` Backing off: next attempt after ${timeIn(ss, status.nextAttemptAt)}.` : ''),
+  );
+}
+
+// ---- trigger handlers ----------------------------------------------------------------------------------------------
+
+/** Time-driven trigger of the schedule: starts a run (after the planner's check) or resumes the one in progress. */
+export function scheduledSync(e?: GoogleAppsScript.Events.TimeDriven): void {
+  const startedAt = Date.now();
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const doc = documentStore();
+  const settings = loadSettings(doc);
+  const uid = e?.triggerUid;
+  if (uid && settings.triggerId !== uid) {
+    removeTrigger(uid);
+    gasLog.log('Removed a sync trigger that is no longer this spreadsheet’s schedule (the schedule was saved again since).');
+    return;
+  }
+  if (settings.schedule.kind === 'off' || loadStatus(doc).paused) {
+    if (uid) removeTrigger(uid);
+    return;
+  }
+  try {
+    const got = withLocks(SCHEDULED_LOCK_WAIT_MS, () => usageLedger.deferWhile(() => scheduledRun(ss, settings, startedAt)));
+    if (!got.ran) gasLog.log('Scheduled sync skipped: another sync of this spreadsheet is running.');
+  } finally {
+    if (uid) addRuntime(Date.now() - startedAt);
+  }
+}
+
+function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: number): void {
+  const doc = documentStore();
+  const now = Date.now();
+  let run = loadRun(doc);
+  if (!run) {
+    const status = loadStatus(doc);
+    if (status.nextAttemptAt && now < status.nextAttemptAt) {
+      gasLog.log(`Scheduled sync skipped: backing off after ${status.failures ?? 0} failed runs in a row; next attempt after ${timeIn(ss, status.nextAttemptAt)}.`);
+      return;
+    }
+    const bindings = loadBindings(doc);
+    if (bindings.length === 0) {
+      gasLog.log('Scheduled sync: no tab is bound to an Affinity view; nothing to do.');
+      return;
+    }
+    const budgetMs = budgetOf(settings);
+    const usage = usageLedger.status();
+    const check = checkScheduledRun({
+      estimate: estimateFor(doc, settings.pushFirst, budgetMs),
+      fetches: { urlFetches: usage.urlFetch.used, resetAt: usage.urlFetch.since === null ? null : usage.urlFetch.since + 24 * 3_600_000 },
+      runtime: parseRuntimeLedger(userStore().get(RUNTIME_KEY)),
+      affinity: affinitySeenFrom(usage.affinity),
+      now,
+      plan: planOf(settings),
+      reserve: reserveOf(settings),
+    });
+    if (!check.ok) {
+      const reason = `${check.reason}${check.retryAt ? `; it should fit again after ${timeIn(ss, check.retryAt)}` : ''}`;
+      updateStatus(doc, (s) => ({ ...s, lastSkip: { at: now, reason } }));
+      gasLog.log(`Scheduled sync skipped: ${reason}.`);
+      return;
+    }
+    run = newRun('scheduled', me(), syncTasks(bindings, settings.pushFirst, false), now);
+  }
+  const before = run.tasks.slice();
+  try {
+    const result = executeRun(runDeps(ss, settings, startedAt), run);
+    if (result.status === 'deferred') {
+      const reason = result.reason ?? 'a budget is used up';
+      updateStatus(doc, (s) => ({ ...s, lastSkip: { at: Date.now(), reason } }));
+    }
+    if (result.status === 'done') {
+      const tabs = new Set(before.map((t) => t.sheetId)).size;
+      const text = `${tabs} tab${tabs === 1 ? '' : 's'} refreshed in ${run.executions} execution${run.executions === 1 ? '' : 's'}, ${run.requests.toLocaleString('en-US')} requests.`;
+      updateStatus(doc, (s) => ({ ...s, failures: 0, nextAttemptAt: undefined, lastRun: { at: Date.now(), ok: true, message: text } }));
+    }
+  } catch (err) {
+    const failed = run.failed?.sheetId ?? null;
+    if (run.failed?.manual) {
+      // A person's pull queued into this run: theirs to see (recorded on the tab), not the schedule's.
+      gasLog.log(`Sync run ${run.id}: ${message(err)}`);
+      return;
+    }
+    scheduledRunFailed(ss, settings, run, failed, err, startedAt);
+  }
+}
+
+/** One-off trigger: the next execution of a run that went past its budget. */
+export function continueSync(e?: GoogleAppsScript.Events.TimeDriven): void {
+  const startedAt = Date.now();
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const doc = documentStore();
+  const settings = loadSettings(doc);
+  try {
+    const got = withLocks(SCHEDULED_LOCK_WAIT_MS, () =>
+      usageLedger.deferWhile(() => {
+        const run = loadRun(doc);
+        if (!run) {
+          removeTrigger(e?.triggerUid);
+          return;
+        }
+        if (run.kind === 'scheduled') {
+          if (settings.schedule.kind === 'off' || loadStatus(doc).paused) {
+            // Turned off or paused since: the run ends here (its pulls keep their checkpoints for a while).
+            saveRun(doc, null);
+            clearContinuations();
+            gasLog.log(`Sync run ${run.id} ended: the schedule is ${settings.schedule.kind === 'off' ? 'off' : 'paused'}.`);
+            return;
+          }
+          scheduledRun(ss, settings, startedAt);
+          return;
+        }
+        try {
+          executeRun(runDeps(ss, settings, startedAt), run);
+        } catch (err) {
+          const failed = run.failed?.sheetId ?? null;
+          if (failed !== null) recordOutcome(doc, failed, 'lastPull', { at: Date.now(), ok: false, message: message(err) });
+          gasLog.log(`Sync run ${run.id}: ${message(err)}`);
+        }
+      }),
+    );
+    if (!got.ran) {
+      // Whoever holds the lock works on the run and sets the next continuation.
+      removeTrigger(e?.triggerUid);
+      gasLog.log('Sync continuation skipped: another sync of this spreadsheet is running.');
+    }
+  } finally {
+    if (e?.triggerUid) addRuntime(Date.now() - startedAt);
+  }
+}
+
+// ---- manual runs -----------------------------------------------------------------------------------------------------
+
+function busy(): AffinityError {
+  const run = loadRun(documentStore());
+  const since = run ? ` (a ${run.kind} sync started ${Math.max(1, Math.round((Date.now() - run.startedAt) / 60_000))} min ago)` : '';
+  return new AffinityError('config', `Another sync of this spreadsheet is running${since}; try again in a minute.`);
+}
+
+/**
+ * Pulls one tab now, as a run: under the locks, resumable. Returns its summary; when the view is too large for one
+ * execution the summary says `status: 'continuing'` and the tab is written when every row is in.
+ */
+export function pullTabRun(sheetId: number, prefetched?: { client: AffinityClient; view: SavedView }): PullSummary {
+  const startedAt = Date.now();
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const doc = documentStore();
+  const binding = findBinding(doc, sheetId);
+  if (!binding) throw new AffinityError('config', 'This tab is not bound to an Affinity view.');
+  const settings = loadSettings(doc);
+  const got = withLocks(MANUAL_LOCK_WAIT_MS, () =>
+    usageLedger.deferWhile((): PullSummary => {
+      const run = loadRun(doc) ?? newRun('manual', me(), [], startedAt);
+      run.tasks = [{ sheetId, step: 'pull', manual: true }, ...run.tasks.filter((t) => !(t.sheetId === sheetId && t.step === 'pull'))];
+      try {
+        const result = executeRun(runDeps(ss, settings, startedAt, prefetched?.client), run, {
+          until: sheetId,
+          prefetchedView: prefetched ? { sheetId, view: prefetched.view } : undefined,
+        });
+        const done = result.pulled.get(sheetId);
+        if (done) return done;
+        return continuingSummary(ss, binding, result.requests);
+      } catch (e) {
+        recordOutcome(doc, sheetId, 'lastPull', { at: Date.now(), ok: false, message: message(e) });
+        throw e instanceof AffinityError ? e : new Error(message(e));
+      }
+    }),
+  );
+  if (!got.ran) throw busy();
+  return got.value;
+}
+
+function continuingSummary(ss: Spreadsheet, binding: Binding, requests: number): PullSummary {
+  const doc = documentStore();
+  const run = loadRun(doc);
+  const rows = run ? rowsGathered(doc, { ...run, tasks: run.tasks.filter((t) => t.sheetId === binding.sheetId) }) : 0;
+  const tabName = ss.getSheetById(binding.sheetId)?.getName() ?? binding.viewName;
+  return {
+    tabName,
+    rows,
+    added: 0,
+    updatedCells: 0,
+    removed: 0,
+    keptOutOfView: 0,
+    pendingEdits: 0,
+    conflicts: 0,
+    requests,
+    cellsWritten: 0,
+    status: 'continuing',
+    message: `${rows.toLocaleString('en-US')} rows fetched so far; the pull continues in the background and “${tabName}” is updated once every row is in.`,
+  };
+}
+
+/** Menu "Run sync now": what the schedule does (push first when set, then pull every bound tab), now. */
+export function runSyncNow(): string {
+  const startedAt = Date.now();
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const doc = documentStore();
+  const settings = loadSettings(doc);
+  const bindings = loadBindings(doc);
+  if (bindings.length === 0) return 'No tab is bound to an Affinity view yet.';
+  const got = withLocks(MANUAL_LOCK_WAIT_MS, () =>
+    usageLedger.deferWhile((): string => {
+      const run = loadRun(doc) ?? newRun('manual', me(), [], startedAt);
+      for (const t of syncTasks(bindings, settings.pushFirst, true)) {
+        if (!run.tasks.some((x) => x.sheetId === t.sheetId && x.step === t.step)) run.tasks.push(t);
+      }
+      const result = executeRun(runDeps(ss, settings, startedAt), run);
+      const pulled = [...result.pulled.values()].map((s) => `${s.tabName}: ${s.rows.toLocaleString('en-US')} rows`);
+      if (result.status === 'done') return `Sync done. ${pulled.join('; ')}`.trim();
+      return `${pulled.length > 0 ? `${pulled.join('; ')}. ` : ''}The sync continues in the background (large views take several executions).`;
+    }),
+  );
+  if (!got.ran) throw busy();
+  return got.value;
+}
+
+/** Menu "Schedule…": the settings panel, opened at its Schedule section. */
+export function menuSchedule(): void {
+  const html = HtmlService.createHtmlOutputFromFile('sidebar')
+    .setTitle(SIDEBAR_TITLE)
+    .append('<script>window.affinityOpenSection="schedule";window.dispatchEvent(new Event("affinity-open-section"));</script>');
+  SpreadsheetApp.getUi().showSidebar(html);
+}
+
+export function menuRunSyncNow(): void {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  try {
+    ss.toast(runSyncNow(), 'Affinity', 10);
+  } catch (e) {
+    const ui = SpreadsheetApp.getUi();
+    ui.alert('Sync not run', message(e), ui.ButtonSet.OK);
+  }
+}
+
+// ---- settings panel ---------------------------------------------------------------------------------------------------
+
+export function getScheduleState(): ScheduleState {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const doc = documentStore();
+  const settings = loadSettings(doc);
+  const status = loadStatus(doc);
+  const run = loadRun(doc);
+  const you = me();
+  const now = Date.now();
+  const usage = usageLedger.status();
+  const affinity = affinitySeenFrom(usage.affinity);
+  const month = affinityMonthly(affinity, now);
+  const tz = ss.getSpreadsheetTimeZone();
+  return {
+    now,
+    schedule: settings.schedule,
+    label: scheduleLabel(settings.schedule, tz),
+    pushFirst: settings.pushFirst,
+    timeZone: tz,
+    plan: planOf(settings),
+    planChosen: settings.plan !== undefined,
+    planHint: likelyPlan(you),
+    runsAs: settings.schedule.kind !== 'off' && settings.owner ? { email: settings.owner, affinityUser: settings.ownerAffinity ?? '' } : null,
+    you,
+    paused: status.paused ?? null,
+    backoff: status.failures && status.nextAttemptAt && status.nextAttemptAt > now ? { failures: status.failures, until: status.nextAttemptAt } : null,
+    lastRun: status.lastRun ?? null,
+    lastSkip: status.lastSkip ?? null,
+    running: run ? { startedAt: run.startedAt, kind: run.kind, tabsLeft: new Set(run.tasks.map((t) => t.sheetId)).size, rowsFetched: rowsGathered(doc, run) } : null,
+    usage: {
+      urlFetches24h: usage.urlFetch.since !== null && now - usage.urlFetch.since < 24 * 3_600_000 ? usage.urlFetch.used : 0,
+      triggerRuntime24hMs: runtimeLast24h(parseRuntimeLedger(userStore().get(RUNTIME_KEY)), now),
+      affinityMonthlyRemaining: month.remaining,
+      affinityMonthlyLimit: month.limit,
+    },
+    projection: projectionFor(settings),
+    budgetMs: budgetOf(settings),
+  };
+}
+
+function inputOf(input: ScheduleSettingsInput | null | undefined, settings: ScheduleSettings): { schedule: ScheduleSettings['schedule']; pushFirst: boolean; plan: PlanType | undefined } {
+  let schedule;
+  try {
+    schedule = parseSchedule(input?.schedule);
+  } catch (e) {
+    throw new AffinityError('config', e instanceof Error ? e.message : String(e));
+  }
+  const p = input?.plan;
+  const plan = p === 'consumer' || p === 'workspace' ? p : p === 'auto' ? undefined : settings.plan;
+  return { schedule, pushFirst: input?.pushFirst === true, plan };
+}
+
+/** What a schedule would use and whether it fits, before saving it. */
+export function previewSchedule(input: ScheduleSettingsInput): ScheduleProjection {
+  const settings = loadSettings(documentStore());
+  const x = inputOf(input, settings);
+  return projectionFor(settings, x.schedule, x.pushFirst, x.plan ?? planOf({ ...settings, plan: undefined }));
+}
+
+/**
+ * Saves the schedule: one trigger, running as the user saving it (replacing theirs, and superseding anyone else's).
+ * A schedule that does not fit is refused unless `acceptOverBudget` (the panel asks first). Saving clears a pause.
+ */
+export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const doc = documentStore();
+  const settings = loadSettings(doc);
+  const x = inputOf(input, settings);
+  const you = me();
+  if (x.schedule.kind !== 'off') {
+    if (!storedConnection(userStore())) {
+      throw new AffinityError('config', 'Connect to Affinity first: scheduled runs use your connection (and run as you).');
+    }
+    const projection = projectionFor({ ...settings, owner: you }, x.schedule, x.pushFirst, x.plan ?? planOf({ ...settings, plan: undefined }));
+    if (!projection.fits && input?.acceptOverBudget !== true) {
+      const hint = projection.suggestion ? ` ${capitalize(projection.suggestion.label)} fits.` : ' Not even a daily run fits.';
+      throw new AffinityError('config', `${capitalize(projection.label)} does not fit: ${projection.problems[0]}.${hint}`);
+    }
+  }
+  const tz = ss.getSpreadsheetTimeZone();
+  const base: ScheduleSettings = { ...settings, schedule: x.schedule, pushFirst: x.pushFirst, plan: x.plan, savedAt: Date.now() };
+  if (typeof input?.budgetMs === 'number' && Number.isFinite(input.budgetMs)) base.budgetMs = budgetOf({ ...base, budgetMs: input.budgetMs });
+  installSyncTrigger(x.schedule, tz, (triggerId) => {
+    saveSettings(
+      doc,
+      triggerId ? { ...base, owner: you, ownerAffinity: affinityUser(), triggerId } : { ...base, owner: undefined, ownerAffinity: undefined, triggerId: undefined },
+    );
+  });
+  updateStatus(doc, (s) => ({ ...s, paused: undefined, failures: 0, nextAttemptAt: undefined }));
+  gasLog.log(
+    x.schedule.kind === 'off'
+      ? 'Schedule turned off.'
+      : `Schedule saved: ${scheduleLabel(x.schedule, tz)}${x.pushFirst ? ', pushing edits first' : ''}; runs as ${you}.`,
+  );
+  return getScheduleState();
+}
+
+/** Resumes a paused schedule as it was (as the user resuming it). */
+export function resumeSchedule(): ScheduleState {
+  const settings = loadSettings(documentStore());
+  return saveSchedule({ schedule: settings.schedule, pushFirst: settings.pushFirst, plan: settings.plan ?? 'auto', acceptOverBudget: true });
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,85 @@
+/**
+ * A view too large for one execution (docs/schedules.md, "Resumable runs"): 60,000 entries under a 15-minute
+ * schedule, on the harness's virtual clock (`npm run bench` runs the same with 30 fields).
+ *
+ * The harness's default network model (120 ms a request) fetches the 600 pages in about two minutes, so the whole
+ * refresh fits one execution there. This test models Affinity serving a 100-entry page in about a second (`urlFetchMs: 1000`), which is what makes a run of this size span executions; the run's budget is the
+ * default (5 of the 6 minutes).
+ */
+import { GENERATED } from '../../tools/emulator/generate';
+import { startProduct, type Product } from '../../tools/cli/product';
+import type { ScheduleState } from '../../src/shared/schedule';
+import type { ExecutionMetrics } from '../../tools/harness';
+import { MINUTE, servedView, tabVersusView, triggersOf } from './scheduleHelpers';
+
+const L = GENERATED.companyListId;
+const V = GENERATED.sheetViewId;
+const ENTRIES = 60_000;
+/** Fewer fields than the bench's 30 keep the test's real time down; the pages' virtual cost is the same. */
+const FIELDS = 12;
+const BUDGET_MS = 5 * MINUTE;
+
+describe('a 60,000-entry view under a 15-minute schedule', () => {
+  let product: Product;
+  beforeAll(async () => {
+    product = await startProduct({ generate: { entries: ENTRIES, fieldsInView: FIELDS }, harness: { costs: { urlFetchMs: 1000 } } });
+  }, 60_000);
+  afterAll(() => product.close());
+
+  it('is refreshed by runs each under the budget, over at least 3 executions; the tab shows the old view until the new one is complete, then equals it', async () => {
+    const h = product.harness;
+    const all = await product.emulator.admin.getView(L, V);
+    // Bound while the view held 100 entries; then the view grows to 60,000 in Affinity.
+    await product.emulator.admin.setView(L, V, { entryIds: all.entryIds.slice(0, 100) });
+    h.run('connect', GENERATED.apiKey);
+    const { tabName } = h.run('bindTab', L, V) as { tabName: string };
+    h.run('saveSchedule', { schedule: { kind: 'minutes', every: 15 } });
+    await product.emulator.admin.setView(L, V, { entryIds: all.entryIds });
+    const sheet = h.sheet(tabName);
+    expect(sheet.getLastRow()).toBe(101);
+
+    const runs: ExecutionMetrics[] = [];
+    const rowsAfter: number[] = [];
+    for (let minute = 0; minute < 60; minute++) {
+      for (const m of h.advance(MINUTE)) {
+        runs.push(m);
+        rowsAfter.push(sheet.getLastRow() - 1);
+      }
+      const s = h.run('getScheduleState') as ScheduleState;
+      if (s.running === null && s.lastRun?.ok) break;
+    }
+
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    for (const m of runs) {
+      expect(m.error).toBeUndefined();
+      expect(m.killed).toBeUndefined();
+      expect(m.virtualMs).toBeLessThan(BUDGET_MS);
+    }
+    expect(runs.map((m) => m.fn)).toEqual(['scheduledSync', ...runs.slice(1).map(() => 'continueSync')]);
+    // Never half a view: 100 rows until the last execution writes all 60,000.
+    expect(rowsAfter.slice(0, -1).every((n) => n === 100)).toBe(true);
+    expect(rowsAfter[rowsAfter.length - 1]).toBe(ENTRIES);
+    // Each page fetched once (600), plus the view and the fields, and the fields again in each later execution that fetched.
+    const requests = runs.reduce((n, m) => n + m.urlFetches, 0);
+    expect(requests).toBeGreaterThanOrEqual(602);
+    expect(requests).toBeLessThanOrEqual(602 + runs.length);
+
+    const view = await servedView(product, GENERATED.apiKey, L, V);
+    expect(view.entries).toHaveLength(ENTRIES);
+    expect(tabVersusView(h, tabName, view)).toEqual([]);
+    // The staging sheet is gone, the continuation trigger removed, only the schedule's trigger left.
+    expect(h.spreadsheet.getSheets().map((s) => s.getName()).filter((n) => n.startsWith('_affinity_staging_'))).toEqual([]);
+    expect(triggersOf(h, 'continueSync')).toEqual([]);
+    expect(triggersOf(h, 'scheduledSync')).toHaveLength(1);
+    const s = h.run('getScheduleState') as ScheduleState;
+    expect(s.lastRun?.message).toMatch(new RegExp(`^1 tab refreshed in ${runs.length} executions`));
+    // What the planner learnt: a run costs about 602 requests and some 12 minutes of trigger runtime, so every 15
+    // minutes cannot fit a consumer account (URL fetches and runtime), nor can hourly (runtime): daily can.
+    expect(s.projection.requestsPerRun).toBeGreaterThanOrEqual(602);
+    expect(s.projection.executionsPerRun).toBeGreaterThanOrEqual(3);
+    expect(s.projection.fits).toBe(false);
+    expect(s.projection.problems.join('\n')).toMatch(/URL fetches a day, over the 18,000 scheduled runs may use/);
+    expect(s.projection.problems.join('\n')).toMatch(/of trigger runtime a day, over the 90 min a consumer account allows/);
+    expect(s.projection.suggestion?.label).toBe('daily at 06:00 (America/New_York)');
+  }, 240_000);
+});
