@@ -12,6 +12,7 @@ import { markPending } from './gas/pushSheet';
 import { findBinding, recordOutcome, type Binding } from './sync/bindings';
 import { previewBinding, pushBinding, type PushDeps } from './sync/push';
 import { loadColumnSpecs, loadPolicy, pendingMarksOn, savePolicy, setPendingMarksFlag } from './sync/pushStore';
+import { offerSettings } from './sidebar';
 import { clientFor, connectionStatus, type Deps } from './sync/settings';
 import type { ConflictChoiceData, ConflictPolicyName, PushPreview, PushSummary } from '../shared/push';
 
@@ -24,7 +25,7 @@ function pushDeps(): PushDeps {
 
 function bindingOf(sheetId: number): Binding {
   const binding = findBinding(documentStore(), Number(sheetId));
-  if (!binding) throw new AffinityError('config', 'This tab is not bound to an Affinity view. Use Affinity › Bind this tab to a view… first.');
+  if (!binding) throw new AffinityError('config', 'This tab is not bound to an Affinity view. Bind it in Affinity › Settings… first.');
   return binding;
 }
 
@@ -171,12 +172,7 @@ function activeBinding(): { sheet: GoogleAppsScript.Spreadsheet.Sheet; binding: 
   const sheet = ss.getActiveSheet();
   const binding = findBinding(documentStore(), sheet.getSheetId());
   if (!binding) {
-    const ui = SpreadsheetApp.getUi();
-    ui.alert(
-      'This tab is not synced',
-      `“${sheet.getName()}” is not bound to an Affinity view. Use Affinity › Bind this tab to a view… first.`,
-      ui.ButtonSet.OK,
-    );
+    offerSettings('This tab is not synced', `“${sheet.getName()}” is not bound to an Affinity view.`);
     return null;
   }
   return { sheet, binding };

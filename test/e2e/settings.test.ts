@@ -53,6 +53,12 @@ describe('menu', () => {
     h.clickMenu('Affinity', 'Pull all tabs');
     expect(h.ui.alerts.at(-1)).toMatchObject({ title: 'No synced tabs' });
     expect(h.ui.sidebars).toHaveLength(sidebars + 2);
+    for (const caption of ['Push this tab', 'Preview changes…']) {
+      h.ui.respondToNextAlert('YES');
+      h.clickMenu('Affinity', caption);
+      expect(h.ui.alerts.at(-1)).toMatchObject({ title: 'This tab is not synced', buttons: 'YES_NO' });
+    }
+    expect(h.ui.sidebars).toHaveLength(sidebars + 4);
   });
 });
 
