@@ -22,7 +22,7 @@ import { createPanel, type Section } from './panel';
 const SECTIONS: (() => Promise<{ default: Section }>)[] = [
   () => import('./sections/connection'),
   () => import('./sections/tabs'),
-  // () => import('./sections/push'),      ← slot: push settings (conflict policy…)
+  () => import('./sections/push'),
   () => import('./sections/schedule'),
   () => import('./sections/status'),
 ];

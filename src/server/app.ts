@@ -36,7 +36,6 @@ export function buildMenu(ui: GoogleAppsScript.Base.Ui): void {
     .addSeparator()
     .addItem('Push this tab', 'menuPushThisTab')
     .addItem('Preview changes…', 'menuPreviewChanges')
-    .addItem('Push settings…', 'menuPushSettings')
     .addSeparator()
     .addItem('Schedule…', 'menuSchedule')
     .addItem('Run sync now', 'menuRunSyncNow')

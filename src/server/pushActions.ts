@@ -4,7 +4,7 @@
  */
 import { AffinityError } from './affinity/errors';
 import { userMessage } from './app';
-import { CONFLICT_POLICIES, POLICY_LABELS, isConflictPolicy, type ConflictChoice, type ConflictPolicy } from './engine/push';
+import { CONFLICT_POLICIES, POLICY_LABELS, isConflictPolicy, type ConflictChoice } from './engine/push';
 import { KEY_COLUMN, METADATA_KEY, NAME_COLUMN, NOTE_MARK, isOwnNote } from './engine/layout';
 import { documentCache } from './gas/cache';
 import { documentStore, gasClock, gasLog, urlFetchHttp, userStore } from './gas/platform';
@@ -14,7 +14,7 @@ import { previewBinding, pushBinding, type PushDeps } from './sync/push';
 import { loadColumnSpecs, loadPolicy, pendingMarksOn, savePolicy, setPendingMarksFlag } from './sync/pushStore';
 import { offerSettings } from './sidebar';
 import { clientFor, connectionStatus, type Deps } from './sync/settings';
-import type { ConflictChoiceData, ConflictPolicyName, PushPreview, PushSummary } from '../shared/push';
+import type { ConflictChoiceData, ConflictPolicyName, PushPreview, PushSettings, PushSummary } from '../shared/push';
 
 const PENDING_HANDLER = 'onEditMarkPending';
 
@@ -85,6 +85,15 @@ export function previewPush(sheetId: number): PushPreview {
   } catch (e) {
     throw e instanceof AffinityError ? e : new Error(userMessage(e));
   }
+}
+
+/** What the panel's Push section shows: the conflict setting (with its choices in words) and the pending marks. */
+export function getPushSettings(): PushSettings {
+  return {
+    policy: loadPolicy(documentStore()),
+    policies: CONFLICT_POLICIES.map((id) => ({ id, label: POLICY_LABELS[id] })),
+    pendingMarks: pendingMarksOn(documentStore()),
+  };
 }
 
 export function getConflictPolicy(): ConflictPolicyName {
@@ -207,34 +216,4 @@ export function menuPreviewChanges(): void {
     .setWidth(820)
     .setHeight(600);
   SpreadsheetApp.getUi().showModalDialog(html, `Preview changes: ${active.sheet.getName()}`);
-}
-
-export function menuPushSettings(): void {
-  const ui = SpreadsheetApp.getUi();
-  const doc = documentStore();
-  const current = loadPolicy(doc);
-  const marks = pendingMarksOn(doc);
-  const lines = CONFLICT_POLICIES.map((p, i) => `${i + 1}. ${POLICY_LABELS[p]}${p === current ? '  (current)' : ''}`);
-  lines.push(`4. ${marks ? 'Stop marking' : 'Mark'} edited cells with a light background until they are pushed`);
-  const answer = ui.prompt(
-    'Push settings',
-    `When a cell was changed both in the sheet and in Affinity since the last pull:\n\n${lines.join('\n')}\n\nType 1, 2, 3 or 4:`,
-    ui.ButtonSet.OK_CANCEL,
-  );
-  if (answer.getSelectedButton() !== ui.Button.OK) return;
-  const n = Number(answer.getResponseText().trim());
-  try {
-    if (n >= 1 && n <= 3) {
-      const policy: ConflictPolicy = CONFLICT_POLICIES[n - 1];
-      setConflictPolicy(policy);
-      SpreadsheetApp.getActiveSpreadsheet().toast(`Conflicts: ${POLICY_LABELS[policy]}.`, 'Affinity', 8);
-    } else if (n === 4) {
-      const on = setPendingMarks(!marks);
-      SpreadsheetApp.getActiveSpreadsheet().toast(on ? 'Edited cells will be marked until pushed.' : 'Edited cells are no longer marked.', 'Affinity', 8);
-    } else {
-      ui.alert('Push settings', 'Type 1, 2, 3 or 4. Nothing was changed.', ui.ButtonSet.OK);
-    }
-  } catch (e) {
-    ui.alert('Push settings', userMessage(e), ui.ButtonSet.OK);
-  }
 }

@@ -87,3 +87,11 @@ export interface PushSummary {
   /** One paragraph for the user. */
   message: string;
 }
+
+/** The panel's Push section. */
+export interface PushSettings {
+  policy: ConflictPolicyName;
+  policies: { id: ConflictPolicyName; label: string }[];
+  /** Whether edited cells get a subtle background until pushed (an installable on-edit trigger). */
+  pendingMarks: boolean;
+}

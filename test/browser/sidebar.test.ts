@@ -290,6 +290,23 @@ describe('settings sidebar, in Chromium', () => {
     expect(tabDisplay(product.harness, 'Sheet1')).toHaveLength(26);
   });
 
+  it('push settings: the conflict setting and the pending marks are saved as soon as they change', async () => {
+    const push = b.page.locator('#section-push');
+    const flag = push.getByRole('radio', { name: /^Flag and skip/ });
+    await flag.waitFor();
+    expect(await flag.isChecked()).toBe(true);
+    await push.getByRole('radio', { name: /^Sheet wins/ }).check();
+    await eventually(async () => expect(await text(push.getByRole('status'))).toBe('Conflict setting saved.'));
+    expect(product.harness.run('getConflictPolicy')).toBe('sheet-wins');
+    await push.getByLabel('Mark edited cells until they are pushed').check();
+    await eventually(async () => expect(product.harness.triggers.filter((t) => t.handler === 'onEditMarkPending')).toHaveLength(1));
+    await push.getByLabel('Mark edited cells until they are pushed').uncheck();
+    await eventually(async () => expect(product.harness.triggers.filter((t) => t.handler === 'onEditMarkPending')).toHaveLength(0));
+    await push.getByRole('radio', { name: /^Flag and skip/ }).check();
+    await eventually(async () => expect(product.harness.run('getConflictPolicy')).toBe('flag'));
+    await b.shot('8b-push-settings');
+  });
+
   it('is keyboard accessible: every control is reachable with Tab and has a name', async () => {
     const unnamed = await b.page.$$eval('button, input, select', (els) =>
       els

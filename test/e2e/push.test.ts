@@ -294,11 +294,10 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     expect(h.triggers.some((t) => t.handler === 'onEditMarkPending')).toBe(false);
   });
 
-  it('menu: Push settings… chooses the conflict setting; Push this tab reports in a toast or, on failures, an alert', async () => {
+  it('menu: Push this tab reports in a toast or, on failures, an alert', async () => {
     const h = w.product.harness;
     h.spreadsheet.setActiveSheet(h.sheet(w.tab));
-    h.ui.respondToNextPrompt('2');
-    h.clickMenu('Affinity', 'Push settings…');
+    w.run('setConflictPolicy', 'sheet-wins'); // as the panel's Push section does
     expect(w.run('getConflictPolicy')).toBe('sheet-wins');
     w.type(20001, F.description, 'From the menu');
     h.clickMenu('Affinity', 'Push this tab');

@@ -73,7 +73,7 @@ export function conflictNote(remote: string, local: string): string {
   return (
     `${NOTE_MARK}conflict. Affinity now has ${show(remote)}; your edit ${show(local)} was kept and not sent. ` +
     `To take Affinity's value, type it in; to send yours, choose “Keep mine” in Affinity › Preview changes…, ` +
-    `or set conflicts to “Sheet wins” (Affinity › Push settings…).`
+    `or set conflicts to “Sheet wins” (Affinity › Settings… › Push).`
   );
 }
 
