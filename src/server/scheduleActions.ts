@@ -200,6 +200,8 @@ function scheduledRunFailed(ss: Spreadsheet, settings: ScheduleSettings, run: Ru
   const text = `${tab ? `“${ss.getSheetById(tab.sheetId)?.getName() ?? tab.viewName}”: ` : ''}${message(e)}`;
   saveRun(doc, null);
   clearContinuations();
+  // A push records its own outcome; a pull's shows on its tab's card.
+  if (failedSheetId !== null && run.failed?.step === 'pull') recordOutcome(doc, failedSheetId, 'lastPull', { at: now, ok: false, message: message(e) });
   if (isPermanent(e)) {
     if (failedSheetId !== null) discardPull(ss, doc, failedSheetId);
     removeSyncTriggers();
@@ -294,7 +296,8 @@ function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: nu
   } catch (err) {
     const failed = run.failed?.sheetId ?? null;
     if (run.failed?.manual) {
-      // A person's pull queued into this run: theirs to see (recorded on the tab), not the schedule's.
+      // A person's pull queued into this run: theirs to see (on the tab's card), not the schedule's.
+      if (failed !== null && run.failed.step === 'pull') recordOutcome(doc, failed, 'lastPull', { at: Date.now(), ok: false, message: message(err) });
       gasLog.log(`Sync run ${run.id}: ${message(err)}`);
       return;
     }
@@ -331,7 +334,7 @@ export function continueSync(e?: GoogleAppsScript.Events.TimeDriven): void {
           executeRun(runDeps(ss, settings, startedAt), run);
         } catch (err) {
           const failed = run.failed?.sheetId ?? null;
-          if (failed !== null) recordOutcome(doc, failed, 'lastPull', { at: Date.now(), ok: false, message: message(err) });
+          if (failed !== null && run.failed?.step === 'pull') recordOutcome(doc, failed, 'lastPull', { at: Date.now(), ok: false, message: message(err) });
           gasLog.log(`Sync run ${run.id}: ${message(err)}`);
         }
       }),

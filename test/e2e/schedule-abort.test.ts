@@ -163,5 +163,16 @@ describe('killed at any step of a pull that spans executions', () => {
       await check(`continuation, k=${k}`);
     }
     expect(triggersOf(h, 'continueSync').length).toBeLessThanOrEqual(1);
+
+    // The staged pages lost between two executions (the hidden sheet deleted): the pull starts over, whole.
+    await changeInAffinity();
+    h.runWith({ kind: 'installable-trigger' }, 'runSyncNow');
+    const staging = h.spreadsheet.getSheets().find((x) => x.getName().startsWith('_affinity_staging_'))!;
+    expect(staging.getLastRow()).toBeGreaterThan(0);
+    h.spreadsheet.deleteSheet(staging);
+    const from = h.logs.length;
+    await settle();
+    expect(h.logs.slice(from).join('\n')).toMatch(/cannot resume \(the staged rows of this sync are gone\); starting over/);
+    await check('staging lost');
   }, 180_000);
 });

@@ -119,7 +119,7 @@ function mount(container: HTMLElement, panel: Panel): void {
       kind === 'pull'
         ? panel.bridge.pullTab(b.sheetId).then((s) => ({
             tone: 'ok' as const,
-            text: `Pulled ${plural(s.rows, 'row')}${s.added ? `, ${count(s.added)} added` : ''}${s.updatedCells ? `, ${plural(s.updatedCells, 'cell')} updated` : ''}${s.removed ? `, ${count(s.removed)} removed` : ''}${s.conflicts ? `, ${plural(s.conflicts, 'conflict')} flagged` : ''}.`,
+            text: s.status === 'continuing' && s.message ? s.message : `Pulled ${plural(s.rows, 'row')}${s.added ? `, ${count(s.added)} added` : ''}${s.updatedCells ? `, ${plural(s.updatedCells, 'cell')} updated` : ''}${s.removed ? `, ${count(s.removed)} removed` : ''}${s.conflicts ? `, ${plural(s.conflicts, 'conflict')} flagged` : ''}.`,
           }))
         : panel.bridge.pushTab(b.sheetId).then((s) => ({ tone: s.failed > 0 ? ('error' as const) : ('ok' as const), text: s.message }));
     work
@@ -466,7 +466,7 @@ function createAddForm(panel: Panel, hooks: AddFormHooks): { element: HTMLElemen
     panel.bridge
       .bindTab(listIdValue, view.id, sheetId)
       .then((s) => {
-        const text = `Pulled ${plural(s.rows, 'row')} into “${s.tabName}”.`;
+        const text = s.status === 'continuing' && s.message ? s.message : `Pulled ${plural(s.rows, 'row')} into “${s.tabName}”.`;
         panel.announce(text);
         return panel.refresh().then((state) => hooks.onEnd({ ok: true, text, sheetId: made(state)?.sheetId }));
       })

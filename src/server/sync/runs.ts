@@ -77,7 +77,7 @@ export interface RunState {
   executions: number;
   requests: number;
   /** The task that failed last (set when executeRun throws). */
-  failed?: { sheetId: number; manual: boolean };
+  failed?: { sheetId: number; step: Task['step']; manual: boolean };
 }
 
 export interface PullCheckpoint {
@@ -262,7 +262,7 @@ export function executeRun(deps: RunDeps, run: RunState, opts: { until?: number;
           break;
         }
         // The failed tab leaves the queue; the caller decides about the others.
-        run.failed = { sheetId: task.sheetId, manual: task.manual === true };
+        run.failed = { sheetId: task.sheetId, step: task.step, manual: task.manual === true };
         run.tasks = run.tasks.filter((t) => t.sheetId !== task.sheetId);
         throw e;
       }
