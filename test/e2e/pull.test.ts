@@ -3,9 +3,10 @@
  */
 import type { ListEntryWithEntity, ValueType } from '../../src/server/affinity/types';
 import { AffinityEmulator } from '../../tools/emulator/emulator';
+import { validateRequest } from '../../tools/contract/validate';
 import { canonicalOf, canonicalOfCell } from '../../src/server/engine/codecs';
 import { KEY_COLUMN, METADATA_KEY } from '../../src/server/engine/layout';
-import { DEALFLOW } from '../../tools/emulator/seeds/dealflow';
+import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
 import { GENERATED, generateSeed } from '../../tools/emulator/generate';
 import { startProduct, type Product } from '../../tools/cli/product';
 import type { FakeSheet } from '../../tools/harness';
@@ -208,6 +209,17 @@ describe('pull: layout survives what users do to a tab', () => {
     for (const [id, row] of after) if (id !== 20007) expect(row[col - 1]).toBe(`take on ${id}`);
   });
 
+  it('every request the bundle sent is a valid Affinity request, with the pinned version, to api.affinity.co', () => {
+    const log = product.harness.fetchLog;
+    expect(log.length).toBeGreaterThan(10);
+    for (const r of log) {
+      expect(r.url.startsWith('https://api.affinity.co/v2/')).toBe(true);
+      expect(r.headers['X-Affinity-Api-Version']).toBe('2026-09-17');
+      const v = validateRequest(r.method, r.url, r.payload === undefined ? undefined : JSON.parse(r.payload));
+      expect({ url: r.url, errors: v.errors }).toEqual({ url: r.url, errors: [] });
+    }
+  });
+
   it('the API key appears in no cell, note, log line or property other than the user’s key', () => {
     const { harness } = product;
     const everything = [
@@ -295,5 +307,34 @@ describe('pull: failures, each with its user-facing outcome', () => {
     expect(() => product.harness.run('bindTab', DEALFLOW.listId, DEALFLOW.views.pipelineBoard)).toThrow(/board view; only sheet-type views can be synced/);
     const requests = await product.emulator.admin.requests();
     expect(requests.filter((r) => r.path.includes('/list-entries'))).toHaveLength(0);
+  });
+});
+
+describe('pull: dropdown validation follows the field’s options', () => {
+  let product: Product;
+  afterAll(() => product.close());
+
+  it('a new option in Affinity is offered in the column at the next pull; an unchanged pull leaves validation alone', async () => {
+    const seed = dealflowSeed();
+    product = await startProduct({ seed, harness: { spreadsheetTimeZone: TZ } });
+    const { harness, emulator } = product;
+    harness.run('connect', DEALFLOW.apiKey);
+    const s = harness.run('bindTab', DEALFLOW.listId, DEALFLOW.views.activePipeline) as { tabName: string };
+    const sheet = harness.spreadsheet.getSheetByName(s.tabName)!;
+    const stageCol = columns(sheet).get(DEALFLOW.fields.stage)!;
+    const optionsShown = () => sheet.getRange(5, stageCol).getDataValidation()!.getCriteriaValues()[0] as string[];
+    expect(optionsShown()).not.toContain('Scouting');
+
+    harness.run('pullTab', sheet.getSheetId());
+    expect(harness.lastExecution.calls['SpreadsheetApp.Range.setDataValidation']).toBeUndefined();
+
+    const stageOptions = seed.dropdownOptions[DEALFLOW.fields.stage];
+    const last = stageOptions[stageOptions.length - 1];
+    stageOptions.push({ ...last, id: last.id + 100, text: 'Scouting', rank: ('rank' in last ? last.rank : 0) + 1 } as never);
+    await emulator.admin.loadSeed(seed);
+    harness.run('pullTab', sheet.getSheetId());
+    expect(optionsShown()).toContain('Scouting');
+    expect(harness.lastExecution.calls['SpreadsheetApp.Range.setDataValidation']).toBe(1);
+    expect(harness.lastExecution.cellsWritten).toBe(0);
   });
 });

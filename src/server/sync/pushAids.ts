@@ -60,8 +60,9 @@ export function refreshPushAids(
     // Only single-choice columns carry list validation; multi-select options are fetched by push when needed.
     const dropdowns = view.columns.filter((c) => c.editable && (c.valueType === 'dropdown' || c.valueType === 'ranked-dropdown'));
     if (dropdowns.length === 0) return;
-    // Cached for 6 h: a pull costs no extra request once the options are known.
-    const { options } = dropdownOptionsOf(() => client, cache, binding.listId, dropdowns.map((c) => c.id), Date.now());
+    // Fetched fresh on every pull (one parallel batch), so a new or renamed option is offered at once; push reuses
+    // them from the cache. The column's validation is rewritten only when its options changed (gas/tab.ts).
+    const { options } = dropdownOptionsOf(() => client, cache, binding.listId, dropdowns.map((c) => c.id), Date.now(), true);
     const rules = dropdowns
       .filter((c) => view.columnOf.has(c.id))
       .map((c) => ({ col: view.columnOf.get(c.id)!, name: c.name, options: [...new Set((options.get(c.id) ?? []).map((o) => o.text))] }));
