@@ -314,7 +314,7 @@ describe('pull: dropdown validation follows the field’s options', () => {
   let product: Product;
   afterAll(() => product.close());
 
-  it('a new option in Affinity is offered in the column at the next pull; an unchanged pull leaves validation alone', async () => {
+  it('a new option in use in Affinity is offered in the column at the next pull; an unchanged pull leaves validation alone', async () => {
     const seed = dealflowSeed();
     product = await startProduct({ seed, harness: { spreadsheetTimeZone: TZ } });
     const { harness, emulator } = product;
@@ -332,9 +332,18 @@ describe('pull: dropdown validation follows the field’s options', () => {
     const last = stageOptions[stageOptions.length - 1];
     stageOptions.push({ ...last, id: last.id + 100, text: 'Scouting', rank: ('rank' in last ? last.rank : 0) + 1 } as never);
     await emulator.admin.loadSeed(seed);
+    await emulator.admin.editField(DEALFLOW.listId, 20003, DEALFLOW.fields.stage, { type: 'ranked-dropdown', data: { dropdownOptionId: last.id + 100 } });
+    await emulator.admin.clearRequests();
     harness.run('pullTab', sheet.getSheetId());
     expect(optionsShown()).toContain('Scouting');
     expect(harness.lastExecution.calls['SpreadsheetApp.Range.setDataValidation']).toBe(1);
+    // One options request, for that field only; the cell and its base are the only cells written.
+    const optionRequests = (await emulator.admin.requests()).filter((r) => r.path.includes('/dropdown-options'));
+    expect(optionRequests.map((r) => r.path)).toEqual([`/v2/lists/${DEALFLOW.listId}/fields/${DEALFLOW.fields.stage}/dropdown-options`]);
+    expect(harness.lastExecution.cellsWritten).toBe(2);
+
+    harness.run('pullTab', sheet.getSheetId());
+    expect(harness.lastExecution.calls['SpreadsheetApp.Range.setDataValidation']).toBeUndefined();
     expect(harness.lastExecution.cellsWritten).toBe(0);
   });
 });

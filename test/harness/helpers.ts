@@ -17,6 +17,7 @@ export interface TestServer {
  *   /echo           → 200 JSON {method, url, headers, body}
  *   /status/<code>  → that status with a 300-character text body
  *   /delay/<ms>     → waits, then 200 {"delayed": ms}
+ *   /peak           → 200 {"peakInFlight"}: most /delay requests open at once since the last /peak
  *   /redirect       → 302 to /echo
  *   /headers        → 200 with a repeated Set-Cookie header and X-Custom
  */
@@ -24,6 +25,8 @@ export function startTestServer(): Promise<TestServer> {
   const source = String.raw`
     const { parentPort } = require('node:worker_threads');
     const http = require('node:http');
+    let inFlight = 0;
+    let peakInFlight = 0;
     const server = http.createServer((req, res) => {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
@@ -38,10 +41,17 @@ export function startTestServer(): Promise<TestServer> {
           res.writeHead(Number(m[1]), { 'Content-Type': 'text/plain' });
           res.end('E'.repeat(100) + 'F'.repeat(100) + 'G'.repeat(100));
         } else if ((m = /^\/delay\/(\d+)$/.exec(u.pathname))) {
+          inFlight++;
+          peakInFlight = Math.max(peakInFlight, inFlight);
           setTimeout(() => {
+            inFlight--;
             res.writeHead(200, { 'Content-Type': 'application/json' });
             res.end(JSON.stringify({ delayed: Number(m[1]) }));
           }, Number(m[1]));
+        } else if (u.pathname === '/peak') {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ peakInFlight }));
+          peakInFlight = 0;
         } else if (u.pathname === '/redirect') {
           res.writeHead(302, { Location: '/echo' });
           res.end();

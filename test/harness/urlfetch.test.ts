@@ -120,19 +120,20 @@ describe('UrlFetchApp over real HTTP', () => {
     expect(h.lastExecution.virtualMs).toBeGreaterThanOrEqual(300);
   });
 
-  it('fetchAll runs requests in parallel: virtual time ≈ slowest, not the sum', () => {
+  it('fetchAll runs requests in parallel: all three are open at the server at once, virtual time ≈ slowest, not the sum', async () => {
     const h = make();
     const urls = [300, 600, 900].map((ms) => `https://api.affinity.co/delay/${ms}`);
-    const t0 = Date.now();
+    await fetch(`${server.baseUrl}/peak`);
     expect(h.run('all', urls)).toEqual([200, 200, 200]);
-    const realParallel = Date.now() - t0;
+    // Sequential requests would peak at 1 (2 with the earlier timeout test's request still open at the server).
+    const { peakInFlight } = (await (await fetch(`${server.baseUrl}/peak`)).json()) as { peakInFlight: number };
+    expect(peakInFlight).toBeGreaterThanOrEqual(3);
     const parallel = h.lastExecution;
     expect(parallel.fetchAllBatches).toBe(1);
     expect(parallel.urlFetches).toBe(3);
     expect(parallel.calls['UrlFetchApp.fetchAll']).toBe(1);
     expect(parallel.virtualMs).toBeGreaterThanOrEqual(900 + 120);
     expect(parallel.virtualMs).toBeLessThan(1_400);
-    expect(realParallel).toBeLessThan(1_500);
 
     h.run('sequential', urls);
     const seq = h.lastExecution;

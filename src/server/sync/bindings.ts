@@ -4,20 +4,15 @@
  */
 import type { BindingInfo, RunOutcome } from '../../shared/types';
 import type { KeyValueStore } from '../ports';
+import { readJson } from './json';
 
 const KEY = 'affinity.bindings';
 
 export type Binding = Omit<BindingInfo, 'tabName'>;
 
 export function loadBindings(doc: KeyValueStore): Binding[] {
-  const raw = doc.get(KEY);
-  if (!raw) return [];
-  try {
-    const parsed = JSON.parse(raw) as Binding[];
-    return Array.isArray(parsed) ? parsed : [];
-  } catch {
-    return [];
-  }
+  const parsed = readJson<Binding[]>(doc, KEY);
+  return Array.isArray(parsed) ? parsed : [];
 }
 
 export function saveBindings(doc: KeyValueStore, bindings: Binding[]): void {

@@ -103,7 +103,7 @@ export function applyPulledView(ss: Spreadsheet, binding: Binding, client: Affin
     policy: pullPolicy(),
   });
   applyPlan(sheet, tab, plan);
-  refreshPushAids(sheet, binding, client, log, { columns: remote.columns, columnOf: plan.columnOf, entries: pulled.entries, directory: pulled.directory });
+  refreshPushAids(sheet, binding, client, log, { columns: remote.columns, columnOf: plan.columnOf, rows: remote.rows, entries: pulled.entries, directory: pulled.directory });
   const snapshotCells = writeSnapshot(ss, binding.sheetId, plan.snapshot, stored);
   const summary: PullSummary = {
     tabName: sheet.getName(),

@@ -8,6 +8,7 @@
  */
 import type { AffinityClient } from '../affinity/client';
 import type { ListEntryWithEntity } from '../affinity/types';
+import type { RemoteRow } from '../engine/pull';
 import type { ColumnSpec } from '../engine/layout';
 import { entitiesIn } from '../engine/push';
 import { documentCache } from '../gas/cache';
@@ -51,7 +52,7 @@ export function refreshPushAids(
   binding: Binding,
   client: AffinityClient,
   log: LogPort,
-  view: { columns: ColumnSpec[]; columnOf: Map<string, number>; entries?: readonly ListEntryWithEntity[]; directory?: Directory },
+  view: { columns: ColumnSpec[]; columnOf: Map<string, number>; rows: readonly RemoteRow[]; entries?: readonly ListEntryWithEntity[]; directory?: Directory },
 ): void {
   try {
     saveColumnSpecs(documentStore(), binding.sheetId, view.columns);
@@ -60,9 +61,22 @@ export function refreshPushAids(
     // Only single-choice columns carry list validation; multi-select options are fetched by push when needed.
     const dropdowns = view.columns.filter((c) => c.editable && (c.valueType === 'dropdown' || c.valueType === 'ranked-dropdown'));
     if (dropdowns.length === 0) return;
-    // Fetched fresh on every pull (one parallel batch), so a new or renamed option is offered at once; push reuses
-    // them from the cache. The column's validation is rewritten only when its options changed (gas/tab.ts).
-    const { options } = dropdownOptionsOf(() => client, cache, binding.listId, dropdowns.map((c) => c.id), Date.now(), true);
+    // Options come from the cache (6 h) and are fetched again, in one parallel batch, for a field whose values in
+    // this pull show an option the cache does not know (a new or renamed one): a quiet refresh costs no request.
+    // The column's validation is rewritten only when its options changed (gas/tab.ts).
+    const ids = dropdowns.map((c) => c.id);
+    let { options } = dropdownOptionsOf(() => client, cache, binding.listId, ids, Date.now());
+    const unknown = ids.filter((id) => {
+      const known = new Set((options.get(id) ?? []).map((o) => o.text));
+      return view.rows.some((r) => {
+        const text = r.texts.get(id);
+        return !!text && !known.has(text);
+      });
+    });
+    if (unknown.length > 0) {
+      const fresh = dropdownOptionsOf(() => client, cache, binding.listId, unknown, Date.now(), true).options;
+      options = new Map([...options, ...fresh]);
+    }
     const rules = dropdowns
       .filter((c) => view.columnOf.has(c.id))
       .map((c) => ({ col: view.columnOf.get(c.id)!, name: c.name, options: [...new Set((options.get(c.id) ?? []).map((o) => o.text))] }));

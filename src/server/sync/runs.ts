@@ -39,6 +39,7 @@ import { applyPulledView, codecContext, sheetOf } from './pull';
 import { fitDirectory } from './pushAids';
 import { mergeDirectories, packDirectory, unpackDirectory, type Directory } from './pushStore';
 import { clearContinuations, scheduleContinuation } from './schedule';
+import { readJson } from './json';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -101,15 +102,6 @@ type StagedRecord = ({ k: 'page' } & StagedPage) | { k: 'dir'; v: unknown; e: un
 
 // ---- stores ---------------------------------------------------------------------------------------------------
 
-function readJson<T>(store: KeyValueStore, key: string): T | null {
-  const raw = store.get(key);
-  if (!raw) return null;
-  try {
-    return JSON.parse(raw) as T;
-  } catch {
-    return null;
-  }
-}
 
 export function loadRun(doc: KeyValueStore): RunState | null {
   const r = readJson<RunState>(doc, RUN_KEY);

@@ -14,6 +14,7 @@
 import type { PlanType, ScheduleSpec } from '../../shared/schedule';
 import { DEFAULT_BUDGET_MS, DEFAULT_RESERVE, MAX_BUDGET_MS, MIN_BUDGET_MS, parseSchedule, planForEmail } from '../engine/quota';
 import type { KeyValueStore } from '../ports';
+import { readJson } from './json';
 
 export const SYNC_HANDLER = 'scheduledSync';
 export const CONTINUE_HANDLER = 'continueSync';
@@ -47,15 +48,6 @@ export interface ScheduleStatus {
   lastSkip?: { at: number; reason: string };
 }
 
-function readJson<T>(store: KeyValueStore, key: string): T | null {
-  const raw = store.get(key);
-  if (!raw) return null;
-  try {
-    return JSON.parse(raw) as T;
-  } catch {
-    return null;
-  }
-}
 
 export function loadSettings(doc: KeyValueStore): ScheduleSettings {
   const s = readJson<Partial<ScheduleSettings>>(doc, SETTINGS_KEY) ?? {};
