@@ -73,11 +73,6 @@ export interface EntryUpdate {
   updates: { id: string; value: FieldValueUpdate }[];
 }
 
-interface Parsed {
-  status: number;
-  json: unknown;
-}
-
 const RATE_HEADERS: Record<keyof Omit<RateLimitState, 'observedAt'>, string> = {
   userLimit: 'x-ratelimit-limit-user',
   userRemaining: 'x-ratelimit-limit-user-remaining',

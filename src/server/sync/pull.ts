@@ -1,15 +1,14 @@
 /**
- * Pull: reads the bound saved view from Affinity and merges it into the tab (see engine/pull.ts for the rules).
- * Requests: the view's metadata, the list's fields, then one per page of 100 rows.
+ * Pull: merges a saved view, as fetched from Affinity by sync/runs.ts (the view's metadata, the list's fields, then
+ * one request per page of 100 rows, over one or several executions), into its tab (engine/pull.ts has the rules).
  */
 import type { AffinityClient } from '../affinity/client';
-import type { ListEntryWithEntity, SavedView } from '../affinity/types';
+import type { ListEntryWithEntity } from '../affinity/types';
 import { AffinityError } from '../affinity/errors';
 import { canonicalOfCell, cellOf, type CodecContext } from '../engine/codecs';
 import { cellsIn } from '../engine/blocks';
 import { keyColumnSpec, type ColumnSpec } from '../engine/layout';
 import { planPull, type PullCodec, type RemoteView } from '../engine/pull';
-import { buildRemoteView } from '../engine/remote';
 import { TimeZoneDays } from '../engine/timezone';
 import { wallClockIn } from '../gas/platform';
 import { readSnapshot, writeSnapshot } from '../gas/snapshotStore';
@@ -43,30 +42,6 @@ export function sheetOf(ss: Spreadsheet, binding: Binding): GoogleAppsScript.Spr
     throw new AffinityError('config', `The tab bound to “${binding.viewName}” was deleted. Bind the view to a tab again.`);
   }
   return sheet;
-}
-
-/** How often a pull reports progress while fetching (one page is 100 rows). */
-export const PROGRESS_EVERY_PAGES = 5;
-
-export function pullBinding(
-  ss: Spreadsheet,
-  binding: Binding,
-  client: AffinityClient,
-  log: LogPort,
-  today: string,
-  opts: { view?: SavedView; onProgress?: (message: string) => void } = {},
-): PullSummary {
-  const sheet = sheetOf(ss, binding);
-  const startRequests = client.requestsSent;
-  const view = opts.view ?? client.savedView(binding.listId, binding.viewId);
-  const fields = client.listFields(binding.listId);
-  const entries = client.savedViewEntries(binding.listId, view, (rows, pages) => {
-    if (pages % PROGRESS_EVERY_PAGES === 0) opts.onProgress?.(`${rows} rows fetched (${pages} pages)…`);
-  });
-  opts.onProgress?.(`${entries.length} rows fetched; writing them to the tab…`);
-  const ctx = codecContext(ss);
-  const remote = buildRemoteView(entries, fields, binding.listType, ctx);
-  return applyPulledView(ss, binding, client, log, today, { viewName: view.name, remote, entries, ctx, requests: () => client.requestsSent - startRequests });
 }
 
 /** A view fetched from Affinity, ready to be merged into its tab. */
