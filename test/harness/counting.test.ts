@@ -67,7 +67,6 @@ describe('call and cell counting', () => {
     expect(m.cellsRead).toBe(rows * cols);
     // modelled cost: 2M cells written at 0.02 ms + read at 0.004 ms ≈ 48 s of virtual time
     expect(m.virtualMs).toBeGreaterThan(45_000);
-    expect(m.peakHeapBytes).toBeGreaterThan(0);
     // the same grid round-trips through the host view
     const sheet = h.sheet('Sheet1');
     const data = sheet.getRange(1, 1, rows, cols).getValues();
