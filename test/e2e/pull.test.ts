@@ -347,3 +347,24 @@ describe('pull: dropdown validation follows the field’s options', () => {
     expect(harness.lastExecution.cellsWritten).toBe(0);
   });
 });
+
+describe('pull: dates show Affinity’s calendar day whatever the spreadsheet’s time zone', () => {
+  it.each(['Asia/Tokyo', 'Pacific/Honolulu', 'Europe/London', 'Australia/Sydney'])('%s', async (tz) => {
+    const product = await startProduct({ harness: { spreadsheetTimeZone: tz } });
+    try {
+      product.harness.run('connect', DEALFLOW.apiKey);
+      const s = product.harness.run('bindTab', DEALFLOW.listId, DEALFLOW.views.activePipeline) as { tabName: string };
+      const sheet = product.harness.spreadsheet.getSheetByName(s.tabName)!;
+      const cols = columns(sheet);
+      const keyCol = cols.get(KEY_COLUMN)!;
+      const keys = sheet.getRange(1, keyCol, sheet.getLastRow(), 1).getValues().map((r) => Number(r[0]));
+      const row = keys.indexOf(20003) + 1;
+      expect(sheet.getRange(row, cols.get(DEALFLOW.fields.nextStepDate)!).getDisplayValue()).toBe('2026-11-24');
+      // and a pull right after finds nothing to change (the day reads back as written)
+      product.harness.run('pullTab', sheet.getSheetId());
+      expect(product.harness.lastExecution.cellsWritten).toBe(0);
+    } finally {
+      await product.close();
+    }
+  });
+});
