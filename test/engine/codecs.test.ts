@@ -592,3 +592,11 @@ describe('htmlToText', () => {
     expect(htmlToText('a < b and c > d')).toBe('a < b and c > d');
   });
 });
+
+describe('parseEdit: a cell showing a formula error is never sent', () => {
+  it.each(['#NAME?', '#REF!', '#N/A', '#ERROR!', '#VALUE!', '#DIV/0!'])('%s', (shown) => {
+    const field = { id: 'field-1', name: 'Description', type: 'list', enrichmentSource: null, valueType: 'text', createdAt: null, description: null, isRequired: false } as const;
+    const r = parseEdit(shown, field, { dropdownOptions: () => [], knownPersons: [], knownCompanies: [] });
+    expect(r).toEqual({ ok: false, reason: expect.stringContaining(`formula error (${shown})`) });
+  });
+});

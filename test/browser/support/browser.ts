@@ -33,6 +33,8 @@ export interface Browser {
   foreign: string[];
   /** Opens the panel and waits until its first snapshot is drawn. */
   open(url: string): Promise<void>;
+  /** Opens any page of the local server (a dialog), without waiting for the panel. */
+  goto(url: string): Promise<void>;
   /** Waits until no google.script.run call is in flight. */
   settle(): Promise<void>;
   /** Writes artifacts/sidebar-<name>.png (full page, 300 px wide). */
@@ -85,6 +87,10 @@ export async function launchBrowser(opts: { height?: number } = {}): Promise<Bro
       await page.goto(url);
       await page.waitForSelector('#panel[aria-busy="false"]');
       await b.settle();
+    },
+    async goto(url) {
+      origin = new URL(url).origin;
+      await page.goto(url);
     },
     async settle() {
       await page.waitForFunction(() => !(window as unknown as { __rpcPending?: number }).__rpcPending);

@@ -320,6 +320,9 @@ function optionPool(current: FieldValue | null | undefined): Pool<Option> {
  * value (same person/company/option id, same location parts), which settles ambiguous names and locations
  * that don't fit the "street, city, state, country" reading. Never throws on any string.
  */
+/** What getValues returns for a formula that failed: never data to send. */
+const SHEETS_ERRORS = new Set(['#NULL!', '#DIV/0!', '#VALUE!', '#REF!', '#NAME?', '#NUM!', '#N/A', '#ERROR!', '#SPILL!', '#CALC!']);
+
 export function parseEdit(
   text: string,
   field: FieldMetadata,
@@ -344,6 +347,9 @@ function parseEditUnsafe(
   const text = normalizeText(typeof rawText === 'string' ? rawText : String(rawText));
   if (text === '') return { ok: true, value: { type: valueType, data: null } as FieldValueUpdate };
   if (looksCut(text)) return fail('This cell was cut to fit the sheet; change it in Affinity.');
+  if (SHEETS_ERRORS.has(text)) {
+    return fail(`The cell shows a formula error (${text}), not a value. Fix the formula, or type the value itself (start with ' to type text that begins with =).`);
+  }
 
   switch (valueType) {
     case 'text':
