@@ -4,6 +4,7 @@
 import type { ListEntryWithEntity, ValueType } from '../../src/server/affinity/types';
 import { AffinityEmulator } from '../../tools/emulator/emulator';
 import { validateRequest } from '../../tools/contract/validate';
+import { contextIn } from '../support/days';
 import { canonicalOf, canonicalOfCell } from '../../src/server/engine/codecs';
 import { KEY_COLUMN, METADATA_KEY } from '../../src/server/engine/layout';
 import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
@@ -13,11 +14,7 @@ import type { FakeSheet } from '../../tools/harness';
 
 const TZ = 'America/New_York';
 
-function dayIn(tz: string) {
-  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
-  return (ms: number) => fmt.format(new Date(ms));
-}
-const ctx = { dayInSpreadsheet: dayIn(TZ), dayOfDate: (d: Date) => dayIn(TZ)(d.getTime()) };
+const ctx = contextIn(TZ);
 
 /** Column index (1-based) of each column id, by the tab's developer metadata. */
 function columns(sheet: FakeSheet): Map<string, number> {

@@ -28,21 +28,13 @@ import {
   type SheetCell,
 } from '../../src/server/engine/codecs';
 import { dayOfDays, dayToAffinityWrite, daysFromCivil, MS_PER_DAY, pacificDay } from '../../src/server/engine/dates';
+import { contextIn } from '../support/days';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-const nyFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'America/New_York',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-const nyDay = (ms: number): string => {
-  const p = Object.fromEntries(nyFormat.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-};
-const ctx: CodecContext = { dayInSpreadsheet: nyDay, dayOfDate: (d) => nyDay(d.getTime()) };
+/** The spreadsheet is in America/New_York. */
+const ctx: CodecContext = contextIn('America/New_York');
 
 /** What Sheets stores for what setValues wrote (a date cell may read back as a Date or as its serial). */
 function throughSheets(cell: SheetCell, valueType: ValueType, dates: 'Date' | 'number'): SheetCell {

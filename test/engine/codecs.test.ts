@@ -26,22 +26,13 @@ import {
   type SheetCell,
 } from '../../src/server/engine/codecs';
 import { MS_PER_DAY } from '../../src/server/engine/dates';
+import { contextIn } from '../support/days';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-/** The spreadsheet is in America/New_York (tests may use Intl; the engine may not). */
-const nyFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'America/New_York',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-const nyDay = (ms: number): string => {
-  const p = Object.fromEntries(nyFormat.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-};
-const ctx: CodecContext = { dayInSpreadsheet: nyDay, dayOfDate: (d) => nyDay(d.getTime()) };
+/** The spreadsheet is in America/New_York. */
+const ctx: CodecContext = contextIn('America/New_York');
 
 /** What Sheets stores for what setValues wrote: the leading apostrophe is not part of the value. */
 function throughSheets(cell: SheetCell, valueType: ValueType): SheetCell {
