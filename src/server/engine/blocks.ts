@@ -48,15 +48,13 @@ export function blocksFromChanges<T>(
   const maxBlocks = opts.maxBlocks ?? 80;
   const cols = [...changes.keys()].filter((c) => changes.get(c)!.size > 0).sort((a, b) => a - b);
   let perCol = cols.map((c) => ({ col: c, runs: runsOf([...changes.get(c)!.keys()], gap) }));
-  if (perCol.reduce((n, c) => n + c.runs.length, 0) > maxBlocks) {
+  let groups = groupsOf(perCol);
+  if (groups.reduce((n, [i]) => n + perCol[i].runs.length, 0) > maxBlocks) {
     perCol = perCol.map(({ col, runs }) => ({ col, runs: [{ start: runs[0].start, end: runs[runs.length - 1].end }] }));
+    groups = groupsOf(perCol);
   }
-  // Group adjacent columns whose runs are identical into one block per run.
   const blocks: Block<T>[] = [];
-  let i = 0;
-  while (i < perCol.length) {
-    let j = i;
-    while (j + 1 < perCol.length && perCol[j + 1].col === perCol[j].col + 1 && sameRuns(perCol[j + 1].runs, perCol[i].runs)) j++;
+  for (const [i, j] of groups) {
     for (const run of perCol[i].runs) {
       const values: T[][] = [];
       for (let r = run.start; r <= run.end; r++) {
@@ -70,9 +68,21 @@ export function blocksFromChanges<T>(
       }
       blocks.push({ row: run.start, col: perCol[i].col, values });
     }
-    i = j + 1;
   }
   return blocks;
+}
+
+/** Adjacent columns whose runs are identical, as [first, last] index pairs: each pair writes one block per run. */
+function groupsOf(perCol: { col: number; runs: Run[] }[]): [number, number][] {
+  const groups: [number, number][] = [];
+  let i = 0;
+  while (i < perCol.length) {
+    let j = i;
+    while (j + 1 < perCol.length && perCol[j + 1].col === perCol[j].col + 1 && sameRuns(perCol[j + 1].runs, perCol[i].runs)) j++;
+    groups.push([i, j]);
+    i = j + 1;
+  }
+  return groups;
 }
 
 export function cellsIn(blocks: Block<unknown>[]): number {

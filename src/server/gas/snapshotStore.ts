@@ -62,26 +62,34 @@ function createSheet(ss: Spreadsheet, sheetId: number): Sheet {
 
 /** Writes a snapshot, rewriting only the cells that differ from what is stored. Returns the cells written. */
 export function writeSnapshot(ss: Spreadsheet, sheetId: number, next: Snapshot, stored: StoredSnapshot | null): number {
-  const removed = stored ? [...stored.rowOf.keys()].filter((id) => !next.rows.has(id)).length : 0;
+  const removed = stored ? [...stored.rowOf.keys()].filter((id) => !next.rows.has(id)) : [];
   const sheet = ss.getSheetByName(snapshotSheetName(sheetId)) ?? createSheet(ss, sheetId);
-  if (!stored || removed > 0 || next.columns.length < stored.columns.length) {
+  // Rows of entries that left are blanked in place; past a quarter of the sheet the snapshot is compacted.
+  const blankRows = stored ? stored.rows - stored.rowOf.size + removed.length : 0;
+  if (!stored || next.columns.length < stored.columns.length || blankRows > Math.max(100, stored.rows / 4)) {
     return rewrite(sheet, next, stored);
   }
-  // Keep stored columns and rows where they are; append new columns and entries.
-  const columns = stored.columns.slice();
-  for (const id of next.columns) if (!columns.includes(id)) columns.push(id);
-  const colOf = new Map(columns.map((id, i) => [id, i]));
-  const nextIndex = new Map(next.columns.map((id, i) => [id, i]));
-  const rowOf = new Map(stored.rowOf);
-  let rows = stored.rows;
-  for (const id of next.rows.keys()) if (!rowOf.has(id)) rowOf.set(id, rows++);
-
   const changes: Changes<string | number> = new Map();
   const put = (row: number, col: number, v: string | number) => {
     let m = changes.get(col);
     if (!m) changes.set(col, (m = new Map()));
     m.set(row, v);
   };
+  // Keep stored columns and rows where they are; blank the rows of entries that left; append new columns and entries.
+  const columns = stored.columns.slice();
+  for (const id of next.columns) if (!columns.includes(id)) columns.push(id);
+  const colOf = new Map(columns.map((id, i) => [id, i]));
+  const nextIndex = new Map(next.columns.map((id, i) => [id, i]));
+  const rowOf = new Map(stored.rowOf);
+  for (const id of removed) {
+    const r = rowOf.get(id)! + 1;
+    rowOf.delete(id);
+    // The whole row, so that every column has the same runs and each blanked row is one block.
+    for (let c = 0; c <= stored.columns.length; c++) put(r, c, '');
+  }
+  let rows = stored.rows;
+  for (const id of next.rows.keys()) if (!rowOf.has(id)) rowOf.set(id, rows++);
+
   columns.forEach((id, c) => {
     if (c >= stored.columns.length) put(0, c + 1, id);
   });
