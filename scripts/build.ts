@@ -106,7 +106,9 @@ export async function build(): Promise<{ entryPoints: string[]; pages: string[] 
 if (require.main === module) {
   build().then(
     ({ entryPoints, pages }) => {
-      console.log(`dist/Code.js: ${entryPoints.length} entry points (${entryPoints.join(', ')}); pages: ${pages.join(', ') || 'none'}`);
+      console.log(
+        `dist/Code.js: ${entryPoints.length} entry points (${entryPoints.join(', ')}); pages: ${pages.join(', ') || 'none'}`,
+      );
     },
     (err) => {
       console.error(err instanceof Error ? err.message : err);

@@ -32,8 +32,16 @@ const PROSE = new Set(['description', 'title', 'example', 'examples', '$comment'
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'dependentSchemas']);
 /** Keywords whose value is a schema. */
 const SCHEMA_ONE = new Set([
-  'items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames',
-  'unevaluatedItems', 'unevaluatedProperties',
+  'items',
+  'additionalProperties',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'unevaluatedItems',
+  'unevaluatedProperties',
 ]);
 /** Keywords whose value is a list of schemas. */
 const SCHEMA_LIST = new Set(['oneOf', 'anyOf', 'allOf', 'prefixItems']);
@@ -232,5 +240,7 @@ export function deriveSpec(sharedDir: string = SHARED_DIR): string {
 if (require.main === module) {
   writeFileSync(SUBSET_OUT, deriveSpec());
   writeFileSync(MANIFEST_SCHEMA_OUT, readFileSync(path.join(SHARED_DIR, MANIFEST_SCHEMA_FILE)));
-  console.log(`wrote ${path.relative(PROJECT_ROOT, SUBSET_OUT)} and ${path.relative(PROJECT_ROOT, MANIFEST_SCHEMA_OUT)}`);
+  console.log(
+    `wrote ${path.relative(PROJECT_ROOT, SUBSET_OUT)} and ${path.relative(PROJECT_ROOT, MANIFEST_SCHEMA_OUT)}`,
+  );
 }

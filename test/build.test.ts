@@ -44,7 +44,10 @@ function freeReferences(file: ts.SourceFile = source): Map<string, number> {
   const used = new Map<string, number>();
   const visit = (node: ts.Node) => {
     if (
-      (ts.isVariableDeclaration(node) || ts.isFunctionDeclaration(node) || ts.isParameter(node) || ts.isClassDeclaration(node)) &&
+      (ts.isVariableDeclaration(node) ||
+        ts.isFunctionDeclaration(node) ||
+        ts.isParameter(node) ||
+        ts.isClassDeclaration(node)) &&
       node.name &&
       ts.isIdentifier(node.name)
     ) {
@@ -81,7 +84,9 @@ describe('dist/Code.js', () => {
   });
 
   it('the leak check catches a leak (a check that cannot fail proves nothing)', () => {
-    const leaky = parse('var x = 1; function f() { setTimeout(g, 1); return new URL("a"); } function g() { return process.env; }');
+    const leaky = parse(
+      'var x = 1; function f() { setTimeout(g, 1); return new URL("a"); } function g() { return process.env; }',
+    );
     expect(FORBIDDEN.filter((n) => freeReferences(leaky).has(n))).toEqual(['process', 'setTimeout', 'URL']);
     const clean = parse('function f(setTimeout) { return UrlFetchApp.fetch("u") + obj.process; }');
     expect(FORBIDDEN.filter((n) => freeReferences(clean).has(n))).toEqual([]);
@@ -89,14 +94,27 @@ describe('dist/Code.js', () => {
 
   it('declares every export of the entry module as a real top-level function', async () => {
     const names = await entryPointNames();
-    expect(names).toEqual(expect.arrayContaining(['onOpen', 'menuPullThisTab', 'menuPullAllTabs', 'pullTab', 'bindTab']));
+    expect(names).toEqual(
+      expect.arrayContaining(['onOpen', 'menuPullThisTab', 'menuPullAllTabs', 'pullTab', 'bindTab']),
+    );
     const topLevel = source.statements.filter(ts.isFunctionDeclaration).map((f) => f.name?.text);
     expect(topLevel.sort()).toEqual(names);
   });
 
   it('loads in a bare context holding only Apps Script globals and exposes the entry points', async () => {
     const names = await entryPointNames();
-    const services = ['SpreadsheetApp', 'PropertiesService', 'CacheService', 'LockService', 'ScriptApp', 'UrlFetchApp', 'Utilities', 'Session', 'HtmlService', 'Logger'];
+    const services = [
+      'SpreadsheetApp',
+      'PropertiesService',
+      'CacheService',
+      'LockService',
+      'ScriptApp',
+      'UrlFetchApp',
+      'Utilities',
+      'Session',
+      'HtmlService',
+      'Logger',
+    ];
     const context = vm.createContext(Object.fromEntries([...services.map((s) => [s, {}]), ['console', { log() {} }]]));
     vm.runInContext(code, context, { filename: 'Code.js' });
     for (const name of names) expect(typeof context[name]).toBe('function');

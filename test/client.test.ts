@@ -40,15 +40,20 @@ describe('src/client', () => {
   });
 
   it('never parses data as HTML', () => {
-    const risky = /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\beval\s*\(|new Function\s*\(|createContextualFragment|DOMParser/;
-    expect(sources.filter((s) => risky.test(s.text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))).map((s) => s.path)).toEqual([]);
+    const risky =
+      /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\beval\s*\(|new Function\s*\(|createContextualFragment|DOMParser/;
+    expect(
+      sources.filter((s) => risky.test(s.text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))).map((s) => s.path),
+    ).toEqual([]);
   });
 
   it('registers its sections in one list in sidebar.ts, one line each', () => {
     const sidebar = readFileSync(join(clientDir, 'sidebar.ts'), 'utf8');
     const list = /const SECTIONS[^\n]*\n([\s\S]*?)\n\];/.exec(sidebar)?.[1] ?? '';
     const active = list.split('\n').filter((l) => /^\s*\(\) => import\('\.\/sections\/\w+'\),\s*$/.test(l));
-    expect(active.map((l) => /sections\/(\w+)/.exec(l)?.[1])).toEqual(expect.arrayContaining(['connection', 'tabs', 'status']));
+    expect(active.map((l) => /sections\/(\w+)/.exec(l)?.[1])).toEqual(
+      expect.arrayContaining(['connection', 'tabs', 'status']),
+    );
   });
 });
 
@@ -68,7 +73,8 @@ describe('dist/sidebar.html', () => {
 
   it('uses no Apps Script service in the browser (google.script.run only)', () => {
     const script = /<script>\n([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
-    for (const name of ['SpreadsheetApp', 'PropertiesService', 'UrlFetchApp', 'HtmlService', 'CacheService']) expect(script).not.toContain(name);
+    for (const name of ['SpreadsheetApp', 'PropertiesService', 'UrlFetchApp', 'HtmlService', 'CacheService'])
+      expect(script).not.toContain(name);
     expect(script).toContain('google');
   });
 });

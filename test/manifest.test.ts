@@ -31,8 +31,10 @@ describe('appsscript.json', () => {
 
   it('justifies each scope and each allowed URL in the README', () => {
     const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-    for (const s of manifest.oauthScopes) expect(readme).toMatch(new RegExp(`^\\| \`${s.split('/auth/')[1].replace(/\./g, '\\.')}\` \\| \\S`, 'm'));
-    for (const u of manifest.urlFetchWhitelist) expect(readme).toMatch(new RegExp(`^\\| \`${u.replace(/[./]/g, '\\$&')}\` \\| \\S`, 'm'));
+    for (const s of manifest.oauthScopes)
+      expect(readme).toMatch(new RegExp(`^\\| \`${s.split('/auth/')[1].replace(/\./g, '\\.')}\` \\| \\S`, 'm'));
+    for (const u of manifest.urlFetchWhitelist)
+      expect(readme).toMatch(new RegExp(`^\\| \`${u.replace(/[./]/g, '\\$&')}\` \\| \\S`, 'm'));
   });
 
   it('rejects a broken manifest', () => {

@@ -49,7 +49,10 @@ export class ServerError extends Error {
 
 /** The message of whatever google.script.run handed the failure handler, without Apps Script's type prefixes. */
 export function failureMessage(error: unknown): string {
-  const raw = error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error) ? String((error as { message: unknown }).message) : String(error ?? '');
+  const raw =
+    error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)
+      ? String((error as { message: unknown }).message)
+      : String(error ?? '');
   const text = raw.replace(/^(Exception|Error|ScriptError|AffinityError|TypeError):\s*/, '').trim();
   if (!text || /^NetworkError\b/i.test(text) || /connection failure/i.test(text)) {
     return 'Could not reach Google to run this. Check your internet connection, then try again.';
@@ -65,13 +68,18 @@ export function createBridge(runner: () => ScriptRun | undefined = () => window.
         reject(new ServerError('This panel only works inside Google Sheets (Extensions › Affinity).', fn));
         return;
       }
-      const target = run.withSuccessHandler(resolve).withFailureHandler((e) => reject(new ServerError(failureMessage(e), fn)));
+      const target = run
+        .withSuccessHandler(resolve)
+        .withFailureHandler((e) => reject(new ServerError(failureMessage(e), fn)));
       const method = target[fn];
       if (typeof method !== 'function') {
         reject(new ServerError(`The server has no function ${fn}.`, fn));
         return;
       }
-      (method as (...a: unknown[]) => void).apply(target, args.map((a) => (a === undefined ? null : a)));
+      (method as (...a: unknown[]) => void).apply(
+        target,
+        args.map((a) => (a === undefined ? null : a)),
+      );
     });
   return new Proxy({} as Bridge, {
     get: (_target, name) => (typeof name === 'string' ? (...args: unknown[]) => call(name, args) : undefined),

@@ -16,7 +16,11 @@ export interface Props {
 }
 
 /** `h('p', {class: 'hint'}, 'text ', h('strong', {}, name))`: strings become text nodes. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (props.class) el.className = props.class;
   if (props.id) el.id = props.id;

@@ -22,7 +22,11 @@ const cancelButton = document.getElementById('cancel') as HTMLButtonElement;
 let preview: PushPreview | null = null;
 const choices = new Map<string, ConflictChoiceData>();
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  className?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;
@@ -99,29 +103,56 @@ function updateCost(): void {
 function render(p: PushPreview): void {
   preview = p;
   content.textContent = '';
-  content.appendChild(el('p', `Tab “${p.tabName}”, synced with the view “${p.viewName}”. Conflicts: ${p.policyLabel}.`, 'hint'));
+  content.appendChild(
+    el('p', `Tab “${p.tabName}”, synced with the view “${p.viewName}”. Conflicts: ${p.policyLabel}.`, 'hint'),
+  );
   if (p.alreadyInAffinity > 0) {
-    content.appendChild(el('p', `${p.alreadyInAffinity} edit${p.alreadyInAffinity === 1 ? ' is' : 's are'} already in Affinity: nothing to send for ${p.alreadyInAffinity === 1 ? 'it' : 'them'}.`, 'hint'));
+    content.appendChild(
+      el(
+        'p',
+        `${p.alreadyInAffinity} edit${p.alreadyInAffinity === 1 ? ' is' : 's are'} already in Affinity: nothing to send for ${p.alreadyInAffinity === 1 ? 'it' : 'them'}.`,
+        'hint',
+      ),
+    );
   }
 
   if (p.changes.length > 0) {
-    const body = table(section('Changes to send', p.changes.length), ['Row', 'Field', 'In Affinity now', 'New value'], ['25%', '15%', '30%', '30%']);
+    const body = table(
+      section('Changes to send', p.changes.length),
+      ['Row', 'Field', 'In Affinity now', 'New value'],
+      ['25%', '15%', '30%', '30%'],
+    );
     for (const c of p.changes) {
       const tr = el('tr');
-      tr.append(cell(who(c.entity, c.entryId)), cell(c.field), cell(c.old, c.overwrites ? 'theirs' : undefined), cell(c.new, 'new'));
+      tr.append(
+        cell(who(c.entity, c.entryId)),
+        cell(c.field),
+        cell(c.old, c.overwrites ? 'theirs' : undefined),
+        cell(c.new, 'new'),
+      );
       body.appendChild(tr);
     }
   }
 
   if (p.conflicts.length > 0) {
     const body = table(
-      section('Conflicts', p.conflicts.length, 'Changed in the sheet and, differently, in Affinity since the last pull. Choose what to do with each.'),
+      section(
+        'Conflicts',
+        p.conflicts.length,
+        'Changed in the sheet and, differently, in Affinity since the last pull. Choose what to do with each.',
+      ),
       ['Row', 'Field', 'Last pulled', 'Yours', 'Affinity now', 'Do'],
       ['17%', '12%', '17%', '17%', '17%', '20%'],
     );
     for (const c of p.conflicts) {
       const tr = el('tr');
-      tr.append(cell(who(c.entity, c.entryId)), cell(c.field), cell(c.base), cell(c.mine, 'new'), cell(c.affinity, 'theirs'));
+      tr.append(
+        cell(who(c.entity, c.entryId)),
+        cell(c.field),
+        cell(c.base),
+        cell(c.mine, 'new'),
+        cell(c.affinity, 'theirs'),
+      );
       const td = el('td');
       const select = el('select');
       const options: [string, string][] = [
@@ -148,7 +179,11 @@ function render(p: PushPreview): void {
     }
   }
 
-  problems('Values that cannot be sent as typed', 'Fix these cells; the rest of the push goes through without them.', p.invalid);
+  problems(
+    'Values that cannot be sent as typed',
+    'Fix these cells; the rest of the push goes through without them.',
+    p.invalid,
+  );
   problems('Edits that are never sent', 'These cells cannot be changed from the sheet.', p.notSent);
 
   if (p.notSynced.length > 0) {
@@ -160,7 +195,8 @@ function render(p: PushPreview): void {
     }
   }
 
-  if (content.querySelectorAll('section').length === 0) content.appendChild(el('p', 'No edits since the last pull.', 'status'));
+  if (content.querySelectorAll('section').length === 0)
+    content.appendChild(el('p', 'No edits since the last pull.', 'status'));
   updateCost();
 }
 

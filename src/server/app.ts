@@ -133,7 +133,10 @@ export function unbindTab(sheetId: number): boolean {
 
 export function getBindings(): BindingInfo[] {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
-  return loadBindings(documentStore()).map((b) => ({ ...b, tabName: ss.getSheetById(b.sheetId)?.getName() ?? '(deleted tab)' }));
+  return loadBindings(documentStore()).map((b) => ({
+    ...b,
+    tabName: ss.getSheetById(b.sheetId)?.getName() ?? '(deleted tab)',
+  }));
 }
 
 export function pullTab(sheetId: number): PullSummary {
@@ -149,7 +152,11 @@ function pullBound(sheetId: number, prefetched?: { client: AffinityClient; view:
 }
 
 function uniqueTabName(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, base: string): string {
-  const clean = base.replace(/[[\]*?:/\\]/g, ' ').trim().slice(0, 90) || 'Affinity view';
+  const clean =
+    base
+      .replace(/[[\]*?:/\\]/g, ' ')
+      .trim()
+      .slice(0, 90) || 'Affinity view';
   let name = clean;
   for (let n = 2; ss.getSheetByName(name); n++) name = `${clean} (${n})`;
   return name;

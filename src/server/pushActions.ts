@@ -25,7 +25,11 @@ function pushDeps(): PushDeps {
 
 function bindingOf(sheetId: number): Binding {
   const binding = findBinding(documentStore(), Number(sheetId));
-  if (!binding) throw new AffinityError('config', 'This tab is not bound to an Affinity view. Bind it in Affinity › Settings… first.');
+  if (!binding)
+    throw new AffinityError(
+      'config',
+      'This tab is not bound to an Affinity view. Bind it in Affinity › Settings… first.',
+    );
   return binding;
 }
 
@@ -39,8 +43,19 @@ function whoIsPushing(): string {
 function toChoices(choices: ConflictChoiceData[] | undefined): ConflictChoice[] {
   if (!Array.isArray(choices)) return [];
   return choices
-    .filter((c) => c && Number.isInteger(Number(c.entryId)) && typeof c.columnId === 'string' && (c.choice === 'mine' || c.choice === 'affinity' || c.choice === 'skip'))
-    .map((c) => ({ entryId: Number(c.entryId), columnId: c.columnId, remote: String(c.affinity ?? ''), choice: c.choice }));
+    .filter(
+      (c) =>
+        c &&
+        Number.isInteger(Number(c.entryId)) &&
+        typeof c.columnId === 'string' &&
+        (c.choice === 'mine' || c.choice === 'affinity' || c.choice === 'skip'),
+    )
+    .map((c) => ({
+      entryId: Number(c.entryId),
+      columnId: c.columnId,
+      remote: String(c.affinity ?? ''),
+      choice: c.choice,
+    }));
 }
 
 // ---- actions (menu and dialog) ---------------------------------------------------------------------------------
@@ -65,7 +80,11 @@ export function pushTab(sheetId: number, choices?: ConflictChoiceData[]): PushSu
       user: whoIsPushing(),
       timestamp: () => Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd HH:mm:ss'),
     });
-    recordOutcome(doc, binding.sheetId, 'lastPush', { at: Date.now(), ok: summary.failed === 0, message: summary.message });
+    recordOutcome(doc, binding.sheetId, 'lastPush', {
+      at: Date.now(),
+      ok: summary.failed === 0,
+      message: summary.message,
+    });
     return summary;
   } catch (e) {
     recordOutcome(doc, binding.sheetId, 'lastPush', { at: Date.now(), ok: false, message: userMessage(e) });
@@ -102,7 +121,10 @@ export function getConflictPolicy(): ConflictPolicyName {
 
 export function setConflictPolicy(policy: string): ConflictPolicyName {
   if (!isConflictPolicy(policy)) {
-    throw new AffinityError('config', `Unknown conflict setting “${String(policy)}”: use one of ${CONFLICT_POLICIES.join(', ')}.`);
+    throw new AffinityError(
+      'config',
+      `Unknown conflict setting “${String(policy)}”: use one of ${CONFLICT_POLICIES.join(', ')}.`,
+    );
   }
   savePolicy(documentStore(), policy);
   return policy;
@@ -113,7 +135,8 @@ export function setPendingMarks(on: boolean): boolean {
   const doc = documentStore();
   const mine = ScriptApp.getProjectTriggers().filter((t) => t.getHandlerFunction() === PENDING_HANDLER);
   if (on) {
-    if (mine.length === 0) ScriptApp.newTrigger(PENDING_HANDLER).forSpreadsheet(SpreadsheetApp.getActiveSpreadsheet()).onEdit().create();
+    if (mine.length === 0)
+      ScriptApp.newTrigger(PENDING_HANDLER).forSpreadsheet(SpreadsheetApp.getActiveSpreadsheet()).onEdit().create();
   } else {
     for (const t of mine) ScriptApp.deleteTrigger(t);
   }
@@ -146,7 +169,11 @@ export function onEditMarkPending(e: GoogleAppsScript.Events.SheetsOnEdit): void
       const spec = specs?.get(id);
       if (!spec) continue;
       if (spec.editable) editable.add(col.getColumn());
-      else readOnly.set(col.getColumn(), id === NAME_COLUMN ? 'The name comes from Affinity; rename it there.' : `${spec.name} is read-only here.`);
+      else
+        readOnly.set(
+          col.getColumn(),
+          id === NAME_COLUMN ? 'The name comes from Affinity; rename it there.' : `${spec.name} is read-only here.`,
+        );
     }
     const firstCol = range.getColumn();
     const lastCol = firstCol + range.getNumColumns() - 1;
@@ -196,7 +223,8 @@ export function menuPushThisTab(): void {
     if (s.failed > 0) {
       const ui = SpreadsheetApp.getUi();
       const lines = s.failures.slice(0, 8).map((f) => `• ${f.entity || `Entry ${f.entryId}`}: ${f.message}`);
-      if (s.failures.length > 8) lines.push(`…and ${s.failures.length - 8} more (see the notes and the “Affinity change log” tab).`);
+      if (s.failures.length > 8)
+        lines.push(`…and ${s.failures.length - 8} more (see the notes and the “Affinity change log” tab).`);
       ui.alert('Push finished with problems', `${s.message}\n\n${lines.join('\n')}`, ui.ButtonSet.OK);
     } else {
       ss.toast(s.message, 'Affinity', 10);
@@ -212,7 +240,9 @@ export function menuPreviewChanges(): void {
   if (!active) return;
   const template = HtmlService.createHtmlOutputFromFile('preview');
   // The tab's id is a number; it is the only thing put into the page (the data comes through previewPush).
-  const html = HtmlService.createHtmlOutput(template.getContent().replace('__SHEET_ID__', String(Math.trunc(active.binding.sheetId))))
+  const html = HtmlService.createHtmlOutput(
+    template.getContent().replace('__SHEET_ID__', String(Math.trunc(active.binding.sheetId))),
+  )
     .setWidth(820)
     .setHeight(600);
   SpreadsheetApp.getUi().showModalDialog(html, `Preview changes: ${active.sheet.getName()}`);

@@ -28,7 +28,18 @@ import { SIDEBAR_TITLE } from './sidebar';
 import { ProgressStore } from './sync/progress';
 import { pushBinding } from './sync/push';
 import { loadPolicy } from './sync/pushStore';
-import { discardPull, executeRun, loadRun, loadStats, newRun, rowsGathered, saveRun, syncTasks, type RunDeps, type RunState } from './sync/runs';
+import {
+  discardPull,
+  executeRun,
+  loadRun,
+  loadStats,
+  newRun,
+  rowsGathered,
+  saveRun,
+  syncTasks,
+  type RunDeps,
+  type RunState,
+} from './sync/runs';
 import {
   budgetOf,
   clearContinuations,
@@ -129,13 +140,22 @@ function runDeps(ss: Spreadsheet, settings: ScheduleSettings, startedAt: number,
       const s = connectionStatus(userStore());
       const who = s.connected ? [s.userName, s.userEmail ? `<${s.userEmail}>` : ''].filter(Boolean).join(' ') : '';
       try {
-        const summary = pushBinding(ss, binding, { client: getClient, clock: gasClock, log: gasLog, doc, cache: documentCache() }, {
-          policy: loadPolicy(doc),
-          user: `${who} (scheduled)`.trim(),
-          timestamp: () => Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd HH:mm:ss'),
-          deadline,
+        const summary = pushBinding(
+          ss,
+          binding,
+          { client: getClient, clock: gasClock, log: gasLog, doc, cache: documentCache() },
+          {
+            policy: loadPolicy(doc),
+            user: `${who} (scheduled)`.trim(),
+            timestamp: () => Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd HH:mm:ss'),
+            deadline,
+          },
+        );
+        recordOutcome(doc, binding.sheetId, 'lastPush', {
+          at: Date.now(),
+          ok: summary.failed === 0,
+          message: summary.message,
         });
-        recordOutcome(doc, binding.sheetId, 'lastPush', { at: Date.now(), ok: summary.failed === 0, message: summary.message });
         return { requests: c.requestsSent - before, message: summary.message };
       } catch (e) {
         recordOutcome(doc, binding.sheetId, 'lastPush', { at: Date.now(), ok: false, message: message(e) });
@@ -172,7 +192,12 @@ function estimateFor(doc: KeyValueStore, pushFirst: boolean, budgetMs: number): 
   return estimateRun(views, { pushFirst, budgetMs });
 }
 
-function projectionFor(settings: ScheduleSettings, schedule = settings.schedule, pushFirst = settings.pushFirst, plan?: PlanType): ScheduleProjection {
+function projectionFor(
+  settings: ScheduleSettings,
+  schedule = settings.schedule,
+  pushFirst = settings.pushFirst,
+  plan?: PlanType,
+): ScheduleProjection {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const doc = documentStore();
   const budgetMs = budgetOf(settings);
@@ -193,7 +218,14 @@ function isPermanent(e: unknown): boolean {
 }
 
 /** What a failed scheduled run does to the schedule: back off, or pause (once) when it will not pass on its own. */
-function scheduledRunFailed(ss: Spreadsheet, settings: ScheduleSettings, run: RunState, failedSheetId: number | null, e: unknown, startedAt: number): void {
+function scheduledRunFailed(
+  ss: Spreadsheet,
+  settings: ScheduleSettings,
+  run: RunState,
+  failedSheetId: number | null,
+  e: unknown,
+  startedAt: number,
+): void {
   const doc = documentStore();
   const now = Date.now();
   const tab = failedSheetId !== null ? findBinding(doc, failedSheetId) : undefined;
@@ -201,11 +233,18 @@ function scheduledRunFailed(ss: Spreadsheet, settings: ScheduleSettings, run: Ru
   saveRun(doc, null);
   clearContinuations();
   // A push records its own outcome; a pull's shows on its tab's card.
-  if (failedSheetId !== null && run.failed?.step === 'pull') recordOutcome(doc, failedSheetId, 'lastPull', { at: now, ok: false, message: message(e) });
+  if (failedSheetId !== null && run.failed?.step === 'pull')
+    recordOutcome(doc, failedSheetId, 'lastPull', { at: now, ok: false, message: message(e) });
   if (isPermanent(e)) {
     if (failedSheetId !== null) discardPull(ss, doc, failedSheetId);
     removeSyncTriggers();
-    updateStatus(doc, (s) => ({ ...s, paused: { reason: text, at: now }, failures: 0, nextAttemptAt: undefined, lastRun: { at: now, ok: false, message: text } }));
+    updateStatus(doc, (s) => ({
+      ...s,
+      paused: { reason: text, at: now },
+      failures: 0,
+      nextAttemptAt: undefined,
+      lastRun: { at: now, ok: false, message: text },
+    }));
     gasLog.log(`Scheduled sync paused: ${text} Fix this, then resume the schedule in Affinity › Settings….`);
     return;
   }
@@ -213,7 +252,12 @@ function scheduledRunFailed(ss: Spreadsheet, settings: ScheduleSettings, run: Ru
     const failures = (s.failures ?? 0) + 1;
     const wait = backoffMs(failures, settings.schedule);
     // Counted from this execution's start (a firing time), less a minute: trigger times are not exact.
-    return { ...s, failures, nextAttemptAt: wait > 0 ? startedAt + wait - BACKOFF_SLACK_MS : undefined, lastRun: { at: now, ok: false, message: text } };
+    return {
+      ...s,
+      failures,
+      nextAttemptAt: wait > 0 ? startedAt + wait - BACKOFF_SLACK_MS : undefined,
+      lastRun: { at: now, ok: false, message: text },
+    };
   });
   gasLog.log(
     `Scheduled sync run ${run.id} failed (${status.failures} in a row): ${text}` +
@@ -232,7 +276,9 @@ export function scheduledSync(e?: GoogleAppsScript.Events.TimeDriven): void {
   const uid = e?.triggerUid;
   if (uid && settings.triggerId !== uid) {
     removeTrigger(uid);
-    gasLog.log('Removed a sync trigger that is no longer this spreadsheet’s schedule (the schedule was saved again since).');
+    gasLog.log(
+      'Removed a sync trigger that is no longer this spreadsheet’s schedule (the schedule was saved again since).',
+    );
     return;
   }
   if (settings.schedule.kind === 'off' || loadStatus(doc).paused) {
@@ -240,7 +286,9 @@ export function scheduledSync(e?: GoogleAppsScript.Events.TimeDriven): void {
     return;
   }
   try {
-    const got = withLocks(SCHEDULED_LOCK_WAIT_MS, () => usageLedger.deferWhile(() => scheduledRun(ss, settings, startedAt)));
+    const got = withLocks(SCHEDULED_LOCK_WAIT_MS, () =>
+      usageLedger.deferWhile(() => scheduledRun(ss, settings, startedAt)),
+    );
     if (!got.ran) gasLog.log('Scheduled sync skipped: another sync of this spreadsheet is running.');
   } finally {
     if (uid) addRuntime(Date.now() - startedAt);
@@ -254,7 +302,9 @@ function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: nu
   if (!run) {
     const status = loadStatus(doc);
     if (status.nextAttemptAt && now < status.nextAttemptAt) {
-      gasLog.log(`Scheduled sync skipped: backing off after ${status.failures ?? 0} failed runs in a row; next attempt after ${timeIn(ss, status.nextAttemptAt)}.`);
+      gasLog.log(
+        `Scheduled sync skipped: backing off after ${status.failures ?? 0} failed runs in a row; next attempt after ${timeIn(ss, status.nextAttemptAt)}.`,
+      );
       return;
     }
     const bindings = loadBindings(doc);
@@ -266,7 +316,10 @@ function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: nu
     const usage = usageLedger.status();
     const check = checkScheduledRun({
       estimate: estimateFor(doc, settings.pushFirst, budgetMs),
-      fetches: { urlFetches: usage.urlFetch.used, resetAt: usage.urlFetch.since === null ? null : usage.urlFetch.since + 24 * 3_600_000 },
+      fetches: {
+        urlFetches: usage.urlFetch.used,
+        resetAt: usage.urlFetch.since === null ? null : usage.urlFetch.since + 24 * 3_600_000,
+      },
       runtime: parseRuntimeLedger(userStore().get(RUNTIME_KEY)),
       affinity: affinitySeenFrom(usage.affinity),
       now,
@@ -291,13 +344,19 @@ function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: nu
     if (result.status === 'done') {
       const tabs = new Set(before.map((t) => t.sheetId)).size;
       const text = `${tabs} tab${tabs === 1 ? '' : 's'} refreshed in ${run.executions} execution${run.executions === 1 ? '' : 's'}, ${run.requests.toLocaleString('en-US')} requests.`;
-      updateStatus(doc, (s) => ({ ...s, failures: 0, nextAttemptAt: undefined, lastRun: { at: Date.now(), ok: true, message: text } }));
+      updateStatus(doc, (s) => ({
+        ...s,
+        failures: 0,
+        nextAttemptAt: undefined,
+        lastRun: { at: Date.now(), ok: true, message: text },
+      }));
     }
   } catch (err) {
     const failed = run.failed?.sheetId ?? null;
     if (run.failed?.manual) {
       // A person's pull queued into this run: theirs to see (on the tab's card), not the schedule's.
-      if (failed !== null && run.failed.step === 'pull') recordOutcome(doc, failed, 'lastPull', { at: Date.now(), ok: false, message: message(err) });
+      if (failed !== null && run.failed.step === 'pull')
+        recordOutcome(doc, failed, 'lastPull', { at: Date.now(), ok: false, message: message(err) });
       gasLog.log(`Sync run ${run.id}: ${message(err)}`);
       return;
     }
@@ -324,7 +383,9 @@ export function continueSync(e?: GoogleAppsScript.Events.TimeDriven): void {
             // Turned off or paused since: the run ends here (its pulls keep their checkpoints for a while).
             saveRun(doc, null);
             clearContinuations();
-            gasLog.log(`Sync run ${run.id} ended: the schedule is ${settings.schedule.kind === 'off' ? 'off' : 'paused'}.`);
+            gasLog.log(
+              `Sync run ${run.id} ended: the schedule is ${settings.schedule.kind === 'off' ? 'off' : 'paused'}.`,
+            );
             return;
           }
           scheduledRun(ss, settings, startedAt);
@@ -334,7 +395,8 @@ export function continueSync(e?: GoogleAppsScript.Events.TimeDriven): void {
           executeRun(runDeps(ss, settings, startedAt), run);
         } catch (err) {
           const failed = run.failed?.sheetId ?? null;
-          if (failed !== null && run.failed?.step === 'pull') recordOutcome(doc, failed, 'lastPull', { at: Date.now(), ok: false, message: message(err) });
+          if (failed !== null && run.failed?.step === 'pull')
+            recordOutcome(doc, failed, 'lastPull', { at: Date.now(), ok: false, message: message(err) });
           gasLog.log(`Sync run ${run.id}: ${message(err)}`);
         }
       }),
@@ -353,7 +415,9 @@ export function continueSync(e?: GoogleAppsScript.Events.TimeDriven): void {
 
 function busy(): AffinityError {
   const run = loadRun(documentStore());
-  const since = run ? ` (a ${run.kind} sync started ${Math.max(1, Math.round((Date.now() - run.startedAt) / 60_000))} min ago)` : '';
+  const since = run
+    ? ` (a ${run.kind} sync started ${Math.max(1, Math.round((Date.now() - run.startedAt) / 60_000))} min ago)`
+    : '';
   return new AffinityError('config', `Another sync of this spreadsheet is running${since}; try again in a minute.`);
 }
 
@@ -371,7 +435,10 @@ export function pullTabRun(sheetId: number, prefetched?: { client: AffinityClien
   const got = withLocks(MANUAL_LOCK_WAIT_MS, () =>
     usageLedger.deferWhile((): PullSummary => {
       const run = loadRun(doc) ?? newRun('manual', me(), [], startedAt);
-      run.tasks = [{ sheetId, step: 'pull', manual: true }, ...run.tasks.filter((t) => !(t.sheetId === sheetId && t.step === 'pull'))];
+      run.tasks = [
+        { sheetId, step: 'pull', manual: true },
+        ...run.tasks.filter((t) => !(t.sheetId === sheetId && t.step === 'pull')),
+      ];
       try {
         const result = executeRun(runDeps(ss, settings, startedAt, prefetched?.client), run, {
           until: sheetId,
@@ -439,7 +506,9 @@ export function runSyncNow(): string {
 export function menuSchedule(): void {
   const html = HtmlService.createHtmlOutputFromFile('sidebar')
     .setTitle(SIDEBAR_TITLE)
-    .append('<script>window.affinityOpenSection="schedule";window.dispatchEvent(new Event("affinity-open-section"));</script>');
+    .append(
+      '<script>window.affinityOpenSection="schedule";window.dispatchEvent(new Event("affinity-open-section"));</script>',
+    );
   SpreadsheetApp.getUi().showSidebar(html);
 }
 
@@ -476,15 +545,29 @@ export function getScheduleState(): ScheduleState {
     plan: planOf(settings),
     planChosen: settings.plan !== undefined,
     planHint: likelyPlan(you),
-    runsAs: settings.schedule.kind !== 'off' && settings.owner ? { email: settings.owner, affinityUser: settings.ownerAffinity ?? '' } : null,
+    runsAs:
+      settings.schedule.kind !== 'off' && settings.owner
+        ? { email: settings.owner, affinityUser: settings.ownerAffinity ?? '' }
+        : null,
     you,
     paused: status.paused ?? null,
-    backoff: status.failures && status.nextAttemptAt && status.nextAttemptAt > now ? { failures: status.failures, until: status.nextAttemptAt } : null,
+    backoff:
+      status.failures && status.nextAttemptAt && status.nextAttemptAt > now
+        ? { failures: status.failures, until: status.nextAttemptAt }
+        : null,
     lastRun: status.lastRun ?? null,
     lastSkip: status.lastSkip ?? null,
-    running: run ? { startedAt: run.startedAt, kind: run.kind, tabsLeft: new Set(run.tasks.map((t) => t.sheetId)).size, rowsFetched: rowsGathered(doc, run) } : null,
+    running: run
+      ? {
+          startedAt: run.startedAt,
+          kind: run.kind,
+          tabsLeft: new Set(run.tasks.map((t) => t.sheetId)).size,
+          rowsFetched: rowsGathered(doc, run),
+        }
+      : null,
     usage: {
-      urlFetches24h: usage.urlFetch.since !== null && now - usage.urlFetch.since < 24 * 3_600_000 ? usage.urlFetch.used : 0,
+      urlFetches24h:
+        usage.urlFetch.since !== null && now - usage.urlFetch.since < 24 * 3_600_000 ? usage.urlFetch.used : 0,
       triggerRuntime24hMs: runtimeLast24h(parseRuntimeLedger(userStore().get(RUNTIME_KEY)), now),
       affinityMonthlyRemaining: month.remaining,
       affinityMonthlyLimit: month.limit,
@@ -494,7 +577,10 @@ export function getScheduleState(): ScheduleState {
   };
 }
 
-function inputOf(input: ScheduleSettingsInput | null | undefined, settings: ScheduleSettings): { schedule: ScheduleSettings['schedule']; pushFirst: boolean; plan: PlanType | undefined } {
+function inputOf(
+  input: ScheduleSettingsInput | null | undefined,
+  settings: ScheduleSettings,
+): { schedule: ScheduleSettings['schedule']; pushFirst: boolean; plan: PlanType | undefined } {
   let schedule;
   try {
     schedule = parseSchedule(input?.schedule);
@@ -525,21 +611,43 @@ export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
   const you = me();
   if (x.schedule.kind !== 'off') {
     if (!storedConnection(userStore())) {
-      throw new AffinityError('config', 'Connect to Affinity first: scheduled runs use your connection (and run as you).');
+      throw new AffinityError(
+        'config',
+        'Connect to Affinity first: scheduled runs use your connection (and run as you).',
+      );
     }
-    const projection = projectionFor({ ...settings, owner: you }, x.schedule, x.pushFirst, x.plan ?? planOf({ ...settings, plan: undefined }));
+    const projection = projectionFor(
+      { ...settings, owner: you },
+      x.schedule,
+      x.pushFirst,
+      x.plan ?? planOf({ ...settings, plan: undefined }),
+    );
     if (!projection.fits && input?.acceptOverBudget !== true) {
-      const hint = projection.suggestion ? ` ${capitalize(projection.suggestion.label)} fits.` : ' Not even a daily run fits.';
-      throw new AffinityError('config', `${capitalize(projection.label)} does not fit: ${projection.problems[0]}.${hint}`);
+      const hint = projection.suggestion
+        ? ` ${capitalize(projection.suggestion.label)} fits.`
+        : ' Not even a daily run fits.';
+      throw new AffinityError(
+        'config',
+        `${capitalize(projection.label)} does not fit: ${projection.problems[0]}.${hint}`,
+      );
     }
   }
   const tz = ss.getSpreadsheetTimeZone();
-  const base: ScheduleSettings = { ...settings, schedule: x.schedule, pushFirst: x.pushFirst, plan: x.plan, savedAt: Date.now() };
-  if (typeof input?.budgetMs === 'number' && Number.isFinite(input.budgetMs)) base.budgetMs = budgetOf({ ...base, budgetMs: input.budgetMs });
+  const base: ScheduleSettings = {
+    ...settings,
+    schedule: x.schedule,
+    pushFirst: x.pushFirst,
+    plan: x.plan,
+    savedAt: Date.now(),
+  };
+  if (typeof input?.budgetMs === 'number' && Number.isFinite(input.budgetMs))
+    base.budgetMs = budgetOf({ ...base, budgetMs: input.budgetMs });
   installSyncTrigger(x.schedule, tz, (triggerId) => {
     saveSettings(
       doc,
-      triggerId ? { ...base, owner: you, ownerAffinity: affinityUser(), triggerId } : { ...base, owner: undefined, ownerAffinity: undefined, triggerId: undefined },
+      triggerId
+        ? { ...base, owner: you, ownerAffinity: affinityUser(), triggerId }
+        : { ...base, owner: undefined, ownerAffinity: undefined, triggerId: undefined },
     );
   });
   updateStatus(doc, (s) => ({ ...s, paused: undefined, failures: 0, nextAttemptAt: undefined }));
@@ -554,7 +662,12 @@ export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
 /** Resumes a paused schedule as it was (as the user resuming it). */
 export function resumeSchedule(): ScheduleState {
   const settings = loadSettings(documentStore());
-  return saveSchedule({ schedule: settings.schedule, pushFirst: settings.pushFirst, plan: settings.plan ?? 'auto', acceptOverBudget: true });
+  return saveSchedule({
+    schedule: settings.schedule,
+    pushFirst: settings.pushFirst,
+    plan: settings.plan ?? 'auto',
+    acceptOverBudget: true,
+  });
 }
 
 function capitalize(s: string): string {

@@ -30,7 +30,11 @@ export function showSettings(): void {
 /** Says what is missing and offers to open the settings (used by menu actions on a tab that is not bound). */
 export function offerSettings(title: string, message: string): void {
   const ui = SpreadsheetApp.getUi();
-  const answer = ui.alert(title, `${message}\n\nOpen Affinity settings to bind it to a saved view?`, ui.ButtonSet.YES_NO);
+  const answer = ui.alert(
+    title,
+    `${message}\n\nOpen Affinity settings to bind it to a saved view?`,
+    ui.ButtonSet.YES_NO,
+  );
   if (answer === ui.Button.YES) showSettings();
 }
 
@@ -49,7 +53,16 @@ function lastRuns(bindings: BindingInfo[]): RunRecord[] {
   for (const b of bindings) {
     for (const kind of ['pull', 'push'] as const) {
       const o = kind === 'pull' ? b.lastPull : b.lastPush;
-      if (o) runs.push({ kind, sheetId: b.sheetId, tabName: b.tabName, viewName: b.viewName, at: o.at, ok: o.ok, message: o.message });
+      if (o)
+        runs.push({
+          kind,
+          sheetId: b.sheetId,
+          tabName: b.tabName,
+          viewName: b.viewName,
+          at: o.at,
+          ok: o.ok,
+          message: o.message,
+        });
     }
   }
   return runs.sort((a, b) => b.at - a.at).slice(0, LAST_RUNS);
@@ -108,7 +121,10 @@ export function openTab(sheetId: number): string {
   const sheet = ss.getSheetById(Number(sheetId));
   if (!sheet) {
     const binding = findBinding(documentStore(), Number(sheetId));
-    throw new AffinityError('config', `The tab ${binding ? `bound to “${binding.viewName}” ` : ''}was deleted. Remove the binding, or bind the view again.`);
+    throw new AffinityError(
+      'config',
+      `The tab ${binding ? `bound to “${binding.viewName}” ` : ''}was deleted. Remove the binding, or bind the view again.`,
+    );
   }
   sheet.activate();
   return sheet.getName();

@@ -2,10 +2,7 @@
 
 /** How often the spreadsheet's bound tabs are refreshed. `hour` is in the spreadsheet's time zone. */
 export type ScheduleSpec =
-  | { kind: 'off' }
-  | { kind: 'minutes'; every: 5 | 10 | 15 | 30 }
-  | { kind: 'hourly' }
-  | { kind: 'daily'; hour: number };
+  { kind: 'off' } | { kind: 'minutes'; every: 5 | 10 | 15 | 30 } | { kind: 'hourly' } | { kind: 'daily'; hour: number };
 
 /** Apps Script quotas differ by account: a consumer (gmail.com) account or Google Workspace. */
 export type PlanType = 'consumer' | 'workspace';

@@ -30,7 +30,11 @@ function scripted(responses: (HttpResponse | ((r: HttpRequest) => HttpResponse))
     },
   };
   const logs: string[] = [];
-  const client = new AffinityClient(http, { mode: 'direct', apiKey: KEY }, { clock, log: { log: (m) => logs.push(m) }, random: () => 0.5 });
+  const client = new AffinityClient(
+    http,
+    { mode: 'direct', apiKey: KEY },
+    { clock, log: { log: (m) => logs.push(m) }, random: () => 0.5 },
+  );
   return { client, sent, batches, slept, logs };
 }
 
@@ -58,7 +62,15 @@ describe('AffinityClient requests', () => {
   it('follows nextUrl until null with limit=100 and tolerates data: null pages', () => {
     const page = (ids: number[], next: string | null) =>
       json(200, {
-        data: ids.map((id) => ({ id, name: `L${id}`, type: 'company', isPublic: true, ownerId: 1, creatorId: 1, createdAt: '2024-01-01T00:00:00Z' })),
+        data: ids.map((id) => ({
+          id,
+          name: `L${id}`,
+          type: 'company',
+          isPublic: true,
+          ownerId: 1,
+          creatorId: 1,
+          createdAt: '2024-01-01T00:00:00Z',
+        })),
         pagination: { nextUrl: next, prevUrl: null },
       });
     const { client, sent } = scripted([
@@ -76,7 +88,9 @@ describe('AffinityClient requests', () => {
   });
 
   it('refuses to follow a page link to another host, so the key goes nowhere else', () => {
-    const { client, sent } = scripted([json(200, { data: [], pagination: { nextUrl: 'https://evil.example/v2/lists?cursor=x' } })]);
+    const { client, sent } = scripted([
+      json(200, { data: [], pagination: { nextUrl: 'https://evil.example/v2/lists?cursor=x' } }),
+    ]);
     expect(() => client.lists()).toThrow(/another address/);
     expect(sent).toHaveLength(1);
   });
@@ -93,12 +107,23 @@ describe('AffinityClient requests', () => {
       }),
     ]);
     client.whoami();
-    expect(client.rateLimit).toMatchObject({ userLimit: 900, userRemaining: 812, userResetSec: 41, orgLimit: 100000, orgRemaining: 99000, orgResetSec: 86400 });
+    expect(client.rateLimit).toMatchObject({
+      userLimit: 900,
+      userRemaining: 812,
+      userResetSec: 41,
+      orgLimit: 100000,
+      orgRemaining: 99000,
+      orgResetSec: 86400,
+    });
   });
 
   it('on 429 waits for the reset (bounded, with jitter) and retries', () => {
     const { client, slept, sent } = scripted([
-      { status: 429, headers: { 'x-ratelimit-limit-user-reset': '12' }, body: JSON.stringify({ errors: [{ code: 'rate-limit', message: 'slow down' }] }) },
+      {
+        status: 429,
+        headers: { 'x-ratelimit-limit-user-reset': '12' },
+        body: JSON.stringify({ errors: [{ code: 'rate-limit', message: 'slow down' }] }),
+      },
       json(200, whoami),
     ]);
     expect(client.whoami().tenant.name).toBe('Analytical Ventures');
@@ -125,7 +150,12 @@ describe('AffinityClient requests', () => {
   });
 
   it('gives up after a bounded number of 5xx with a message the user can act on', () => {
-    const { client, sent } = scripted([err(500, 'server', 'a'), err(500, 'server', 'b'), err(500, 'server', 'c'), err(500, 'server', 'd')]);
+    const { client, sent } = scripted([
+      err(500, 'server', 'a'),
+      err(500, 'server', 'b'),
+      err(500, 'server', 'c'),
+      err(500, 'server', 'd'),
+    ]);
     expect(() => client.whoami()).toThrow(/Affinity is having trouble \(500\)/);
     expect(sent).toHaveLength(4);
   });
@@ -141,11 +171,23 @@ describe('AffinityClient requests', () => {
   });
 
   it.each([
-    [401, 'authentication', 'bad key', 'metadata', /rejected the API key \(401\)\. Open Settings and enter a valid key\./],
+    [
+      401,
+      'authentication',
+      'bad key',
+      'metadata',
+      /rejected the API key \(401\)\. Open Settings and enter a valid key\./,
+    ],
     [403, 'authorization', 'Forbidden', 'read-entries', /lacks the 'Export data from Lists' permission \(403\)/],
     [403, 'authorization', 'Your plan does not include API access', 'metadata', /no API access \(403\)/],
     [404, 'not-found', 'Not found', 'metadata', /could not find this saved view \(404\)/],
-    [400, 'validation', 'limit must be at most 100', 'metadata', /refused the request \(400\)\. Affinity said: “limit must be at most 100”/],
+    [
+      400,
+      'validation',
+      'limit must be at most 100',
+      'metadata',
+      /refused the request \(400\)\. Affinity said: “limit must be at most 100”/,
+    ],
   ])('never retries a %i and explains it', (status, code, message, purpose, expected) => {
     const { client, sent } = scripted([err(status, code, message)]);
     let thrown: unknown;
@@ -160,7 +202,12 @@ describe('AffinityClient requests', () => {
   });
 
   it('never puts the key in an error message or a log line', () => {
-    const { client, logs } = scripted([err(500, 'server', KEY), err(500, 'server', KEY), err(500, 'server', KEY), err(401, 'authentication', `bad ${KEY}`)]);
+    const { client, logs } = scripted([
+      err(500, 'server', KEY),
+      err(500, 'server', KEY),
+      err(500, 'server', KEY),
+      err(401, 'authentication', `bad ${KEY}`),
+    ]);
     let message = '';
     try {
       client.whoami();
@@ -181,7 +228,10 @@ describe('AffinityClient requests', () => {
   });
 
   it('sends one update-fields PATCH per entry, split above 100 updates, in one parallel batch', () => {
-    const updates = Array.from({ length: 150 }, (_, i) => ({ id: `field-${i + 1}`, value: { type: 'text' as const, data: `v${i}` } }));
+    const updates = Array.from({ length: 150 }, (_, i) => ({
+      id: `field-${i + 1}`,
+      value: { type: 'text' as const, data: `v${i}` },
+    }));
     const { client, sent, batches } = scripted([
       json(200, { operation: 'update-fields' }),
       json(200, { operation: 'update-fields' }),
@@ -193,7 +243,8 @@ describe('AffinityClient requests', () => {
     ]);
     expect(batches).toEqual([3]);
     expect(sent.map((s) => JSON.parse(s.payload!).updates.length)).toEqual([100, 50, 1]);
-    for (const s of sent) expect(validateRequest(s.method, s.url, JSON.parse(s.payload!))).toEqual({ ok: true, errors: [] });
+    for (const s of sent)
+      expect(validateRequest(s.method, s.url, JSON.parse(s.payload!))).toEqual({ ok: true, errors: [] });
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, false]);
     expect(!outcomes[2].ok && outcomes[2].error.kind).toBe('not-found');
   });
@@ -219,6 +270,10 @@ describe('AffinityClient requests', () => {
       'https://api.nango.dev/proxy/v2/lists?limit=100',
       'https://api.nango.dev/proxy/v2/lists?cursor=n2&limit=100',
     ]);
-    expect(sent[0].headers).toMatchObject({ Authorization: 'Bearer nango-secret', 'Provider-Config-Key': 'affinity-v2', 'Connection-Id': 'team-1' });
+    expect(sent[0].headers).toMatchObject({
+      Authorization: 'Bearer nango-secret',
+      'Provider-Config-Key': 'affinity-v2',
+      'Connection-Id': 'team-1',
+    });
   });
 });

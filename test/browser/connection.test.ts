@@ -61,9 +61,15 @@ describe('connecting: one plain message for each way it fails', () => {
   });
 
   it('a network failure', async () => {
-    await product.emulator.admin.injectFault({ networkError: true, count: -1, match: { pathIncludes: '/auth/whoami' } });
+    await product.emulator.admin.injectFault({
+      networkError: true,
+      count: -1,
+      match: { pathIncludes: '/auth/whoami' },
+    });
     messages.network = await tryKey(DEALFLOW.apiKey);
-    expect(messages.network).toMatch(/^Could not reach Affinity after 2 attempts \(.+\)\. Check your connection and try again\.$/);
+    expect(messages.network).toMatch(
+      /^Could not reach Affinity after 2 attempts \(.+\)\. Check your connection and try again\.$/,
+    );
     expect(messages.network).not.toContain(DEALFLOW.apiKey);
     expectNothingStored(DEALFLOW.apiKey);
     await b.shot('connect-network');
@@ -81,7 +87,9 @@ describe('connecting: one plain message for each way it fails', () => {
     await b.settle();
     expect(await text(connection().locator('.who'))).toBe('Connected as Viewer Only · Analytical Ventures');
     messages.export = await text(connection().locator('.message.warning'));
-    expect(messages.export).toBe("Your Affinity user lacks the 'Export data from Lists' permission (403). Ask an Affinity admin to grant it, then pull again.");
+    expect(messages.export).toBe(
+      "Your Affinity user lacks the 'Export data from Lists' permission (403). Ask an Affinity admin to grant it, then pull again.",
+    );
     await b.shot('connect-no-export');
     // Each failure has its own message.
     expect(new Set(Object.values(messages)).size).toBe(4);
@@ -125,7 +133,9 @@ describe('Nango mode', () => {
   it('a wrong secret or connection gets Nango’s own message and stores nothing', async () => {
     await tryNango('not-the-secret-1111', N.providerConfigKey, N.connectionId);
     const alert = connection().locator('.connect-form').getByRole('alert');
-    expect(await text(alert)).toBe('Nango rejected the secret key (401). Open Affinity › Settings… and check the Nango connection.');
+    expect(await text(alert)).toBe(
+      'Nango rejected the secret key (401). Open Affinity › Settings… and check the Nango connection.',
+    );
     expect(await connection().getByLabel('Nango secret key').inputValue()).toBe('');
     await b.shot('nango-rejected');
     await tryNango(N.secretKey, N.providerConfigKey, 'someone-else');
@@ -140,13 +150,17 @@ describe('Nango mode', () => {
     const fetches = product.harness.fetchLog.length;
     await tryNango(N.secretKey, N.providerConfigKey, N.connectionId);
     expect(await text(connection().locator('.who:visible'))).toBe('Connected as Ada Lovelace · Analytical Ventures');
-    expect(await text(connection().locator('.key-hint:visible'))).toBe(`Through Nango: connection ${N.connectionId}, integration ${N.providerConfigKey}, secret key ••••${N.secretKey.slice(-4)}`);
+    expect(await text(connection().locator('.key-hint:visible'))).toBe(
+      `Through Nango: connection ${N.connectionId}, integration ${N.providerConfigKey}, secret key ••••${N.secretKey.slice(-4)}`,
+    );
     await b.shot('nango-connected');
 
     // Pull the bound tab through Nango.
     const bound = b.page.locator('#section-tabs .binding').filter({ hasText: 'All Deals' });
     await bound.getByRole('button', { name: /^Pull / }).click();
-    await eventually(async () => expect(await text(bound.locator('.message.success'))).toBe('Pulled 25 rows, 25 added.'));
+    await eventually(async () =>
+      expect(await text(bound.locator('.message.success'))).toBe('Pulled 25 rows, 25 added.'),
+    );
     await b.settle();
     expect(tabDisplay(product.harness, 'All Deals')).toHaveLength(26);
 
@@ -155,14 +169,22 @@ describe('Nango mode', () => {
     for (const r of sent) {
       expect(r.via).toBe('nango');
       expect(r.path.startsWith('/proxy/v2/')).toBe(true);
-      expect(r.headers).toMatchObject({ authorization: `Bearer ${N.secretKey}`, 'provider-config-key': N.providerConfigKey, 'connection-id': N.connectionId });
+      expect(r.headers).toMatchObject({
+        authorization: `Bearer ${N.secretKey}`,
+        'provider-config-key': N.providerConfigKey,
+        'connection-id': N.connectionId,
+      });
       expect(JSON.stringify(r)).not.toContain(DEALFLOW.apiKey);
     }
     const urls = product.harness.fetchLog.slice(fetches).map((f) => f.url);
     expect(urls.every((u) => u.startsWith('https://api.nango.dev/proxy/v2/'))).toBe(true);
     // Stored as one JSON value in the user's properties; no API key is kept.
     const props = userProps();
-    expect(JSON.parse(props['affinity.nango'])).toEqual({ secretKey: N.secretKey, providerConfigKey: N.providerConfigKey, connectionId: N.connectionId });
+    expect(JSON.parse(props['affinity.nango'])).toEqual({
+      secretKey: N.secretKey,
+      providerConfigKey: N.providerConfigKey,
+      connectionId: N.connectionId,
+    });
     expect(props['affinity.apiKey']).toBeUndefined();
     expect(await b.page.content()).not.toContain(N.secretKey);
   });

@@ -20,8 +20,12 @@ let tab: string;
 function a1Of(entryId: number, fieldId: string): string {
   const sheet = product.harness.spreadsheet.getSheetByName(tab)!;
   const cols = new Map<string, number>();
-  for (const md of sheet.createDeveloperMetadataFinder().withKey(METADATA_KEY).find()) cols.set(md.getValue()!, md.getLocation().getColumn()!.getColumn());
-  const keys = sheet.getRange(1, cols.get('@entry')!, sheet.getLastRow(), 1).getValues().map((r) => Number(r[0]));
+  for (const md of sheet.createDeveloperMetadataFinder().withKey(METADATA_KEY).find())
+    cols.set(md.getValue()!, md.getLocation().getColumn()!.getColumn());
+  const keys = sheet
+    .getRange(1, cols.get('@entry')!, sheet.getLastRow(), 1)
+    .getValues()
+    .map((r) => Number(r[0]));
   return sheet.getRange(keys.indexOf(entryId) + 1, cols.get(fieldId)!).getA1Notation();
 }
 
@@ -36,7 +40,10 @@ beforeAll(async () => {
   harness.userEdit(tab, a1Of(20004, DEALFLOW.fields.description), [['=VLOOKUP(A1, Nowhere!A:B, 2)']]);
   harness.userEdit(tab, a1Of(20002, DEALFLOW.fields.amount), [['fifteen million']]);
   harness.userEdit(tab, a1Of(20003, DEALFLOW.fields.description), [['Ours: agents for supply chains']]);
-  await emulator.admin.editField(DEALFLOW.listId, 20003, DEALFLOW.fields.description, { type: 'text', data: 'Theirs: changed in Affinity' });
+  await emulator.admin.editField(DEALFLOW.listId, 20003, DEALFLOW.fields.description, {
+    type: 'text',
+    data: 'Theirs: changed in Affinity',
+  });
   harness.spreadsheet.setActiveSheet(harness.spreadsheet.getSheetByName(tab)!);
   harness.clickMenu('Affinity', 'Preview changes…');
   const dialog = harness.ui.dialogs.at(-1)!;
@@ -44,7 +51,10 @@ beforeAll(async () => {
   b = await launchBrowser({ height: 900 });
   await b.page.setViewportSize({ width: 760, height: 900 });
   await b.goto(server.url);
-  await b.page.locator('#cost').filter({ hasText: /request/ }).waitFor();
+  await b.page
+    .locator('#cost')
+    .filter({ hasText: /request/ })
+    .waitFor();
 });
 
 afterAll(async () => {
@@ -65,8 +75,13 @@ describe('preview changes, in Chromium', () => {
     const invalid = page.locator('section', { hasText: 'Values that cannot be sent as typed' });
     expect(await text(invalid)).toContain('fifteen million');
     expect(await text(invalid)).toContain('The cell shows a formula error (#NAME?), not a value.');
-    expect(await text(page.locator('#cost'))).toMatch(/Pushing sends 1 change in 1 update request, after \d+ reads? to check for conflicts/);
-    await page.screenshot({ path: require('node:path').join(__dirname, '../../artifacts/preview-dialog.png'), fullPage: true });
+    expect(await text(page.locator('#cost'))).toMatch(
+      /Pushing sends 1 change in 1 update request, after \d+ reads? to check for conflicts/,
+    );
+    await page.screenshot({
+      path: require('node:path').join(__dirname, '../../artifacts/preview-dialog.png'),
+      fullPage: true,
+    });
     expect(b.dialogs).toEqual([]);
     expect(b.pageErrors).toEqual([]);
   });

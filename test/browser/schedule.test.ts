@@ -20,7 +20,8 @@ let b: Browser;
 const section = () => b.page.locator('#section-schedule');
 const warning = () => section().locator('.schedule-warning');
 const triggers = () => product.harness.triggers.filter((t) => t.handler === 'scheduledSync');
-const lastPreview = () => server.calls.filter((c) => c.fn === 'previewSchedule' && c.ok).at(-1)!.value as ScheduleProjection;
+const lastPreview = () =>
+  server.calls.filter((c) => c.fn === 'previewSchedule' && c.ok).at(-1)!.value as ScheduleProjection;
 
 beforeAll(async () => {
   product = await startProduct({ generate: { entries: 30_000, fieldsInView: 10 } });
@@ -60,7 +61,9 @@ describe('schedule section, in Chromium', () => {
     );
     expect(await section().getByLabel('Refresh synced tabs').inputValue()).toBe('off');
     expect(await b.page.evaluate(() => document.activeElement?.closest('section')?.id)).toBe('section-schedule');
-    expect(await text(section().locator('.schedule-runs-as'))).toBe('Saving a schedule makes it run as you (owner@example.com), with your Affinity connection.');
+    expect(await text(section().locator('.schedule-runs-as'))).toBe(
+      'Saving a schedule makes it run as you (owner@example.com), with your Affinity connection.',
+    );
     await choose('Every day');
     expect(await text(section().locator('.field').filter({ hasText: 'At' }).locator('.help'))).toBe(
       'In the spreadsheet’s time zone, America/New_York. Apps Script starts a daily run within that hour.',
@@ -85,21 +88,31 @@ describe('schedule section, in Chromium', () => {
     );
     expect(shown).toContain(`The most frequent schedule that fits: ${p.suggestion!.label}.`);
     expect(p.suggestion!.label).toMatch(/^every (30 minutes|hour)$/);
-    expect(await text(section().locator('.schedule-figures'))).toContain(`${n(p.requestsPerRun * 96)} URL fetches a day, of the 18,000 scheduled runs may use`);
+    expect(await text(section().locator('.schedule-figures'))).toContain(
+      `${n(p.requestsPerRun * 96)} URL fetches a day, of the 18,000 scheduled runs may use`,
+    );
     expect(await section().getByRole('button', { name: 'Save anyway' }).isVisible()).toBe(true);
     expect(triggers()).toHaveLength(0); // nothing saved yet
     await b.shot('schedule-1-warning');
 
     // Taking the suggestion clears the warning; saving installs one trigger, running as this user.
-    await section().getByRole('button', { name: `Use ${p.suggestion!.label}` }).click();
+    await section()
+      .getByRole('button', { name: `Use ${p.suggestion!.label}` })
+      .click();
     await b.settle();
     await eventually(async () => expect(await warning().isVisible()).toBe(false));
     await section().getByRole('button', { name: 'Save schedule' }).click();
     await b.settle();
     await eventually(async () => expect(triggers()).toHaveLength(1));
-    expect(triggers()[0].schedule).toEqual(p.suggestion!.schedule.kind === 'hourly' ? { kind: 'interval', periodMs: 3_600_000 } : { kind: 'interval', periodMs: 1_800_000 });
+    expect(triggers()[0].schedule).toEqual(
+      p.suggestion!.schedule.kind === 'hourly'
+        ? { kind: 'interval', periodMs: 3_600_000 }
+        : { kind: 'interval', periodMs: 1_800_000 },
+    );
     await eventually(async () =>
-      expect(await text(section().locator('.schedule-runs-as'))).toMatch(/^Runs as owner@example.com \(Affinity: Ada Lovelace · Generated Capital\): Apps Script runs a trigger as the account that saved it/),
+      expect(await text(section().locator('.schedule-runs-as'))).toMatch(
+        /^Runs as owner@example.com \(Affinity: Ada Lovelace · Generated Capital\): Apps Script runs a trigger as the account that saved it/,
+      ),
     );
     await b.shot('schedule-2-saved');
   });
@@ -137,7 +150,9 @@ describe('schedule section, in Chromium', () => {
     await b.settle();
     const alert = section().getByRole('alert').filter({ hasText: 'paused' });
     await eventually(async () => expect(await text(alert)).toContain('Affinity rejected the API key (401)'));
-    expect(await text(alert)).toMatch(/^Scheduled refresh paused just now: “All Companies”: Affinity rejected the API key \(401\)/);
+    expect(await text(alert)).toMatch(
+      /^Scheduled refresh paused just now: “All Companies”: Affinity rejected the API key \(401\)/,
+    );
     expect(triggers()).toHaveLength(0);
     await b.shot('schedule-3-paused');
     await alert.getByRole('button', { name: 'Resume schedule' }).click();

@@ -45,7 +45,8 @@ const tabs = () => b.page.locator('#section-tabs');
 async function everything(keep: string): Promise<[string, string][]> {
   const h = product.harness;
   const out: [string, string][] = [];
-  const add = (where: string, v: unknown) => out.push([where, typeof v === 'string' ? v : JSON.stringify(v) ?? String(v)]);
+  const add = (where: string, v: unknown) =>
+    out.push([where, typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v))]);
   for (const s of h.ui.sidebars) add('sidebar html', s);
   for (const d of h.ui.dialogs) add('dialog html', d);
   for (const a of h.ui.alerts) add('alert', a);
@@ -63,17 +64,24 @@ async function everything(keep: string): Promise<[string, string][]> {
       add(`shown cells of ${sheet.getName()}`, range.getDisplayValues());
       add(`notes of ${sheet.getName()}`, range.getNotes());
     }
-    add(`metadata of ${sheet.getName()}`, sheet.getDeveloperMetadata().map((m) => [m.getKey(), m.getValue()]));
+    add(
+      `metadata of ${sheet.getName()}`,
+      sheet.getDeveloperMetadata().map((m) => [m.getKey(), m.getValue()]),
+    );
   }
   add('document properties', h.properties.document.getProperties());
   add('script properties', h.properties.script.getProperties());
   for (const [k, v] of Object.entries(h.properties.user().getProperties() as Record<string, string>)) {
     if (k !== keep) add(`user property ${k}`, v);
   }
-  for (const cache of [h.cache.document, h.cache.script, h.cache.user()]) add(`cache ${cache.label}`, [...cache.entries.entries()]);
+  for (const cache of [h.cache.document, h.cache.script, h.cache.user()])
+    add(`cache ${cache.label}`, [...cache.entries.entries()]);
   for (const c of server.calls) add(`rpc answer ${c.fn}`, c.ok ? c.value : c.error);
   add('page html', await b.page.content());
-  add('page inputs', await b.page.$$eval('input, select, textarea', (els) => els.map((e) => (e as HTMLInputElement).value)));
+  add(
+    'page inputs',
+    await b.page.$$eval('input, select, textarea', (els) => els.map((e) => (e as HTMLInputElement).value)),
+  );
   add('page text', await b.page.evaluate(() => document.body.innerText));
   for (const line of consoleLines) add('console', line);
   for (const d of b.dialogs) add('dialog', d);
@@ -124,7 +132,13 @@ describe('no secret anywhere', () => {
     await product.emulator.admin.clearFaults();
 
     // An edit pushed from the panel.
-    const cols = new Map(sheet.createDeveloperMetadataFinder().withKey(METADATA_KEY).find().map((m) => [m.getValue(), m.getLocation().getColumn()!.getColumn()]));
+    const cols = new Map(
+      sheet
+        .createDeveloperMetadataFinder()
+        .withKey(METADATA_KEY)
+        .find()
+        .map((m) => [m.getValue(), m.getLocation().getColumn()!.getColumn()]),
+    );
     const descriptionCol = cols.get(DEALFLOW.fields.description)!;
     const letter = String.fromCharCode(64 + descriptionCol);
     product.harness.userEdit('Active Pipeline', `${letter}2`, [['Edited in the sheet']]);

@@ -38,11 +38,16 @@ const userProps = () => product.harness.properties.user().getProperties() as Rec
 const connection = () => b.page.locator('#section-connection');
 const tabsSection = () => b.page.locator('#section-tabs');
 const statusSection = () => b.page.locator('#section-status');
-const card = (tabName: string): Locator => tabsSection().locator('.binding').filter({ has: b.page.locator('.tab-name', { hasText: tabName }) });
+const card = (tabName: string): Locator =>
+  tabsSection()
+    .locator('.binding')
+    .filter({ has: b.page.locator('.tab-name', { hasText: tabName }) });
 
 async function connectWithKey(key: string): Promise<void> {
   await connection().getByLabel('Affinity API key').fill(key);
-  await connection().getByRole('button', { name: /^(Connect|Save and reconnect)$/ }).click();
+  await connection()
+    .getByRole('button', { name: /^(Connect|Save and reconnect)$/ })
+    .click();
   await b.settle();
 }
 
@@ -76,7 +81,9 @@ describe('settings sidebar, in Chromium', () => {
   it('a rejected key shows its message and stores nothing', async () => {
     await connectWithKey(WRONG_KEY);
     const error = connection().getByRole('alert');
-    await eventually(async () => expect(await text(error)).toBe('Affinity rejected the API key (401). Open Settings and enter a valid key.'));
+    await eventually(async () =>
+      expect(await text(error)).toBe('Affinity rejected the API key (401). Open Settings and enter a valid key.'),
+    );
     expect(await connection().getByLabel('Affinity API key').inputValue()).toBe('');
     const props = userProps();
     expect(Object.keys(props)).not.toContain('affinity.apiKey');
@@ -92,7 +99,9 @@ describe('settings sidebar, in Chromium', () => {
     expect(userProps()['affinity.apiKey']).toBe(KEY);
     const html = await b.page.content();
     expect(html).not.toContain(KEY);
-    const values = await b.page.$$eval('input, select, textarea', (els) => els.map((e) => (e as HTMLInputElement).value));
+    const values = await b.page.$$eval('input, select, textarea', (els) =>
+      els.map((e) => (e as HTMLInputElement).value),
+    );
     expect(values.filter((v) => v.includes(KEY))).toEqual([]);
     // The key went to the server once (the connect call) and never came back.
     expect(server.calls.filter((c) => JSON.stringify(c.value ?? c.error ?? '').includes(KEY))).toEqual([]);
@@ -104,7 +113,9 @@ describe('settings sidebar, in Chromium', () => {
     const lists = form.getByRole('listbox', { name: 'Lists' });
     expect(await lists.locator('option').count()).toBe(EXTRA_LISTS + 2);
     await form.getByLabel('List', { exact: true }).fill('portfolio 12');
-    expect(await lists.locator('option').allTextContents()).toEqual(Array.from({ length: 10 }, (_, i) => `Portfolio 12${i}`));
+    expect(await lists.locator('option').allTextContents()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `Portfolio 12${i}`),
+    );
     expect(await text(form.locator('.field .help'))).toBe(`10 lists of ${EXTRA_LISTS + 2} match.`);
     // A list name that is HTML is shown as text.
     await form.getByLabel('List', { exact: true }).fill('watchlist');
@@ -118,7 +129,9 @@ describe('settings sidebar, in Chromium', () => {
     const form = tabsSection().getByRole('form', { name: 'Add a synced tab' });
     const board = form.getByRole('radio', { name: /^Pipeline Board/ });
     expect(await board.isDisabled()).toBe(true);
-    expect(await description(board)).toBe('Board view: Affinity’s API serves no rows for it. Only sheet views can be synced.');
+    expect(await description(board)).toBe(
+      'Board view: Affinity’s API serves no rows for it. Only sheet views can be synced.',
+    );
     expect(await text(form.locator('.choice.disabled').first())).toBe(
       'Pipeline Board Board view: Affinity’s API serves no rows for it. Only sheet views can be synced.',
     );
@@ -136,19 +149,24 @@ describe('settings sidebar, in Chromium', () => {
     const form = tabsSection().getByRole('form', { name: 'Add a synced tab' });
     const evil = form.getByRole('radio', { name: EVIL_VIEW });
     expect(await evil.isEnabled()).toBe(true);
-    expect(await text(form.locator('.choice').filter({ has: b.page.getByRole('radio', { name: EVIL_VIEW }) }))).toBe(EVIL_VIEW);
+    expect(await text(form.locator('.choice').filter({ has: b.page.getByRole('radio', { name: EVIL_VIEW }) }))).toBe(
+      EVIL_VIEW,
+    );
     expect(await b.page.locator('img').count()).toBe(0);
     expect(await b.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     // Binding it: the tab is named after the view; its name shows as text in the list of bindings too.
     await evil.check();
     await form.getByRole('button', { name: 'Add and pull' }).click();
-    await eventually(async () => expect(await text(card(EVIL_VIEW).locator('.message.success'))).toBe(`Pulled 3 rows into “${EVIL_VIEW}”.`));
+    await eventually(async () =>
+      expect(await text(card(EVIL_VIEW).locator('.message.success'))).toBe(`Pulled 3 rows into “${EVIL_VIEW}”.`),
+    );
     await b.settle();
     expect(product.harness.spreadsheet.getSheetByName(EVIL_VIEW)).not.toBeNull();
     expect(await text(card(EVIL_VIEW).locator('.tab-name'))).toBe(EVIL_VIEW);
     expect(await text(card(EVIL_VIEW).locator('.binding-source'))).toBe(`Deal Flow › ${EVIL_VIEW}`);
     // Hovering everything that shows data fires no handler either.
-    for (const el of await b.page.locator('.tab-name, .binding-source, option, .choice').all()) await el.hover({ force: true, trial: false }).catch(() => undefined);
+    for (const el of await b.page.locator('.tab-name, .binding-source, option, .choice').all())
+      await el.hover({ force: true, trial: false }).catch(() => undefined);
     expect(await b.page.locator('img').count()).toBe(0);
     expect(b.dialogs).toEqual([]);
     expect(b.pageErrors).toEqual([]);
@@ -163,7 +181,9 @@ describe('settings sidebar, in Chromium', () => {
     expect(await form.getByRole('radio', { name: 'A new tab named after the view' }).isChecked()).toBe(true);
     await form.getByRole('button', { name: 'Add and pull' }).click();
     const bound = card('Active Pipeline');
-    await eventually(async () => expect(await text(bound.locator('.message.success'))).toBe('Pulled 20 rows into “Active Pipeline”.'));
+    await eventually(async () =>
+      expect(await text(bound.locator('.message.success'))).toBe('Pulled 20 rows into “Active Pipeline”.'),
+    );
     await b.settle();
     expect(await text(bound.locator('.binding-source'))).toBe('Deal Flow › Active Pipeline');
     expect(await text(bound.locator('.binding-meta'))).toBe('20 rows · Pulled just now ✓ · Pushed never');
@@ -181,11 +201,19 @@ describe('settings sidebar, in Chromium', () => {
     await form.getByRole('radio', { name: 'An existing tab' }).check();
     const tabSelect = form.getByRole('combobox', { name: 'Existing tab' });
     // Tabs already synced cannot be picked; the product's hidden tabs are not offered.
-    await eventually(async () => expect(await tabSelect.locator('option', { hasText: 'Active Pipeline (follows Active Pipeline)' }).isDisabled()).toBe(true));
-    expect(await tabSelect.locator('option').allTextContents()).not.toContainEqual(expect.stringContaining('_affinity_'));
+    await eventually(async () =>
+      expect(
+        await tabSelect.locator('option', { hasText: 'Active Pipeline (follows Active Pipeline)' }).isDisabled(),
+      ).toBe(true),
+    );
+    expect(await tabSelect.locator('option').allTextContents()).not.toContainEqual(
+      expect.stringContaining('_affinity_'),
+    );
     await tabSelect.selectOption({ label: 'Sheet1' });
     await form.getByRole('button', { name: 'Add and pull' }).click();
-    await eventually(async () => expect(await text(card('Sheet1').locator('.message.success'))).toBe('Pulled 25 rows into “Sheet1”.'));
+    await eventually(async () =>
+      expect(await text(card('Sheet1').locator('.message.success'))).toBe('Pulled 25 rows into “Sheet1”.'),
+    );
     await b.settle();
     expect(tabDisplay(product.harness, 'Sheet1')).toHaveLength(26);
   });
@@ -201,8 +229,12 @@ describe('settings sidebar, in Chromium', () => {
     expect(await text(status.locator('.stat').nth(0).locator('.stat-row'))).toBe(`Requests today ${fetched} of 20,000`);
     const requests = await product.emulator.admin.requests();
     const minuteLeft = 900 - requests.filter((r) => r.status !== 401 && r.userId === 501).length;
-    expect(await text(status.locator('.stat').nth(1).locator('.stat-row'))).toBe(`This minute ${minuteLeft} of 900 left`);
-    expect(await text(status.locator('.stat').nth(2).locator('.stat-row'))).toMatch(/^This month 99,9\d\d of 100,000 left$/);
+    expect(await text(status.locator('.stat').nth(1).locator('.stat-row'))).toBe(
+      `This minute ${minuteLeft} of 900 left`,
+    );
+    expect(await text(status.locator('.stat').nth(2).locator('.stat-row'))).toMatch(
+      /^This month 99,9\d\d of 100,000 left$/,
+    );
     expect(await text(status.locator('.run').first())).toBe('✓ Pull · Active Pipeline · just now 20 rows.');
     await b.shot('7-status');
   });
@@ -218,7 +250,9 @@ describe('settings sidebar, in Chromium', () => {
     const progress = { sheetId, message: '1,200 rows fetched of about 5,000…', at: product.harness.clock.now() };
     product.harness.cache.document.put(key, JSON.stringify(progress), 600);
     try {
-      await eventually(async () => expect(await text(bound.getByRole('status'))).toBe('1,200 rows fetched of about 5,000…'));
+      await eventually(async () =>
+        expect(await text(bound.getByRole('status'))).toBe('1,200 rows fetched of about 5,000…'),
+      );
       expect(await bound.getAttribute('aria-busy')).toBe('true');
       expect(await bound.getByRole('button', { name: 'Pull “Active Pipeline” from Affinity' }).isDisabled()).toBe(true);
       await b.shot('7b-progress');
@@ -252,16 +286,26 @@ describe('settings sidebar, in Chromium', () => {
     product.harness.userEdit('Active Pipeline', sheet.getRange(2, col).getA1Notation(), [['Edited in the sheet']]);
     const bound = card('Active Pipeline');
     await bound.getByRole('button', { name: 'Push the edits of “Active Pipeline” to Affinity' }).click();
-    await eventually(async () => expect(await text(bound.locator('.message.success'))).toBe('Active Pipeline: 1 change sent to Affinity.'));
+    await eventually(async () =>
+      expect(await text(bound.locator('.message.success'))).toBe('Active Pipeline: 1 change sent to Affinity.'),
+    );
     await b.settle();
     expect(await text(bound.locator('.binding-meta'))).toBe('20 rows · Pulled just now ✓ · Pushed just now ✓');
     const stored = await product.emulator.admin.getEntry(DEALFLOW.listId, entryId);
-    expect(stored?.entity.fields?.find((f) => f.id === DEALFLOW.fields.description)?.value).toMatchObject({ data: 'Edited in the sheet' });
-    expect(await text(statusSection().locator('.run').first())).toBe('✓ Push · Active Pipeline · just now Active Pipeline: 1 change sent to Affinity.');
+    expect(stored?.entity.fields?.find((f) => f.id === DEALFLOW.fields.description)?.value).toMatchObject({
+      data: 'Edited in the sheet',
+    });
+    expect(await text(statusSection().locator('.run').first())).toBe(
+      '✓ Push · Active Pipeline · just now Active Pipeline: 1 change sent to Affinity.',
+    );
   });
 
   it('an error appears next to the binding it concerns, in words a user can act on', async () => {
-    await product.emulator.admin.injectFault({ status: 403, count: 1, match: { pathIncludes: `/saved-views/${DEALFLOW.views.allDeals}/list-entries` } });
+    await product.emulator.admin.injectFault({
+      status: 403,
+      count: 1,
+      match: { pathIncludes: `/saved-views/${DEALFLOW.views.allDeals}/list-entries` },
+    });
     const bound = card('Sheet1');
     await bound.getByRole('button', { name: 'Pull “Sheet1” from Affinity' }).click();
     await eventually(async () =>
@@ -271,7 +315,9 @@ describe('settings sidebar, in Chromium', () => {
     );
     await b.settle();
     expect(await card('Active Pipeline').getByRole('alert').count()).toBe(0);
-    expect(await text(statusSection().locator('.run.bad').first())).toMatch(/^✕ Pull · Sheet1 · just now Your Affinity user lacks/);
+    expect(await text(statusSection().locator('.run.bad').first())).toMatch(
+      /^✕ Pull · Sheet1 · just now Your Affinity user lacks/,
+    );
     await b.shot('8-binding-error');
     // After the panel is reopened the error is still beside the binding (it was recorded with the binding).
     await b.page.reload();
@@ -299,9 +345,13 @@ describe('settings sidebar, in Chromium', () => {
     await eventually(async () => expect(await text(push.getByRole('status'))).toBe('Conflict setting saved.'));
     expect(product.harness.run('getConflictPolicy')).toBe('sheet-wins');
     await push.getByLabel('Mark edited cells until they are pushed').check();
-    await eventually(async () => expect(product.harness.triggers.filter((t) => t.handler === 'onEditMarkPending')).toHaveLength(1));
+    await eventually(async () =>
+      expect(product.harness.triggers.filter((t) => t.handler === 'onEditMarkPending')).toHaveLength(1),
+    );
     await push.getByLabel('Mark edited cells until they are pushed').uncheck();
-    await eventually(async () => expect(product.harness.triggers.filter((t) => t.handler === 'onEditMarkPending')).toHaveLength(0));
+    await eventually(async () =>
+      expect(product.harness.triggers.filter((t) => t.handler === 'onEditMarkPending')).toHaveLength(0),
+    );
     await push.getByRole('radio', { name: /^Flag and skip/ }).check();
     await eventually(async () => expect(product.harness.run('getConflictPolicy')).toBe('flag'));
     await b.shot('8b-push-settings');
@@ -325,11 +375,12 @@ describe('settings sidebar, in Chromium', () => {
       await b.page.keyboard.press('Tab');
       const name = await b.page.evaluate(() => {
         const el = document.activeElement as HTMLElement | null;
-        return el ? el.getAttribute('aria-label') ?? el.textContent?.trim() ?? el.tagName : '';
+        return el ? (el.getAttribute('aria-label') ?? el.textContent?.trim() ?? el.tagName) : '';
       });
       reached.add(name);
     }
-    for (const name of ['Change', 'Remove key', 'Pull “Active Pipeline” from Affinity', 'Add a synced tab', 'Refresh']) expect(reached).toContain(name);
+    for (const name of ['Change', 'Remove key', 'Pull “Active Pipeline” from Affinity', 'Add a synced tab', 'Refresh'])
+      expect(reached).toContain(name);
   });
 
   it('removing the key removes it from storage', async () => {
@@ -343,7 +394,13 @@ describe('settings sidebar, in Chromium', () => {
     expect(props['affinity.profile']).toBeUndefined();
     expect(Object.values(props).filter((v) => v.includes(KEY))).toEqual([]);
     // Bindings stay (they belong to the spreadsheet); pulling needs a connection again.
-    await eventually(async () => expect(await card('Active Pipeline').getByRole('button', { name: 'Pull “Active Pipeline” from Affinity' }).isDisabled()).toBe(true));
+    await eventually(async () =>
+      expect(
+        await card('Active Pipeline')
+          .getByRole('button', { name: 'Pull “Active Pipeline” from Affinity' })
+          .isDisabled(),
+      ).toBe(true),
+    );
     await b.shot('10-removed');
     expect(b.dialogs).toEqual([]);
     expect(b.pageErrors).toEqual([]);

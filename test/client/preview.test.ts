@@ -57,7 +57,12 @@ class El {
 function loadDialog(preview: PushPreview) {
   const html = readFileSync(join(__dirname, '../../dist/preview.html'), 'utf8');
   const script = /<script>\n([\s\S]*)<\/script>/.exec(html)![1];
-  const byId: Record<string, El> = { content: new El('main'), cost: new El('p'), push: new El('button'), cancel: new El('button') };
+  const byId: Record<string, El> = {
+    content: new El('main'),
+    cost: new El('p'),
+    push: new El('button'),
+    cancel: new El('button'),
+  };
   const body = new El('body');
   body.dataset.sheetId = '123';
   const calls: { fn: string; args: unknown[] }[] = [];
@@ -115,8 +120,27 @@ const preview: PushPreview = {
   policy: 'flag',
   policyLabel: 'Flag and skip',
   changes: [{ entryId: 1, entity: HOSTILE, field: 'Description', old: 'a', new: HOSTILE, overwrites: false }],
-  conflicts: [{ entryId: 2, columnId: 'field-9', entity: 'Beta', field: 'Stage', base: 'Seed', mine: 'Series A', affinity: 'Series B', outcome: 'skip' }],
-  invalid: [{ entryId: 3, entity: 'Gamma', field: 'Round', value: 'Series Z', reason: '“Series Z” is not an option of Round. Choose one of: Seed, Series A.' }],
+  conflicts: [
+    {
+      entryId: 2,
+      columnId: 'field-9',
+      entity: 'Beta',
+      field: 'Stage',
+      base: 'Seed',
+      mine: 'Series A',
+      affinity: 'Series B',
+      outcome: 'skip',
+    },
+  ],
+  invalid: [
+    {
+      entryId: 3,
+      entity: 'Gamma',
+      field: 'Round',
+      value: 'Series Z',
+      reason: '“Series Z” is not an option of Round. Choose one of: Seed, Series A.',
+    },
+  ],
   notSent: [],
   notSynced: [{ row: 9, reason: 'this row is not synced: it has no Affinity entry id.' }],
   alreadyInAffinity: 1,
@@ -130,14 +154,24 @@ describe('preview dialog', () => {
     const cells = byId.content.all('td').map((td) => td.textContent);
     expect(cells).toContain(HOSTILE);
     expect(cells).toContain(`${HOSTILE} (1)`);
-    expect(cells).toEqual(expect.arrayContaining(['Seed', 'Series A', 'Series B', '“Series Z” is not an option of Round. Choose one of: Seed, Series A.', '9']));
+    expect(cells).toEqual(
+      expect.arrayContaining([
+        'Seed',
+        'Series A',
+        'Series B',
+        '“Series Z” is not an option of Round. Choose one of: Seed, Series A.',
+        '9',
+      ]),
+    );
     expect(byId.content.all('h2').map((h) => h.textContent)).toEqual([
       'Changes to send (1)',
       'Conflicts (1)',
       'Values that cannot be sent as typed (1)',
       'Rows not synced (1)',
     ]);
-    expect(byId.cost.textContent).toBe('Pushing sends 1 change in 1 update request, after 1 read to check for conflicts: 2 requests to Affinity.');
+    expect(byId.cost.textContent).toBe(
+      'Pushing sends 1 change in 1 update request, after 1 read to check for conflicts: 2 requests to Affinity.',
+    );
     expect(byId.push.disabled).toBe(false);
   });
 
@@ -147,15 +181,28 @@ describe('preview dialog', () => {
     expect(select.value).toBe('skip');
     select.value = 'mine';
     select.fire('change');
-    expect(byId.cost.textContent).toBe('Pushing sends 2 changes in 2 update requests, after 1 read to check for conflicts: 3 requests to Affinity.');
+    expect(byId.cost.textContent).toBe(
+      'Pushing sends 2 changes in 2 update requests, after 1 read to check for conflicts: 3 requests to Affinity.',
+    );
     byId.push.fire('click');
-    expect(calls[1]).toEqual({ fn: 'pushTab', args: [123, [{ entryId: 2, columnId: 'field-9', affinity: 'Series B', choice: 'mine' }]] });
+    expect(calls[1]).toEqual({
+      fn: 'pushTab',
+      args: [123, [{ entryId: 2, columnId: 'field-9', affinity: 'Series B', choice: 'mine' }]],
+    });
     expect(byId.content.textContent).toContain('Deals: 2 changes sent to Affinity.');
     expect(byId.cancel.textContent).toBe('Close');
   });
 
   it('with nothing to send, Push is disabled; Cancel closes', () => {
-    const empty: PushPreview = { ...preview, changes: [], conflicts: [], invalid: [], notSynced: [], alreadyInAffinity: 0, cost: { reads: 0, writes: 0, total: 0 } };
+    const empty: PushPreview = {
+      ...preview,
+      changes: [],
+      conflicts: [],
+      invalid: [],
+      notSynced: [],
+      alreadyInAffinity: 0,
+      cost: { reads: 0, writes: 0, total: 0 },
+    };
     const { byId, closed } = loadDialog(empty);
     expect(byId.content.textContent).toContain('No edits since the last pull.');
     expect(byId.push.disabled).toBe(true);

@@ -4,13 +4,35 @@ export const pagination = (nextUrl: string | null = null) => ({ nextUrl, prevUrl
 
 export const listsPage = {
   data: [
-    { id: 101, name: 'Deal pipeline', type: 'company', isPublic: true, ownerId: 7, creatorId: 7, createdAt: '2024-03-01T10:00:00Z' },
-    { id: 102, name: 'Founders', type: 'person', isPublic: false, ownerId: 7, creatorId: 8, createdAt: '2024-04-01T10:00:00Z' },
+    {
+      id: 101,
+      name: 'Deal pipeline',
+      type: 'company',
+      isPublic: true,
+      ownerId: 7,
+      creatorId: 7,
+      createdAt: '2024-03-01T10:00:00Z',
+    },
+    {
+      id: 102,
+      name: 'Founders',
+      type: 'person',
+      isPublic: false,
+      ownerId: 7,
+      creatorId: 8,
+      createdAt: '2024-04-01T10:00:00Z',
+    },
   ],
   pagination: pagination('https://api.affinity.co/v2/lists?cursor=abc'),
 };
 
-const person = { id: 55, firstName: 'Ada', lastName: 'Lovelace', primaryEmailAddress: 'ada@example.com', type: 'internal' };
+const person = {
+  id: 55,
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  primaryEmailAddress: 'ada@example.com',
+  type: 'internal',
+};
 
 /** A company list entry whose fields hold values of several types. */
 export function companyEntry(id: number) {
@@ -27,19 +49,100 @@ export function companyEntry(id: number) {
       domains: [`c${id}.example.com`],
       isGlobal: false,
       fields: [
-        { id: 'field-1', name: 'Stage', type: 'list', enrichmentSource: null, value: { type: 'dropdown', data: { dropdownOptionId: 3, text: 'Won' } } },
-        { id: 'field-2', name: 'Tags', type: 'list', enrichmentSource: null, value: { type: 'dropdown-multi', data: [{ dropdownOptionId: 4, text: 'AI' }, { dropdownOptionId: 5, text: 'SaaS' }] } },
-        { id: 'field-3', name: 'Priority', type: 'list', enrichmentSource: null, value: { type: 'ranked-dropdown', data: { dropdownOptionId: 6, text: 'High', rank: 1, color: 'red' } } },
-        { id: 'field-4', name: 'Amount', type: 'list', enrichmentSource: null, value: { type: 'number', data: 1250000.5 } },
-        { id: 'field-5', name: 'Notes', type: 'list', enrichmentSource: null, value: { type: 'text', data: 'met at conf' } },
-        { id: 'field-6', name: 'Close date', type: 'list', enrichmentSource: null, value: { type: 'datetime', data: '2024-06-30T00:00:00Z' } },
+        {
+          id: 'field-1',
+          name: 'Stage',
+          type: 'list',
+          enrichmentSource: null,
+          value: { type: 'dropdown', data: { dropdownOptionId: 3, text: 'Won' } },
+        },
+        {
+          id: 'field-2',
+          name: 'Tags',
+          type: 'list',
+          enrichmentSource: null,
+          value: {
+            type: 'dropdown-multi',
+            data: [
+              { dropdownOptionId: 4, text: 'AI' },
+              { dropdownOptionId: 5, text: 'SaaS' },
+            ],
+          },
+        },
+        {
+          id: 'field-3',
+          name: 'Priority',
+          type: 'list',
+          enrichmentSource: null,
+          value: { type: 'ranked-dropdown', data: { dropdownOptionId: 6, text: 'High', rank: 1, color: 'red' } },
+        },
+        {
+          id: 'field-4',
+          name: 'Amount',
+          type: 'list',
+          enrichmentSource: null,
+          value: { type: 'number', data: 1250000.5 },
+        },
+        {
+          id: 'field-5',
+          name: 'Notes',
+          type: 'list',
+          enrichmentSource: null,
+          value: { type: 'text', data: 'met at conf' },
+        },
+        {
+          id: 'field-6',
+          name: 'Close date',
+          type: 'list',
+          enrichmentSource: null,
+          value: { type: 'datetime', data: '2024-06-30T00:00:00Z' },
+        },
         { id: 'field-7', name: 'Owner', type: 'list', enrichmentSource: null, value: { type: 'person', data: person } },
-        { id: 'field-8', name: 'Co-investors', type: 'list', enrichmentSource: null, value: { type: 'company-multi', data: [{ id: 1, name: 'Fund A', domain: null }] } },
-        { id: 'affinity-data-location', name: 'Location', type: 'enriched', enrichmentSource: 'affinity-data', value: { type: 'location', data: { city: 'Paris', state: null, country: 'France', continent: 'Europe', streetAddress: null } } },
-        { id: 'field-10', name: 'Score', type: 'list', enrichmentSource: null, value: { type: 'formula-number', data: { calculatedValue: 42 } } },
-        { id: 'first-email', name: 'First email', type: 'relationship-intelligence', enrichmentSource: null, value: { type: 'interaction', data: null, internalPerson: null } },
-        { id: 'field-12', name: 'Industries', type: 'global', enrichmentSource: null, value: { type: 'filterable-text-multi', data: ['Fintech'] } },
-        { id: 'field-13', name: 'Empty number', type: 'list', enrichmentSource: null, value: { type: 'number', data: null } },
+        {
+          id: 'field-8',
+          name: 'Co-investors',
+          type: 'list',
+          enrichmentSource: null,
+          value: { type: 'company-multi', data: [{ id: 1, name: 'Fund A', domain: null }] },
+        },
+        {
+          id: 'affinity-data-location',
+          name: 'Location',
+          type: 'enriched',
+          enrichmentSource: 'affinity-data',
+          value: {
+            type: 'location',
+            data: { city: 'Paris', state: null, country: 'France', continent: 'Europe', streetAddress: null },
+          },
+        },
+        {
+          id: 'field-10',
+          name: 'Score',
+          type: 'list',
+          enrichmentSource: null,
+          value: { type: 'formula-number', data: { calculatedValue: 42 } },
+        },
+        {
+          id: 'first-email',
+          name: 'First email',
+          type: 'relationship-intelligence',
+          enrichmentSource: null,
+          value: { type: 'interaction', data: null, internalPerson: null },
+        },
+        {
+          id: 'field-12',
+          name: 'Industries',
+          type: 'global',
+          enrichmentSource: null,
+          value: { type: 'filterable-text-multi', data: ['Fintech'] },
+        },
+        {
+          id: 'field-13',
+          name: 'Empty number',
+          type: 'list',
+          enrichmentSource: null,
+          value: { type: 'number', data: null },
+        },
       ],
     },
   };
@@ -58,10 +161,35 @@ export const whoAmI = {
 
 export const fieldsPage = {
   data: [
-    { id: 'field-1', name: 'Stage', type: 'list', valueType: 'dropdown', enrichmentSource: null, isRequired: false, createdAt: '2024-01-01T00:00:00Z', description: null },
-    { id: 'field-4', name: 'Amount', type: 'list', valueType: 'number', enrichmentSource: null, isRequired: true, createdAt: null, description: null },
     {
-      id: 'affinity-data-location', name: 'Location', type: 'enriched', valueType: 'location', enrichmentSource: 'affinity-data', isRequired: false, createdAt: null, description: null,
+      id: 'field-1',
+      name: 'Stage',
+      type: 'list',
+      valueType: 'dropdown',
+      enrichmentSource: null,
+      isRequired: false,
+      createdAt: '2024-01-01T00:00:00Z',
+      description: null,
+    },
+    {
+      id: 'field-4',
+      name: 'Amount',
+      type: 'list',
+      valueType: 'number',
+      enrichmentSource: null,
+      isRequired: true,
+      createdAt: null,
+      description: null,
+    },
+    {
+      id: 'affinity-data-location',
+      name: 'Location',
+      type: 'enriched',
+      valueType: 'location',
+      enrichmentSource: 'affinity-data',
+      isRequired: false,
+      createdAt: null,
+      description: null,
       sortability: { sortableFieldType: 'field-only' },
     },
   ],

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  DIGEST_FILE, MANIFEST_SCHEMA_FILE, MANIFEST_SCHEMA_OUT, OPENAPI_FILE, SHARED_DIR, SUBSET_OUT, deriveSpec, stableStringify,
+  DIGEST_FILE,
+  MANIFEST_SCHEMA_FILE,
+  MANIFEST_SCHEMA_OUT,
+  OPENAPI_FILE,
+  SHARED_DIR,
+  SUBSET_OUT,
+  deriveSpec,
+  stableStringify,
 } from '../../scripts/derive-spec';
 import { subset, validateSchema } from '../../tools/contract/validate';
 
@@ -13,7 +20,8 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 function refs(value: unknown, into: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v) => refs(v, into));
-  else if (isObj(value)) for (const [k, v] of Object.entries(value)) k === '$ref' ? into.push(v as string) : refs(v, into);
+  else if (isObj(value))
+    for (const [k, v] of Object.entries(value)) k === '$ref' ? into.push(v as string) : refs(v, into);
   return into;
 }
 
@@ -39,15 +47,25 @@ describe('spec/affinity-v2-subset.json', () => {
     } else {
       // A clean clone without ../shared: the committed files must stand alone.
       expect(spec.source).toMatchObject({ digest: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
-      expect(JSON.parse(readFileSync(MANIFEST_SCHEMA_OUT, 'utf8')).$id).toBe('https://json.schemastore.org/appsscript.json');
+      expect(JSON.parse(readFileSync(MANIFEST_SCHEMA_OUT, 'utf8')).$id).toBe(
+        'https://json.schemastore.org/appsscript.json',
+      );
     }
   });
 
   it('is in stable form and records its sources', () => {
     expect(stableStringify(spec)).toBe(committed);
     expect(spec.source).toMatchObject({
-      digest: { apiVersion: '2026-09-17', file: `../shared/${DIGEST_FILE}`, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
-      errors: { apiVersion: '2024-01-01', file: `../shared/${OPENAPI_FILE}`, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      digest: {
+        apiVersion: '2026-09-17',
+        file: `../shared/${DIGEST_FILE}`,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+      errors: {
+        apiVersion: '2024-01-01',
+        file: `../shared/${OPENAPI_FILE}`,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
     });
   });
 
@@ -60,7 +78,7 @@ describe('spec/affinity-v2-subset.json', () => {
     const queue = refs(spec.operations).map((r) => r.slice(REF.length));
     while (queue.length) {
       const n = queue.pop()!;
-      if (!reached.has(n)) reached.add(n), queue.push(...refs(schemas[n]).map((r) => r.slice(REF.length)));
+      if (!reached.has(n)) (reached.add(n), queue.push(...refs(schemas[n]).map((r) => r.slice(REF.length))));
     }
     expect([...reached].sort()).toEqual(Object.keys(schemas).sort());
   });
@@ -69,16 +87,23 @@ describe('spec/affinity-v2-subset.json', () => {
     const keys = Object.keys(spec.operations);
     expect(keys.length).toBeGreaterThanOrEqual(30);
     for (const k of [
-      'GET /v2/auth/whoami', 'GET /v2/lists', 'GET /v2/lists/{listId}/fields', 'GET /v2/lists/{listId}/list-entries',
-      'GET /v2/lists/{listId}/saved-views', 'GET /v2/lists/{listId}/saved-views/{viewId}/list-entries',
-      'GET /v2/lists/{listId}/fields/{fieldId}/dropdown-options', 'PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields',
-    ]) expect(keys).toContain(k);
+      'GET /v2/auth/whoami',
+      'GET /v2/lists',
+      'GET /v2/lists/{listId}/fields',
+      'GET /v2/lists/{listId}/list-entries',
+      'GET /v2/lists/{listId}/saved-views',
+      'GET /v2/lists/{listId}/saved-views/{viewId}/list-entries',
+      'GET /v2/lists/{listId}/fields/{fieldId}/dropdown-options',
+      'PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields',
+    ])
+      expect(keys).toContain(k);
     for (const [key, op] of Object.entries(spec.operations)) {
       const statuses = Object.keys(op.responses);
       expect(statuses.some((s) => /^2\d\d$/.test(s))).toBe(true);
       expect(op.responses['4XX']).toEqual({ schema: { $ref: `${REF}Errors` } });
       expect(op.responses['5XX']).toEqual({ schema: { $ref: `${REF}Errors` } });
-      for (const name of key.match(/\{(\w+)\}/g) ?? []) expect(op.parameters).toHaveProperty([`path:${name.slice(1, -1)}`]);
+      for (const name of key.match(/\{(\w+)\}/g) ?? [])
+        expect(op.parameters).toHaveProperty([`path:${name.slice(1, -1)}`]);
     }
     expect(schemas.Error).toMatchObject({ required: ['code', 'message'], properties: { param: { type: 'string' } } });
     expect((schemas.Error.properties as { code: { enum: string[] } }).code.enum).toEqual(
@@ -89,7 +114,8 @@ describe('spec/affinity-v2-subset.json', () => {
   it('carries no prose', () => {
     const used = keywords(spec.components.schemas);
     for (const op of Object.values(spec.operations)) keywords(op, used);
-    for (const k of ['description', 'title', 'example', 'examples', 'summary', '$comment']) expect(used).not.toContain(k);
+    for (const k of ['description', 'title', 'example', 'examples', 'summary', '$comment'])
+      expect(used).not.toContain(k);
     expect([...used].filter((k) => k.startsWith('x-'))).toEqual([]);
   });
 

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { matchOperation, subset, validateRequest, validateResponse, validateSchema } from '../../tools/contract/validate';
+import {
+  matchOperation,
+  subset,
+  validateRequest,
+  validateResponse,
+  validateSchema,
+} from '../../tools/contract/validate';
 import * as f from './fixtures';
 
 const API = 'https://api.affinity.co';
@@ -25,8 +31,12 @@ describe('matchOperation', () => {
   });
 
   it('prefers literal segments and rejects unknown paths and methods', () => {
-    expect(matchOperation('POST', '/v2/lists/1/list-entries/search')?.key).toBe('POST /v2/lists/{listId}/list-entries/search');
-    expect(matchOperation('GET', '/v2/lists/1/list-entries/search')?.key).toBe('GET /v2/lists/{listId}/list-entries/{listEntryId}');
+    expect(matchOperation('POST', '/v2/lists/1/list-entries/search')?.key).toBe(
+      'POST /v2/lists/{listId}/list-entries/search',
+    );
+    expect(matchOperation('GET', '/v2/lists/1/list-entries/search')?.key).toBe(
+      'GET /v2/lists/{listId}/list-entries/{listEntryId}',
+    );
     expect(matchOperation('GET', '/v2/notes')).toBeNull();
     expect(matchOperation('DELETE', '/v2/lists/1')).toBeNull();
     expect(matchOperation('GET', '/v1/lists')).toBeNull();
@@ -68,10 +78,19 @@ describe('valid bodies pass', () => {
   });
 
   it('accepts valid requests', () => {
-    expectOk(validateRequest('GET', `${API}/v2/lists/101/list-entries?limit=100&cursor=abc&fieldTypes=list&fieldTypes=enriched`));
+    expectOk(
+      validateRequest(
+        'GET',
+        `${API}/v2/lists/101/list-entries?limit=100&cursor=abc&fieldTypes=list&fieldTypes=enriched`,
+      ),
+    );
     expectOk(validateRequest('GET', '/v2/lists/101/list-entries?fieldIds=field-1&fieldIds=affinity-data-location'));
     expectOk(validateRequest('GET', '/v2/companies?ids=1&ids=2'));
-    expectOk(validateRequest('POST', '/v2/lists/101/list-entries/search?totalCount=true', { filters: { operator: 'and', filters: [] } }));
+    expectOk(
+      validateRequest('POST', '/v2/lists/101/list-entries/search?totalCount=true', {
+        filters: { operator: 'and', filters: [] },
+      }),
+    );
     expectOk(validateRequest('POST', '/v2/lists/101/list-entries/search'));
     expectOk(validateRequest('PATCH', '/proxy/v2/lists/101/list-entries/1/fields', f.updateFieldsRequest));
     expectOk(validateRequest('PATCH', '/v2/lists/101/list-entries/1/fields', JSON.stringify(f.updateFieldsRequest)));
@@ -80,8 +99,13 @@ describe('valid bodies pass', () => {
 
   it('accepts any integer ids and limits (property)', () => {
     fc.assert(
-      fc.property(fc.nat(), fc.nat(), fc.string(), (listId, limit, cursor) =>
-        validateRequest('GET', `/v2/lists/${listId}/list-entries?limit=${limit}&cursor=${encodeURIComponent(cursor)}`).ok,
+      fc.property(
+        fc.nat(),
+        fc.nat(),
+        fc.string(),
+        (listId, limit, cursor) =>
+          validateRequest('GET', `/v2/lists/${listId}/list-entries?limit=${limit}&cursor=${encodeURIComponent(cursor)}`)
+            .ok,
       ),
     );
   });
@@ -106,7 +130,10 @@ describe('violations fail', () => {
   it('a wrong discriminator', () => {
     const page = f.entriesPage(1, 2);
     (page.data[1] as { type: string }).type = 'organization';
-    expectFail(validateResponse('GET', '/v2/lists/101/list-entries', 200, page), /\/data\/1\/type must be a mapped discriminator value, got "organization"/);
+    expectFail(
+      validateResponse('GET', '/v2/lists/101/list-entries', 200, page),
+      /\/data\/1\/type must be a mapped discriminator value, got "organization"/,
+    );
 
     const mismatched = f.entriesPage(1, 1);
     mismatched.data[0].type = 'person'; // a company entity under the person tag
@@ -122,14 +149,28 @@ describe('violations fail', () => {
   it('a dropdown value given as text instead of an id in an update', () => {
     const req = clone(f.updateFieldsRequest);
     req.updates[0].value = { type: 'dropdown', data: { text: 'Won' } } as never;
-    expectFail(validateRequest('PATCH', '/v2/lists/101/list-entries/1/fields', req), /updates\/0\/value\/data must have required property 'dropdownOptionId'/);
+    expectFail(
+      validateRequest('PATCH', '/v2/lists/101/list-entries/1/fields', req),
+      /updates\/0\/value\/data must have required property 'dropdownOptionId'/,
+    );
   });
 
   it('more than 100 updates in one batch, or a wrong operation', () => {
     const updates = Array.from({ length: 101 }, (_, i) => ({ id: `field-${i}`, value: { type: 'text', data: 'x' } }));
-    expectFail(validateRequest('PATCH', '/v2/lists/101/list-entries/1/fields', { operation: 'update-fields', updates }), /updates must NOT have more than 100 items/);
-    expectOk(validateRequest('PATCH', '/v2/lists/101/list-entries/1/fields', { operation: 'update-fields', updates: updates.slice(1) }));
-    expectFail(validateRequest('PATCH', '/v2/lists/101/list-entries/1/fields', { operation: 'delete', updates: [] }), /operation/);
+    expectFail(
+      validateRequest('PATCH', '/v2/lists/101/list-entries/1/fields', { operation: 'update-fields', updates }),
+      /updates must NOT have more than 100 items/,
+    );
+    expectOk(
+      validateRequest('PATCH', '/v2/lists/101/list-entries/1/fields', {
+        operation: 'update-fields',
+        updates: updates.slice(1),
+      }),
+    );
+    expectFail(
+      validateRequest('PATCH', '/v2/lists/101/list-entries/1/fields', { operation: 'delete', updates: [] }),
+      /operation/,
+    );
     expectFail(validateRequest('PATCH', '/v2/lists/101/list-entries/1/fields'), /required/);
     expectFail(validateRequest('PATCH', '/v2/lists/101/list-entries/1/fields', '{not json'), /not JSON/);
   });
@@ -139,23 +180,36 @@ describe('violations fail', () => {
     expectFail(validateRequest('GET', '/v2/lists/101/list-entries?limit=1.5'), /limit must be integer/);
     expectFail(validateRequest('GET', '/v2/lists/101/list-entries?limit=5&limit=6'), /repeated/);
     expectFail(validateRequest('GET', '/v2/lists/101/list-entries?pageSize=5'), /additional properties: pageSize/);
-    expectFail(validateRequest('GET', '/v2/lists/101/list-entries?fieldTypes=custom'), /fieldTypes\/0 must be equal to one of/);
+    expectFail(
+      validateRequest('GET', '/v2/lists/101/list-entries?fieldTypes=custom'),
+      /fieldTypes\/0 must be equal to one of/,
+    );
     expectFail(validateRequest('GET', '/v2/companies?ids=abc'), /ids\/0 must be integer/);
-    expectFail(validateRequest('POST', '/v2/lists/101/list-entries/search?totalCount=yes'), /totalCount must be boolean/);
+    expectFail(
+      validateRequest('POST', '/v2/lists/101/list-entries/search?totalCount=yes'),
+      /totalCount must be boolean/,
+    );
     expectFail(validateRequest('GET', '/v2/lists/abc/list-entries'), /path \/listId must be integer/);
     expectFail(validateRequest('GET', '/v2/lists/101', { unexpected: true }), /takes none/);
     fc.assert(
-      fc.property(fc.string().filter((s) => !/^-?\d+$/.test(s)), (limit) =>
-        !validateRequest('GET', `/v2/lists/1/list-entries?limit=${encodeURIComponent(limit)}`).ok,
+      fc.property(
+        fc.string().filter((s) => !/^-?\d+$/.test(s)),
+        (limit) => !validateRequest('GET', `/v2/lists/1/list-entries?limit=${encodeURIComponent(limit)}`).ok,
       ),
     );
   });
 
   it('a 204 with a body, an empty 200, and bad error bodies', () => {
-    expectFail(validateResponse('DELETE', '/v2/lists/1/fields/field-1/dropdown-options/3', 204, { ok: true }), /empty body/);
+    expectFail(
+      validateResponse('DELETE', '/v2/lists/1/fields/field-1/dropdown-options/3', 204, { ok: true }),
+      /empty body/,
+    );
     expectFail(validateResponse('GET', '/v2/auth/whoami', 200, ''), /empty/);
     expectFail(validateResponse('GET', '/v2/lists', 404, { error: 'not found' }), /errors/);
-    expectFail(validateResponse('GET', '/v2/lists', 404, { errors: [{ code: 'missing', message: 'x' }] }), /code must be equal to one of/);
+    expectFail(
+      validateResponse('GET', '/v2/lists', 404, { errors: [{ code: 'missing', message: 'x' }] }),
+      /code must be equal to one of/,
+    );
     expectFail(validateResponse('GET', '/v2/lists', 500, { errors: [{ code: 'server' }] }), /message/);
     expectFail(validateResponse('GET', '/v2/lists', 500, 'Internal Server Error'), /not JSON/);
   });
@@ -167,7 +221,8 @@ describe('speed', () => {
     expectOk(validateResponse('GET', '/v2/lists/101/list-entries', 200, pages[0])); // compile outside the clock
     const t0 = performance.now();
     for (const page of pages) {
-      if (!validateResponse('GET', '/v2/lists/101/list-entries?limit=100', 200, page).ok) throw new Error('invalid page');
+      if (!validateResponse('GET', '/v2/lists/101/list-entries?limit=100', 200, page).ok)
+        throw new Error('invalid page');
     }
     const ms = performance.now() - t0;
     expect(ms).toBeLessThan(500);

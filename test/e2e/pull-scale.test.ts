@@ -44,7 +44,11 @@ describe('pull at scale', () => {
 
     // Identical call for call, except the one insertRowsAfter that grows the sheet past its first 1,000 rows.
     const sheetsCalls = (calls: Record<string, number>) =>
-      Object.fromEntries(Object.entries(calls).filter(([k]) => k.startsWith('SpreadsheetApp.') && k !== 'SpreadsheetApp.Sheet.insertRowsAfter'));
+      Object.fromEntries(
+        Object.entries(calls).filter(
+          ([k]) => k.startsWith('SpreadsheetApp.') && k !== 'SpreadsheetApp.Sheet.insertRowsAfter',
+        ),
+      );
     expect(sheetsCalls(large.first.calls)).toEqual(sheetsCalls(small.first.calls));
     expect(large.first.calls['SpreadsheetApp.Sheet.insertRowsAfter']).toBe(1);
     expect(small.first.calls['SpreadsheetApp.Sheet.insertRowsAfter']).toBeUndefined();

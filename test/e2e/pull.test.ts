@@ -61,7 +61,10 @@ describe('pull: every value type, as a user sees it', () => {
 
   it('renders each field of each entry by type, and nothing is evaluated as a formula', () => {
     const { harness } = product;
-    const summary = harness.run('bindTab', GENERATED.companyListId, GENERATED.sheetViewId) as { tabName: string; rows: number };
+    const summary = harness.run('bindTab', GENERATED.companyListId, GENERATED.sheetViewId) as {
+      tabName: string;
+      rows: number;
+    };
     const view = seed.savedViews[String(GENERATED.companyListId)].find((v) => v.id === GENERATED.sheetViewId)!;
     expect(summary.rows).toBe(view.entryIds.length);
     const sheet = harness.spreadsheet.getSheetByName(summary.tabName)!;
@@ -75,12 +78,18 @@ describe('pull: every value type, as a user sees it', () => {
     let checked = 0;
     for (const entry of served(seed, GENERATED.companyListId, GENERATED.sheetViewId)) {
       const row = rows.get(entry.id)!;
-      expect(row[cols.get('@name')! - 1]).toBe(entry.type === 'company' ? entry.entity.name : row[cols.get('@name')! - 1]);
+      expect(row[cols.get('@name')! - 1]).toBe(
+        entry.type === 'company' ? entry.entity.name : row[cols.get('@name')! - 1],
+      );
       for (const field of entry.entity.fields ?? []) {
         const vt = meta.get(field.id)!.valueType;
         const cell = row[cols.get(field.id)! - 1];
         const expected = canonicalOf(field.value, field.type, ctx).text;
-        expect({ entry: entry.id, field: field.id, text: canonicalOfCell(cell as never, vt, ctx) }).toEqual({ entry: entry.id, field: field.id, text: expected });
+        expect({ entry: entry.id, field: field.id, text: canonicalOfCell(cell as never, vt, ctx) }).toEqual({
+          entry: entry.id,
+          field: field.id,
+          text: expected,
+        });
         if (expected !== '') {
           if (vt === 'number' || vt === 'formula-number') expect(typeof cell).toBe('number');
           else if (vt === 'datetime' || vt === 'interaction') expect(cell).toBeInstanceOf(Date);
@@ -99,8 +108,12 @@ describe('pull: every value type, as a user sees it', () => {
   });
 
   it('lands formula-like strings as text, exactly as Affinity has them', () => {
-    const sheet = product.harness.spreadsheet.getSheets().find((s) => s.getSheetId() !== 0 && !s.isSheetHidden() && s.getLastRow() > 1)!;
-    const values = grid(sheet).flat().filter((v): v is string => typeof v === 'string');
+    const sheet = product.harness.spreadsheet
+      .getSheets()
+      .find((s) => s.getSheetId() !== 0 && !s.isSheetHidden() && s.getLastRow() > 1)!;
+    const values = grid(sheet)
+      .flat()
+      .filter((v): v is string => typeof v === 'string');
     const risky = values.filter((v) => /^[=+\-@]/.test(v));
     expect(risky.length).toBeGreaterThan(5);
     expect(risky).toContain('=SUM(A1:A9)');
@@ -164,7 +177,10 @@ describe('pull: layout survives what users do to a tab', () => {
     const amountCol = cols.get(DEALFLOW.fields.amount)!;
     sheet().moveColumns(sheet().getRange(1, amountCol, sheet().getMaxRows(), 1), 2);
     product.harness.userEdit(tab, 'B1', [['Check size ($)']]);
-    await product.emulator.admin.editField(DEALFLOW.listId, 20003, DEALFLOW.fields.amount, { type: 'number', data: 4_250_000 });
+    await product.emulator.admin.editField(DEALFLOW.listId, 20003, DEALFLOW.fields.amount, {
+      type: 'number',
+      data: 4_250_000,
+    });
     const summary = product.harness.run('pullTab', sheetId) as { cellsWritten: number };
     const after = columns(sheet());
     expect(after.get(DEALFLOW.fields.amount)).toBe(2);
@@ -184,10 +200,16 @@ describe('pull: layout survives what users do to a tab', () => {
     const ids = grid(s)
       .slice(1)
       .map((r) => Number(r[keyCol - 1]));
-    product.harness.userEdit(tab, s.getRange(1, col).getA1Notation(), [['My take'], ...ids.map((id) => [`take on ${id}`])]);
+    product.harness.userEdit(tab, s.getRange(1, col).getA1Notation(), [
+      ['My take'],
+      ...ids.map((id) => [`take on ${id}`]),
+    ]);
     // The user sorts by Amount descending; Affinity drops two entries from the view (one has the user's note,
     // one does not after we clear it) and adds one.
-    s.getRange(2, 1, s.getLastRow() - 1, s.getLastColumn()).sort({ column: columns(s).get(DEALFLOW.fields.amount)!, ascending: false });
+    s.getRange(2, 1, s.getLastRow() - 1, s.getLastColumn()).sort({
+      column: columns(s).get(DEALFLOW.fields.amount)!,
+      ascending: false,
+    });
     const clearRow = [...rowsByEntry(s).keys()].indexOf(20005) + 2;
     product.harness.userEdit(tab, s.getRange(clearRow, col).getA1Notation(), [['']]);
     const view = await product.emulator.admin.getView(DEALFLOW.listId, DEALFLOW.views.activePipeline);
@@ -195,7 +217,11 @@ describe('pull: layout survives what users do to a tab', () => {
     await product.emulator.admin.setView(DEALFLOW.listId, DEALFLOW.views.activePipeline, { entryIds });
     expect(rows.size).toBe(ids.length);
 
-    const summary = product.harness.run('pullTab', sheetId) as { added: number; removed: number; keptOutOfView: number };
+    const summary = product.harness.run('pullTab', sheetId) as {
+      added: number;
+      removed: number;
+      keptOutOfView: number;
+    };
     expect(summary).toMatchObject({ added: 1, removed: 1, keptOutOfView: 1 });
     const after = rowsByEntry(sheet());
     expect(after.has(20005)).toBe(false); // left the view, nothing of the user's: removed
@@ -220,9 +246,13 @@ describe('pull: layout survives what users do to a tab', () => {
   it('the API key appears in no cell, note, log line or property other than the user’s key', () => {
     const { harness } = product;
     const everything = [
-      ...harness.spreadsheet.getSheets().flatMap((s) =>
-        s.getLastRow() > 0 ? [...grid(s).flat(), ...s.getRange(1, 1, s.getLastRow(), s.getLastColumn()).getNotes().flat()] : [],
-      ),
+      ...harness.spreadsheet
+        .getSheets()
+        .flatMap((s) =>
+          s.getLastRow() > 0
+            ? [...grid(s).flat(), ...s.getRange(1, 1, s.getLastRow(), s.getLastColumn()).getNotes().flat()]
+            : [],
+        ),
       ...harness.logs,
       ...Object.values(harness.properties.document.getProperties()),
       ...harness.ui.alerts.map((a) => JSON.stringify(a)),
@@ -230,7 +260,11 @@ describe('pull: layout survives what users do to a tab', () => {
     ].map(String);
     expect(everything.filter((v) => v.includes(DEALFLOW.apiKey))).toEqual([]);
     const userProps = harness.properties.user().getProperties();
-    expect(Object.entries(userProps).filter(([, v]) => v.includes(DEALFLOW.apiKey)).map(([k]) => k)).toEqual(['affinity.apiKey']);
+    expect(
+      Object.entries(userProps)
+        .filter(([, v]) => v.includes(DEALFLOW.apiKey))
+        .map(([k]) => k),
+    ).toEqual(['affinity.apiKey']);
   });
 });
 
@@ -264,7 +298,9 @@ describe('pull: failures, each with its user-facing outcome', () => {
     await product.emulator.admin.injectFault({ status, count: 1, match: { pathIncludes: '/list-entries' } });
     expect(pullError()).toMatch(message);
     expect(grid(product.harness.spreadsheet.getSheetById(sheetId)!)).toEqual(before);
-    const binding = (product.harness.run('getBindings') as { sheetId: number; lastPull?: { ok: boolean; message: string } }[]).find((b) => b.sheetId === sheetId)!;
+    const binding = (
+      product.harness.run('getBindings') as { sheetId: number; lastPull?: { ok: boolean; message: string } }[]
+    ).find((b) => b.sheetId === sheetId)!;
     expect(binding.lastPull).toMatchObject({ ok: false });
     expect(binding.lastPull!.message).toMatch(message);
   });
@@ -301,7 +337,9 @@ describe('pull: failures, each with its user-facing outcome', () => {
 
   it('a board view cannot be bound: refused before any row request', async () => {
     await product.emulator.admin.clearRequests();
-    expect(() => product.harness.run('bindTab', DEALFLOW.listId, DEALFLOW.views.pipelineBoard)).toThrow(/board view; only sheet-type views can be synced/);
+    expect(() => product.harness.run('bindTab', DEALFLOW.listId, DEALFLOW.views.pipelineBoard)).toThrow(
+      /board view; only sheet-type views can be synced/,
+    );
     const requests = await product.emulator.admin.requests();
     expect(requests.filter((r) => r.path.includes('/list-entries'))).toHaveLength(0);
   });
@@ -327,16 +365,26 @@ describe('pull: dropdown validation follows the field’s options', () => {
 
     const stageOptions = seed.dropdownOptions[DEALFLOW.fields.stage];
     const last = stageOptions[stageOptions.length - 1];
-    stageOptions.push({ ...last, id: last.id + 100, text: 'Scouting', rank: ('rank' in last ? last.rank : 0) + 1 } as never);
+    stageOptions.push({
+      ...last,
+      id: last.id + 100,
+      text: 'Scouting',
+      rank: ('rank' in last ? last.rank : 0) + 1,
+    } as never);
     await emulator.admin.loadSeed(seed);
-    await emulator.admin.editField(DEALFLOW.listId, 20003, DEALFLOW.fields.stage, { type: 'ranked-dropdown', data: { dropdownOptionId: last.id + 100 } });
+    await emulator.admin.editField(DEALFLOW.listId, 20003, DEALFLOW.fields.stage, {
+      type: 'ranked-dropdown',
+      data: { dropdownOptionId: last.id + 100 },
+    });
     await emulator.admin.clearRequests();
     harness.run('pullTab', sheet.getSheetId());
     expect(optionsShown()).toContain('Scouting');
     expect(harness.lastExecution.calls['SpreadsheetApp.Range.setDataValidation']).toBe(1);
     // One options request, for that field only; the cell and its base are the only cells written.
     const optionRequests = (await emulator.admin.requests()).filter((r) => r.path.includes('/dropdown-options'));
-    expect(optionRequests.map((r) => r.path)).toEqual([`/v2/lists/${DEALFLOW.listId}/fields/${DEALFLOW.fields.stage}/dropdown-options`]);
+    expect(optionRequests.map((r) => r.path)).toEqual([
+      `/v2/lists/${DEALFLOW.listId}/fields/${DEALFLOW.fields.stage}/dropdown-options`,
+    ]);
     expect(harness.lastExecution.cellsWritten).toBe(2);
 
     harness.run('pullTab', sheet.getSheetId());
@@ -354,7 +402,10 @@ describe('pull: dates show Affinity’s calendar day whatever the spreadsheet’
       const sheet = product.harness.spreadsheet.getSheetByName(s.tabName)!;
       const cols = columns(sheet);
       const keyCol = cols.get(KEY_COLUMN)!;
-      const keys = sheet.getRange(1, keyCol, sheet.getLastRow(), 1).getValues().map((r) => Number(r[0]));
+      const keys = sheet
+        .getRange(1, keyCol, sheet.getLastRow(), 1)
+        .getValues()
+        .map((r) => Number(r[0]));
       const row = keys.indexOf(20003) + 1;
       expect(sheet.getRange(row, cols.get(DEALFLOW.fields.nextStepDate)!).getDisplayValue()).toBe('2026-11-24');
       // and a pull right after finds nothing to change (the day reads back as written)

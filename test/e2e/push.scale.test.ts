@@ -26,7 +26,9 @@ describe('push at scale', () => {
   it('sorting a 10,000-row tab, then pushing: zero requests', () => {
     const h = w.product.harness;
     const sheet = h.sheet(w.tab);
-    sheet.getRange(2, 1, sheet.getLastRow() - 1, sheet.getLastColumn()).sort({ column: w.col(AMOUNT), ascending: false });
+    sheet
+      .getRange(2, 1, sheet.getLastRow() - 1, sheet.getLastColumn())
+      .sort({ column: w.col(AMOUNT), ascending: false });
     const from = h.fetchLog.length;
     const s = w.run('pushTab', w.sheetId) as PushSummary;
     expect(w.requestsSince(from)).toEqual([]);
@@ -36,7 +38,10 @@ describe('push at scale', () => {
   it('500 edited cells over 200 entries: exactly 200 PATCH requests, at most 100 reads, in fetchAll batches, all valid', () => {
     const h = w.product.harness;
     const sheet = h.sheet(w.tab);
-    const keys = sheet.getRange(2, w.col(KEY_COLUMN), sheet.getLastRow() - 1, 1).getValues().map((r) => Number(r[0]));
+    const keys = sheet
+      .getRange(2, w.col(KEY_COLUMN), sheet.getLastRow() - 1, 1)
+      .getValues()
+      .map((r) => Number(r[0]));
     const huge = new Set(GENERATED.hugeTextIndexes(ENTRIES).map((i) => GENERATED.firstEntryId + i));
     const rows = keys
       .map((id, i) => ({ id, row: i + 2 }))

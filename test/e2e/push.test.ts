@@ -16,7 +16,12 @@ describe('push: round trip of every editable type (generated seed)', () => {
   const OTHER = GENERATED.firstEntryId + 4;
   let w: World;
   beforeAll(async () => {
-    w = await bindWorld({ seed, apiKey: GENERATED.apiKey, listId: GENERATED.companyListId, viewId: GENERATED.sheetViewId });
+    w = await bindWorld({
+      seed,
+      apiKey: GENERATED.apiKey,
+      listId: GENERATED.companyListId,
+      viewId: GENERATED.sheetViewId,
+    });
   });
   afterAll(() => w.close());
 
@@ -49,12 +54,17 @@ describe('push: round trip of every editable type (generated seed)', () => {
     expectValidRequests(sent);
     expect(summary).toMatchObject({ sent: edits.length, invalid: 1, failed: 0, conflicts: 0 });
     // One PATCH, for the one entry with sendable edits; the unknown option sends nothing.
-    expect(patches(sent).map((r) => r.url)).toEqual([`https://api.affinity.co/v2/lists/${GENERATED.companyListId}/list-entries/${E}/fields`]);
+    expect(patches(sent).map((r) => r.url)).toEqual([
+      `https://api.affinity.co/v2/lists/${GENERATED.companyListId}/list-entries/${E}/fields`,
+    ]);
     const body = JSON.parse(patches(sent)[0].payload!);
     const update = (id: string) => body.updates.find((u: { id: string }) => u.id === id).value;
     expect(update('field-1001')).toEqual({ type: 'ranked-dropdown', data: { dropdownOptionId: 30003 } });
     expect(update('field-1006')).toEqual({ type: 'dropdown', data: { dropdownOptionId: 30105 } });
-    expect(update('field-1007')).toEqual({ type: 'dropdown-multi', data: [{ dropdownOptionId: 30201 }, { dropdownOptionId: 30210 }] });
+    expect(update('field-1007')).toEqual({
+      type: 'dropdown-multi',
+      data: [{ dropdownOptionId: 30201 }, { dropdownOptionId: 30210 }],
+    });
     expect(update('field-1004')).toEqual({ type: 'datetime', data: '2024-04-01T12:00:00Z' });
     expect(update('field-1014')).toEqual({ type: 'text', data: null });
     const stored = await w.product.emulator.admin.getEntry(GENERATED.companyListId, E);
@@ -62,7 +72,9 @@ describe('push: round trip of every editable type (generated seed)', () => {
     expect(value('field-1002')).toMatchObject({ data: { id: 70003 } });
     expect(value('field-1004')).toEqual({ type: 'datetime', data: '2024-04-01T07:00:00.000Z' });
 
-    expect(w.note(OTHER, 'field-1006')).toMatch(/“Nope” is not an option of Sector\. Choose one of: Fintech, Santé, 金融科技, Climate 🌱/);
+    expect(w.note(OTHER, 'field-1006')).toMatch(
+      /“Nope” is not an option of Sector\. Choose one of: Fintech, Santé, 金融科技, Climate 🌱/,
+    );
 
     w.run('pullTab', w.sheetId);
     for (const [field, , shown] of edits) {
@@ -78,7 +90,15 @@ describe('push: round trip of every editable type (generated seed)', () => {
     const sheet = w.product.harness.sheet(w.tab);
     const rule = sheet.getRange(`${letters(w.col('field-1001'))}5`).getDataValidation()!;
     expect(rule.getAllowInvalid()).toBe(true);
-    expect(rule.getCriteriaValues()[0]).toEqual(['Sourced', 'Qualified', 'Diligence', 'IC Review', 'Term Sheet', 'Won', 'Lost']);
+    expect(rule.getCriteriaValues()[0]).toEqual([
+      'Sourced',
+      'Qualified',
+      'Diligence',
+      'IC Review',
+      'Term Sheet',
+      'Won',
+      'Lost',
+    ]);
     expect(sheet.getRange(`${letters(w.col('field-1006'))}9`).getDataValidation()).not.toBeNull();
     // A typed value outside the list is accepted by the sheet (a warning, not a rejection).
     w.type(GENERATED.firstEntryId + 6, 'field-1001', 'Something new');
@@ -89,7 +109,9 @@ describe('push: round trip of every editable type (generated seed)', () => {
     w.type(GENERATED.firstEntryId + 7, 'field-1002', 'Nobody Atall');
     const summary = w.run('pushTab', w.sheetId) as PushSummary;
     expect(summary.invalid).toBeGreaterThanOrEqual(1);
-    expect(w.note(GENERATED.firstEntryId + 7, 'field-1002')).toMatch(/No person called “Nobody Atall” is known to this sheet/);
+    expect(w.note(GENERATED.firstEntryId + 7, 'field-1002')).toMatch(
+      /No person called “Nobody Atall” is known to this sheet/,
+    );
   });
 });
 
@@ -97,7 +119,12 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
   let w: World;
   const L = DEALFLOW.listId;
   beforeEach(async () => {
-    w = await bindWorld({ seed: dealflowSeed(), apiKey: DEALFLOW.apiKey, listId: L, viewId: DEALFLOW.views.activePipeline });
+    w = await bindWorld({
+      seed: dealflowSeed(),
+      apiKey: DEALFLOW.apiKey,
+      listId: L,
+      viewId: DEALFLOW.views.activePipeline,
+    });
   });
   afterEach(() => w.close());
 
@@ -121,7 +148,12 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
         sheet.getRange(2, 1, sheet.getLastRow() - 1, width).sort({ column: c, ascending });
         const from = h.fetchLog.length;
         const s = w.run('pushTab', w.sheetId) as PushSummary;
-        expect([c, ascending, w.requestsSince(from).length, s.sent + s.invalid + s.notSent]).toEqual([c, ascending, 0, 0]);
+        expect([c, ascending, w.requestsSince(from).length, s.sent + s.invalid + s.notSent]).toEqual([
+          c,
+          ascending,
+          0,
+          0,
+        ]);
       }
     }
     sheet.moveColumns(sheet.getRange(1, w.col(F.stage), sheet.getMaxRows(), 1), 1);
@@ -142,7 +174,9 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     sheet.deleteRow(w.row(20003));
     const last = sheet.getLastRow() + 1;
     h.userEdit(w.tab, `${letters(w.col(NAME_COLUMN))}${last}:${letters(w.col(F.description))}${last}`, [
-      [...new Array(w.col(F.description) - w.col(NAME_COLUMN)).fill(''), 'A new deal'].map((v, i) => (i === 0 ? 'New Co' : v)),
+      [...new Array(w.col(F.description) - w.col(NAME_COLUMN)).fill(''), 'A new deal'].map((v, i) =>
+        i === 0 ? 'New Co' : v,
+      ),
     ]);
     const from = h.fetchLog.length;
     const s = w.run('pushTab', w.sheetId) as PushSummary;
@@ -161,8 +195,12 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     await admin.editField(L, 20001, F.description, { type: 'text', data: 'Theirs' });
     let s = w.run('pushTab', w.sheetId) as PushSummary;
     expect(s).toMatchObject({ sent: 0, conflicts: 1 });
-    expect(w.note(20001, F.description)).toMatch(/conflict\. Affinity now has “Theirs”; your edit “Mine” was kept and not sent/);
-    expect((await admin.getEntry(L, 20001))!.entity.fields!.find((f) => f.id === F.description)!.value.data).toBe('Theirs');
+    expect(w.note(20001, F.description)).toMatch(
+      /conflict\. Affinity now has “Theirs”; your edit “Mine” was kept and not sent/,
+    );
+    expect((await admin.getEntry(L, 20001))!.entity.fields!.find((f) => f.id === F.description)!.value.data).toBe(
+      'Theirs',
+    );
     // A pull keeps the edit and the flag.
     w.run('pullTab', w.sheetId);
     expect(w.shown(20001, F.description)).toBe('Mine');
@@ -171,7 +209,9 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     expect(w.run('setConflictPolicy', 'sheet-wins')).toBe('sheet-wins');
     s = w.run('pushTab', w.sheetId) as PushSummary;
     expect(s).toMatchObject({ sent: 1, conflicts: 0 });
-    expect((await admin.getEntry(L, 20001))!.entity.fields!.find((f) => f.id === F.description)!.value.data).toBe('Mine');
+    expect((await admin.getEntry(L, 20001))!.entity.fields!.find((f) => f.id === F.description)!.value.data).toBe(
+      'Mine',
+    );
     expect(w.note(20001, F.description)).toBe('');
 
     w.run('setConflictPolicy', 'affinity-wins');
@@ -190,18 +230,27 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     await admin.deleteEntry(L, 20001);
     w.type(20002, F.coInvestors, '#8999'); // a company merged into another
     w.type(20003, F.description, 'no rights');
-    await admin.injectFault({ status: 403, count: 1, match: { method: 'PATCH', pathIncludes: '/list-entries/20003/' } });
+    await admin.injectFault({
+      status: 403,
+      count: 1,
+      match: { method: 'PATCH', pathIncludes: '/list-entries/20003/' },
+    });
     w.type(20004, F.description, 'fine');
     w.type(20005, F.amount, 42);
     const from = w.product.harness.fetchLog.length;
     const s = w.run('pushTab', w.sheetId) as PushSummary;
     expectValidRequests(w.requestsSince(from));
     expect(s).toMatchObject({ sent: 2, failed: 2, notSent: 1 });
-    expect(w.note(20001, F.description)).toMatch(/not sent\. Affinity could not find this list entry \(404\): it may have been deleted/);
-    expect(w.note(20002, F.coInvestors)).toMatch(/not sent\. Affinity refused the change because the entity was merged into another one \(422\)/);
+    expect(w.note(20001, F.description)).toMatch(
+      /not sent\. Affinity could not find this list entry \(404\): it may have been deleted/,
+    );
+    expect(w.note(20002, F.coInvestors)).toMatch(
+      /not sent\. Affinity refused the change because the entity was merged into another one \(422\)/,
+    );
     expect(w.note(20003, F.description)).toMatch(/not sent\. Affinity did not let you change this list entry \(403\)/);
     expect(w.note(20004, F.description)).toBe('');
-    const value = async (id: number, f: string) => (await admin.getEntry(L, id))!.entity.fields!.find((x) => x.id === f)!.value.data;
+    const value = async (id: number, f: string) =>
+      (await admin.getEntry(L, id))!.entity.fields!.find((x) => x.id === f)!.value.data;
     expect(await value(20004, F.description)).toBe('fine');
     expect(await value(20005, F.amount)).toBe(42);
     // The failed cells stay pending: the next push tries them again (the fault is gone).
@@ -223,17 +272,48 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     const p = h.runAs('rpc', 'previewPush', w.sheetId) as PushPreview;
     expect(patches(w.requestsSince(from))).toEqual([]);
     expect(h.sheet(w.tab).getDataRange().getValues()).toEqual(before);
-    expect(p.changes).toEqual([{ entryId: 20003, entity: 'Kairo AI', field: 'Stage', old: 'Term Sheet', new: 'closed', overwrites: false }]);
-    expect(p.conflicts).toEqual([
-      { entryId: 20001, columnId: F.description, entity: 'LedgerLeaf', field: 'Description', base: expect.any(String), mine: 'Mine', affinity: 'Theirs', outcome: 'skip' },
+    expect(p.changes).toEqual([
+      { entryId: 20003, entity: 'Kairo AI', field: 'Stage', old: 'Term Sheet', new: 'closed', overwrites: false },
     ]);
-    expect(p.invalid).toEqual([{ entryId: 20002, entity: 'Solaris Grid', field: 'Round', value: 'Series Q', reason: expect.stringMatching(/Choose one of: Pre-Seed, Seed/) }]);
-    expect(p.notSent).toEqual([{ entryId: 20004, entity: 'Medina Health', field: 'Organization', value: 'Renamed', reason: expect.stringMatching(/name comes from Affinity/) }]);
+    expect(p.conflicts).toEqual([
+      {
+        entryId: 20001,
+        columnId: F.description,
+        entity: 'LedgerLeaf',
+        field: 'Description',
+        base: expect.any(String),
+        mine: 'Mine',
+        affinity: 'Theirs',
+        outcome: 'skip',
+      },
+    ]);
+    expect(p.invalid).toEqual([
+      {
+        entryId: 20002,
+        entity: 'Solaris Grid',
+        field: 'Round',
+        value: 'Series Q',
+        reason: expect.stringMatching(/Choose one of: Pre-Seed, Seed/),
+      },
+    ]);
+    expect(p.notSent).toEqual([
+      {
+        entryId: 20004,
+        entity: 'Medina Health',
+        field: 'Organization',
+        value: 'Renamed',
+        reason: expect.stringMatching(/name comes from Affinity/),
+      },
+    ]);
     expect(p.cost).toEqual({ reads: 1, writes: 1, total: 2 });
 
-    const s = h.runAs('rpc', 'pushTab', w.sheetId, [{ entryId: 20001, columnId: F.description, affinity: 'Theirs', choice: 'mine' }]) as PushSummary;
+    const s = h.runAs('rpc', 'pushTab', w.sheetId, [
+      { entryId: 20001, columnId: F.description, affinity: 'Theirs', choice: 'mine' },
+    ]) as PushSummary;
     expect(s).toMatchObject({ sent: 2, conflicts: 0, invalid: 1, notSent: 1 });
-    expect((await admin.getEntry(L, 20001))!.entity.fields!.find((f) => f.id === F.description)!.value.data).toBe('Mine');
+    expect((await admin.getEntry(L, 20001))!.entity.fields!.find((f) => f.id === F.description)!.value.data).toBe(
+      'Mine',
+    );
   });
 
   it('the preview dialog opens from the menu and inserts data as text only', () => {
@@ -266,7 +346,9 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     ]);
     // Fill the log to its bound: the oldest rows rotate out.
     log.insertRowsAfter(log.getMaxRows(), 5000);
-    log.getRange(3, 1, 4999, 9).setValues(Array.from({ length: 4999 }, (_, i) => ['t', 'u', 'x', i, 'n', 'f', 'o', 'n', 'r']));
+    log
+      .getRange(3, 1, 4999, 9)
+      .setValues(Array.from({ length: 4999 }, (_, i) => ['t', 'u', 'x', i, 'n', 'f', 'o', 'n', 'r']));
     w.type(20002, F.description, 'One more');
     w.type(20003, F.description, 'And another');
     w.run('pushTab', w.sheetId);
@@ -288,7 +370,9 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     expect(bg(20001, F.description)).toBe('#ffffff');
     expect(bg(20002, F.round)).toBe('#fff4d6'); // not sent: still pending
     w.type(20003, F.lastMeeting, '2020-01-01');
-    expect(w.note(20003, F.lastMeeting)).toMatch(/not sent\. Last Meeting is read-only here\. The next pull puts Affinity's value back/);
+    expect(w.note(20003, F.lastMeeting)).toMatch(
+      /not sent\. Last Meeting is read-only here\. The next pull puts Affinity's value back/,
+    );
     expect(bg(20003, F.lastMeeting)).toBe('#ffffff');
     w.run('setPendingMarks', false);
     expect(h.triggers.some((t) => t.handler === 'onEditMarkPending')).toBe(false);
@@ -330,7 +414,9 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     const from = w.product.harness.fetchLog.length;
     w.run('pushTab', w.sheetId);
     const sent = w.requestsSince(from);
-    expect(reads(sent).map((r) => r.url)).toEqual([`https://api.affinity.co/v2/lists/${L}/list-entries/20001?fieldIds=${F.description}`]);
+    expect(reads(sent).map((r) => r.url)).toEqual([
+      `https://api.affinity.co/v2/lists/${L}/list-entries/20001?fieldIds=${F.description}`,
+    ]);
     expect(patches(sent)).toHaveLength(1);
   });
 });
@@ -339,7 +425,12 @@ describe('push: batches sized by the rate-limit headers', () => {
   it('never sends more than what remains this minute, and waits for the reset instead of hitting 429', async () => {
     const seed = generateSeed({ entries: 100, fieldsInView: 6 });
     seed.rateLimit = { perMinute: 30 };
-    const w = await bindWorld({ seed, apiKey: GENERATED.apiKey, listId: GENERATED.companyListId, viewId: GENERATED.sheetViewId });
+    const w = await bindWorld({
+      seed,
+      apiKey: GENERATED.apiKey,
+      listId: GENERATED.companyListId,
+      viewId: GENERATED.sheetViewId,
+    });
     try {
       const h = w.product.harness;
       h.advance(61_000); // a fresh minute

@@ -42,7 +42,11 @@ export async function bindWorld(opts: {
   /** More harness options (a slower network, Workspace quotas...). */
   harness?: Partial<HarnessOptions>;
 }): Promise<World> {
-  const product = await startProduct({ seed: opts.seed, generate: opts.generate, harness: { executionLimitMs: opts.executionLimitMs, ...opts.harness } });
+  const product = await startProduct({
+    seed: opts.seed,
+    generate: opts.generate,
+    harness: { executionLimitMs: opts.executionLimitMs, ...opts.harness },
+  });
   const h = product.harness;
   h.openSpreadsheet();
   h.run('connect', opts.apiKey);

@@ -19,7 +19,8 @@ function killedAt(w: World, k: number, fn: string): boolean {
     w.product.harness.runWith({ kind: 'installable-trigger', abortAfterCalls: k }, fn);
     return false;
   } catch (e) {
-    if (!(e instanceof HarnessExecutionError) || w.product.harness.lastExecution.killed !== 'abort-after-calls') throw e;
+    if (!(e instanceof HarnessExecutionError) || w.product.harness.lastExecution.killed !== 'abort-after-calls')
+      throw e;
     return true;
   }
 }
@@ -32,7 +33,12 @@ async function affinityText(w: World, listId: number, entryId: number, fieldId: 
 describe('killed at any step of a scheduled push-then-pull', () => {
   let w: World;
   beforeAll(async () => {
-    w = await bindWorld({ seed: dealflowSeed(), apiKey: DEALFLOW.apiKey, listId: DEALFLOW.listId, viewId: DEALFLOW.views.activePipeline });
+    w = await bindWorld({
+      seed: dealflowSeed(),
+      apiKey: DEALFLOW.apiKey,
+      listId: DEALFLOW.listId,
+      viewId: DEALFLOW.views.activePipeline,
+    });
     w.run('saveSchedule', { schedule: { kind: 'minutes', every: 15 }, pushFirst: true });
   });
   afterAll(() => w.close());
@@ -47,8 +53,13 @@ describe('killed at any step of a scheduled push-then-pull', () => {
     const makeWork = async () => {
       round++;
       w.type(20001, F.description, `Typed in the sheet ${round}`);
-      await w.product.emulator.admin.editField(L, 20002, F.description, { type: 'text', data: `Changed in Affinity ${round}` });
-      await w.product.emulator.admin.setView(L, V, { entryIds: round % 2 === 0 ? view0.entryIds : view0.entryIds.filter((id) => id !== 20005) });
+      await w.product.emulator.admin.editField(L, 20002, F.description, {
+        type: 'text',
+        data: `Changed in Affinity ${round}`,
+      });
+      await w.product.emulator.admin.setView(L, V, {
+        entryIds: round % 2 === 0 ? view0.entryIds : view0.entryIds.filter((id) => id !== 20005),
+      });
       return `Typed in the sheet ${round}`;
     };
 
@@ -95,7 +106,10 @@ describe('killed at any step of a pull that spans executions', () => {
       apiKey: GENERATED.apiKey,
       listId: L,
       viewId: V,
-      harness: { costs: { urlFetchMs: 20_000 }, quotas: { triggerRuntimePerDayMs: 6 * 60 * MINUTE, urlFetchPerDay: 100_000 } },
+      harness: {
+        costs: { urlFetchMs: 20_000 },
+        quotas: { triggerRuntimePerDayMs: 6 * 60 * MINUTE, urlFetchPerDay: 100_000 },
+      },
     });
     // The bind's pull itself continues in a second execution.
     expect(w.product.harness.sheet(w.tab).getLastRow()).toBeLessThanOrEqual(1);
@@ -113,7 +127,10 @@ describe('killed at any step of a pull that spans executions', () => {
     let round = 0;
     const changeInAffinity = async () => {
       round++;
-      await w.product.emulator.admin.editField(L, first + 10 + round, 'field-1005', { type: 'text', data: `Affinity round ${round}` });
+      await w.product.emulator.admin.editField(L, first + 10 + round, 'field-1005', {
+        type: 'text',
+        data: `Affinity round ${round}`,
+      });
     };
     /** Lets the schedule run on: its next hourly run (which resumes or starts over), to the end of whatever run is going. */
     const settle = async () => {
@@ -122,7 +139,9 @@ describe('killed at any step of a pull that spans executions', () => {
         if ((w.run('getScheduleState') as ScheduleState).running === null) return;
         h.advance(2 * MINUTE);
       }
-      throw new Error(`the run did not complete: ${JSON.stringify(w.run('getScheduleState'))}\n${h.logs.slice(-15).join('\n')}\n${JSON.stringify(h.triggers)}`);
+      throw new Error(
+        `the run did not complete: ${JSON.stringify(w.run('getScheduleState'))}\n${h.logs.slice(-15).join('\n')}\n${JSON.stringify(h.triggers)}`,
+      );
     };
     const check = async (label: string) => {
       const problems = tabVersusView(h, w.tab, await servedView(w.product, GENERATED.apiKey, L, V), {
@@ -144,7 +163,10 @@ describe('killed at any step of a pull that spans executions', () => {
     expect((w.run('getScheduleState') as ScheduleState).running).toBeNull();
     await check('clean');
 
-    const sample = (n: number) => Array.from(new Set([1, 2, 3, 5, 8, ...Array.from({ length: 8 }, (_, i) => Math.round(((i + 1) * n) / 9)), n - 2, n - 1])).filter((k) => k > 0);
+    const sample = (n: number) =>
+      Array.from(
+        new Set([1, 2, 3, 5, 8, ...Array.from({ length: 8 }, (_, i) => Math.round(((i + 1) * n) / 9)), n - 2, n - 1]),
+      ).filter((k) => k > 0);
     // Killed in the first execution.
     for (const k of sample(firstCalls)) {
       await changeInAffinity();
@@ -172,7 +194,9 @@ describe('killed at any step of a pull that spans executions', () => {
     h.spreadsheet.deleteSheet(staging);
     const from = h.logs.length;
     await settle();
-    expect(h.logs.slice(from).join('\n')).toMatch(/cannot resume \(the staged rows of this sync are gone\); starting over/);
+    expect(h.logs.slice(from).join('\n')).toMatch(
+      /cannot resume \(the staged rows of this sync are gone\); starting over/,
+    );
     await check('staging lost');
   }, 180_000);
 });

@@ -22,7 +22,10 @@ const BUDGET_MS = 5 * MINUTE;
 describe('a 60,000-entry view under a 15-minute schedule', () => {
   let product: Product;
   beforeAll(async () => {
-    product = await startProduct({ generate: { entries: ENTRIES, fieldsInView: FIELDS }, harness: { costs: { urlFetchMs: 1000 } } });
+    product = await startProduct({
+      generate: { entries: ENTRIES, fieldsInView: FIELDS },
+      harness: { costs: { urlFetchMs: 1000 } },
+    });
   }, 60_000);
   afterAll(() => product.close());
 
@@ -68,7 +71,12 @@ describe('a 60,000-entry view under a 15-minute schedule', () => {
     expect(view.entries).toHaveLength(ENTRIES);
     expect(tabVersusView(h, tabName, view)).toEqual([]);
     // The staging sheet is gone, the continuation trigger removed, only the schedule's trigger left.
-    expect(h.spreadsheet.getSheets().map((s) => s.getName()).filter((n) => n.startsWith('_affinity_staging_'))).toEqual([]);
+    expect(
+      h.spreadsheet
+        .getSheets()
+        .map((s) => s.getName())
+        .filter((n) => n.startsWith('_affinity_staging_')),
+    ).toEqual([]);
     expect(triggersOf(h, 'continueSync')).toEqual([]);
     expect(triggersOf(h, 'scheduledSync')).toHaveLength(1);
     const s = h.run('getScheduleState') as ScheduleState;
@@ -79,7 +87,9 @@ describe('a 60,000-entry view under a 15-minute schedule', () => {
     expect(s.projection.executionsPerRun).toBeGreaterThanOrEqual(3);
     expect(s.projection.fits).toBe(false);
     expect(s.projection.problems.join('\n')).toMatch(/URL fetches a day, over the 18,000 scheduled runs may use/);
-    expect(s.projection.problems.join('\n')).toMatch(/of trigger runtime a day, over the 90 min a consumer account allows/);
+    expect(s.projection.problems.join('\n')).toMatch(
+      /of trigger runtime a day, over the 90 min a consumer account allows/,
+    );
     expect(s.projection.suggestion?.label).toBe('daily at 06:00 (America/New_York)');
   }, 240_000);
 });

@@ -66,11 +66,19 @@ describe('schedule: one trigger per spreadsheet', () => {
     h.run('connect', DEALFLOW.apiKey);
     w.run('saveSchedule', { schedule: { kind: 'hourly' } });
     h.user = 'owner@example.com';
-    expect(triggersOf(h, 'scheduledSync').map((t) => t.owner).sort()).toEqual(['bea@example.com', 'owner@example.com']);
+    expect(
+      triggersOf(h, 'scheduledSync')
+        .map((t) => t.owner)
+        .sort(),
+    ).toEqual(['bea@example.com', 'owner@example.com']);
     const from = h.logs.length;
     const ran = h.advance(6 * MINUTE);
-    expect(ran.map((m) => [m.fn, m.user, m.urlFetches, m.error])).toEqual([['scheduledSync', 'owner@example.com', 0, undefined]]);
-    expect(logsSince(h, from).join('\n')).toMatch(/Removed a sync trigger that is no longer this spreadsheet’s schedule/);
+    expect(ran.map((m) => [m.fn, m.user, m.urlFetches, m.error])).toEqual([
+      ['scheduledSync', 'owner@example.com', 0, undefined],
+    ]);
+    expect(logsSince(h, from).join('\n')).toMatch(
+      /Removed a sync trigger that is no longer this spreadsheet’s schedule/,
+    );
     expect(triggersOf(h, 'scheduledSync').map((t) => t.owner)).toEqual(['bea@example.com']);
     expect(state(w).runsAs?.email).toBe('bea@example.com');
     h.user = 'bea@example.com';
@@ -101,7 +109,10 @@ describe('schedule: refreshes', () => {
     expect(changed.cellsWritten).toBe(2); // the cell and its base
     expect(w.shown(20003, F.description)).toBe('Changed in Affinity');
     expect(tabVersusView(h, w.tab, await servedView(w.product, DEALFLOW.apiKey, L, V))).toEqual([]);
-    expect(state(w).lastRun).toMatchObject({ ok: true, message: expect.stringMatching(/^1 tab refreshed in 1 execution/) });
+    expect(state(w).lastRun).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/^1 tab refreshed in 1 execution/),
+    });
   });
 
   it('two overlapping runs: the one holding the lock works, the other skips with a log line and no error', () => {
@@ -124,12 +135,18 @@ describe('schedule: refreshes', () => {
     expect(state(w).pushFirst).toBe(false);
     w.type(20004, F.description, 'Typed in the sheet');
     h.advance(15 * MINUTE);
-    expect((await w.product.emulator.admin.getEntry(L, 20004))!.entity.fields!.find((f) => f.id === F.description)!.value!.data).not.toBe('Typed in the sheet');
+    expect(
+      (await w.product.emulator.admin.getEntry(L, 20004))!.entity.fields!.find((f) => f.id === F.description)!.value!
+        .data,
+    ).not.toBe('Typed in the sheet');
     expect(w.shown(20004, F.description)).toBe('Typed in the sheet'); // pending, never overwritten
 
     w.run('saveSchedule', { schedule: every15, pushFirst: true });
     h.advance(15 * MINUTE);
-    expect((await w.product.emulator.admin.getEntry(L, 20004))!.entity.fields!.find((f) => f.id === F.description)!.value!.data).toBe('Typed in the sheet');
+    expect(
+      (await w.product.emulator.admin.getEntry(L, 20004))!.entity.fields!.find((f) => f.id === F.description)!.value!
+        .data,
+    ).toBe('Typed in the sheet');
     expect(tabVersusView(h, w.tab, await servedView(w.product, DEALFLOW.apiKey, L, V))).toEqual([]);
   });
 });
@@ -159,7 +176,9 @@ describe('schedule: failures', () => {
     expect(state(w).backoff?.failures).toBe(3);
     const lines = logsSince(h, from);
     expect(lines.filter((l) => /^Scheduled sync run \w+ failed \(\d in a row\)/.test(l))).toHaveLength(3);
-    expect(lines.filter((l) => l.startsWith('Scheduled sync skipped: backing off after 2 failed runs'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('Scheduled sync skipped: backing off after 2 failed runs'))).toHaveLength(
+      1,
+    );
     expect(triggersOf(h, 'scheduledSync')).toHaveLength(1); // backing off is not pausing
 
     await w.product.emulator.admin.clearFaults();
@@ -206,13 +225,17 @@ describe('schedule: the planner before each run', () => {
       const h = w.product.harness;
       w.run('saveSchedule', { schedule: every15 });
       // 17,999 of the consumer account's 20,000 used: 3 more would pass the 18,000 scheduled runs may use.
-      h.properties.user().setProperty('affinity.usage', JSON.stringify({ since: h.clock.now() - 60 * MINUTE, count: 17_999 }));
+      h.properties
+        .user()
+        .setProperty('affinity.usage', JSON.stringify({ since: h.clock.now() - 60 * MINUTE, count: 17_999 }));
       const from = h.logs.length;
       const [skipped] = h.advance(15 * MINUTE);
       expect(skipped.urlFetches).toBe(0);
       const line = logsSince(h, from).find((l) => l.startsWith('Scheduled sync skipped'))!;
       // The estimate is the last run's cost (the bind's pull also fetched two dropdown fields' options).
-      expect(line).toMatch(/needs about 5 URL fetches and 17,999 of today's 20,000 \(consumer account\) are used; 10 % is kept for people; it should fit again after/);
+      expect(line).toMatch(
+        /needs about 5 URL fetches and 17,999 of today's 20,000 \(consumer account\) are used; 10 % is kept for people; it should fit again after/,
+      );
       expect(state(w).lastSkip?.reason).toMatch(/URL fetches/);
       // A person may still pull: the reserve is theirs.
       expect((w.run('pullTab', w.sheetId) as { rows: number }).rows).toBe(20);
@@ -242,7 +265,9 @@ describe('schedule: the planner before each run', () => {
       const skips = logsSince(h, from).filter((l) => l.startsWith('Scheduled sync skipped'));
       expect(worked).toBeGreaterThan(5);
       expect(skips.length).toBe(ran.length - worked);
-      expect(skips[0]).toMatch(/needs about 3 Affinity requests and \d of the account's 60 a month are left; 6 \(10 %\) are kept for people/);
+      expect(skips[0]).toMatch(
+        /needs about 3 Affinity requests and \d of the account's 60 a month are left; 6 \(10 %\) are kept for people/,
+      );
       expect(skips.length).toBeGreaterThan(5);
       const s = state(w);
       expect(s.usage.affinityMonthlyLimit).toBe(60);
@@ -259,7 +284,12 @@ describe("schedule: pacing under Affinity's per-minute limit", () => {
   it('a run of 31 requests under a 20-a-minute limit waits for the window instead of meeting a 429', async () => {
     const seed = generateSeed({ entries: 2_900, fieldsInView: 8 });
     seed.rateLimit = { perMinute: 20 };
-    const w = await bindWorld({ seed, apiKey: GENERATED.apiKey, listId: GENERATED.companyListId, viewId: GENERATED.sheetViewId });
+    const w = await bindWorld({
+      seed,
+      apiKey: GENERATED.apiKey,
+      listId: GENERATED.companyListId,
+      viewId: GENERATED.sheetViewId,
+    });
     try {
       const h = w.product.harness;
       expect(h.lastExecution.error).toBeUndefined();
@@ -272,7 +302,13 @@ describe("schedule: pacing under Affinity's per-minute limit", () => {
       const log = await w.product.emulator.admin.requests();
       expect(log.filter((r) => r.status === 429)).toEqual([]);
       expect(h.logs.some((l) => /pacing, \d+ s until Affinity's per-minute window resets/.test(l))).toBe(true);
-      expect(tabVersusView(h, w.tab, servedFromSeed({ ...seed, rateLimit: undefined }, GENERATED.companyListId, GENERATED.sheetViewId))).toEqual([]);
+      expect(
+        tabVersusView(
+          h,
+          w.tab,
+          servedFromSeed({ ...seed, rateLimit: undefined }, GENERATED.companyListId, GENERATED.sheetViewId),
+        ),
+      ).toEqual([]);
     } finally {
       await w.close();
     }

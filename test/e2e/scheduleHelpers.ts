@@ -57,7 +57,11 @@ export async function servedView(
 }
 
 /** The view as an emulator with `seed` serves it (in process: for seeds whose rate limits the test must not spend). */
-export function servedFromSeed(seed: EmulatorSeed, listId: number, viewId: number): { entries: ListEntryWithEntity[]; fields: FieldMetadata[] } {
+export function servedFromSeed(
+  seed: EmulatorSeed,
+  listId: number,
+  viewId: number,
+): { entries: ListEntryWithEntity[]; fields: FieldMetadata[] } {
   const emulator = new AffinityEmulator(seed);
   const apiKey = seed.users[0].apiKey;
   const get = <T>(url: string): T => {
@@ -101,13 +105,15 @@ export function tabVersusView(
   const cols = columnsOf(harness, tab);
   const keyCol = cols.get(KEY_COLUMN);
   if (keyCol === undefined) return ['no key column'];
-  const grid = sheet.getLastRow() > 1 ? sheet.getRange(2, 1, sheet.getLastRow() - 1, sheet.getLastColumn()).getValues() : [];
+  const grid =
+    sheet.getLastRow() > 1 ? sheet.getRange(2, 1, sheet.getLastRow() - 1, sheet.getLastColumn()).getValues() : [];
   const rows = new Map<number, unknown[]>();
   const problems: string[] = [];
   for (const line of grid) {
     const id = Number(line[keyCol - 1]);
     if (!Number.isInteger(id) || id <= 0) {
-      if (line.some((c) => c !== '' && c !== null)) problems.push(`a row without an entry id: ${JSON.stringify(line.slice(0, 4))}`);
+      if (line.some((c) => c !== '' && c !== null))
+        problems.push(`a row without an entry id: ${JSON.stringify(line.slice(0, 4))}`);
       continue;
     }
     if (rows.has(id)) problems.push(`entry ${id} is in the tab twice`);
@@ -137,15 +143,22 @@ export function tabVersusView(
       const vt = meta.get(field.id)?.valueType ?? (field.value?.type as never);
       const mine = canonicalOfCell(row[col - 1] as never, vt, ctx);
       const theirs = canonicalOf(field.value, field.type, ctx).text;
-      if (mine !== theirs) problems.push(`entry ${entry.id} ${field.id}: tab “${mine.slice(0, 60)}”, Affinity “${theirs.slice(0, 60)}”`);
+      if (mine !== theirs)
+        problems.push(`entry ${entry.id} ${field.id}: tab “${mine.slice(0, 60)}”, Affinity “${theirs.slice(0, 60)}”`);
     }
   }
-  for (const id of rows.keys()) if (!served.has(id) && problems.length < max) problems.push(`entry ${id} is in the tab but not in the view`);
+  for (const id of rows.keys())
+    if (!served.has(id) && problems.length < max) problems.push(`entry ${id} is in the tab but not in the view`);
   return problems;
 }
 
 /** The base snapshot's text of a cell (values as last pulled or pushed). */
-export function baseText(harness: AppsScriptHarness, sheetId: number, entryId: number, fieldId: string): string | undefined {
+export function baseText(
+  harness: AppsScriptHarness,
+  sheetId: number,
+  entryId: number,
+  fieldId: string,
+): string | undefined {
   const snap = harness.spreadsheet.getSheetByName(`_affinity_base_${sheetId}`);
   if (!snap) return undefined;
   const grid = snap.getRange(1, 1, snap.getLastRow(), snap.getLastColumn()).getValues();

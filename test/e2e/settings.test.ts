@@ -44,7 +44,9 @@ describe('menu', () => {
     h.clickMenu('Affinity', 'Pull this tab');
     const alert = h.ui.alerts.at(-1)!;
     expect(alert).toMatchObject({ title: 'This tab is not synced', buttons: 'YES_NO' });
-    expect(alert.prompt).toBe('“Sheet1” is not bound to an Affinity view.\n\nOpen Affinity settings to bind it to a saved view?');
+    expect(alert.prompt).toBe(
+      '“Sheet1” is not bound to an Affinity view.\n\nOpen Affinity settings to bind it to a saved view?',
+    );
     expect(h.ui.sidebars).toHaveLength(sidebars);
     h.ui.respondToNextAlert('YES');
     h.clickMenu('Affinity', 'Pull this tab');
@@ -92,13 +94,26 @@ describe('getSettingsState and the calls the panel makes', () => {
       tenantName: 'Analytical Ventures',
       keyHint: '0001',
     });
-    const summary = rpc<{ tabName: string; rows: number }>(product, 'bindTab', DEALFLOW.listId, DEALFLOW.views.activePipeline, null);
+    const summary = rpc<{ tabName: string; rows: number }>(
+      product,
+      'bindTab',
+      DEALFLOW.listId,
+      DEALFLOW.views.activePipeline,
+      null,
+    );
     sheetId = product.harness.sheet(summary.tabName).getSheetId();
     const s = rpc<SettingsState>(product, 'getSettingsState');
     expect(JSON.stringify(s)).not.toContain(DEALFLOW.apiKey);
     expect(s.connection).toMatchObject({ connected: true, mode: 'direct', keyHint: '0001', userName: 'Ada Lovelace' });
     expect(s.bindings).toEqual([
-      expect.objectContaining({ sheetId, tabName: 'Active Pipeline', listName: 'Deal Flow', viewName: 'Active Pipeline', rows: 20, lastPull: expect.objectContaining({ ok: true, message: '20 rows, 20 added.' }) }),
+      expect.objectContaining({
+        sheetId,
+        tabName: 'Active Pipeline',
+        listName: 'Deal Flow',
+        viewName: 'Active Pipeline',
+        rows: 20,
+        lastPull: expect.objectContaining({ ok: true, message: '20 rows, 20 added.' }),
+      }),
     ]);
     // UrlFetch calls counted by the HTTP adapter, all of them.
     expect(s.usage.urlFetch.used).toBe(product.harness.fetchLog.length);
@@ -109,7 +124,17 @@ describe('getSettingsState and the calls the panel makes', () => {
     expect(s.usage.affinity).toMatchObject({ perMinuteLimit: 900, monthlyLimit: 50_000 });
     expect(s.usage.affinity!.perMinuteRemaining).toBeLessThan(900);
     expect(s.usage.affinity!.monthlyRemaining).toBeLessThan(50_000);
-    expect(s.lastRuns).toEqual([{ kind: 'pull', sheetId, tabName: 'Active Pipeline', viewName: 'Active Pipeline', at: expect.any(Number), ok: true, message: '20 rows, 20 added.' }]);
+    expect(s.lastRuns).toEqual([
+      {
+        kind: 'pull',
+        sheetId,
+        tabName: 'Active Pipeline',
+        viewName: 'Active Pipeline',
+        at: expect.any(Number),
+        ok: true,
+        message: '20 rows, 20 added.',
+      },
+    ]);
     expect(s.progress).toEqual([]);
   });
 
@@ -140,14 +165,19 @@ describe('getSettingsState and the calls the panel makes', () => {
     expect(rpc(product, 'openTab', sheetId)).toBe('Active Pipeline');
     expect(product.harness.spreadsheet.getActiveSheet().getName()).toBe('Active Pipeline');
     expect(rpc<SettingsState>(product, 'getSettingsState').activeSheetId).toBe(sheetId);
-    expect(() => rpc(product, 'openTab', 999_999)).toThrow('The tab was deleted. Remove the binding, or bind the view again.');
+    expect(() => rpc(product, 'openTab', 999_999)).toThrow(
+      'The tab was deleted. Remove the binding, or bind the view again.',
+    );
   });
 
   it('a pull that fails is recorded beside its binding and in the last runs', async () => {
     await product.emulator.admin.injectFault({ status: 403, count: 1, match: { pathIncludes: '/list-entries' } });
     expect(() => rpc(product, 'pullTab', sheetId)).toThrow(/Export data from Lists/);
     const s = rpc<SettingsState>(product, 'getSettingsState');
-    expect(s.bindings[0].lastPull).toMatchObject({ ok: false, message: expect.stringContaining("'Export data from Lists' permission (403)") });
+    expect(s.bindings[0].lastPull).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("'Export data from Lists' permission (403)"),
+    });
     expect(s.lastRuns[0]).toMatchObject({ kind: 'pull', ok: false });
   });
 
@@ -156,7 +186,9 @@ describe('getSettingsState and the calls the panel makes', () => {
     const props = product.harness.properties.user().getProperties() as Record<string, string>;
     expect(Object.keys(props).sort()).toEqual(['affinity.usage']);
     expect(rpc<SettingsState>(product, 'getSettingsState').bindings).toHaveLength(1);
-    expect(() => rpc(product, 'pullTab', sheetId)).toThrow('Not connected to Affinity yet. Open Affinity › Settings… and connect with your API key.');
+    expect(() => rpc(product, 'pullTab', sheetId)).toThrow(
+      'Not connected to Affinity yet. Open Affinity › Settings… and connect with your API key.',
+    );
   });
 });
 
@@ -169,7 +201,11 @@ describe('Nango connection', () => {
   const N = DEALFLOW.nango;
 
   it('checks with whoami through the proxy, stores the connection as JSON in user properties, returns only the hint', async () => {
-    const status = rpc<ConnectionStatus>(product, 'connectNango', { secretKey: ` ${N.secretKey} `, providerConfigKey: N.providerConfigKey, connectionId: N.connectionId });
+    const status = rpc<ConnectionStatus>(product, 'connectNango', {
+      secretKey: ` ${N.secretKey} `,
+      providerConfigKey: N.providerConfigKey,
+      connectionId: N.connectionId,
+    });
     expect(status).toEqual({
       connected: true,
       mode: 'nango',
@@ -180,7 +216,11 @@ describe('Nango connection', () => {
       keyHint: N.secretKey.slice(-4),
     });
     const props = product.harness.properties.user().getProperties() as Record<string, string>;
-    expect(JSON.parse(props['affinity.nango'])).toEqual({ secretKey: N.secretKey, providerConfigKey: N.providerConfigKey, connectionId: N.connectionId });
+    expect(JSON.parse(props['affinity.nango'])).toEqual({
+      secretKey: N.secretKey,
+      providerConfigKey: N.providerConfigKey,
+      connectionId: N.connectionId,
+    });
     expect(props['affinity.apiKey']).toBeUndefined();
     expect(rpc(product, 'getConnection')).toEqual(status);
     const sent = await product.emulator.admin.requests();
@@ -190,7 +230,11 @@ describe('Nango connection', () => {
       `nango GET /proxy/v2/lists/${DEALFLOW.listId}/list-entries`,
     ]);
     for (const r of sent) {
-      expect(r.headers).toMatchObject({ authorization: `Bearer ${N.secretKey}`, 'provider-config-key': N.providerConfigKey, 'connection-id': N.connectionId });
+      expect(r.headers).toMatchObject({
+        authorization: `Bearer ${N.secretKey}`,
+        'provider-config-key': N.providerConfigKey,
+        'connection-id': N.connectionId,
+      });
     }
   });
 
@@ -205,10 +249,18 @@ describe('Nango connection', () => {
 
   it('refuses empty fields before any request, and connecting with a key replaces the Nango connection', () => {
     const before = product.harness.fetchLog.length;
-    expect(() => rpc(product, 'connectNango', { secretKey: '', providerConfigKey: 'a', connectionId: 'b' })).toThrow('Enter the Nango secret key (Nango › Environment Settings).');
-    expect(() => rpc(product, 'connectNango', { secretKey: 'abc def', providerConfigKey: 'a', connectionId: 'b' })).toThrow(/has no spaces/);
-    expect(() => rpc(product, 'connectNango', { secretKey: 'abcdef', providerConfigKey: '', connectionId: 'b' })).toThrow('Enter the integration ID.');
-    expect(() => rpc(product, 'connectNango', { secretKey: 'abcdef', providerConfigKey: 'a', connectionId: ' ' })).toThrow('Enter the connection ID.');
+    expect(() => rpc(product, 'connectNango', { secretKey: '', providerConfigKey: 'a', connectionId: 'b' })).toThrow(
+      'Enter the Nango secret key (Nango › Environment Settings).',
+    );
+    expect(() =>
+      rpc(product, 'connectNango', { secretKey: 'abc def', providerConfigKey: 'a', connectionId: 'b' }),
+    ).toThrow(/has no spaces/);
+    expect(() =>
+      rpc(product, 'connectNango', { secretKey: 'abcdef', providerConfigKey: '', connectionId: 'b' }),
+    ).toThrow('Enter the integration ID.');
+    expect(() =>
+      rpc(product, 'connectNango', { secretKey: 'abcdef', providerConfigKey: 'a', connectionId: ' ' }),
+    ).toThrow('Enter the connection ID.');
     expect(product.harness.fetchLog.length).toBe(before);
     rpc(product, 'connect', DEALFLOW.apiKey);
     const props = product.harness.properties.user().getProperties() as Record<string, string>;
@@ -235,7 +287,9 @@ describe('progress of a long pull', () => {
     const progressWrites = pull.calls['CacheService.Cache.putAll'] ?? 0;
     expect(progressWrites).toBeGreaterThanOrEqual(4);
     expect(rpc<SettingsState>(product, 'getSettingsState').progress).toEqual([]);
-    expect([...product.harness.cache.document.entries.keys()].filter((k) => k.startsWith('affinity.progress.'))).toEqual([]);
+    expect(
+      [...product.harness.cache.document.entries.keys()].filter((k) => k.startsWith('affinity.progress.')),
+    ).toEqual([]);
     // During a long pull, the usage ledger writes in batches, not once per page.
     const ledgerWrites = pull.calls['PropertiesService.Properties.setProperty'] ?? 0;
     expect(ledgerWrites).toBeLessThan(pull.urlFetches);

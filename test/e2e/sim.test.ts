@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenario, type Scenario } from '../../tools/cli/sim';
 
-const load = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../docs/scenarios', name), 'utf8')) as Scenario;
+const load = (name: string) =>
+  JSON.parse(readFileSync(join(__dirname, '../../docs/scenarios', name), 'utf8')) as Scenario;
 
 describe('npm run sim', () => {
   it('docs/scenarios/pull-basics.json: every step succeeds and the pull keeps the user’s layout and column', async () => {

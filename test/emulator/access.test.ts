@@ -9,8 +9,16 @@ const seed: EmulatorSeed = {
   ...base,
   users: [
     ...base.users,
-    { apiKey: 'no-export', whoami: { ...whoami, user: { ...whoami.user, id: 70002, firstName: 'Charles' } }, canExport: false },
-    { apiKey: 'trial', whoami: { ...whoami, tenant: { id: 2, name: 'Trial Co', subdomain: 'trial' } }, apiAccess: false },
+    {
+      apiKey: 'no-export',
+      whoami: { ...whoami, user: { ...whoami.user, id: 70002, firstName: 'Charles' } },
+      canExport: false,
+    },
+    {
+      apiKey: 'trial',
+      whoami: { ...whoami, tenant: { id: 2, name: 'Trial Co', subdomain: 'trial' } },
+      apiAccess: false,
+    },
   ],
 };
 let em: AffinityEmulator;
@@ -26,7 +34,12 @@ describe('authentication', () => {
       expect(errorOf(res).code).toBe('authentication');
       expect(res.headers['x-ratelimit-limit-user']).toBeUndefined();
     }
-    expect(get(em, '/v2/auth/whoami', { key: null, headers: { Authorization: `Basic ${Buffer.from(`:${KEY}`).toString('base64')}` } }).status).toBe(401);
+    expect(
+      get(em, '/v2/auth/whoami', {
+        key: null,
+        headers: { Authorization: `Basic ${Buffer.from(`:${KEY}`).toString('base64')}` },
+      }).status,
+    ).toBe(401);
     expect(get(em, '/v2/auth/whoami', { key: null, headers: { authorization: `bearer ${KEY}` } }).status).toBe(200);
   });
 
@@ -44,15 +57,27 @@ describe('authentication', () => {
     const refused = [
       get(em, `/v2/lists/${LIST}/list-entries`, opts),
       get(em, `/v2/lists/${LIST}/saved-views/${VIEW}/list-entries`, opts),
-      call(em, 'POST', `/v2/lists/${LIST}/list-entries/${ENTRY}/fields/field-1005`, { ...opts, body: { value: { type: 'text', data: 'x' } } }),
-      call(em, 'PATCH', `/v2/lists/${LIST}/list-entries/${ENTRY}/fields`, { ...opts, body: { operation: 'update-fields', updates: [] } }),
+      call(em, 'POST', `/v2/lists/${LIST}/list-entries/${ENTRY}/fields/field-1005`, {
+        ...opts,
+        body: { value: { type: 'text', data: 'x' } },
+      }),
+      call(em, 'PATCH', `/v2/lists/${LIST}/list-entries/${ENTRY}/fields`, {
+        ...opts,
+        body: { operation: 'update-fields', updates: [] },
+      }),
     ];
     for (const res of refused) {
       expect(res.status).toBe(403);
       expect(errorOf(res).code).toBe('authorization');
       expect(errorOf(res).message).toMatch(/Export data from Lists/);
     }
-    for (const url of ['/v2/auth/whoami', `/v2/lists/${LIST}/saved-views`, `/v2/lists/${LIST}/fields`, `/v2/lists/${LIST}/list-entries/${ENTRY}`, `/v2/lists/${LIST}/list-entries/${ENTRY}/fields`]) {
+    for (const url of [
+      '/v2/auth/whoami',
+      `/v2/lists/${LIST}/saved-views`,
+      `/v2/lists/${LIST}/fields`,
+      `/v2/lists/${LIST}/list-entries/${ENTRY}`,
+      `/v2/lists/${LIST}/list-entries/${ENTRY}/fields`,
+    ]) {
       expect(get(em, url, opts).status).toBe(200);
     }
   });
@@ -66,8 +91,16 @@ describe('X-Affinity-Api-Version', () => {
   });
 
   test('current is accepted; the header name is case-insensitive; absent means the current version', () => {
-    expect(get(em, '/v2/auth/whoami', { headers: { 'X-Affinity-Api-Version': 'current' } }).headers['x-affinity-api-version']).toBe('2026-09-17');
-    const lower = em.handle({ method: 'GET', url: '/v2/auth/whoami', headers: { authorization: `Bearer ${KEY}`, 'x-affinity-api-version': '2026-07-15' } });
+    expect(
+      get(em, '/v2/auth/whoami', { headers: { 'X-Affinity-Api-Version': 'current' } }).headers[
+        'x-affinity-api-version'
+      ],
+    ).toBe('2026-09-17');
+    const lower = em.handle({
+      method: 'GET',
+      url: '/v2/auth/whoami',
+      headers: { authorization: `Bearer ${KEY}`, 'x-affinity-api-version': '2026-07-15' },
+    });
     expect(lower.headers['x-affinity-api-version']).toBe('2026-07-15');
     const none = em.handle({ method: 'GET', url: '/v2/auth/whoami', headers: { authorization: `Bearer ${KEY}` } });
     expect(none.status).toBe(200);
@@ -77,34 +110,56 @@ describe('X-Affinity-Api-Version', () => {
   test('an unsupported version is a validation error on that header; errors echo the version too', () => {
     const res = get(em, '/v2/auth/whoami', { headers: { 'X-Affinity-Api-Version': '2025-01-01' } });
     expect(res.status).toBe(400);
-    expect(errorOf(res)).toEqual({ code: 'validation', param: 'X-Affinity-Api-Version', message: "The provided version: '2025-01-01' is not valid." });
+    expect(errorOf(res)).toEqual({
+      code: 'validation',
+      param: 'X-Affinity-Api-Version',
+      message: "The provided version: '2025-01-01' is not valid.",
+    });
     expect(res.headers['x-affinity-api-version']).toBeDefined();
     expect(get(em, '/v2/lists/1').headers['x-affinity-api-version']).toBe('2026-09-17');
   });
 });
 
 describe('Nango proxy mode', () => {
-  const nango = { Authorization: `Bearer ${GENERATED.nango.secretKey}`, 'Provider-Config-Key': GENERATED.nango.providerConfigKey, 'Connection-Id': GENERATED.nango.connectionId };
+  const nango = {
+    Authorization: `Bearer ${GENERATED.nango.secretKey}`,
+    'Provider-Config-Key': GENERATED.nango.providerConfigKey,
+    'Connection-Id': GENERATED.nango.connectionId,
+  };
 
   test('serves /proxy/v2/... as the mapped user; page links stay on Affinity', () => {
     const res = get(em, `/proxy/v2/lists/${LIST}/list-entries?limit=5`, { key: null, headers: nango });
     expect(res.status).toBe(200);
-    expect(res.json.pagination.nextUrl).toMatch(new RegExp(`^https://api\\.affinity\\.co/v2/lists/${LIST}/list-entries\\?`));
+    expect(res.json.pagination.nextUrl).toMatch(
+      new RegExp(`^https://api\\.affinity\\.co/v2/lists/${LIST}/list-entries\\?`),
+    );
     expect(res.headers['x-ratelimit-limit-user']).toBe('900');
     expect(get(em, '/proxy/v2/auth/whoami', { key: null, headers: nango }).json.user.id).toBe(70001);
     const logged = em.requests.at(-1)!;
     expect(logged).toMatchObject({ via: 'nango', path: '/proxy/v2/auth/whoami', userId: 70001 });
-    expect(logged.headers).toMatchObject({ 'provider-config-key': 'affinity', 'connection-id': GENERATED.nango.connectionId, 'x-affinity-api-version': '2026-09-17' });
+    expect(logged.headers).toMatchObject({
+      'provider-config-key': 'affinity',
+      'connection-id': GENERATED.nango.connectionId,
+      'x-affinity-api-version': '2026-09-17',
+    });
   });
 
   test('writes go through', () => {
-    const res = call(em, 'POST', `/proxy/v2/lists/${LIST}/list-entries/${ENTRY}/fields/field-1005`, { key: null, headers: nango, body: { value: { type: 'text', data: 'via nango' } } });
+    const res = call(em, 'POST', `/proxy/v2/lists/${LIST}/list-entries/${ENTRY}/fields/field-1005`, {
+      key: null,
+      headers: nango,
+      body: { value: { type: 'text', data: 'via nango' } },
+    });
     expect(res.status).toBe(204);
     expect(em.getFieldValue(LIST, ENTRY, 'field-1005')!.data).toBe('via nango');
   });
 
   test('Nango-Proxy- headers reach Affinity without their prefix', () => {
-    const res = get(em, '/proxy/v2/auth/whoami', { key: null, headers: { ...nango, 'X-Affinity-Api-Version': '', 'Nango-Proxy-X-Affinity-Api-Version': 'bogus' }, validate: false });
+    const res = get(em, '/proxy/v2/auth/whoami', {
+      key: null,
+      headers: { ...nango, 'X-Affinity-Api-Version': '', 'Nango-Proxy-X-Affinity-Api-Version': 'bogus' },
+      validate: false,
+    });
     expect(errorOf(res).param).toBe('X-Affinity-Api-Version');
   });
 

@@ -5,7 +5,8 @@ import { GENERATED, generateSeed } from '../../tools/emulator/generate';
 import { LIST, OPP_LIST, VIEW, get, getAll } from './helpers';
 
 const hash = (x: unknown) => createHash('sha256').update(JSON.stringify(x)).digest('hex');
-const cells = (seed: ReturnType<typeof generateSeed>, listId: number): Field[] => seed.entries[listId].flatMap((e) => e.entity.fields ?? []);
+const cells = (seed: ReturnType<typeof generateSeed>, listId: number): Field[] =>
+  seed.entries[listId].flatMap((e) => e.entity.fields ?? []);
 
 test('deterministic: same options, same seed; another PRNG seed differs', () => {
   const a = generateSeed({ entries: 500, seed: 7 });
@@ -25,13 +26,23 @@ describe('coverage', () => {
   const all = [...cells(seed, LIST), ...cells(seed, OPP_LIST)];
 
   test('every value type has fields and non-null values; restricted opportunities exist', () => {
-    const types = new Set(Object.values(seed.fields).flat().map((f) => f.valueType));
+    const types = new Set(
+      Object.values(seed.fields)
+        .flat()
+        .map((f) => f.valueType),
+    );
     expect([...types].sort()).toEqual([...VALUE_TYPES].sort());
     for (const t of VALUE_TYPES) expect(all.some((c) => c.value.type === t && c.value.data !== null)).toBe(true);
     for (const kind of ['email', 'meeting', 'call', 'chat-message']) {
       expect(all.some((c) => c.value.type === 'interaction' && c.value.data?.type === kind)).toBe(true);
     }
-    expect(new Set(Object.values(seed.fields).flat().map((f) => f.type))).toEqual(new Set(['list', 'global', 'enriched', 'relationship-intelligence']));
+    expect(
+      new Set(
+        Object.values(seed.fields)
+          .flat()
+          .map((f) => f.type),
+      ),
+    ).toEqual(new Set(['list', 'global', 'enriched', 'relationship-intelligence']));
     expect(seed.entries[OPP_LIST].some((e) => e.type === 'opportunity' && e.entity.isRestricted)).toBe(true);
     expect(seed.savedViews[LIST].map((v) => v.type)).toEqual(['sheet', 'board', 'dashboard', 'sheet']);
     expect(seed.savedViews[LIST][0].fieldIds).toHaveLength(30);
@@ -40,10 +51,26 @@ describe('coverage', () => {
   test('nulls, empty multis, unicode, long text and formula-like strings', () => {
     expect(all.filter((c) => c.value.data === null).length / all.length).toBeGreaterThan(0.1);
     expect(all.some((c) => Array.isArray(c.value.data) && c.value.data.length === 0)).toBe(true);
-    const texts = all.filter((c) => c.value.type === 'text' && typeof c.value.data === 'string').map((c) => c.value.data as string);
-    const names = [...seed.persons!.map((p) => `${p.firstName} ${p.lastName}`), ...seed.companies!.map((c) => c.name), ...seed.entries[LIST].map((e) => (e.entity as { name: string }).name)];
+    const texts = all
+      .filter((c) => c.value.type === 'text' && typeof c.value.data === 'string')
+      .map((c) => c.value.data as string);
+    const names = [
+      ...seed.persons!.map((p) => `${p.firstName} ${p.lastName}`),
+      ...seed.companies!.map((c) => c.name),
+      ...seed.entries[LIST].map((e) => (e.entity as { name: string }).name),
+    ];
     const everything = [...texts, ...names];
-    for (const re of [/[éüñ]/, /[\u4e00-\u9fff\u3040-\u30ff]/, /\p{Extended_Pictographic}/u, /[\u0590-\u05ff\u0600-\u06ff]/, /^=/, /^\+/, /^-/, /^@/, /,.*;|;.*,/]) {
+    for (const re of [
+      /[éüñ]/,
+      /[\u4e00-\u9fff\u3040-\u30ff]/,
+      /\p{Extended_Pictographic}/u,
+      /[\u0590-\u05ff\u0600-\u06ff]/,
+      /^=/,
+      /^\+/,
+      /^-/,
+      /^@/,
+      /,.*;|;.*,/,
+    ]) {
       expect(everything.some((s) => re.test(s))).toBe(true);
     }
     expect(texts).toContain('=HYPERLINK("http://evil","click me")');
@@ -62,27 +89,45 @@ describe('coverage', () => {
         const options = seed.dropdownOptions[c.id];
         for (const item of items) expect(options.find((o) => o.id === item.dropdownOptionId)?.text).toBe(item.text);
       }
-      if (v.type === 'person' || v.type === 'person-multi') for (const item of items) expect(persons.get(item.id)).toEqual(item);
-      if (v.type === 'company' || v.type === 'company-multi') for (const item of items) expect(companies.get(item.id)).toEqual(item);
+      if (v.type === 'person' || v.type === 'person-multi')
+        for (const item of items) expect(persons.get(item.id)).toEqual(item);
+      if (v.type === 'company' || v.type === 'company-multi')
+        for (const item of items) expect(companies.get(item.id)).toEqual(item);
     }
-    for (const m of seed.mergedEntities!) expect((m.type === 'person' ? persons : companies).has(m.mergedInto)).toBe(true);
+    for (const m of seed.mergedEntities!)
+      expect((m.type === 'person' ? persons : companies).has(m.mergedInto)).toBe(true);
   });
 
   test('everything it serves validates against the spec', () => {
     const em = new AffinityEmulator(seed);
     // get()/getAll() check every response against the spec.
     expect(getAll(em, `/v2/lists/${LIST}/saved-views/${VIEW}/list-entries`).items).toHaveLength(2_000);
-    expect(getAll(em, `/v2/lists/${LIST}/list-entries?fieldTypes=list&fieldTypes=global&fieldTypes=enriched&fieldTypes=relationship-intelligence`).pages).toBe(20);
-    expect(getAll(em, `/v2/lists/${OPP_LIST}/saved-views/${GENERATED.opportunityViewId}/list-entries`).items).toHaveLength(24);
-    for (const id of [GENERATED.firstEntryId, GENERATED.firstEntryId + 1]) getAll(em, `/v2/lists/${LIST}/list-entries/${id}/fields`);
-    for (const f of seed.fields[LIST]) if (seed.dropdownOptions[f.id]) get(em, `/v2/lists/${LIST}/fields/${f.id}/dropdown-options`);
+    expect(
+      getAll(
+        em,
+        `/v2/lists/${LIST}/list-entries?fieldTypes=list&fieldTypes=global&fieldTypes=enriched&fieldTypes=relationship-intelligence`,
+      ).pages,
+    ).toBe(20);
+    expect(
+      getAll(em, `/v2/lists/${OPP_LIST}/saved-views/${GENERATED.opportunityViewId}/list-entries`).items,
+    ).toHaveLength(24);
+    for (const id of [GENERATED.firstEntryId, GENERATED.firstEntryId + 1])
+      getAll(em, `/v2/lists/${LIST}/list-entries/${id}/fields`);
+    for (const f of seed.fields[LIST])
+      if (seed.dropdownOptions[f.id]) get(em, `/v2/lists/${LIST}/fields/${f.id}/dropdown-options`);
     getAll(em, '/v2/persons');
     getAll(em, '/v2/companies?limit=100');
   });
 
   test('a smaller view keeps the writable list fields; more fields add extra columns', () => {
     const narrow = generateSeed({ entries: 5, fieldsInView: 5 });
-    expect(narrow.savedViews[LIST][0].fieldIds).toEqual(['field-1001', 'field-1002', 'field-1003', 'field-1004', 'field-1005']);
+    expect(narrow.savedViews[LIST][0].fieldIds).toEqual([
+      'field-1001',
+      'field-1002',
+      'field-1003',
+      'field-1004',
+      'field-1005',
+    ]);
     const wide = generateSeed({ entries: 5, fieldsInView: 40 });
     expect(wide.fields[LIST]).toHaveLength(40);
     expect(wide.entries[LIST][0].entity.fields).toHaveLength(40);

@@ -59,9 +59,14 @@ const validateErrors = new Ajv2020({ strict: false }).compile(errorsSchema);
 /** Asserts that a response matches the spec's schema for its operation and status (and errors Affinity's Errors). */
 export function expectValid(method: string, url: string, res: { status: number; body: string }): void {
   const v = validateResponse(method, url, res.status, res.body);
-  if (!v.ok) throw new Error(`${method} ${url} → ${res.status} does not match the spec:\n  ${v.errors.join('\n  ')}\n${res.body.slice(0, 600)}`);
+  if (!v.ok)
+    throw new Error(
+      `${method} ${url} → ${res.status} does not match the spec:\n  ${v.errors.join('\n  ')}\n${res.body.slice(0, 600)}`,
+    );
   if (res.status >= 400 && !validateErrors(JSON.parse(res.body))) {
-    throw new Error(`${method} ${url} → ${res.status}: not Affinity's Errors body: ${JSON.stringify(validateErrors.errors)}\n${res.body}`);
+    throw new Error(
+      `${method} ${url} → ${res.status}: not Affinity's Errors body: ${JSON.stringify(validateErrors.errors)}\n${res.body}`,
+    );
   }
 }
 
@@ -71,7 +76,8 @@ export function call(em: AffinityEmulator, method: string, url: string, opts: Ca
   if (key !== null) headers.Authorization = `Bearer ${key}`;
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   Object.assign(headers, opts.headers);
-  const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+  const body =
+    opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
   const res = em.handle({ method, url, headers, body });
   if (opts.validate !== false) expectValid(method, url, res);
   let json: unknown;
@@ -86,7 +92,11 @@ export function call(em: AffinityEmulator, method: string, url: string, opts: Ca
 export const get = (em: AffinityEmulator, url: string, opts?: CallOptions) => call(em, 'GET', url, opts);
 
 /** Follows nextUrl from a first page (each URL must be a request the spec allows); returns every item and the pages. */
-export function getAll(em: AffinityEmulator, url: string, opts?: CallOptions): { items: any[]; pages: number; urls: string[] } {
+export function getAll(
+  em: AffinityEmulator,
+  url: string,
+  opts?: CallOptions,
+): { items: any[]; pages: number; urls: string[] } {
   const items: any[] = [];
   const urls: string[] = [];
   let next: string | null = url;

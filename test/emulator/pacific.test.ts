@@ -3,8 +3,19 @@ import { affinityDatetime, pacificDate, pacificMidnight } from '../../tools/emul
 import { parseInstant } from '../../tools/emulator/values';
 
 // Node ships full ICU: Intl is the reference the hand-written DST rules are checked against.
-const laDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles', year: 'numeric', month: '2-digit', day: '2-digit' });
-const laTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'America/Los_Angeles', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const laDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/Los_Angeles',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const laTime = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'America/Los_Angeles',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
 const MIN = Date.UTC(1990, 0, 1);
 const MAX = Date.UTC(2060, 0, 1);
 
@@ -49,5 +60,6 @@ test('instants parse without the host timezone', () => {
   expect(parseInstant('2024-04-01 10:00:00')).toBe(Date.UTC(2024, 3, 1, 10));
   expect(parseInstant('2024-04-01T10:00:00.123456+0200')).toBe(Date.UTC(2024, 3, 1, 8, 0, 0, 123));
   expect(parseInstant('2024-04-01T10:00:00-07:00')).toBe(Date.UTC(2024, 3, 1, 17));
-  for (const bad of ['', 'tomorrow', '2024-4-1', '2024-04-01T25:00:00Z', '1711965600000']) expect(parseInstant(bad)).toBeUndefined();
+  for (const bad of ['', 'tomorrow', '2024-4-1', '2024-04-01T25:00:00Z', '1711965600000'])
+    expect(parseInstant(bad)).toBeUndefined();
 });

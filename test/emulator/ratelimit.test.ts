@@ -14,7 +14,11 @@ function emulator(rateLimit: { perMinute?: number; perMonth?: number | null }) {
 test('per-user minute window: headers count down, 429 when spent, reset after 60 s from the first request', () => {
   const { em, advance } = emulator({ perMinute: 3 });
   const first = get(em, `/v2/lists/${LIST}`);
-  expect(first.headers).toMatchObject({ 'x-ratelimit-limit-user': '3', 'x-ratelimit-limit-user-remaining': '2', 'x-ratelimit-limit-user-reset': '60' });
+  expect(first.headers).toMatchObject({
+    'x-ratelimit-limit-user': '3',
+    'x-ratelimit-limit-user-remaining': '2',
+    'x-ratelimit-limit-user-reset': '60',
+  });
   expect(first.headers['x-ratelimit-limit-org']).toBeUndefined();
   advance(20_000);
   expect(get(em, `/v2/lists/${LIST}`).headers['x-ratelimit-limit-user-reset']).toBe('40');
@@ -22,7 +26,10 @@ test('per-user minute window: headers count down, 429 when spent, reset after 60
   const limited = get(em, `/v2/lists/${LIST}`);
   expect(limited.status).toBe(429);
   expect(errorOf(limited).code).toBe('rate-limit');
-  expect(limited.headers).toMatchObject({ 'x-ratelimit-limit-user-remaining': '0', 'x-ratelimit-limit-user-reset': '40' });
+  expect(limited.headers).toMatchObject({
+    'x-ratelimit-limit-user-remaining': '0',
+    'x-ratelimit-limit-user-reset': '40',
+  });
   advance(39_999);
   expect(get(em, `/v2/lists/${LIST}`).status).toBe(429);
   advance(1);
@@ -44,7 +51,11 @@ test('the window is per user: every key of a user shares it, other users have th
   const seed = {
     ...base,
     rateLimit: { perMinute: 1 },
-    users: [...base.users, { apiKey: 'second-key-same-user', whoami }, { apiKey: 'other-user', whoami: { ...whoami, user: { ...whoami.user, id: 5 } } }],
+    users: [
+      ...base.users,
+      { apiKey: 'second-key-same-user', whoami },
+      { apiKey: 'other-user', whoami: { ...whoami, user: { ...whoami.user, id: 5 } } },
+    ],
   };
   const em = new AffinityEmulator(seed, { clock: () => T0 });
   expect(get(em, '/v2/auth/whoami').status).toBe(200);
@@ -56,7 +67,11 @@ test('monthly org quota: -org headers only when set, 429 when spent, resets with
   const { em, advance } = emulator({ perMinute: 100, perMonth: 2 });
   const res = get(em, `/v2/lists/${LIST}`);
   const toNextMonth = (Date.UTC(2026, 11, 1) - T0) / 1000;
-  expect(res.headers).toMatchObject({ 'x-ratelimit-limit-org': '2', 'x-ratelimit-limit-org-remaining': '1', 'x-ratelimit-limit-org-reset': String(toNextMonth) });
+  expect(res.headers).toMatchObject({
+    'x-ratelimit-limit-org': '2',
+    'x-ratelimit-limit-org-remaining': '1',
+    'x-ratelimit-limit-org-reset': String(toNextMonth),
+  });
   // whoami and rate-limit do not spend the monthly quota
   const usage = get(em, '/v2/rate-limit').json;
   expect(usage).toEqual({
@@ -74,5 +89,7 @@ test('monthly org quota: -org headers only when set, 429 when spent, resets with
 
 test('rate-limit endpoint without a monthly quota', () => {
   const { em } = emulator({});
-  expect(get(em, '/v2/rate-limit').json).toEqual({ callerPerMinute: { limit: 900, remaining: 899, reset: 60, used: 1 } });
+  expect(get(em, '/v2/rate-limit').json).toEqual({
+    callerPerMinute: { limit: 900, remaining: 899, reset: 60, used: 1 },
+  });
 });

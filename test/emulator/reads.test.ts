@@ -21,7 +21,9 @@ describe('metadata', () => {
     const options = get(em, `/v2/lists/${LIST}/fields/field-1001/dropdown-options`).json.data;
     expect(options[0]).toEqual({ type: 'ranked-dropdown', id: 30001, text: 'Sourced', rank: 1, color: 'blue' });
     expect(get(em, `/v2/lists/${LIST}/fields/field-1001/dropdown-options/30002`).json.text).toBe('Qualified');
-    expect(get(em, `/v2/lists/${OPP_LIST}/fields/field-3001/dropdown-options`).json.data[0].type).toBe('status-dropdown');
+    expect(get(em, `/v2/lists/${OPP_LIST}/fields/field-3001/dropdown-options`).json.data[0].type).toBe(
+      'status-dropdown',
+    );
     const views = get(em, `/v2/lists/${LIST}/saved-views`).json.data;
     expect(views.map((v: any) => v.type)).toEqual(['sheet', 'board', 'dashboard', 'sheet']);
     expect(Object.keys(views[0]).sort()).toEqual(['createdAt', 'id', 'name', 'type']);
@@ -39,7 +41,11 @@ describe('metadata', () => {
   });
 
   test('a known path with another method is 405', () => {
-    const del = em.handle({ method: 'DELETE', url: '/v2/auth/whoami', headers: { authorization: 'Bearer gen-key-0001' } });
+    const del = em.handle({
+      method: 'DELETE',
+      url: '/v2/auth/whoami',
+      headers: { authorization: 'Bearer gen-key-0001' },
+    });
     expect(del.status).toBe(405);
     expect(JSON.parse(del.body).errors[0].code).toBe('method-not-allowed');
   });
@@ -51,7 +57,9 @@ describe('pagination', () => {
     expect(first.json.data).toHaveLength(100);
     expect(first.json.pagination.prevUrl).toBeNull();
     const next = first.json.pagination.nextUrl as string;
-    expect(next).toMatch(new RegExp(`^https://api\\.affinity\\.co/v2/lists/${LIST}/list-entries\\?cursor=[^&]+&limit=100$`));
+    expect(next).toMatch(
+      new RegExp(`^https://api\\.affinity\\.co/v2/lists/${LIST}/list-entries\\?cursor=[^&]+&limit=100$`),
+    );
     const all = getAll(em, `/v2/lists/${LIST}/list-entries?limit=100`);
     expect(all.pages).toBe(3);
     expect(all.items.map((e) => e.id)).toEqual(seed.entries[LIST].map((e) => e.id));
@@ -68,7 +76,15 @@ describe('pagination', () => {
     expect(next.searchParams.getAll('fieldIds')).toEqual(['field-1001']);
     expect(next.searchParams.getAll('fieldTypes')).toEqual(['global']);
     const page2 = get(em, res.json.pagination.nextUrl);
-    expect(page2.json.data[0].entity.fields.map((f: any) => f.id)).toEqual(['field-1001', 'field-2001', 'field-2002', 'field-2003', 'lists', 'notes', 'reminders']);
+    expect(page2.json.data[0].entity.fields.map((f: any) => f.id)).toEqual([
+      'field-1001',
+      'field-2001',
+      'field-2002',
+      'field-2003',
+      'lists',
+      'notes',
+      'reminders',
+    ]);
   });
 
   test.each(['0', '101', 'abc', '-1', '1.5'])('limit=%s is a validation error', (limit) => {
@@ -78,7 +94,10 @@ describe('pagination', () => {
   });
 
   test('a bad or foreign cursor is a 400', () => {
-    expect(errorOf(get(em, `/v2/lists/${LIST}/list-entries?cursor=garbage`))).toMatchObject({ code: 'validation', param: 'cursor' });
+    expect(errorOf(get(em, `/v2/lists/${LIST}/list-entries?cursor=garbage`))).toMatchObject({
+      code: 'validation',
+      param: 'cursor',
+    });
     const next = get(em, `/v2/lists/${LIST}/list-entries?limit=1`).json.pagination.nextUrl as string;
     const cursor = new URL(next).searchParams.get('cursor');
     expect(get(em, `/v2/lists/${LIST}/saved-views/${VIEW}/list-entries?cursor=${cursor}`).status).toBe(400);
@@ -93,7 +112,9 @@ describe('pagination', () => {
 
   test('base URL is configurable', () => {
     const local = new AffinityEmulator(seed, { baseUrl: 'http://127.0.0.1:9999/' });
-    expect(get(local, `/v2/lists/${LIST}/list-entries?limit=5`).json.pagination.nextUrl).toMatch(/^http:\/\/127\.0\.0\.1:9999\/v2\/lists\//);
+    expect(get(local, `/v2/lists/${LIST}/list-entries?limit=5`).json.pagination.nextUrl).toMatch(
+      /^http:\/\/127\.0\.0\.1:9999\/v2\/lists\//,
+    );
   });
 });
 
@@ -121,14 +142,19 @@ describe('list entries', () => {
     const all = getAll(em, `/v2/lists/${LIST}/list-entries/${ENTRY}/fields`);
     expect(all.items).toHaveLength(30);
     expect(get(em, `/v2/lists/${LIST}/list-entries/${ENTRY}/fields?limit=100`).json.data).toHaveLength(30);
-    expect(get(em, `/v2/lists/${LIST}/list-entries/${ENTRY}/fields?ids=field-1005&types=relationship-intelligence`).json.data).toHaveLength(6);
+    expect(
+      get(em, `/v2/lists/${LIST}/list-entries/${ENTRY}/fields?ids=field-1005&types=relationship-intelligence`).json
+        .data,
+    ).toHaveLength(6);
     const one = get(em, `/v2/lists/${LIST}/list-entries/${ENTRY}/fields/field-1005`).json;
     expect(one).toMatchObject({ id: 'field-1005', name: 'Description', type: 'list', enrichmentSource: null });
     expect(get(em, `/v2/lists/${LIST}/list-entries/${ENTRY}/fields/field-404`).status).toBe(404);
   });
 
   test('multi values are served at most 100 with totalCount; /values pages the rest', () => {
-    const big = seed.entries[LIST].find((e) => (e.entity.fields!.find((f) => f.id === 'field-1010')!.value.data as unknown[] | null)?.length === 105)!;
+    const big = seed.entries[LIST].find(
+      (e) => (e.entity.fields!.find((f) => f.id === 'field-1010')!.value.data as unknown[] | null)?.length === 105,
+    )!;
     expect(big).toBeDefined();
     const field = get(em, `/v2/lists/${LIST}/list-entries/${big.id}/fields/field-1010`).json;
     expect(field.value.data).toHaveLength(100);
@@ -145,15 +171,28 @@ describe('list entries', () => {
     for (const e of restricted) {
       expect(e.entity.fields.every((f: any) => f.type === 'hidden' && f.value.data === null)).toBe(true);
     }
-    expect(entries.filter((e) => !e.entity.isRestricted).every((e) => e.entity.fields.every((f: any) => f.type === 'list'))).toBe(true);
+    expect(
+      entries.filter((e) => !e.entity.isRestricted).every((e) => e.entity.fields.every((f: any) => f.type === 'list')),
+    ).toBe(true);
     const id = restricted[0].id;
     expect(get(em, `/v2/lists/${OPP_LIST}/list-entries/${id}/fields/field-3001`).json.type).toBe('hidden');
-    expect(get(em, `/v2/lists/${OPP_LIST}/saved-views/${GENERATED.opportunityViewId}/list-entries`).json.data.find((e: any) => e.id === id).entity.fields[0].type).toBe('hidden');
+    expect(
+      get(em, `/v2/lists/${OPP_LIST}/saved-views/${GENERATED.opportunityViewId}/list-entries`).json.data.find(
+        (e: any) => e.id === id,
+      ).entity.fields[0].type,
+    ).toBe('hidden');
   });
 
   test('persons, companies and opportunities', () => {
     expect(get(em, '/v2/persons?ids=70001').json.data).toEqual([
-      { id: 70001, firstName: 'Ada', lastName: 'Lovelace', primaryEmailAddress: 'ada@generated.vc', emailAddresses: ['ada@generated.vc'], type: 'internal' },
+      {
+        id: 70001,
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        primaryEmailAddress: 'ada@generated.vc',
+        emailAddresses: ['ada@generated.vc'],
+        type: 'internal',
+      },
     ]);
     expect(get(em, '/v2/persons/71001').status).toBe(200);
     expect(get(em, '/v2/companies/80001').json.domains).toBeDefined();
@@ -166,7 +205,10 @@ describe('list entries', () => {
 
 describe('saved views', () => {
   test('serve exactly the view entries in entryIds order with exactly its fields, nulls included', () => {
-    const view = em.setView(LIST, VIEW, { entryIds: [ENTRY + 5, ENTRY + 1, ENTRY + 3], fieldIds: ['field-1005', 'notes', 'field-1001'] });
+    const view = em.setView(LIST, VIEW, {
+      entryIds: [ENTRY + 5, ENTRY + 1, ENTRY + 3],
+      fieldIds: ['field-1005', 'notes', 'field-1001'],
+    });
     expect(view.entryIds).toHaveLength(3);
     const rows = get(em, `/v2/lists/${LIST}/saved-views/${VIEW}/list-entries`).json.data;
     expect(rows.map((e: any) => e.id)).toEqual([ENTRY + 5, ENTRY + 1, ENTRY + 3]);
@@ -205,7 +247,10 @@ describe('saved views', () => {
   test('view helpers add and remove rows and columns', () => {
     em.setView(LIST, VIEW, { entryIds: [ENTRY], fieldIds: ['field-1001'] });
     em.addToView(LIST, VIEW, { entryIds: [ENTRY + 1, ENTRY], fieldIds: ['field-1002'] });
-    expect(em.getView(LIST, VIEW)).toMatchObject({ entryIds: [ENTRY, ENTRY + 1], fieldIds: ['field-1001', 'field-1002'] });
+    expect(em.getView(LIST, VIEW)).toMatchObject({
+      entryIds: [ENTRY, ENTRY + 1],
+      fieldIds: ['field-1001', 'field-1002'],
+    });
     em.removeFromView(LIST, VIEW, { entryIds: [ENTRY], fieldIds: ['field-1001'] });
     expect(em.getView(LIST, VIEW)).toMatchObject({ entryIds: [ENTRY + 1], fieldIds: ['field-1002'] });
     em.deleteEntry(LIST, ENTRY + 1);
@@ -225,16 +270,45 @@ describe('dealflow seed', () => {
       ['Pipeline Board', 'board'],
       ['Partner Dashboard', 'dashboard'],
     ]);
-    const all = getAll(demo, `/v2/lists/${DEALFLOW.listId}/saved-views/${DEALFLOW.views.allDeals}/list-entries`, opts).items;
+    const all = getAll(
+      demo,
+      `/v2/lists/${DEALFLOW.listId}/saved-views/${DEALFLOW.views.allDeals}/list-entries`,
+      opts,
+    ).items;
     expect(all).toHaveLength(25);
     expect(all[0].entity.fields.map((f: any) => f.name)).toEqual([
-      'Stage', 'Owner', 'Round', 'Amount', 'Valuation', 'Next Step Date', 'Last Meeting', 'Tags', 'Sector', 'HQ', 'Description', 'Co-investors', 'Score',
+      'Stage',
+      'Owner',
+      'Round',
+      'Amount',
+      'Valuation',
+      'Next Step Date',
+      'Last Meeting',
+      'Tags',
+      'Sector',
+      'HQ',
+      'Description',
+      'Co-investors',
+      'Score',
     ]);
-    const active = getAll(demo, `/v2/lists/${DEALFLOW.listId}/saved-views/${DEALFLOW.views.activePipeline}/list-entries`, opts).items;
+    const active = getAll(
+      demo,
+      `/v2/lists/${DEALFLOW.listId}/saved-views/${DEALFLOW.views.activePipeline}/list-entries`,
+      opts,
+    ).items;
     expect(active.length).toBeGreaterThan(10);
     expect(active.length).toBeLessThan(25);
     expect(active.every((e) => !['Closed', 'Passed'].includes(e.entity.fields[0].value.data.text))).toBe(true);
-    const stages = get(demo, `/v2/lists/${DEALFLOW.listId}/fields/${DEALFLOW.fields.stage}/dropdown-options`, opts).json.data;
-    expect(stages.map((o: any) => o.text)).toEqual(['Sourced', 'First Meeting', 'Diligence', 'IC Review', 'Term Sheet', 'Closed', 'Passed']);
+    const stages = get(demo, `/v2/lists/${DEALFLOW.listId}/fields/${DEALFLOW.fields.stage}/dropdown-options`, opts).json
+      .data;
+    expect(stages.map((o: any) => o.text)).toEqual([
+      'Sourced',
+      'First Meeting',
+      'Diligence',
+      'IC Review',
+      'Term Sheet',
+      'Closed',
+      'Passed',
+    ]);
   });
 });

@@ -38,19 +38,25 @@ async function http(method: string, pathAndQuery: string, body?: unknown) {
 describe('over HTTP', () => {
   test('serves the API with lower-case headers; every answer validates', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    for (const url of ['/v2/auth/whoami', `/v2/lists/${LIST}/saved-views/${VIEW}/list-entries?limit=7`, '/v2/lists/999']) {
+    for (const url of [
+      '/v2/auth/whoami',
+      `/v2/lists/${LIST}/saved-views/${VIEW}/list-entries?limit=7`,
+      '/v2/lists/999',
+    ]) {
       const res = await http('GET', url);
       expectValid('GET', url, res);
       expect(res.headers['x-affinity-api-version']).toBe('2026-09-17');
       expect(res.headers['x-ratelimit-limit-user-remaining']).toEqual(expect.any(String));
     }
-    const write = await http('POST', `/v2/lists/${LIST}/list-entries/${ENTRY}/fields/field-1005`, { value: { type: 'text', data: 'over http' } });
+    const write = await http('POST', `/v2/lists/${LIST}/list-entries/${ENTRY}/fields/field-1005`, {
+      value: { type: 'text', data: 'over http' },
+    });
     expect(write.status).toBe(204);
     expectValid('POST', `/v2/lists/${LIST}/list-entries/${ENTRY}/fields/field-1005`, write);
     expect(em.getFieldValue(LIST, ENTRY, 'field-1005')!.data).toBe('over http');
   });
 
-  test('a status fault answers the next N matching requests with Affinity\'s error body', async () => {
+  test("a status fault answers the next N matching requests with Affinity's error body", async () => {
     await admin.injectFault({ status: 503, count: 2, match: { pathIncludes: '/list-entries' } });
     const url = `/v2/lists/${LIST}/list-entries?limit=1`;
     const other = await http('GET', `/v2/lists/${LIST}`);
@@ -140,7 +146,9 @@ describe('admin routes', () => {
     const entry = await admin.getEntry(LIST, ENTRY);
     expect(entry!.entity.fields!.find((f) => f.id === 'field-1005')!.value.data).toBe('edited in Affinity');
     expect((await admin.changes()).at(-1)).toMatchObject({ changer: { id: 990001 }, value: 'edited in Affinity' });
-    await expect(admin.editField(LIST, ENTRY, 'field-1006', { type: 'dropdown', data: { dropdownOptionId: 1 } })).rejects.toThrow(/400/);
+    await expect(
+      admin.editField(LIST, ENTRY, 'field-1006', { type: 'dropdown', data: { dropdownOptionId: 1 } }),
+    ).rejects.toThrow(/400/);
 
     const view = await admin.setView(LIST, VIEW, { entryIds: [ENTRY + 2, ENTRY], fieldIds: ['field-1005'] });
     expect(view.entryIds).toEqual([ENTRY + 2, ENTRY]);
@@ -169,7 +177,9 @@ describe('worker', () => {
       const script = `fetch(${JSON.stringify(`${worker.url}/v2/lists/${LIST}/list-entries?limit=100`)}, { headers: { authorization: 'Bearer ${KEY}' } }).then((r) => r.json()).then((b) => console.log(b.data.length))`;
       expect(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim()).toBe('20');
       await worker.admin.editField(LIST, ENTRY, 'field-1003', { type: 'number', data: 7 });
-      expect((await worker.admin.getEntry(LIST, ENTRY))!.entity.fields!.find((f) => f.id === 'field-1003')!.value.data).toBe(7);
+      expect(
+        (await worker.admin.getEntry(LIST, ENTRY))!.entity.fields!.find((f) => f.id === 'field-1003')!.value.data,
+      ).toBe(7);
     } finally {
       await worker.close();
     }
@@ -188,10 +198,14 @@ describe('worker', () => {
 
   test('runs from TypeScript under tsx too', () => {
     const root = path.resolve(__dirname, '../..');
-    const out = execFileSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(__dirname, 'fixtures/worker-smoke.ts')], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(__dirname, 'fixtures/worker-smoke.ts')],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ status: 200, firstName: 'Ada', logged: 1 });
   });
 });

@@ -10,16 +10,26 @@ beforeEach(() => {
   em = new AffinityEmulator(base, { clock: () => Date.UTC(2026, 10, 20, 12) });
 });
 
-const fieldUrl = (fieldId: string, entry = ENTRY, list = LIST) => `/v2/lists/${list}/list-entries/${entry}/fields/${fieldId}`;
-const write = (fieldId: string, value: unknown, entry = ENTRY, list = LIST) => call(em, 'POST', fieldUrl(fieldId, entry, list), { body: { value } });
+const fieldUrl = (fieldId: string, entry = ENTRY, list = LIST) =>
+  `/v2/lists/${list}/list-entries/${entry}/fields/${fieldId}`;
+const write = (fieldId: string, value: unknown, entry = ENTRY, list = LIST) =>
+  call(em, 'POST', fieldUrl(fieldId, entry, list), { body: { value } });
 const read = (fieldId: string, entry = ENTRY) => get(em, fieldUrl(fieldId, entry)).json.value;
 const patch = (updates: unknown[], entry = ENTRY) =>
-  call(em, 'PATCH', `/v2/lists/${LIST}/list-entries/${entry}/fields`, { body: { operation: 'update-fields', updates } });
+  call(em, 'PATCH', `/v2/lists/${LIST}/list-entries/${entry}/fields`, {
+    body: { operation: 'update-fields', updates },
+  });
 
 describe('every writable type is applied and read back', () => {
   const person = base.persons!.find((p) => p.id === 71005)!;
   const company = base.companies!.find((c) => c.id === 80007)!;
-  const nyc = { streetAddress: null, city: 'New York', state: 'New York', country: 'United States', continent: 'North America' };
+  const nyc = {
+    streetAddress: null,
+    city: 'New York',
+    state: 'New York',
+    country: 'United States',
+    continent: 'North America',
+  };
   const cases: [string, FieldValueUpdate, unknown][] = [
     ['field-1005', { type: 'text', data: 'Señor 🚀, "quoted"; =1+1' }, 'Señor 🚀, "quoted"; =1+1'],
     ['field-2003', { type: 'filterable-text', data: 'TICK' }, 'TICK'],
@@ -29,13 +39,28 @@ describe('every writable type is applied and read back', () => {
     ['field-1008', { type: 'location', data: nyc }, nyc],
     ['field-1013', { type: 'location-multi', data: [nyc] }, [nyc]],
     ['field-1006', { type: 'dropdown', data: { dropdownOptionId: 30102 } }, { dropdownOptionId: 30102, text: 'Santé' }],
-    ['field-1001', { type: 'ranked-dropdown', data: { dropdownOptionId: 30003 } }, { dropdownOptionId: 30003, text: 'Diligence', rank: 3, color: 'purple' }],
-    ['field-1007', { type: 'dropdown-multi', data: [{ dropdownOptionId: 30203 }, { dropdownOptionId: 30201 }] }, [{ dropdownOptionId: 30203, text: 'cold' }, { dropdownOptionId: 30201, text: 'hot' }]],
+    [
+      'field-1001',
+      { type: 'ranked-dropdown', data: { dropdownOptionId: 30003 } },
+      { dropdownOptionId: 30003, text: 'Diligence', rank: 3, color: 'purple' },
+    ],
+    [
+      'field-1007',
+      { type: 'dropdown-multi', data: [{ dropdownOptionId: 30203 }, { dropdownOptionId: 30201 }] },
+      [
+        { dropdownOptionId: 30203, text: 'cold' },
+        { dropdownOptionId: 30201, text: 'hot' },
+      ],
+    ],
     ['field-1002', { type: 'person', data: { id: 71005 } }, person],
     ['field-1011', { type: 'person-multi', data: [{ id: 71005 }, { id: 70001 }] }, [person, base.persons![0]]],
     ['field-1009', { type: 'company', data: { id: 80007 } }, company],
     ['field-1010', { type: 'company-multi', data: [{ id: 80007 }] }, [company]],
-    ['field-2001', { type: 'dropdown', data: { dropdownOptionId: 30305 } }, { dropdownOptionId: 30305, text: 'Energy' }],
+    [
+      'field-2001',
+      { type: 'dropdown', data: { dropdownOptionId: 30305 } },
+      { dropdownOptionId: 30305, text: 'Energy' },
+    ],
   ];
 
   test.each(cases)('POST %s', (fieldId, value, expected) => {
@@ -174,7 +199,11 @@ describe('writes are validated as Affinity does', () => {
     ['field-1006', { type: 'dropdown', data: 'Fintech' }, 'value.data'], // text instead of id
     ['field-1002', { type: 'person', data: { id: 123 } }, 'value.data.id'],
     ['field-1010', { type: 'company-multi', data: [{ id: 80001 }, { id: 1 }] }, 'value.data[1].id'],
-    ['field-1011', { type: 'person-multi', data: Array.from({ length: 101 }, (_, i) => ({ id: 71001 + i })) }, 'value.data'],
+    [
+      'field-1011',
+      { type: 'person-multi', data: Array.from({ length: 101 }, (_, i) => ({ id: 71001 + i })) },
+      'value.data',
+    ],
     ['field-1005', { type: 'text' }, 'value.data'],
   ])('%s %j is refused (param %s)', (fieldId, value, param) => {
     const res = write(fieldId, value);
@@ -216,7 +245,12 @@ describe('writes are validated as Affinity does', () => {
     const url = fieldUrl('field-1005');
     expect(errorOf(call(em, 'POST', url, { body: '{not json' })).code).toBe('bad-request');
     expect(errorOf(call(em, 'POST', url, { body: {} })).param).toBe('value');
-    const noType = em.handle({ method: 'POST', url, headers: { authorization: 'Bearer gen-key-0001' }, body: '{"value":{"type":"text","data":"x"}}' });
+    const noType = em.handle({
+      method: 'POST',
+      url,
+      headers: { authorization: 'Bearer gen-key-0001' },
+      body: '{"value":{"type":"text","data":"x"}}',
+    });
     expect(noType.status).toBe(415);
   });
 });
@@ -226,7 +260,10 @@ describe('field value changes', () => {
     em = new AffinityEmulator(base, { clock: () => Date.UTC(2026, 0, 1) });
     write('field-1005', { type: 'text', data: null });
     write('field-1005', { type: 'text', data: 'first' }, ENTRY);
-    call(em, 'POST', fieldUrl('field-1005'), { body: { value: { type: 'text', data: 'second' } }, headers: { 'x-emulator-now': String(Date.UTC(2026, 0, 2)) } });
+    call(em, 'POST', fieldUrl('field-1005'), {
+      body: { value: { type: 'text', data: 'second' } },
+      headers: { 'x-emulator-now': String(Date.UTC(2026, 0, 2)) },
+    });
     write('field-1005', { type: 'text', data: null });
     expect(write('field-1005', { type: 'text', data: null }).status).toBe(204); // no change, no record
     write('field-1007', { type: 'dropdown-multi', data: [{ dropdownOptionId: 30201 }, { dropdownOptionId: 30202 }] });
@@ -254,7 +291,8 @@ describe('field value changes', () => {
   });
 
   test('edits made in Affinity by another user show in the change feed and in reads', () => {
-    const current = (em.getFieldValue(LIST, ENTRY + 2, 'field-1001')!.data as { dropdownOptionId: number } | null)?.dropdownOptionId;
+    const current = (em.getFieldValue(LIST, ENTRY + 2, 'field-1001')!.data as { dropdownOptionId: number } | null)
+      ?.dropdownOptionId;
     const [id, text] = current === 30005 ? [30004, 'IC Review'] : [30005, 'Term Sheet'];
     em.editField(LIST, ENTRY + 2, 'field-1001', { type: 'ranked-dropdown', data: { dropdownOptionId: id } });
     expect(read('field-1001', ENTRY + 2).data.text).toBe(text);

@@ -49,7 +49,16 @@ function throughSheets(cell: SheetCell, valueType: ValueType, dates: 'Date' | 'n
 }
 
 function meta(valueType: ValueType, type: FieldKind = 'list'): FieldMetadata {
-  return { id: 'field-7', name: 'Field', type, enrichmentSource: null, valueType, createdAt: null, description: null, isRequired: false };
+  return {
+    id: 'field-7',
+    name: 'Field',
+    type,
+    enrichmentSource: null,
+    valueType,
+    createdAt: null,
+    description: null,
+    isRequired: false,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -58,7 +67,28 @@ function meta(valueType: ValueType, type: FieldKind = 'list'): FieldMetadata {
 /** Strings rich in the characters that matter: separators, escapes, spaces, formula starts, unicode. */
 const tricky = fc.string({
   unit: fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom(';', '\\', ' ', '\n', '\r\n', '\t', ',', '#', '=', '+', '-', '@', "'", '…', '1', '.', '%') },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        ';',
+        '\\',
+        ' ',
+        '\n',
+        '\r\n',
+        '\t',
+        ',',
+        '#',
+        '=',
+        '+',
+        '-',
+        '@',
+        "'",
+        '…',
+        '1',
+        '.',
+        '%',
+      ),
+    },
     { weight: 5, arbitrary: fc.constantFrom('a', 'B', 'é', 'ß', 'İ', '東', '😀', '\u00a0', '\u200b') },
     { weight: 2, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
   ),
@@ -99,25 +129,43 @@ const companyArb: fc.Arbitrary<CompanyData> = fc.record({
   name: anyString,
   domain: nullableString,
 });
-const dropdownArb: fc.Arbitrary<Dropdown> = fc.record({ dropdownOptionId: fc.integer({ min: 1, max: 1e6 }), text: anyString });
+const dropdownArb: fc.Arbitrary<Dropdown> = fc.record({
+  dropdownOptionId: fc.integer({ min: 1, max: 1e6 }),
+  text: anyString,
+});
 const attendee = fc.record({ emailAddress: nullableString, person: fc.constant(null) });
 const isoOf = (ms: number): string => new Date(ms).toISOString();
 
 /** Any value Affinity may return, of any value type. */
 const fieldValue: fc.Arbitrary<FieldValue> = fc.oneof(
   fc.record({ type: fc.constantFrom('text' as const, 'filterable-text' as const), data: nullableString }),
-  fc.record({ type: fc.constant('filterable-text-multi' as const), data: fc.option(fc.array(anyString, { maxLength: 8 }), { nil: null }) }),
+  fc.record({
+    type: fc.constant('filterable-text-multi' as const),
+    data: fc.option(fc.array(anyString, { maxLength: 8 }), { nil: null }),
+  }),
   fc.record({ type: fc.constant('number' as const), data: fc.option(finiteNumber, { nil: null }) }),
-  fc.record({ type: fc.constant('number-multi' as const), data: fc.option(fc.array(finiteNumber, { maxLength: 8 }), { nil: null }) }),
-  fc.record({ type: fc.constant('formula-number' as const), data: fc.option(fc.record({ calculatedValue: fc.option(finiteNumber, { nil: null }) }), { nil: null }) }),
+  fc.record({
+    type: fc.constant('number-multi' as const),
+    data: fc.option(fc.array(finiteNumber, { maxLength: 8 }), { nil: null }),
+  }),
+  fc.record({
+    type: fc.constant('formula-number' as const),
+    data: fc.option(fc.record({ calculatedValue: fc.option(finiteNumber, { nil: null }) }), { nil: null }),
+  }),
   fc.record({
     type: fc.constant('datetime' as const),
     data: fc.option(fc.oneof(anyDays.map(pacificMidnight), anyInstant.map(isoOf), anyString), { nil: null }),
   }),
   fc.record({ type: fc.constant('location' as const), data: fc.option(location, { nil: null }) }),
-  fc.record({ type: fc.constant('location-multi' as const), data: fc.option(fc.array(location, { maxLength: 5 }), { nil: null }) }),
+  fc.record({
+    type: fc.constant('location-multi' as const),
+    data: fc.option(fc.array(location, { maxLength: 5 }), { nil: null }),
+  }),
   fc.record({ type: fc.constant('dropdown' as const), data: fc.option(dropdownArb, { nil: null }) }),
-  fc.record({ type: fc.constant('dropdown-multi' as const), data: fc.option(fc.array(dropdownArb, { maxLength: 6 }), { nil: null }) }),
+  fc.record({
+    type: fc.constant('dropdown-multi' as const),
+    data: fc.option(fc.array(dropdownArb, { maxLength: 6 }), { nil: null }),
+  }),
   fc.record({
     type: fc.constant('ranked-dropdown' as const),
     data: fc.option(
@@ -132,29 +180,64 @@ const fieldValue: fc.Arbitrary<FieldValue> = fc.oneof(
     totalCount: fc.option(fc.nat({ max: 300 }), { nil: undefined }),
   }),
   fc.record({ type: fc.constant('company' as const), data: fc.option(companyArb, { nil: null }) }),
-  fc.record({ type: fc.constant('company-multi' as const), data: fc.option(fc.array(companyArb, { maxLength: 6 }), { nil: null }) }),
+  fc.record({
+    type: fc.constant('company-multi' as const),
+    data: fc.option(fc.array(companyArb, { maxLength: 6 }), { nil: null }),
+  }),
   fc.record({
     type: fc.constant('interaction' as const),
     internalPerson: fc.constant(null),
     data: fc.option(
       fc.oneof(
-        anyInstant.map((ms) => ({ type: 'email' as const, id: 1, sentAt: isoOf(ms), subject: null, from: { emailAddress: null, person: null }, to: [], cc: [] })),
-        anyInstant.map((ms) => ({ type: 'meeting' as const, id: 2, startTime: isoOf(ms), endTime: null, allDay: false, title: null, attendees: [] })),
-        fc.tuple(anyInstant, fc.array(attendee, { maxLength: 2 })).map(([ms, attendees]) => ({ type: 'call' as const, id: 3, startTime: isoOf(ms), attendees })),
+        anyInstant.map((ms) => ({
+          type: 'email' as const,
+          id: 1,
+          sentAt: isoOf(ms),
+          subject: null,
+          from: { emailAddress: null, person: null },
+          to: [],
+          cc: [],
+        })),
+        anyInstant.map((ms) => ({
+          type: 'meeting' as const,
+          id: 2,
+          startTime: isoOf(ms),
+          endTime: null,
+          allDay: false,
+          title: null,
+          attendees: [],
+        })),
+        fc
+          .tuple(anyInstant, fc.array(attendee, { maxLength: 2 }))
+          .map(([ms, attendees]) => ({ type: 'call' as const, id: 3, startTime: isoOf(ms), attendees })),
       ),
       { nil: null },
     ),
   }),
   fc.record({
     type: fc.constant('list-multi' as const),
-    data: fc.option(fc.array(fc.record({ id: fc.nat(), name: anyString, type: fc.constant('company' as const), entityCount: fc.nat() }), { maxLength: 4 }), { nil: null }),
+    data: fc.option(
+      fc.array(
+        fc.record({ id: fc.nat(), name: anyString, type: fc.constant('company' as const), entityCount: fc.nat() }),
+        { maxLength: 4 },
+      ),
+      { nil: null },
+    ),
   }),
   fc.record({
     type: fc.constant('note' as const),
     data: fc.option(
       fc.record({
         id: fc.nat(),
-        content: fc.record({ html: fc.option(fc.oneof(anyString, anyString.map((s) => `<p>${s}</p><br>${s}`)), { nil: null }) }),
+        content: fc.record({
+          html: fc.option(
+            fc.oneof(
+              anyString,
+              anyString.map((s) => `<p>${s}</p><br>${s}`),
+            ),
+            { nil: null },
+          ),
+        }),
         createdAt: fc.constant('2024-01-01T00:00:00Z'),
         updatedAt: fc.constant(null),
         creator: personArb,
@@ -250,11 +333,15 @@ describe('canonical text ⇄ cell', () => {
 
   it('canonicalOf never throws and respects the cell limit', () => {
     fc.assert(
-      fc.property(fieldValue, fc.constantFrom<FieldKind | 'hidden'>('list', 'global', 'enriched', 'hidden'), (value, kind) => {
-        const c = canonicalOf(value, kind, ctx);
-        expect(c.text.length).toBeLessThanOrEqual(50_000);
-        if (kind === 'hidden') expect(c.text).toBe('');
-      }),
+      fc.property(
+        fieldValue,
+        fc.constantFrom<FieldKind | 'hidden'>('list', 'global', 'enriched', 'hidden'),
+        (value, kind) => {
+          const c = canonicalOf(value, kind, ctx);
+          expect(c.text.length).toBeLessThanOrEqual(50_000);
+          if (kind === 'hidden') expect(c.text).toBe('');
+        },
+      ),
     );
   });
 });
@@ -266,7 +353,10 @@ describe('canonicalOf → parseEdit gives the value back', () => {
     fc.assert(
       fc.property(finiteNumber, (n) => {
         const { text } = canonicalOf({ type: 'number', data: n }, 'list', ctx);
-        expect(parseEdit(text, meta('number'), noCtx)).toEqual({ ok: true, value: { type: 'number', data: n === 0 ? 0 : n } });
+        expect(parseEdit(text, meta('number'), noCtx)).toEqual({
+          ok: true,
+          value: { type: 'number', data: n === 0 ? 0 : n },
+        });
       }),
       { numRuns: 3000 },
     );
@@ -333,18 +423,26 @@ describe('canonicalOf → parseEdit gives the value back', () => {
 
   it('dropdown and ranked-dropdown option ids', () => {
     fc.assert(
-      fc.property(optionsArb, fc.nat(), fc.constantFrom<'dropdown' | 'ranked-dropdown'>('dropdown', 'ranked-dropdown'), (os, pick, vt) => {
-        const option = os[pick % os.length];
-        const options: DropdownOption[] = os.map((o) => ({ type: 'dropdown', ...o }));
-        const value: FieldValue =
-          vt === 'dropdown'
-            ? { type: 'dropdown', data: { dropdownOptionId: option.id, text: option.text } }
-            : { type: 'ranked-dropdown', data: { dropdownOptionId: option.id, text: option.text, rank: 1, color: null } };
-        const { text } = canonicalOf(value, 'list', ctx);
-        const back = canonicalOfCell(throughSheets(cellOf(text, vt), vt, 'Date'), vt, ctx);
-        const r = parseEdit(back, meta(vt), { ...noCtx, dropdownOptions: () => options });
-        expect(r).toEqual({ ok: true, value: { type: vt, data: { dropdownOptionId: option.id } } });
-      }),
+      fc.property(
+        optionsArb,
+        fc.nat(),
+        fc.constantFrom<'dropdown' | 'ranked-dropdown'>('dropdown', 'ranked-dropdown'),
+        (os, pick, vt) => {
+          const option = os[pick % os.length];
+          const options: DropdownOption[] = os.map((o) => ({ type: 'dropdown', ...o }));
+          const value: FieldValue =
+            vt === 'dropdown'
+              ? { type: 'dropdown', data: { dropdownOptionId: option.id, text: option.text } }
+              : {
+                  type: 'ranked-dropdown',
+                  data: { dropdownOptionId: option.id, text: option.text, rank: 1, color: null },
+                };
+          const { text } = canonicalOf(value, 'list', ctx);
+          const back = canonicalOfCell(throughSheets(cellOf(text, vt), vt, 'Date'), vt, ctx);
+          const r = parseEdit(back, meta(vt), { ...noCtx, dropdownOptions: () => options });
+          expect(r).toEqual({ ok: true, value: { type: vt, data: { dropdownOptionId: option.id } } });
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -354,11 +452,21 @@ describe('canonicalOf → parseEdit gives the value back', () => {
       fc.property(optionsArb, fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), (os, picks) => {
         const chosen = [...new Set(picks.map((p) => os[p % os.length]))];
         const options: DropdownOption[] = os.map((o) => ({ type: 'dropdown', ...o }));
-        const value: FieldValue = { type: 'dropdown-multi', data: chosen.map((o) => ({ dropdownOptionId: o.id, text: o.text })) };
+        const value: FieldValue = {
+          type: 'dropdown-multi',
+          data: chosen.map((o) => ({ dropdownOptionId: o.id, text: o.text })),
+        };
         const { text } = canonicalOf(value, 'list', ctx);
-        const back = canonicalOfCell(throughSheets(cellOf(text, 'dropdown-multi'), 'dropdown-multi', 'Date'), 'dropdown-multi', ctx);
+        const back = canonicalOfCell(
+          throughSheets(cellOf(text, 'dropdown-multi'), 'dropdown-multi', 'Date'),
+          'dropdown-multi',
+          ctx,
+        );
         const r = parseEdit(back, meta('dropdown-multi'), { ...noCtx, dropdownOptions: () => options });
-        expect(r).toEqual({ ok: true, value: { type: 'dropdown-multi', data: chosen.map((o) => ({ dropdownOptionId: o.id })) } });
+        expect(r).toEqual({
+          ok: true,
+          value: { type: 'dropdown-multi', data: chosen.map((o) => ({ dropdownOptionId: o.id })) },
+        });
       }),
       { numRuns: 1000 },
     );
@@ -366,52 +474,67 @@ describe('canonicalOf → parseEdit gives the value back', () => {
 
   /** The texts that name a person (display text, email) or company (display text, name, domain). */
   const personKeys = (p: PersonData): string[] => {
-    const name = [p.firstName, p.lastName].map((s) => (s ?? '').trim()).filter((s) => s !== '').join(' ');
+    const name = [p.firstName, p.lastName]
+      .map((s) => (s ?? '').trim())
+      .filter((s) => s !== '')
+      .join(' ');
     return [name, p.primaryEmailAddress ?? '', `#${p.id}`].filter((s) => s.trim() !== '').map(matchKey);
   };
   const companyKeys = (c: CompanyData): string[] =>
     [c.name, c.domain ?? '', `#${c.id}`].filter((s) => s.trim() !== '').map(matchKey);
   /** Entities no two of which share a naming text. */
   function distinct<T extends { id: number }>(arb: fc.Arbitrary<T>, keys: (t: T) => string[]): fc.Arbitrary<T[]> {
-    return fc
-      .uniqueArray(arb, { minLength: 1, maxLength: 10, selector: (t) => t.id })
-      .filter((ts) => {
-        const all = ts.flatMap((t) => [...new Set(keys(t))]);
-        return new Set(all).size === all.length;
-      });
+    return fc.uniqueArray(arb, { minLength: 1, maxLength: 10, selector: (t) => t.id }).filter((ts) => {
+      const all = ts.flatMap((t) => [...new Set(keys(t))]);
+      return new Set(all).size === all.length;
+    });
   }
 
   it('person and person-multi ids', () => {
     fc.assert(
-      fc.property(distinct(personArb, personKeys), fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), (people, picks) => {
-        const chosen = [...new Set(picks.map((p) => people[p % people.length]))];
-        const pctx: ParseContext = { ...noCtx, knownPersons: people };
-        const single = canonicalOf({ type: 'person', data: chosen[0] }, 'list', ctx).text;
-        const back = canonicalOfCell(throughSheets(cellOf(single, 'person'), 'person', 'Date'), 'person', ctx);
-        expect(parseEdit(back, meta('person'), pctx)).toEqual({ ok: true, value: { type: 'person', data: { id: chosen[0].id } } });
-        const multi = canonicalOf({ type: 'person-multi', data: chosen }, 'list', ctx).text;
-        expect(parseEdit(multi, meta('person-multi'), pctx)).toEqual({
-          ok: true,
-          value: { type: 'person-multi', data: chosen.map((p) => ({ id: p.id })) },
-        });
-      }),
+      fc.property(
+        distinct(personArb, personKeys),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
+        (people, picks) => {
+          const chosen = [...new Set(picks.map((p) => people[p % people.length]))];
+          const pctx: ParseContext = { ...noCtx, knownPersons: people };
+          const single = canonicalOf({ type: 'person', data: chosen[0] }, 'list', ctx).text;
+          const back = canonicalOfCell(throughSheets(cellOf(single, 'person'), 'person', 'Date'), 'person', ctx);
+          expect(parseEdit(back, meta('person'), pctx)).toEqual({
+            ok: true,
+            value: { type: 'person', data: { id: chosen[0].id } },
+          });
+          const multi = canonicalOf({ type: 'person-multi', data: chosen }, 'list', ctx).text;
+          expect(parseEdit(multi, meta('person-multi'), pctx)).toEqual({
+            ok: true,
+            value: { type: 'person-multi', data: chosen.map((p) => ({ id: p.id })) },
+          });
+        },
+      ),
       { numRuns: 1500 },
     );
   });
 
   it('company and company-multi ids', () => {
     fc.assert(
-      fc.property(distinct(companyArb, companyKeys), fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), (companies, picks) => {
-        const chosen = [...new Set(picks.map((p) => companies[p % companies.length]))];
-        const pctx: ParseContext = { ...noCtx, knownCompanies: companies };
-        const single = canonicalOf({ type: 'company', data: chosen[0] }, 'list', ctx).text;
-        expect(parseEdit(single, meta('company'), pctx)).toEqual({ ok: true, value: { type: 'company', data: { id: chosen[0].id } } });
-        const multi = canonicalOf({ type: 'company-multi', data: chosen }, 'list', ctx).text;
-        expect(parseEdit(multi, meta('company-multi'), pctx)).toEqual({
-          ok: true,
-          value: { type: 'company-multi', data: chosen.map((c) => ({ id: c.id })) },
-        });
-      }),
+      fc.property(
+        distinct(companyArb, companyKeys),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
+        (companies, picks) => {
+          const chosen = [...new Set(picks.map((p) => companies[p % companies.length]))];
+          const pctx: ParseContext = { ...noCtx, knownCompanies: companies };
+          const single = canonicalOf({ type: 'company', data: chosen[0] }, 'list', ctx).text;
+          expect(parseEdit(single, meta('company'), pctx)).toEqual({
+            ok: true,
+            value: { type: 'company', data: { id: chosen[0].id } },
+          });
+          const multi = canonicalOf({ type: 'company-multi', data: chosen }, 'list', ctx).text;
+          expect(parseEdit(multi, meta('company-multi'), pctx)).toEqual({
+            ok: true,
+            value: { type: 'company-multi', data: chosen.map((c) => ({ id: c.id })) },
+          });
+        },
+      ),
       { numRuns: 1500 },
     );
   });
@@ -430,7 +553,12 @@ describe('canonicalOf → parseEdit gives the value back', () => {
 
   it('locations with a street, city, state and country (no commas inside)', () => {
     const part = anyString
-      .map((s) => s.replace(/[,;\\]/g, ' ').replace(/\r\n?/g, '\n').trim())
+      .map((s) =>
+        s
+          .replace(/[,;\\]/g, ' ')
+          .replace(/\r\n?/g, '\n')
+          .trim(),
+      )
       .filter((s) => s !== '');
     fc.assert(
       fc.property(part, part, part, part, (streetAddress, city, state, country) => {
@@ -477,7 +605,11 @@ describe('parseEdit never throws', () => {
   it('for any string, value type and field kind', () => {
     fc.assert(
       fc.property(
-        fc.oneof(anyString, fc.string({ maxLength: 200 }), fc.array(anyString).map((xs) => xs.join('; '))),
+        fc.oneof(
+          anyString,
+          fc.string({ maxLength: 200 }),
+          fc.array(anyString).map((xs) => xs.join('; ')),
+        ),
         fc.constantFrom(...VALUE_TYPES),
         fc.constantFrom<FieldKind>('list', 'global', 'enriched', 'relationship-intelligence'),
         fc.option(fieldValue, { nil: undefined }),

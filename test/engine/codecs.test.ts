@@ -44,10 +44,24 @@ function throughSheets(cell: SheetCell, valueType: ValueType): SheetCell {
 }
 
 function meta(valueType: ValueType, type: FieldKind = 'list', name = 'Stage'): FieldMetadata {
-  return { id: 'field-7', name, type, enrichmentSource: null, valueType, createdAt: null, description: null, isRequired: false };
+  return {
+    id: 'field-7',
+    name,
+    type,
+    enrichmentSource: null,
+    valueType,
+    createdAt: null,
+    description: null,
+    isRequired: false,
+  };
 }
 
-const person = (id: number, firstName: string | null, lastName: string | null, email: string | null = null): PersonData => ({
+const person = (
+  id: number,
+  firstName: string | null,
+  lastName: string | null,
+  email: string | null = null,
+): PersonData => ({
   id,
   firstName,
   lastName,
@@ -93,7 +107,9 @@ describe('canonicalOf: every value type', () => {
   });
 
   it('filterable-text-multi escapes ; and \\', () => {
-    expect(text({ type: 'filterable-text-multi', data: ['B2B', 'SaaS; cloud', 'a\\b'] })).toBe('B2B; SaaS\\; cloud; a\\\\b');
+    expect(text({ type: 'filterable-text-multi', data: ['B2B', 'SaaS; cloud', 'a\\b'] })).toBe(
+      'B2B; SaaS\\; cloud; a\\\\b',
+    );
     expect(text({ type: 'filterable-text-multi', data: [] })).toBe('');
     expect(text({ type: 'filterable-text-multi', data: null })).toBe('');
     expect(text({ type: 'filterable-text-multi', data: ['  x ', '', '   '] })).toBe('x');
@@ -130,7 +146,13 @@ describe('canonicalOf: every value type', () => {
   });
 
   it('location and location-multi', () => {
-    const sf = { streetAddress: '1 Market St', city: 'San Francisco', state: 'California', country: 'United States', continent: 'North America' };
+    const sf = {
+      streetAddress: '1 Market St',
+      city: 'San Francisco',
+      state: 'California',
+      country: 'United States',
+      continent: 'North America',
+    };
     expect(text({ type: 'location', data: sf })).toBe('1 Market St, San Francisco, California, United States');
     const london = { streetAddress: null, city: 'London', state: null, country: 'United Kingdom', continent: 'Europe' };
     expect(text({ type: 'location', data: london })).toBe('London, United Kingdom');
@@ -145,9 +167,17 @@ describe('canonicalOf: every value type', () => {
 
   it('dropdown, ranked-dropdown and dropdown-multi show option texts', () => {
     expect(text({ type: 'dropdown', data: { dropdownOptionId: 1, text: 'Seed' } })).toBe('Seed');
-    expect(text({ type: 'ranked-dropdown', data: { dropdownOptionId: 5, text: 'High', rank: 1, color: 'red' } })).toBe('High');
+    expect(text({ type: 'ranked-dropdown', data: { dropdownOptionId: 5, text: 'High', rank: 1, color: 'red' } })).toBe(
+      'High',
+    );
     expect(
-      text({ type: 'dropdown-multi', data: [{ dropdownOptionId: 1, text: 'Seed' }, { dropdownOptionId: 3, text: 'Growth; late' }] }),
+      text({
+        type: 'dropdown-multi',
+        data: [
+          { dropdownOptionId: 1, text: 'Seed' },
+          { dropdownOptionId: 3, text: 'Growth; late' },
+        ],
+      }),
     ).toBe('Seed; Growth\\; late');
     expect(text({ type: 'dropdown', data: null })).toBe('');
   });
@@ -181,17 +211,36 @@ describe('canonicalOf: every value type', () => {
       text({
         type: 'interaction',
         internalPerson: null,
-        data: { type: 'meeting', id: 2, startTime: '2024-04-01T15:00:00Z', endTime: null, allDay: false, title: null, attendees: [] },
+        data: {
+          type: 'meeting',
+          id: 2,
+          startTime: '2024-04-01T15:00:00Z',
+          endTime: null,
+          allDay: false,
+          title: null,
+          attendees: [],
+        },
       }),
     ).toBe('2024-04-01');
     expect(
-      text({ type: 'interaction', internalPerson: null, data: { type: 'call', id: 3, startTime: '2024-12-31T23:30:00-05:00', attendees: [] } }),
+      text({
+        type: 'interaction',
+        internalPerson: null,
+        data: { type: 'call', id: 3, startTime: '2024-12-31T23:30:00-05:00', attendees: [] },
+      }),
     ).toBe('2024-12-31');
     expect(
       text({
         type: 'interaction',
         internalPerson: null,
-        data: { type: 'chat-message', id: 4, sentAt: '2024-06-01T12:00:00Z', direction: 'sent', manualCreator: JANE, participants: [] },
+        data: {
+          type: 'chat-message',
+          id: 4,
+          sentAt: '2024-06-01T12:00:00Z',
+          direction: 'sent',
+          manualCreator: JANE,
+          participants: [],
+        },
       }),
     ).toBe('2024-06-01');
     expect(text({ type: 'interaction', internalPerson: null, data: null })).toBe('');
@@ -199,14 +248,27 @@ describe('canonicalOf: every value type', () => {
 
   it('list-multi shows list names', () => {
     expect(
-      text({ type: 'list-multi', data: [{ id: 1, name: 'Deals', type: 'opportunity', entityCount: 3 }, { id: 2, name: 'LPs', type: 'person', entityCount: 9 }] }),
+      text({
+        type: 'list-multi',
+        data: [
+          { id: 1, name: 'Deals', type: 'opportunity', entityCount: 3 },
+          { id: 2, name: 'LPs', type: 'person', entityCount: 9 },
+        ],
+      }),
     ).toBe('Deals; LPs');
   });
 
   it('note shows the plain text of its HTML', () => {
     const note = (html: string | null): FieldValue => ({
       type: 'note',
-      data: { id: 1, content: { html }, createdAt: '2024-01-01T00:00:00Z', updatedAt: null, creator: JANE, mentions: [] },
+      data: {
+        id: 1,
+        content: { html },
+        createdAt: '2024-01-01T00:00:00Z',
+        updatedAt: null,
+        creator: JANE,
+        mentions: [],
+      },
     });
     expect(text(note('<p>Met at <b>SaaStr</b> &amp; agreed&nbsp;terms.</p><p>Next: call</p>'))).toBe(
       'Met at SaaStr & agreed terms.\nNext: call',
@@ -288,7 +350,20 @@ describe('cellOf', () => {
   });
 
   it('writes every text behind an apostrophe so Sheets never evaluates it', () => {
-    for (const t of ['=1+1', '+1', '-1', '@me', '007', '2024-04-01', 'TRUE', 'false', '1e5', "'quoted", 'plain', '#REF!']) {
+    for (const t of [
+      '=1+1',
+      '+1',
+      '-1',
+      '@me',
+      '007',
+      '2024-04-01',
+      'TRUE',
+      'false',
+      '1e5',
+      "'quoted",
+      'plain',
+      '#REF!',
+    ]) {
       expect(cellOf(t, 'text')).toBe("'" + t);
     }
     expect(cellOf('1; 2', 'number-multi')).toBe("'1; 2");
@@ -368,8 +443,19 @@ describe('columnFormat', () => {
 
 describe('isEditable', () => {
   const writable: ValueType[] = [
-    'text', 'number', 'number-multi', 'datetime', 'location', 'location-multi', 'dropdown', 'dropdown-multi',
-    'ranked-dropdown', 'person', 'person-multi', 'company', 'company-multi',
+    'text',
+    'number',
+    'number-multi',
+    'datetime',
+    'location',
+    'location-multi',
+    'dropdown',
+    'dropdown-multi',
+    'ranked-dropdown',
+    'person',
+    'person-multi',
+    'company',
+    'company-multi',
   ];
   it('allows list and global fields of writable types', () => {
     for (const vt of VALUE_TYPES) {
@@ -383,7 +469,15 @@ describe('isEditable', () => {
     }
   });
   it('refuses Affinity-populated filterable text and the read-only types', () => {
-    for (const vt of ['filterable-text', 'filterable-text-multi', 'formula-number', 'interaction', 'list-multi', 'note', 'reminder'] as const) {
+    for (const vt of [
+      'filterable-text',
+      'filterable-text-multi',
+      'formula-number',
+      'interaction',
+      'list-multi',
+      'note',
+      'reminder',
+    ] as const) {
       expect(isEditable({ type: 'list', valueType: vt })).toBe(false);
     }
   });
@@ -436,7 +530,9 @@ describe('parseEdit', () => {
     expect(reason('03/04/2024', 'datetime')).toBe(
       '“03/04/2024” could be 2024-03-04 or 2024-04-03. Type the date as YYYY-MM-DD, e.g. 2024-03-04.',
     );
-    expect(reason('next week', 'datetime')).toBe('“next week” is not a date. Type the date as YYYY-MM-DD, e.g. 2024-04-01.');
+    expect(reason('next week', 'datetime')).toBe(
+      '“next week” is not a date. Type the date as YYYY-MM-DD, e.g. 2024-04-01.',
+    );
   });
 
   it('dropdown by option text, case-insensitive', () => {
@@ -475,7 +571,10 @@ describe('parseEdit', () => {
 
   it('dropdown: a field without options says so', () => {
     const r = parseEdit('Seed', { ...meta('dropdown'), id: 'field-8' }, pctx);
-    expect(r).toEqual({ ok: false, reason: '“Seed” is not an option of Stage, which has no options yet. Add it in Affinity first.' });
+    expect(r).toEqual({
+      ok: false,
+      reason: '“Seed” is not an option of Stage, which has no options yet. Add it in Affinity first.',
+    });
   });
 
   it('person by unique name or email, or an explicit #id', () => {
@@ -493,12 +592,18 @@ describe('parseEdit', () => {
     expect(reason('Alice', 'person')).toBe(
       'No person called “Alice” is known to this sheet. Type the name as Affinity shows it, or the Affinity id as “#123”.',
     );
-    expect(ok('Bob; Jane Doe #11; bob', 'person-multi')).toEqual({ type: 'person-multi', data: [{ id: 13 }, { id: 11 }] });
+    expect(ok('Bob; Jane Doe #11; bob', 'person-multi')).toEqual({
+      type: 'person-multi',
+      data: [{ id: 13 }, { id: 11 }],
+    });
   });
 
   it('person: the current value settles a name shared by two people', () => {
     const current: FieldValue = { type: 'person-multi', data: [JANE2, BOB] };
-    expect(ok('Jane Doe; Bob', 'person-multi', current)).toEqual({ type: 'person-multi', data: [{ id: 12 }, { id: 13 }] });
+    expect(ok('Jane Doe; Bob', 'person-multi', current)).toEqual({
+      type: 'person-multi',
+      data: [{ id: 12 }, { id: 13 }],
+    });
     expect(ok('Jane Doe', 'person', { type: 'person', data: JANE })).toEqual({ type: 'person', data: { id: 11 } });
   });
 
@@ -517,21 +622,52 @@ describe('parseEdit', () => {
       data: { streetAddress: null, city: 'Paris', state: null, country: 'France', continent: null },
     });
     expect(parseLocationText('Austin, Texas, United States')).toEqual({
-      streetAddress: null, city: 'Austin', state: 'Texas', country: 'United States', continent: null,
+      streetAddress: null,
+      city: 'Austin',
+      state: 'Texas',
+      country: 'United States',
+      continent: null,
     });
-    expect(parseLocationText('Austin, Texas,')).toEqual({ streetAddress: null, city: 'Austin', state: 'Texas', country: null, continent: null });
-    expect(parseLocationText(', , , France')).toEqual({ streetAddress: null, city: null, state: null, country: 'France', continent: null });
+    expect(parseLocationText('Austin, Texas,')).toEqual({
+      streetAddress: null,
+      city: 'Austin',
+      state: 'Texas',
+      country: null,
+      continent: null,
+    });
+    expect(parseLocationText(', , , France')).toEqual({
+      streetAddress: null,
+      city: null,
+      state: null,
+      country: 'France',
+      continent: null,
+    });
     expect(parseLocationText('1 Main St, Suite 5, Springfield, IL, USA')).toEqual({
-      streetAddress: '1 Main St, Suite 5', city: 'Springfield', state: 'IL', country: 'USA', continent: null,
+      streetAddress: '1 Main St, Suite 5',
+      city: 'Springfield',
+      state: 'IL',
+      country: 'USA',
+      continent: null,
     });
-    expect(parseLocationText('Berlin')).toEqual({ streetAddress: null, city: 'Berlin', state: null, country: null, continent: null });
+    expect(parseLocationText('Berlin')).toEqual({
+      streetAddress: null,
+      city: 'Berlin',
+      state: null,
+      country: null,
+      continent: null,
+    });
     expect(reason(', ,', 'location')).toMatch(/is not a location/);
   });
 
   it('location: unchanged items of the current value are kept exactly', () => {
     const europe = { streetAddress: null, city: null, state: null, country: null, continent: 'Europe' };
     const texas = { streetAddress: null, city: null, state: 'Texas', country: 'United States', continent: null };
-    expect(ok('Europe; Texas, United States; Paris, France', 'location-multi', { type: 'location-multi', data: [europe, texas] })).toEqual({
+    expect(
+      ok('Europe; Texas, United States; Paris, France', 'location-multi', {
+        type: 'location-multi',
+        data: [europe, texas],
+      }),
+    ).toEqual({
       type: 'location-multi',
       data: [europe, texas, { streetAddress: null, city: 'Paris', state: null, country: 'France', continent: null }],
     });
@@ -561,7 +697,10 @@ describe('parseEdit', () => {
       knownPersons: [],
       knownCompanies: [],
     };
-    expect(parseEdit('Seed', meta('dropdown'), throwing)).toEqual({ ok: false, reason: "This value couldn't be read (boom)." });
+    expect(parseEdit('Seed', meta('dropdown'), throwing)).toEqual({
+      ok: false,
+      reason: "This value couldn't be read (boom).",
+    });
   });
 });
 
@@ -586,7 +725,16 @@ describe('htmlToText', () => {
 
 describe('parseEdit: a cell showing a formula error is never sent', () => {
   it.each(['#NAME?', '#REF!', '#N/A', '#ERROR!', '#VALUE!', '#DIV/0!'])('%s', (shown) => {
-    const field = { id: 'field-1', name: 'Description', type: 'list', enrichmentSource: null, valueType: 'text', createdAt: null, description: null, isRequired: false } as const;
+    const field = {
+      id: 'field-1',
+      name: 'Description',
+      type: 'list',
+      enrichmentSource: null,
+      valueType: 'text',
+      createdAt: null,
+      description: null,
+      isRequired: false,
+    } as const;
     const r = parseEdit(shown, field, { dropdownOptions: () => [], knownPersons: [], knownCompanies: [] });
     expect(r).toEqual({ ok: false, reason: expect.stringContaining(`formula error (${shown})`) });
   });

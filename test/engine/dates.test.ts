@@ -149,7 +149,9 @@ describe('pacificDay', () => {
     fc.assert(
       fc.property(fc.integer({ min: daysFromCivil(1850, 1, 1), max: daysFromCivil(2150, 12, 31) }), (days) => {
         const day = dayOfDays(days);
-        const candidates = [7 * 3600_000, 8 * 3600_000, (7 * 3600 + 52 * 60 + 58) * 1000].map((o) => days * MS_PER_DAY + o);
+        const candidates = [7 * 3600_000, 8 * 3600_000, (7 * 3600 + 52 * 60 + 58) * 1000].map(
+          (o) => days * MS_PER_DAY + o,
+        );
         const midnight = candidates.find((ms) => laParts(ms).day === day && laParts(ms).time === '00:00:00');
         expect(midnight).toBeDefined();
         expect(pacificDay(midnight!)).toBe(day);
@@ -249,15 +251,27 @@ describe('parseDayText', () => {
   });
 
   it('lists both readings of an ambiguous day', () => {
-    expect(parseDayText('03/04/2024')).toEqual({ ok: false, problem: 'ambiguous', candidates: ['2024-03-04', '2024-04-03'] });
+    expect(parseDayText('03/04/2024')).toEqual({
+      ok: false,
+      problem: 'ambiguous',
+      candidates: ['2024-03-04', '2024-04-03'],
+    });
   });
 
-  it.each(['', 'soon', '2024-02-30', 'Feb 30, 2024', 'Tue, Apr 1, 2024', 'Apr 2024', 'Apr 1', '13/13/2024', '2024-04-01T10:00', 'Apr Mar 1 2024'])(
-    'rejects %p',
-    (text) => {
-      expect(parseDayText(text)).toEqual({ ok: false, problem: 'invalid' });
-    },
-  );
+  it.each([
+    '',
+    'soon',
+    '2024-02-30',
+    'Feb 30, 2024',
+    'Tue, Apr 1, 2024',
+    'Apr 2024',
+    'Apr 1',
+    '13/13/2024',
+    '2024-04-01T10:00',
+    'Apr Mar 1 2024',
+  ])('rejects %p', (text) => {
+    expect(parseDayText(text)).toEqual({ ok: false, problem: 'invalid' });
+  });
 
   it('never throws and only returns real days', () => {
     fc.assert(

@@ -1,6 +1,13 @@
 import { blocksFromChanges, cellsIn } from '../../src/server/engine/blocks';
 import { KEY_COLUMN, keyColumnSpec, type ColumnSpec, type SheetCell } from '../../src/server/engine/layout';
-import { planPull, type PullCodec, type PullInput, type RemoteView, type Snapshot, type TabState } from '../../src/server/engine/pull';
+import {
+  planPull,
+  type PullCodec,
+  type PullInput,
+  type RemoteView,
+  type Snapshot,
+  type TabState,
+} from '../../src/server/engine/pull';
 
 const text = (id: string, editable = true): ColumnSpec => ({ id, name: id, valueType: 'text', kind: 'list', editable });
 const codec: PullCodec = {
@@ -139,7 +146,9 @@ describe('planPull', () => {
     expect(grid[0]).toEqual([10, 'Acme', 'mine', 'local2']);
     expect(plan.counts).toMatchObject({ pendingEdits: 1, conflicts: 1, restoredReadOnly: 1 });
     expect(plan.snapshot.rows.get(10)).toEqual(['Acme', 'base1', 'base2']);
-    expect(plan.conflicts).toEqual([{ entryId: 10, columnId: 'f2', base: 'base2', local: 'local2', remote: 'remote2' }]);
+    expect(plan.conflicts).toEqual([
+      { entryId: 10, columnId: 'f2', base: 'base2', local: 'local2', remote: 'remote2' },
+    ]);
     const note = plan.noteBlocks.find((b) => b.col === 3)!.values[0][0];
     expect(note).toMatch(/conflict\. Affinity now has “remote2”; your edit “local2” was kept/);
   });
@@ -164,7 +173,13 @@ describe('planPull', () => {
   it('appends a new view field as a new column and reports fields that left', () => {
     const tab = tabOf([[10, 'Acme', 'a', 'old']], { [KEY_COLUMN]: 0, '@name': 1, f1: 2, gone: 3 });
     const snap: Snapshot = { columns: ['@name', 'f1', 'gone'], rows: new Map([[10, ['Acme', 'a', 'old']]]) };
-    const plan = planPull(input(view([text('@name', false), text('f1'), text('f3')], [[10, { '@name': 'Acme', f1: 'a', f3: 'new' }]]), tab, snap));
+    const plan = planPull(
+      input(
+        view([text('@name', false), text('f1'), text('f3')], [[10, { '@name': 'Acme', f1: 'a', f3: 'new' }]]),
+        tab,
+        snap,
+      ),
+    );
     expect(plan.newColumns.map((c) => [c.col, c.spec.id])).toEqual([[4, 'f3']]);
     expect(plan.staleColumns).toEqual(['gone']);
     expect(apply(tab, plan)[0]).toEqual([10, 'Acme', 'a', 'old', 'new']);
@@ -174,8 +189,14 @@ describe('planPull', () => {
     const n = 10_000;
     const values: SheetCell[][] = Array.from({ length: n }, (_, i) => [i + 1, `n${i}`, 'a', 'b']);
     const tab = tabOf(values, { [KEY_COLUMN]: 0, '@name': 1, f1: 2, f2: 3 });
-    const snap: Snapshot = { columns: ['@name', 'f1', 'f2'], rows: new Map(values.map((r) => [r[0] as number, [r[1] as string, 'a', 'b']])) };
-    const rows: [number, Record<string, string>][] = values.map((r, i) => [r[0] as number, { '@name': r[1] as string, f1: i % 1000 === 0 ? 'changed' : 'a', f2: 'b' }]);
+    const snap: Snapshot = {
+      columns: ['@name', 'f1', 'f2'],
+      rows: new Map(values.map((r) => [r[0] as number, [r[1] as string, 'a', 'b']])),
+    };
+    const rows: [number, Record<string, string>][] = values.map((r, i) => [
+      r[0] as number,
+      { '@name': r[1] as string, f1: i % 1000 === 0 ? 'changed' : 'a', f2: 'b' },
+    ]);
     const plan = planPull(input(view(cols, rows), tab, snap));
     expect(plan.counts.updatedCells).toBe(10);
     expect(plan.blocks).toHaveLength(10);
@@ -186,13 +207,33 @@ describe('planPull', () => {
 describe('blocksFromChanges', () => {
   it('merges close changes into runs and identical adjacent columns into one block', () => {
     const changes = new Map([
-      [0, new Map([[0, 'a'], [2, 'b']])],
-      [1, new Map([[0, 'c'], [2, 'd']])],
+      [
+        0,
+        new Map([
+          [0, 'a'],
+          [2, 'b'],
+        ]),
+      ],
+      [
+        1,
+        new Map([
+          [0, 'c'],
+          [2, 'd'],
+        ]),
+      ],
       [3, new Map([[100, 'e']])],
     ]);
     const blocks = blocksFromChanges(changes, (r, c) => `fill${r}.${c}`);
     expect(blocks).toEqual([
-      { row: 0, col: 0, values: [['a', 'c'], ['fill1.0', 'fill1.1'], ['b', 'd']] },
+      {
+        row: 0,
+        col: 0,
+        values: [
+          ['a', 'c'],
+          ['fill1.0', 'fill1.1'],
+          ['b', 'd'],
+        ],
+      },
       { row: 100, col: 3, values: [['e']] },
     ]);
   });

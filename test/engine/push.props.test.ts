@@ -50,22 +50,29 @@ const rowArb = fc.record({
   d: fc.constantFrom(...D),
   ro: fc.constantFrom(...RO),
 });
-const changeArb = fc.option(rowArb.map((r) => r as Partial<Row>), { nil: undefined });
+const changeArb = fc.option(
+  rowArb.map((r) => r as Partial<Row>),
+  { nil: undefined },
+);
 const editArb = fc.dictionary(fc.constantFrom(...COLUMN_IDS), fc.nat(10));
 
-const world = fc
-  .integer({ min: 1, max: 6 })
-  .chain((n) =>
-    fc.record({
-      base: fc.array(rowArb, { minLength: n, maxLength: n }),
-      remoteChanges: fc.array(fc.tuple(changeArb, fc.array(fc.boolean(), { minLength: 4, maxLength: 4 })), { minLength: n, maxLength: n }),
-      edits: fc.array(editArb, { minLength: n, maxLength: n }),
-      failing: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
-      order: fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: Math.max(0, n - 1), maxLength: n }),
-      addedRow: fc.boolean(),
-      policy: fc.constantFrom<ConflictPolicy>(...CONFLICT_POLICIES),
+const world = fc.integer({ min: 1, max: 6 }).chain((n) =>
+  fc.record({
+    base: fc.array(rowArb, { minLength: n, maxLength: n }),
+    remoteChanges: fc.array(fc.tuple(changeArb, fc.array(fc.boolean(), { minLength: 4, maxLength: 4 })), {
+      minLength: n,
+      maxLength: n,
     }),
-  );
+    edits: fc.array(editArb, { minLength: n, maxLength: n }),
+    failing: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+    order: fc.shuffledSubarray(
+      Array.from({ length: n }, (_, i) => i),
+      { minLength: Math.max(0, n - 1), maxLength: n },
+    ),
+    addedRow: fc.boolean(),
+    policy: fc.constantFrom<ConflictPolicy>(...CONFLICT_POLICIES),
+  }),
+);
 
 const KEYS: (keyof Row)[] = ['t', 'n', 'd', 'ro'];
 
@@ -110,10 +117,18 @@ describe('push then pull (property)', () => {
 
         // Push.
         const scan = findEdits({ tab: tabState(sheet), snapshot: baseTexts, columns, codec, viewName: 'V' });
-        const plan = planPush({ listId: LIST_ID, scan, remote: remoteStateOf(remote, scan.entries.keys()), columns, parse: parseCtx, policy: w.policy });
+        const plan = planPush({
+          listId: LIST_ID,
+          scan,
+          remote: remoteStateOf(remote, scan.entries.keys()),
+          columns,
+          parse: parseCtx,
+          policy: w.policy,
+        });
         const sent: string[] = [];
         const results = plan.requests.map((req) => {
-          if (w.failing[req.listEntryId - 101]) return { ok: false as const, message: 'Affinity refused the request (403).' };
+          if (w.failing[req.listEntryId - 101])
+            return { ok: false as const, message: 'Affinity refused the request (403).' };
           const row = remote.get(req.listEntryId)!;
           for (const u of req.updates) {
             const error = applyUpdate(row, u.id, u.value);
@@ -130,7 +145,11 @@ describe('push then pull (property)', () => {
         const out = settlePush({ plan, results, scan, tab: tabState(sheet), snapshot: baseTexts, columns, codec });
         applyBlocks(sheet.values, out.valueBlocks, stored);
         applyBlocks(sheet.notes, out.noteBlocks);
-        const logged = new Set(out.log.filter((l) => l.result.startsWith("not sent: Affinity's value kept")).map((l) => `${l.entryId}/${COLUMN_IDS[FIELDS.findIndex((f) => f.name === l.field) + 1]}`));
+        const logged = new Set(
+          out.log
+            .filter((l) => l.result.startsWith("not sent: Affinity's value kept"))
+            .map((l) => `${l.entryId}/${COLUMN_IDS[FIELDS.findIndex((f) => f.name === l.field) + 1]}`),
+        );
 
         // A change made in Affinity is never overwritten unless the sheet wins.
         if (w.policy !== 'sheet-wins') {
@@ -144,14 +163,35 @@ describe('push then pull (property)', () => {
 
         // A second push sends only what failed.
         const scan2 = findEdits({ tab: tabState(sheet), snapshot: out.snapshot, columns, codec, viewName: 'V' });
-        const plan2 = planPush({ listId: LIST_ID, scan: scan2, remote: remoteStateOf(remote, scan2.entries.keys()), columns, parse: parseCtx, policy: w.policy });
+        const plan2 = planPush({
+          listId: LIST_ID,
+          scan: scan2,
+          remote: remoteStateOf(remote, scan2.entries.keys()),
+          columns,
+          parse: parseCtx,
+          policy: w.policy,
+        });
         const failedEntries = new Set(plan.requests.filter((_, i) => !results[i].ok).map((r) => r.listEntryId));
         for (const req of plan2.requests) expect(failedEntries.has(req.listEntryId)).toBe(true);
 
         // Pull.
-        const view = buildRemoteView([...remote].map(([id, r]) => entryOf(id, r)), FIELDS, 'company', ctx);
+        const view = buildRemoteView(
+          [...remote].map(([id, r]) => entryOf(id, r)),
+          FIELDS,
+          'company',
+          ctx,
+        );
         const tab = tabState(sheet);
-        const pull = planPull({ view, keyColumn: keyColumnSpec(), tab, snapshot: out.snapshot, codec, viewName: 'V', today: '2026-11-21', policy: w.policy });
+        const pull = planPull({
+          view,
+          keyColumn: keyColumnSpec(),
+          tab,
+          snapshot: out.snapshot,
+          codec,
+          viewName: 'V',
+          today: '2026-11-21',
+          policy: w.policy,
+        });
         for (let i = 0; i < pull.appendRows; i++) {
           sheet.values.push(new Array(WIDTH).fill(''));
           sheet.notes.push(new Array(WIDTH).fill(''));
@@ -172,7 +212,10 @@ describe('push then pull (property)', () => {
           const inAffinity = textsOf(id, remote.get(id)!)[k].toLowerCase() === local.toLowerCase();
           const r = sheet.values.findIndex((line) => line[TAB_COLUMNS[KEY_COLUMN]] === id);
           const c = TAB_COLUMNS[col];
-          const pending = r >= 0 && codec.read(sheet.values[r][c], columns.get(col)!) === local && pull.snapshot.rows.get(id)![k] !== local;
+          const pending =
+            r >= 0 &&
+            codec.read(sheet.values[r][c], columns.get(col)!) === local &&
+            pull.snapshot.rows.get(id)![k] !== local;
           const flagged = (r >= 0 && sheet.notes[r][c].startsWith(NOTE_MARK)) || logged.has(key);
           if (!(inAffinity || pending || flagged)) {
             throw new Error(`edit ${key} = ${JSON.stringify(local)} was lost (policy ${w.policy})`);

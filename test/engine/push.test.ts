@@ -50,7 +50,13 @@ function scanOf(sheet: Sheet, base: Map<number, Row>) {
   return findEdits({ tab: tabState(sheet), snapshot: snapshotOf(base), columns, codec, viewName: 'Pipeline' });
 }
 
-function plan(sheet: Sheet, base: Map<number, Row>, remote: Map<number, Row>, policy: ConflictPolicy = 'flag', state?: RemoteState) {
+function plan(
+  sheet: Sheet,
+  base: Map<number, Row>,
+  remote: Map<number, Row>,
+  policy: ConflictPolicy = 'flag',
+  state?: RemoteState,
+) {
   const scan = scanOf(sheet, base);
   const remoteState = state ?? remoteStateOf(remote, scan.entries.keys());
   return { scan, plan: planPush({ listId: LIST_ID, scan, remote: remoteState, columns, parse: parseCtx, policy }) };
@@ -68,7 +74,12 @@ function settle(sheet: Sheet, base: Map<number, Row>, p: ReturnType<typeof plan>
   });
 }
 
-const noteAt = (sheet: Sheet, blocks: { row: number; col: number; values: string[][] }[], entryId: number, columnId: string) => {
+const noteAt = (
+  sheet: Sheet,
+  blocks: { row: number; col: number; values: string[][] }[],
+  entryId: number,
+  columnId: string,
+) => {
   const at = cellAt(sheet, entryId, columnId)!;
   const grid = sheet.notes.map((r) => r.slice());
   applyBlocks(grid, blocks);
@@ -102,8 +113,12 @@ describe('findEdits', () => {
     edit(sheet, 103, NAME_COLUMN, 'Gamma Inc');
     const scan = scanOf(sheet, base);
     expect([...scan.entries.keys()]).toEqual([102, 103]);
-    expect(scan.entries.get(102)!.edits.map((e) => [e.columnId, e.base, e.local])).toEqual([['field-1', '', 'new text']]);
-    expect(scan.entries.get(103)!.edits.map((e) => [e.columnId, e.base, e.local])).toEqual([['field-3', 'Series A', 'series b']]);
+    expect(scan.entries.get(102)!.edits.map((e) => [e.columnId, e.base, e.local])).toEqual([
+      ['field-1', '', 'new text'],
+    ]);
+    expect(scan.entries.get(103)!.edits.map((e) => [e.columnId, e.base, e.local])).toEqual([
+      ['field-3', 'Series A', 'series b'],
+    ]);
     expect(scan.readOnly.map((e) => [e.entryId, e.columnId, e.local])).toEqual([[103, NAME_COLUMN, 'Gamma Inc']]);
   });
 
@@ -118,7 +133,9 @@ describe('findEdits', () => {
     sheet.notes = sheet.values.map(() => new Array(7).fill(''));
     const scan = scanOf(sheet, base);
     expect(scan.unsynced.map((u) => u.row)).toEqual([3, 5, 6, 7]);
-    expect(scan.unsynced[0].reason).toMatch(/not synced: it has no Affinity entry id\. Rows added in the sheet are not created in Affinity/);
+    expect(scan.unsynced[0].reason).toMatch(
+      /not synced: it has no Affinity entry id\. Rows added in the sheet are not created in Affinity/,
+    );
     expect(scan.unsynced[1].reason).toMatch(/entry 999 is not one of the rows last pulled from “Pipeline”/);
     expect(scan.unsynced[2].reason).toMatch(/repeats entry 101 of row 2; only that row is synced/);
     expect(scan.unsynced[3].reason).toMatch(/holds “abc”, which is not an Affinity entry id/);
@@ -202,15 +219,28 @@ describe('planPush', () => {
 
     const flagged = plan(sheet, base, remote, 'flag');
     expect(flagged.plan.requests).toEqual([]);
-    expect(flagged.plan.decisions[0]).toMatchObject({ status: 'conflict', base: 'hello', local: 'mine', remote: 'theirs' });
+    expect(flagged.plan.decisions[0]).toMatchObject({
+      status: 'conflict',
+      base: 'hello',
+      local: 'mine',
+      remote: 'theirs',
+    });
     const out = settle(sheet, base, flagged);
-    expect(noteAt(sheet, out.noteBlocks, 101, 'field-1')).toMatch(/conflict\. Affinity now has “theirs”; your edit “mine” was kept and not sent/);
+    expect(noteAt(sheet, out.noteBlocks, 101, 'field-1')).toMatch(
+      /conflict\. Affinity now has “theirs”; your edit “mine” was kept and not sent/,
+    );
     expect(out.snapshot.rows.get(101)![1]).toBe('hello');
 
     const mine = plan(sheet, base, remote, 'sheet-wins');
-    expect(mine.plan.requests.map((r) => r.updates)).toEqual([[{ id: 'field-1', value: { type: 'text', data: 'mine' } }]]);
+    expect(mine.plan.requests.map((r) => r.updates)).toEqual([
+      [{ id: 'field-1', value: { type: 'text', data: 'mine' } }],
+    ]);
     const sent = settle(sheet, base, mine);
-    expect(sent.log[0]).toMatchObject({ old: 'theirs', new: 'mine', result: 'updated (replaced a change made in Affinity)' });
+    expect(sent.log[0]).toMatchObject({
+      old: 'theirs',
+      new: 'mine',
+      result: 'updated (replaced a change made in Affinity)',
+    });
 
     const theirs = plan(sheet, base, remote, 'affinity-wins');
     expect(theirs.plan.requests).toEqual([]);
@@ -219,7 +249,9 @@ describe('planPush', () => {
     applyBlocks(grid, taken.valueBlocks, stored);
     expect(grid[cellAt(sheet, 101, 'field-1')!.row][2]).toBe('theirs');
     expect(taken.snapshot.rows.get(101)![1]).toBe('theirs');
-    expect(noteAt(sheet, taken.noteBlocks, 101, 'field-1')).toMatch(/Affinity's value “theirs” was taken .*Your edit “mine” was not sent/);
+    expect(noteAt(sheet, taken.noteBlocks, 101, 'field-1')).toMatch(
+      /Affinity's value “theirs” was taken .*Your edit “mine” was not sent/,
+    );
     expect(taken.log[0].result).toMatch(/Affinity's value kept/);
   });
 
@@ -283,7 +315,9 @@ describe('planPush', () => {
       ['field-1', 'locked'],
     ]);
     const out = settle(sheet, base, { scan, plan: p });
-    expect(noteAt(sheet, out.noteBlocks, 101, 'affinity-data-description')).toMatch(/Description is read-only here.*next pull puts Affinity's value back/);
+    expect(noteAt(sheet, out.noteBlocks, 101, 'affinity-data-description')).toMatch(
+      /Description is read-only here.*next pull puts Affinity's value back/,
+    );
     expect(noteAt(sheet, out.noteBlocks, 101, NAME_COLUMN)).toMatch(/The name comes from Affinity/);
     expect(noteAt(sheet, out.noteBlocks, 103, 'field-1')).toMatch(/only part of Affinity's value/);
   });
@@ -298,21 +332,41 @@ describe('planPush', () => {
     const p = plan(sheet, base, remote);
     expect(p.plan.requests.map((r) => r.listEntryId)).toEqual([101]);
     const out = settle(sheet, base, p);
-    expect(noteAt(sheet, out.noteBlocks, 102, 'field-1')).toMatch(/not sent\. Affinity could not find this list entry \(404\)/);
+    expect(noteAt(sheet, out.noteBlocks, 102, 'field-1')).toMatch(
+      /not sent\. Affinity could not find this list entry \(404\)/,
+    );
   });
 
   it('splits an entry with more than 100 updates into several requests', () => {
     const many = Array.from({ length: 150 }, (_, i) => `field-${1000 + i}`);
-    const cols = new Map(many.map((id) => [id, { id, name: id, valueType: 'text' as const, kind: 'list' as const, editable: true }]));
+    const cols = new Map(
+      many.map((id) => [id, { id, name: id, valueType: 'text' as const, kind: 'list' as const, editable: true }]),
+    );
     const scan = findEdits({
-      tab: { values: [[5, ...many.map(() => 'new')]], notes: [[]], width: 151, columnOf: new Map([[KEY_COLUMN, 0], ...many.map((id, i) => [id, i + 1] as [string, number])]) },
+      tab: {
+        values: [[5, ...many.map(() => 'new')]],
+        notes: [[]],
+        width: 151,
+        columnOf: new Map([[KEY_COLUMN, 0], ...many.map((id, i) => [id, i + 1] as [string, number])]),
+      },
       snapshot: { columns: many, rows: new Map([[5, many.map(() => 'old')]]) },
       columns: cols,
       codec,
       viewName: 'v',
     });
     const remote: RemoteState = {
-      entries: new Map([[5, { entryId: 5, name: 'X', texts: new Map(many.map((id) => [id, 'old'])), values: new Map(), locked: new Map() }]]),
+      entries: new Map([
+        [
+          5,
+          {
+            entryId: 5,
+            name: 'X',
+            texts: new Map(many.map((id) => [id, 'old'])),
+            values: new Map(),
+            locked: new Map(),
+          },
+        ],
+      ]),
       unreadable: new Map(),
     };
     const p = planPush({ listId: 1, scan, remote, columns: cols, parse: parseCtx, policy: 'flag' });
@@ -330,12 +384,18 @@ describe('settlePush', () => {
     const p = plan(sheet, base, base);
     const out = settle(sheet, base, p, [
       { ok: true },
-      { ok: false, message: "Affinity did not let you change this list entry (403): you lack edit rights on it, or it is a restricted opportunity." },
+      {
+        ok: false,
+        message:
+          'Affinity did not let you change this list entry (403): you lack edit rights on it, or it is a restricted opportunity.',
+      },
     ]);
     expect(out.snapshot.rows.get(101)!.slice(1, 3)).toEqual(['one', '7']);
     expect(out.snapshot.rows.get(103)![1]).toBe('x');
     expect(out.snapshot.rows.get(102)).toEqual(snapshotOf(base).rows.get(102));
-    expect(noteAt(sheet, out.noteBlocks, 103, 'field-1')).toMatch(/not sent\. Affinity did not let you change this list entry \(403\)/);
+    expect(noteAt(sheet, out.noteBlocks, 103, 'field-1')).toMatch(
+      /not sent\. Affinity did not let you change this list entry \(403\)/,
+    );
     expect(noteAt(sheet, out.noteBlocks, 101, 'field-1')).toBe('');
     expect(out.counts).toMatchObject({ sent: 2, failed: 1, requests: 2, failedRequests: 1 });
     expect(out.failures).toEqual([{ entryId: 103, entityName: 'Gamma', message: expect.stringMatching(/403/) }]);
@@ -380,8 +440,14 @@ describe('sameValue', () => {
     [{ type: 'datetime', data: '2024-04-02T12:00:00Z' }, { type: 'datetime', data: '2024-04-01T07:00:00.000Z' }, false],
     [{ type: 'company', data: { id: 4 } }, { type: 'company', data: { id: 4, name: 'A', domain: null } }, true],
     [
-      { type: 'location', data: { streetAddress: null, city: 'Paris', state: null, country: 'France', continent: null } },
-      { type: 'location', data: { streetAddress: null, city: 'Paris', state: null, country: 'France', continent: 'Europe' } },
+      {
+        type: 'location',
+        data: { streetAddress: null, city: 'Paris', state: null, country: 'France', continent: null },
+      },
+      {
+        type: 'location',
+        data: { streetAddress: null, city: 'Paris', state: null, country: 'France', continent: 'Europe' },
+      },
       true,
     ],
     [{ type: 'number', data: 1 }, { type: 'number', data: 2 }, false],
@@ -396,15 +462,23 @@ describe('nextBatch', () => {
   const now = 1_000_000;
   it('sends up to 100 at once when the minute has room', () => {
     expect(nextBatch({}, now, 250)).toEqual({ size: 100, waitMs: 0 });
-    expect(nextBatch({ userRemaining: 800, userResetSec: 30, observedAt: now }, now, 250)).toEqual({ size: 100, waitMs: 0 });
+    expect(nextBatch({ userRemaining: 800, userResetSec: 30, observedAt: now }, now, 250)).toEqual({
+      size: 100,
+      waitMs: 0,
+    });
   });
   it('never sends more than what remains this minute, and waits for the reset when nothing remains', () => {
-    expect(nextBatch({ userRemaining: 7, userResetSec: 30, observedAt: now }, now, 250)).toEqual({ size: 7, waitMs: 0 });
+    expect(nextBatch({ userRemaining: 7, userResetSec: 30, observedAt: now }, now, 250)).toEqual({
+      size: 7,
+      waitMs: 0,
+    });
     const wait = nextBatch({ userRemaining: 0, userResetSec: 30, observedAt: now }, now + 10_000, 250);
     expect(wait.size).toBe(0);
     expect(wait.waitMs).toBeGreaterThanOrEqual(20_000);
     expect(wait.waitMs).toBeLessThan(22_000);
-    expect(nextBatch({ userRemaining: 0, userLimit: 900, userResetSec: 30, observedAt: now }, now + 31_000, 250).size).toBe(100);
+    expect(
+      nextBatch({ userRemaining: 0, userLimit: 900, userResetSec: 30, observedAt: now }, now + 31_000, 250).size,
+    ).toBe(100);
   });
   it('stops when the monthly quota is used up', () => {
     expect(nextBatch({ orgRemaining: 0 }, now, 5).blocked).toMatch(/monthly API quota/);
@@ -426,13 +500,42 @@ describe('previewOf', () => {
     remote.get(101)!.t = 'theirs';
     const { plan: p } = plan(sheet, base, remote);
     const data = previewOf(p);
-    expect(data.changes).toEqual([{ entryId: 102, entity: 'Beta', field: 'Notes', old: '', new: 'new', overwrites: false }]);
-    expect(data.conflicts).toEqual([
-      { entryId: 101, columnId: 'field-1', entity: 'Acme', field: 'Notes', base: 'hello', mine: 'mine', affinity: 'theirs', outcome: 'skip' },
+    expect(data.changes).toEqual([
+      { entryId: 102, entity: 'Beta', field: 'Notes', old: '', new: 'new', overwrites: false },
     ]);
-    expect(data.invalid).toEqual([{ entryId: 103, entity: 'Gamma', field: 'Stage', value: 'Nope', reason: expect.stringMatching(/Choose one of: Seed, Series A, Series B/) }]);
-    expect(data.notSent).toEqual([{ entryId: 103, entity: 'Gamma', field: 'Organization', value: 'G', reason: expect.stringMatching(/name comes from Affinity/) }]);
-    expect(data.notSynced).toEqual([{ row: 5, reason: expect.stringMatching(/^this row is not synced: it has no Affinity entry id/) }]);
+    expect(data.conflicts).toEqual([
+      {
+        entryId: 101,
+        columnId: 'field-1',
+        entity: 'Acme',
+        field: 'Notes',
+        base: 'hello',
+        mine: 'mine',
+        affinity: 'theirs',
+        outcome: 'skip',
+      },
+    ]);
+    expect(data.invalid).toEqual([
+      {
+        entryId: 103,
+        entity: 'Gamma',
+        field: 'Stage',
+        value: 'Nope',
+        reason: expect.stringMatching(/Choose one of: Seed, Series A, Series B/),
+      },
+    ]);
+    expect(data.notSent).toEqual([
+      {
+        entryId: 103,
+        entity: 'Gamma',
+        field: 'Organization',
+        value: 'G',
+        reason: expect.stringMatching(/name comes from Affinity/),
+      },
+    ]);
+    expect(data.notSynced).toEqual([
+      { row: 5, reason: expect.stringMatching(/^this row is not synced: it has no Affinity entry id/) },
+    ]);
   });
 });
 
@@ -443,7 +546,12 @@ describe('planPull conflict policy', () => {
     edit(sheet, 101, 'field-1', 'mine');
     const remote = rows();
     remote.get(101)!.t = 'theirs';
-    const view = buildRemoteView([...remote].map(([id, r]) => entryOf(id, r)), FIELDS, 'company', ctx);
+    const view = buildRemoteView(
+      [...remote].map(([id, r]) => entryOf(id, r)),
+      FIELDS,
+      'company',
+      ctx,
+    );
     const p = planPull({
       view,
       keyColumn: keyColumnSpec(),

@@ -2,7 +2,14 @@
  * A small in-memory world for push tests: Affinity entries of a company list with a text, a number, a dropdown and
  * a read-only column; a tab as Sheets stores it (values and notes); the base snapshot; the real codecs.
  */
-import type { DropdownOption, Field, FieldMetadata, FieldValue, FieldValueUpdate, ListEntryWithEntity } from '../../src/server/affinity/types';
+import type {
+  DropdownOption,
+  Field,
+  FieldMetadata,
+  FieldValue,
+  FieldValueUpdate,
+  ListEntryWithEntity,
+} from '../../src/server/affinity/types';
 import type { Block } from '../../src/server/engine/blocks';
 import { canonicalOfCell, cellOf, type CodecContext, type ParseContext } from '../../src/server/engine/codecs';
 import { KEY_COLUMN, NAME_COLUMN, type ColumnSpec, type SheetCell } from '../../src/server/engine/layout';
@@ -12,9 +19,36 @@ import { pushColumns, remoteEntryOf, type RemoteState } from '../../src/server/e
 export const LIST_ID = 7;
 
 export const FIELDS: FieldMetadata[] = [
-  { id: 'field-1', name: 'Notes', type: 'list', enrichmentSource: null, valueType: 'text', createdAt: null, description: null, isRequired: false },
-  { id: 'field-2', name: 'Amount', type: 'list', enrichmentSource: null, valueType: 'number', createdAt: null, description: null, isRequired: false },
-  { id: 'field-3', name: 'Stage', type: 'list', enrichmentSource: null, valueType: 'dropdown', createdAt: null, description: null, isRequired: false },
+  {
+    id: 'field-1',
+    name: 'Notes',
+    type: 'list',
+    enrichmentSource: null,
+    valueType: 'text',
+    createdAt: null,
+    description: null,
+    isRequired: false,
+  },
+  {
+    id: 'field-2',
+    name: 'Amount',
+    type: 'list',
+    enrichmentSource: null,
+    valueType: 'number',
+    createdAt: null,
+    description: null,
+    isRequired: false,
+  },
+  {
+    id: 'field-3',
+    name: 'Stage',
+    type: 'list',
+    enrichmentSource: null,
+    valueType: 'dropdown',
+    createdAt: null,
+    description: null,
+    isRequired: false,
+  },
   {
     id: 'affinity-data-description',
     name: 'Description',
@@ -69,7 +103,13 @@ export function fieldValues(row: Row): FieldValue[] {
 
 export function entryOf(id: number, row: Row): ListEntryWithEntity {
   const values = fieldValues(row);
-  const fields: Field[] = FIELDS.map((f, i) => ({ id: f.id, name: f.name, type: f.type, enrichmentSource: f.enrichmentSource, value: values[i] }));
+  const fields: Field[] = FIELDS.map((f, i) => ({
+    id: f.id,
+    name: f.name,
+    type: f.type,
+    enrichmentSource: f.enrichmentSource,
+    value: values[i],
+  }));
   return {
     id,
     listId: LIST_ID,
@@ -121,7 +161,14 @@ export interface Sheet {
   values: SheetCell[][];
   notes: string[][];
 }
-export const TAB_COLUMNS: Record<string, number> = { [KEY_COLUMN]: 0, [NAME_COLUMN]: 1, 'field-1': 2, 'field-2': 3, 'field-3': 4, 'affinity-data-description': 5 };
+export const TAB_COLUMNS: Record<string, number> = {
+  [KEY_COLUMN]: 0,
+  [NAME_COLUMN]: 1,
+  'field-1': 2,
+  'field-2': 3,
+  'field-3': 4,
+  'affinity-data-description': 5,
+};
 export const WIDTH = 7;
 
 /** What Sheets keeps of a written value: the leading apostrophe marks text and is not stored. */

@@ -182,11 +182,14 @@ describe('the check before a scheduled run', () => {
     expect(r).toEqual({
       ok: false,
       budget: 'url-fetch',
-      reason: "this run needs about 302 URL fetches and 17,699 of today's 20,000 (consumer account) are used; 10 % is kept for people",
+      reason:
+        "this run needs about 302 URL fetches and 17,699 of today's 20,000 (consumer account) are used; 10 % is kept for people",
       retryAt: NOW + HOUR,
     });
     // Workspace: the same day is far from its quota.
-    expect(checkScheduledRun({ ...base, plan: 'workspace', fetches: { urlFetches: 17_699, resetAt: NOW + HOUR } })).toEqual({ ok: true });
+    expect(
+      checkScheduledRun({ ...base, plan: 'workspace', fetches: { urlFetches: 17_699, resetAt: NOW + HOUR } }),
+    ).toEqual({ ok: true });
     // A window that has ended counts nothing.
     expect(checkScheduledRun({ ...base, fetches: { urlFetches: 19_999, resetAt: NOW - 1 } })).toEqual({ ok: true });
   });
@@ -200,32 +203,60 @@ describe('the check before a scheduled run', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.budget).toBe('trigger-runtime');
-    expect(r.reason).toBe('this run needs about 1 min of trigger runtime and 89 min of the 90 min a day (consumer account) were used in the last 24 hours');
+    expect(r.reason).toBe(
+      'this run needs about 1 min of trigger runtime and 89 min of the 90 min a day (consumer account) were used in the last 24 hours',
+    );
     const bucket = Math.floor((NOW - 20 * HOUR) / LEDGER_BUCKET_MS) * LEDGER_BUCKET_MS;
     expect(r.retryAt).toBe(bucket + LEDGER_BUCKET_MS + DAY);
-    expect(checkScheduledRun({ ...base, plan: 'workspace', runtime, fetches: { urlFetches: 0, resetAt: null } })).toEqual({ ok: true });
+    expect(
+      checkScheduledRun({ ...base, plan: 'workspace', runtime, fetches: { urlFetches: 0, resetAt: null } }),
+    ).toEqual({ ok: true });
   });
 
   it("keeps 10 % of Affinity's monthly allowance for people", () => {
     const affinity = { at: NOW, monthLimit: 100_000, monthRemaining: 10_302, monthResetAt: NOW + 9 * DAY };
     expect(checkScheduledRun({ ...base, affinity, fetches: { urlFetches: 0, resetAt: null } })).toEqual({ ok: true });
-    const r = checkScheduledRun({ ...base, affinity: { ...affinity, monthRemaining: 10_301 }, fetches: { urlFetches: 0, resetAt: null } });
+    const r = checkScheduledRun({
+      ...base,
+      affinity: { ...affinity, monthRemaining: 10_301 },
+      fetches: { urlFetches: 0, resetAt: null },
+    });
     expect(r).toEqual({
       ok: false,
       budget: 'affinity-monthly',
-      reason: "this run needs about 302 Affinity requests and 10,301 of the account's 100,000 a month are left; 10,000 (10 %) are kept for people",
+      reason:
+        "this run needs about 302 Affinity requests and 10,301 of the account's 100,000 a month are left; 10,000 (10 %) are kept for people",
       retryAt: NOW + 9 * DAY,
     });
     // Once the month has reset, the allowance is whole again.
-    expect(affinityMonthly({ ...affinity, monthRemaining: 5, monthResetAt: NOW - 1 }, NOW)).toEqual({ limit: 100_000, remaining: 100_000 });
+    expect(affinityMonthly({ ...affinity, monthRemaining: 5, monthResetAt: NOW - 1 }, NOW)).toEqual({
+      limit: 100_000,
+      remaining: 100_000,
+    });
     // No monthly allowance seen (Enterprise, or never asked): nothing to keep.
     expect(affinityMonthly({}, NOW)).toEqual({ limit: null, remaining: null });
   });
 
   it("reads Affinity's limits as the usage ledger keeps them", () => {
     expect(
-      affinitySeenFrom({ perMinuteLimit: 900, perMinuteRemaining: 10, perMinuteResetSec: 30, monthlyLimit: 100_000, monthlyRemaining: 500, monthlyResetSec: 3600, observedAt: NOW }),
-    ).toEqual({ at: NOW, minuteLimit: 900, minuteRemaining: 10, minuteResetAt: NOW + 30_000, monthLimit: 100_000, monthRemaining: 500, monthResetAt: NOW + HOUR });
+      affinitySeenFrom({
+        perMinuteLimit: 900,
+        perMinuteRemaining: 10,
+        perMinuteResetSec: 30,
+        monthlyLimit: 100_000,
+        monthlyRemaining: 500,
+        monthlyResetSec: 3600,
+        observedAt: NOW,
+      }),
+    ).toEqual({
+      at: NOW,
+      minuteLimit: 900,
+      minuteRemaining: 10,
+      minuteResetAt: NOW + 30_000,
+      monthLimit: 100_000,
+      monthRemaining: 500,
+      monthResetAt: NOW + HOUR,
+    });
     expect(affinitySeenFrom(null)).toEqual({});
   });
 });

@@ -17,12 +17,16 @@ const view = seed.savedViews[listId].find((v) => v.id === GENERATED.sheetViewId)
 const entries: ListEntryWithEntity[] = seed.entries[listId].map((e, i) => {
   const byId = new Map((e.entity.fields ?? []).map((f) => [f.id, f]));
   const ids = i % 7 === 3 ? view.fieldIds.slice(0, 12) : view.fieldIds;
-  return { ...e, entity: { ...e.entity, fields: ids.map((id) => byId.get(id)!).filter(Boolean) } } as ListEntryWithEntity;
+  return {
+    ...e,
+    entity: { ...e.entity, fields: ids.map((id) => byId.get(id)!).filter(Boolean) },
+  } as ListEntryWithEntity;
 });
 
 function pagesOf(list: ListEntryWithEntity[], size = 100): StagedPage[] {
   const pages: StagedPage[] = [];
-  for (let i = 0; i * size < list.length; i++) pages.push(stagePage(i, list.slice(i * size, (i + 1) * size), fields, 'company', ctx));
+  for (let i = 0; i * size < list.length; i++)
+    pages.push(stagePage(i, list.slice(i * size, (i + 1) * size), fields, 'company', ctx));
   return pages;
 }
 
@@ -44,8 +48,12 @@ describe('staged pages', () => {
   });
 
   it('survive being stored as JSON and read back in any order', () => {
-    const stored = pagesOf(entries).map((p) => JSON.parse(JSON.stringify(p)) as StagedPage).reverse();
-    expect(plain(viewFromPages(stored, nameColumnSpec('company')))).toEqual(plain(buildRemoteView(entries, fields, 'company', ctx)));
+    const stored = pagesOf(entries)
+      .map((p) => JSON.parse(JSON.stringify(p)) as StagedPage)
+      .reverse();
+    expect(plain(viewFromPages(stored, nameColumnSpec('company')))).toEqual(
+      plain(buildRemoteView(entries, fields, 'company', ctx)),
+    );
   });
 
   it('an entry served twice (the view changed between two executions) is kept once, where it came first', () => {
@@ -57,9 +65,16 @@ describe('staged pages', () => {
   });
 
   it('a column first seen in a later page comes in first-seen order', () => {
-    const narrow = entries.slice(0, 100).map((e) => ({ ...e, entity: { ...e.entity, fields: (e.entity.fields ?? []).slice(0, 3) } })) as ListEntryWithEntity[];
+    const narrow = entries
+      .slice(0, 100)
+      .map((e) => ({
+        ...e,
+        entity: { ...e.entity, fields: (e.entity.fields ?? []).slice(0, 3) },
+      })) as ListEntryWithEntity[];
     const all = [...narrow, ...entries.slice(100, 200)];
-    expect(viewFromPages(pagesOf(all), nameColumnSpec('company')).columns).toEqual(buildRemoteView(all, fields, 'company', ctx).columns);
+    expect(viewFromPages(pagesOf(all), nameColumnSpec('company')).columns).toEqual(
+      buildRemoteView(all, fields, 'company', ctx).columns,
+    );
   });
 });
 

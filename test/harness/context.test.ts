@@ -2,9 +2,31 @@ import { HarnessExecutionError } from '../../tools/harness';
 import { harnessFor } from './helpers';
 
 const FORBIDDEN = [
-  'require', 'module', 'exports', 'process', 'setTimeout', 'setInterval', 'clearTimeout', 'setImmediate',
-  'fetch', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'Buffer', 'crypto',
-  'structuredClone', 'performance', 'window', 'navigator', 'global', 'queueMicrotask', 'Blob', 'FormData',
+  'require',
+  'module',
+  'exports',
+  'process',
+  'setTimeout',
+  'setInterval',
+  'clearTimeout',
+  'setImmediate',
+  'fetch',
+  'URL',
+  'URLSearchParams',
+  'TextEncoder',
+  'TextDecoder',
+  'atob',
+  'btoa',
+  'Buffer',
+  'crypto',
+  'structuredClone',
+  'performance',
+  'window',
+  'navigator',
+  'global',
+  'queueMicrotask',
+  'Blob',
+  'FormData',
 ];
 
 const code = `
@@ -83,7 +105,9 @@ describe('execution context', () => {
   });
 
   it('refuses a bundle with syntax Apps Script cannot parse', () => {
-    expect(() => harnessFor('class A { #secret = 1; get() { return this.#secret; } }')).toThrow(/private class member #secret at 1:11/);
+    expect(() => harnessFor('class A { #secret = 1; get() { return this.#secret; } }')).toThrow(
+      /private class member #secret at 1:11/,
+    );
     expect(() => harnessFor('class B { static retries = 3; }')).toThrow(/static class field retries/);
     expect(() => harnessFor('var re = /#x/; class C { static m() { return 1; } }')).not.toThrow();
     expect(() => harnessFor('class D { #x = 1; }', { checkSyntax: false })).not.toThrow();

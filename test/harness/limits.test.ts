@@ -91,6 +91,12 @@ describe('execution time limit', () => {
     expect(h.lastExecution.totalCalls).toBe(9);
     expect(h.properties.script.getProperty('cursor')).toBe('1');
     expect(h.run('resumable')).toBe('done');
-    expect(h.sheet('Sheet1').getRange('A1:A10').getValues().map((r) => r[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(
+      h
+        .sheet('Sheet1')
+        .getRange('A1:A10')
+        .getValues()
+        .map((r) => r[0]),
+    ).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 });

@@ -42,7 +42,9 @@ describe('PropertiesService', () => {
 
   it('refuses values over 9 KB and stores over 500 KB with Apps Script errors', () => {
     const h = harnessFor(code);
-    expect(() => h.run('setProp', 'getScriptProperties', 'big', 'x'.repeat(9 * KB + 1))).toThrow('Argument too large: value');
+    expect(() => h.run('setProp', 'getScriptProperties', 'big', 'x'.repeat(9 * KB + 1))).toThrow(
+      'Argument too large: value',
+    );
     h.run('setProp', 'getScriptProperties', 'ok', 'x'.repeat(9 * KB - 10));
     for (let i = 0; i < 54; i++) h.properties.script.setProperty(`fill${i}`, 'y'.repeat(9 * KB));
     expect(() => h.run('setProp', 'getScriptProperties', 'last', 'z'.repeat(9 * KB))).toThrow(

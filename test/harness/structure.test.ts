@@ -57,7 +57,13 @@ type Grid = unknown[][];
 describe('structural operations keep attributes aligned', () => {
   const snapshot = (h: ReturnType<typeof harnessFor>, a1: string) => {
     const r = h.sheet('Deals').getRange(a1);
-    return { values: r.getValues(), notes: r.getNotes(), formats: r.getNumberFormats(), bg: r.getBackgrounds(), weights: r.getFontWeights() };
+    return {
+      values: r.getValues(),
+      notes: r.getNotes(),
+      formats: r.getNumberFormats(),
+      bg: r.getBackgrounds(),
+      weights: r.getFontWeights(),
+    };
   };
 
   it('moveColumns moves values, notes, formats, validations and column metadata together', () => {
@@ -80,7 +86,10 @@ describe('structural operations keep attributes aligned', () => {
     expect(s.notes.map((r) => r[2])).toEqual(['', 'note on Won', '', 'note on Lost']);
     expect(s.formats.map((r) => r[0])).toEqual(['0.###############', '#,##0.00', '#,##0.00', '#,##0.00']);
     expect(s.weights[0]).toEqual(['bold', 'bold', 'bold', 'bold']);
-    expect(h.sheet('Deals').getRange('C2').getDataValidation()?.getCriteriaValues()).toEqual([['Lead', 'Won', 'Lost'], true]);
+    expect(h.sheet('Deals').getRange('C2').getDataValidation()?.getCriteriaValues()).toEqual([
+      ['Lead', 'Won', 'Lost'],
+      true,
+    ]);
     expect(h.run('columnsByMetadata')).toEqual([
       ['amount', 'COLUMN', 1, 'A1:A1000'],
       ['name', 'COLUMN', 2, 'B1:B1000'],
@@ -173,7 +182,9 @@ describe('structural operations keep attributes aligned', () => {
     expect(h.sheet('Deals').getRange('C2').getValue()).toBe(99);
     expect(h.protectionWarnings).toHaveLength(1);
     h.sheet('Deals').getRange('A2:A4').protect().setDescription('names');
-    expect(() => h.userEdit('Deals', 'A2', [['Zed']], { user: 'intruder@example.com' })).toThrow('You are trying to edit a protected cell or object');
+    expect(() => h.userEdit('Deals', 'A2', [['Zed']], { user: 'intruder@example.com' })).toThrow(
+      'You are trying to edit a protected cell or object',
+    );
     h.userEdit('Deals', 'A2', [['Zed']]); // the owner may
     expect(h.sheet('Deals').getRange('A2').getValue()).toBe('Zed');
   });

@@ -92,7 +92,9 @@ describe('triggers', () => {
   it('caps triggers at 20 per user per script', () => {
     const h = harnessFor(code);
     h.run('many', 20);
-    expect(() => h.run('many', 1)).toThrow('This script has too many triggers. Triggers must be deleted from the script before more can be added.');
+    expect(() => h.run('many', 1)).toThrow(
+      'This script has too many triggers. Triggers must be deleted from the script before more can be added.',
+    );
     // another user has their own 20
     h.user = 'colleague@example.com';
     h.run('many', 1);
@@ -136,7 +138,9 @@ describe('triggers', () => {
     expect(h.fetchLog).toHaveLength(0);
     expect(h.triggers).toHaveLength(0);
     // runAs gives the same limits
-    expect(() => h.runAs('simple-trigger', 'installTick')).toThrow('You do not have permission to call ScriptApp.newTrigger');
+    expect(() => h.runAs('simple-trigger', 'installTick')).toThrow(
+      'You do not have permission to call ScriptApp.newTrigger',
+    );
     expect(h.lastExecution.kind).toBe('simple-trigger');
   });
 

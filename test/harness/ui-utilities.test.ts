@@ -50,14 +50,20 @@ function logs() { Logger.log('rows=%s', 12); Logger.log({ a: 1 }); console.warn(
 
 describe('HtmlService and Ui', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-html-'));
-  fs.writeFileSync(path.join(dir, 'sidebar.html'), '<h1><?= title ?></h1><?!= include("style") ?><? for (var i = 0; i < 2; i++) { ?><p><?= i ?></p><? } ?>');
+  fs.writeFileSync(
+    path.join(dir, 'sidebar.html'),
+    '<h1><?= title ?></h1><?!= include("style") ?><? for (var i = 0; i < 2; i++) { ?><p><?= i ?></p><? } ?>',
+  );
   fs.writeFileSync(path.join(dir, 'style.html'), '<style>p{}</style>');
 
   it('serves project HTML files, evaluates templates and records sidebars', () => {
     const h = harnessFor(code, { htmlDir: dir });
     h.run('showSidebar');
     expect(h.ui.sidebars).toEqual([
-      expect.objectContaining({ title: 'Affinity Sync', html: '<h1>Affinity &#60;Sync&#62;</h1><style>p{}</style><p>0</p><p>1</p>' }),
+      expect.objectContaining({
+        title: 'Affinity Sync',
+        html: '<h1>Affinity &#60;Sync&#62;</h1><style>p{}</style><p>0</p><p>1</p>',
+      }),
     ]);
     expect(h.lastExecution.calls['HtmlService.createTemplateFromFile']).toBe(1);
     expect(h.lastExecution.calls['SpreadsheetApp.Ui.showSidebar']).toBe(1);
@@ -91,7 +97,11 @@ describe('HtmlService and Ui', () => {
 
   it('rpc (google.script.run): plain data passes, a Date nulls the result, private functions are not callable', () => {
     const h = harnessFor(code);
-    expect(h.runAs('rpc', 'settings')).toEqual({ apiKeySet: true, views: [{ id: 1, name: 'Pipeline' }], missing: undefined });
+    expect(h.runAs('rpc', 'settings')).toEqual({
+      apiKeySet: true,
+      views: [{ id: 1, name: 'Pipeline' }],
+      missing: undefined,
+    });
     expect(h.runAs('rpc', 'withDate')).toBeNull();
     expect(() => h.runAs('rpc', 'privateFn_')).toThrow(/private/);
   });

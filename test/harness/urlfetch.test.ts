@@ -74,11 +74,17 @@ describe('UrlFetchApp over real HTTP', () => {
 
   it('form-encodes object payloads and follows redirects', () => {
     const h = make();
-    expect(h.run('form', 'https://api.affinity.co/echo')).toMatchObject({ body: 'a=1&b=x%20y', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(h.run('form', 'https://api.affinity.co/echo')).toMatchObject({
+      body: 'a=1&b=x%20y',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     const r = h.run('get', 'https://api.affinity.co/redirect') as { code: number; text: string };
     expect(r.code).toBe(200);
     expect(JSON.parse(r.text).url).toBe('/echo');
-    const noFollow = h.run('get', 'https://api.affinity.co/redirect', { followRedirects: false }) as { code: number; headers: Record<string, string> };
+    const noFollow = h.run('get', 'https://api.affinity.co/redirect', { followRedirects: false }) as {
+      code: number;
+      headers: Record<string, string>;
+    };
     expect(noFollow.code).toBe(302);
     expect(noFollow.headers.Location).toBe('/echo');
   });
@@ -90,7 +96,10 @@ describe('UrlFetchApp over real HTTP', () => {
     expect(thrown.error).toBe(
       `Request failed for https://api.affinity.co returned code 404. Truncated server response: ${'E'.repeat(100)}${'F'.repeat(47)}... (use muteHttpExceptions option to examine full response)`,
     );
-    const muted = h.run('get', 'https://api.affinity.co/status/429', { muteHttpExceptions: true }) as { code: number; text: string };
+    const muted = h.run('get', 'https://api.affinity.co/status/429', { muteHttpExceptions: true }) as {
+      code: number;
+      text: string;
+    };
     expect(muted.code).toBe(429);
     expect(muted.text).toHaveLength(300);
     expect(h.fetchLog.map((f) => f.status)).toEqual([404, 429]);
@@ -99,7 +108,9 @@ describe('UrlFetchApp over real HTTP', () => {
   it('refuses URLs outside the manifest allowlist without sending them', () => {
     const h = make();
     const r = h.run('tryGet', 'https://evil.example.com/steal') as { error: string };
-    expect(r.error).toBe('Request to https://evil.example.com/steal failed because the URL has not been whitelisted in the script manifest.');
+    expect(r.error).toBe(
+      'Request to https://evil.example.com/steal failed because the URL has not been whitelisted in the script manifest.',
+    );
     expect(h.fetchLog).toHaveLength(0);
     // wildcard subdomain entries
     expect((h.run('get', 'https://data.example.org/echo') as { code: number }).code).toBe(200);
@@ -107,10 +118,14 @@ describe('UrlFetchApp over real HTTP', () => {
 
   it('reports network failures as Apps Script does', () => {
     const h = make({ routes: { 'https://api.affinity.co/': 'http://127.0.0.1:9/' }, fetchTimeoutMs: 2_000 });
-    expect((h.run('tryGet', 'https://api.affinity.co/v2/x') as { error: string }).error).toBe('Address unavailable: https://api.affinity.co/v2/x');
+    expect((h.run('tryGet', 'https://api.affinity.co/v2/x') as { error: string }).error).toBe(
+      'Address unavailable: https://api.affinity.co/v2/x',
+    );
     expect(h.fetchLog[0].status).toBe(0);
     const h2 = make({ routes: { 'https://api.affinity.co/': 'http://no-such-host.invalid/' } });
-    expect((h2.run('tryGet', 'https://api.affinity.co/v2/x') as { error: string }).error).toBe('DNS error: https://api.affinity.co/v2/x');
+    expect((h2.run('tryGet', 'https://api.affinity.co/v2/x') as { error: string }).error).toBe(
+      'DNS error: https://api.affinity.co/v2/x',
+    );
   });
 
   it('times out slow requests (real timeout) and charges the timeout', () => {
@@ -144,7 +159,10 @@ describe('UrlFetchApp over real HTTP', () => {
 
   it('returns headers with the server casing and repeated headers as arrays', () => {
     const h = make();
-    const r = h.run('get', 'https://api.affinity.co/headers') as { headers: Record<string, unknown>; all: Record<string, unknown> };
+    const r = h.run('get', 'https://api.affinity.co/headers') as {
+      headers: Record<string, unknown>;
+      all: Record<string, unknown>;
+    };
     expect(r.headers['X-Custom']).toBe('yes');
     expect(r.all['Set-Cookie']).toEqual(['a=1', 'b=2']);
   });

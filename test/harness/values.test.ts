@@ -43,7 +43,16 @@ describe('value semantics (user-entered)', () => {
     expect(r.formats[0][3]).toBe('#,##0');
     expect(r.formats[0][4]).toBe('0%');
     expect(r.display[0]).toEqual(['123', '-4.5', '1.00E+03', '1,234', '50%', 'TRUE', 'FALSE', '7']);
-    expect(h.run('types', 'A1:H1')).toEqual(['number', 'number', 'number', 'number', 'number', 'boolean', 'boolean', 'number']);
+    expect(h.run('types', 'A1:H1')).toEqual([
+      'number',
+      'number',
+      'number',
+      'number',
+      'number',
+      'boolean',
+      'boolean',
+      'number',
+    ]);
   });
 
   it('keeps strings literal in plain-text (@) cells', () => {
@@ -95,11 +104,15 @@ describe('value semantics (user-entered)', () => {
 
   it("throws Apps Script's errors for bad shapes, long text and out-of-sheet ranges", () => {
     const h = harnessFor(code);
-    expect(() => h.run('mismatch')).toThrow('The number of rows in the data does not match the number of rows in the range. The data has 1 but the range has 2.');
+    expect(() => h.run('mismatch')).toThrow(
+      'The number of rows in the data does not match the number of rows in the range. The data has 1 but the range has 2.',
+    );
     expect(() => h.run('mismatchCols')).toThrow(
       'The number of columns in the data does not match the number of columns in the range. The data has 1 but the range has 2.',
     );
-    expect(() => h.run('tooLong')).toThrow('Your input contains more than the maximum of 50000 characters in a single cell.');
+    expect(() => h.run('tooLong')).toThrow(
+      'Your input contains more than the maximum of 50000 characters in a single cell.',
+    );
     expect(() => h.run('outside')).toThrow('The coordinates of the range are outside the dimensions of the sheet.');
   });
 });

@@ -81,9 +81,27 @@ describe('push store', () => {
   });
 
   it('dropdown options and the directory survive the cache round trip', () => {
-    const opts = unpackOptions(JSON.parse(JSON.stringify(packOptions([{ type: 'dropdown', id: 1, text: 'Seed' }, { type: 'ranked-dropdown', id: 2, text: 'A', rank: 1, color: null }], 1234))));
-    expect(opts).toEqual({ fetchedAt: 1234, options: [{ type: 'dropdown', id: 1, text: 'Seed' }, expect.objectContaining({ id: 2, text: 'A' })] });
-    const dir = { persons: [{ id: 5, firstName: 'Jane', lastName: null, primaryEmailAddress: 'j@x.co', type: 'external' as const }], companies: [{ id: 9, name: 'Acme', domain: null }] };
+    const opts = unpackOptions(
+      JSON.parse(
+        JSON.stringify(
+          packOptions(
+            [
+              { type: 'dropdown', id: 1, text: 'Seed' },
+              { type: 'ranked-dropdown', id: 2, text: 'A', rank: 1, color: null },
+            ],
+            1234,
+          ),
+        ),
+      ),
+    );
+    expect(opts).toEqual({
+      fetchedAt: 1234,
+      options: [{ type: 'dropdown', id: 1, text: 'Seed' }, expect.objectContaining({ id: 2, text: 'A' })],
+    });
+    const dir = {
+      persons: [{ id: 5, firstName: 'Jane', lastName: null, primaryEmailAddress: 'j@x.co', type: 'external' as const }],
+      companies: [{ id: 9, name: 'Acme', domain: null }],
+    };
     expect(unpackDirectory(JSON.parse(JSON.stringify(packDirectory(dir))))).toEqual(dir);
     expect(unpackDirectory(null)).toBeNull();
   });

@@ -24,7 +24,13 @@ const limits = (remaining: number, org?: number) => ({
   'x-ratelimit-limit-user': '900',
   'x-ratelimit-limit-user-remaining': String(remaining),
   'x-ratelimit-limit-user-reset': '42',
-  ...(org === undefined ? {} : { 'x-ratelimit-limit-org': '100000', 'x-ratelimit-limit-org-remaining': String(org), 'x-ratelimit-limit-org-reset': '86400' }),
+  ...(org === undefined
+    ? {}
+    : {
+        'x-ratelimit-limit-org': '100000',
+        'x-ratelimit-limit-org-remaining': String(org),
+        'x-ratelimit-limit-org-reset': '86400',
+      }),
 });
 
 describe('UsageLedger', () => {
@@ -40,7 +46,12 @@ describe('UsageLedger', () => {
     now += 5 * HOUR;
     const second = new UsageLedger(() => store, clock);
     second.record(2, [ok(), ok()]);
-    expect(second.status().urlFetch).toEqual({ used: 6, since: 1_000_000, consumerLimit: 20_000, workspaceLimit: 100_000 });
+    expect(second.status().urlFetch).toEqual({
+      used: 6,
+      since: 1_000_000,
+      consumerLimit: 20_000,
+      workspaceLimit: 100_000,
+    });
     now = 1_000_000 + 24 * HOUR;
     expect(second.status().urlFetch).toMatchObject({ used: 0, since: null });
     second.record(1, [ok()]);

@@ -45,7 +45,12 @@ async function pullCase(entries: number): Promise<BenchRow[]> {
     harness.run('connect', GENERATED.apiKey);
     const pages = Math.ceil(entries / 100);
     const summary = harness.run('bindTab', GENERATED.companyListId, GENERATED.sheetViewId) as { tabName: string };
-    const first = row(product, `first pull, ${entries.toLocaleString('en-US')} entries × 30 fields`, pages + 3, 'bind: list + view + fields metadata, then pages');
+    const first = row(
+      product,
+      `first pull, ${entries.toLocaleString('en-US')} entries × 30 fields`,
+      pages + 3,
+      'bind: list + view + fields metadata, then pages',
+    );
     const sheetId = harness.spreadsheet.getSheetByName(summary.tabName)!.getSheetId();
     harness.run('pullTab', sheetId);
     const second = row(product, `second pull, nothing changed (${entries.toLocaleString('en-US')})`, pages + 2);
@@ -72,14 +77,21 @@ async function pushCase(): Promise<BenchRow[]> {
     const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
     const col = (name: string) => header.indexOf(name) + 1;
     const huge = new Set(GENERATED.hugeTextIndexes(entries).map((i) => i + 2));
-    const rows = Array.from({ length: entries }, (_, i) => i + 2).filter((r) => !huge.has(r) && r % 49 === 7).slice(0, 200);
+    const rows = Array.from({ length: entries }, (_, i) => i + 2)
+      .filter((r) => !huge.has(r) && r % 49 === 7)
+      .slice(0, 200);
     rows.forEach((r, i) => {
       sheet.getRange(r, col('Description')).setValue(`Edited ${r}`);
       sheet.getRange(r, col('Amount')).setValue(1000 + i);
       if (i % 2 === 0) sheet.getRange(r, col('Source Notes')).setValue(`Note ${i}`);
     });
     harness.run('pushTab', sheetId);
-    const pushed = row(product, 'push 500 cells / 200 entries of 10,000', `${200 + Math.ceil(entries / 100)}`, '200 PATCH + 100 page reads');
+    const pushed = row(
+      product,
+      'push 500 cells / 200 entries of 10,000',
+      `${200 + Math.ceil(entries / 100)}`,
+      '200 PATCH + 100 page reads',
+    );
     harness.run('pushTab', sheetId);
     const again = row(product, 'same push again', 0);
     sheet.getRange(2, 1, entries, sheet.getLastColumn()).sort({ column: col('Amount'), ascending: false });
@@ -98,7 +110,10 @@ async function pushCase(): Promise<BenchRow[]> {
  * a page (the harness's default network model is 120 ms a request).
  */
 async function resumableCase(entries: number, pageMs?: number): Promise<BenchRow[]> {
-  const product = await startProduct({ generate: { entries, fieldsInView: 30 }, harness: pageMs ? { costs: { urlFetchMs: pageMs } } : {} });
+  const product = await startProduct({
+    generate: { entries, fieldsInView: 30 },
+    harness: pageMs ? { costs: { urlFetchMs: pageMs } } : {},
+  });
   try {
     const { harness, emulator } = product;
     const L = GENERATED.companyListId;
@@ -131,7 +146,8 @@ async function resumableCase(entries: number, pageMs?: number): Promise<BenchRow
         peakHeapMB: Math.round((m.peakHeapBytes / 1048576) * 10) / 10,
       };
     });
-    const sum = (k: 'requests' | 'fetchAllBatches' | 'sheetsCalls' | 'cellsWritten' | 'cpuMs' | 'virtualMs') => rows.reduce((n, r) => n + r[k], 0);
+    const sum = (k: 'requests' | 'fetchAllBatches' | 'sheetsCalls' | 'cellsWritten' | 'cpuMs' | 'virtualMs') =>
+      rows.reduce((n, r) => n + r[k], 0);
     const peak = Math.max(...rows.map((r) => r.peakHeapMB));
     rows.push({
       case: `${label}: whole run, ${runs.length} executions`,
@@ -160,11 +176,25 @@ export const CASES: { name: string; run: () => Promise<BenchRow[]> }[] = [
 ];
 
 function print(rows: BenchRow[]): void {
-  const headers: (keyof BenchRow)[] = ['case', 'requests', 'minimumRequests', 'fetchAllBatches', 'sheetsCalls', 'cellsWritten', 'cpuMs', 'virtualMs', 'peakHeapMB'];
-  const text = (r: BenchRow, h: keyof BenchRow) => (typeof r[h] === 'number' ? (r[h] as number).toLocaleString('en-US') : String(r[h] ?? ''));
+  const headers: (keyof BenchRow)[] = [
+    'case',
+    'requests',
+    'minimumRequests',
+    'fetchAllBatches',
+    'sheetsCalls',
+    'cellsWritten',
+    'cpuMs',
+    'virtualMs',
+    'peakHeapMB',
+  ];
+  const text = (r: BenchRow, h: keyof BenchRow) =>
+    typeof r[h] === 'number' ? (r[h] as number).toLocaleString('en-US') : String(r[h] ?? '');
   const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => text(r, h).length)));
   console.log(headers.map((h, i) => h.padEnd(widths[i])).join('  '));
-  for (const r of rows) console.log(headers.map((h, i) => (i === 0 ? text(r, h).padEnd(widths[i]) : text(r, h).padStart(widths[i]))).join('  '));
+  for (const r of rows)
+    console.log(
+      headers.map((h, i) => (i === 0 ? text(r, h).padEnd(widths[i]) : text(r, h).padStart(widths[i]))).join('  '),
+    );
 }
 
 async function main(): Promise<void> {

@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   const emulator = new AffinityEmulator(seed, { baseUrl: `http://127.0.0.1:${port}` });
   const server = await startEmulatorServer(emulator, { port });
   const keys = seed.users.map((u) => u.apiKey).join(', ');
-  console.log(`Affinity v2 emulator on ${server.url} (API keys: ${keys}). Admin routes under ${server.url}/__emulator/. Ctrl-C stops it.`);
+  console.log(
+    `Affinity v2 emulator on ${server.url} (API keys: ${keys}). Admin routes under ${server.url}/__emulator/. Ctrl-C stops it.`,
+  );
   console.log(`Try: curl -H 'Authorization: Bearer ${seed.users[0].apiKey}' ${server.url}/v2/lists`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -20,7 +20,11 @@ export async function startProduct(
   const emulator = await startEmulatorWorker({ seed: opts.seed, generate: opts.generate });
   const harness = new AppsScriptHarness({
     ...opts.harness,
-    routes: { 'https://api.affinity.co/': `${emulator.url}/`, 'https://api.nango.dev/': `${emulator.url}/`, ...opts.harness?.routes },
+    routes: {
+      'https://api.affinity.co/': `${emulator.url}/`,
+      'https://api.nango.dev/': `${emulator.url}/`,
+      ...opts.harness?.routes,
+    },
   });
   return {
     emulator,

@@ -135,14 +135,20 @@ export const STEPS: Record<string, Runner> = {
   /** Types a value into a cell: by `a1`, or by `entry` and `column` (header text or field id). */
   editCell: (ctx, s) => {
     const tab = str(s, 'tab');
-    const at = typeof s.a1 === 'string' ? s.a1 : a1(rowOf(ctx, tab, Number(s.entry)), columnOf(ctx, tab, str(s, 'column')));
+    const at =
+      typeof s.a1 === 'string' ? s.a1 : a1(rowOf(ctx, tab, Number(s.entry)), columnOf(ctx, tab, str(s, 'column')));
     ctx.product.harness.userEdit(tab, at, [[s.value as never]]);
     return at;
   },
   /** Someone edits a field in Affinity's app. `value` is a FieldValueUpdate. */
   editInAffinity: async (ctx, s) => {
     const listId = listIdOf(ctx.seed, s.list);
-    await ctx.product.emulator.admin.editField(listId, Number(s.entry), fieldIdOf(ctx.seed, listId, s.field), s.value as FieldValueUpdate);
+    await ctx.product.emulator.admin.editField(
+      listId,
+      Number(s.entry),
+      fieldIdOf(ctx.seed, listId, s.field),
+      s.value as FieldValueUpdate,
+    );
   },
   moveColumn: (ctx, s) => {
     const sheet = sheetOf(ctx, str(s, 'tab'));
@@ -186,7 +192,8 @@ export const STEPS: Record<string, Runner> = {
   fault: async ({ product }, s) => {
     const { do: _, path, method, ...rest } = s;
     const fault = { ...rest } as Fault;
-    if (path || method) fault.match = { pathIncludes: path as string | undefined, method: method as string | undefined };
+    if (path || method)
+      fault.match = { pathIncludes: path as string | undefined, method: method as string | undefined };
     await product.emulator.admin.injectFault(fault);
   },
   clearFaults: ({ product }) => product.emulator.admin.clearFaults(),
@@ -266,7 +273,8 @@ export const STEPS: Record<string, Runner> = {
     product.harness.holdLock('script', product.harness.clock.now() + Number(s.minutes ?? 1) * 60_000);
   },
   /** The installed triggers: handler, owner, schedule. */
-  triggers: ({ product }) => product.harness.triggers.map((t) => ({ handler: t.handler, owner: t.owner, schedule: t.schedule, fired: t.fired })),
+  triggers: ({ product }) =>
+    product.harness.triggers.map((t) => ({ handler: t.handler, owner: t.owner, schedule: t.schedule, fired: t.fired })),
 };
 
 function scheduleInput(s: Step): Record<string, unknown> {
@@ -294,7 +302,10 @@ function anyFieldId(seed: EmulatorSeed, field: unknown): string {
 
 async function affinityData(ctx: SimContext): Promise<Record<string, Record<string, Record<string, string>>>> {
   const out: Record<string, Record<string, Record<string, string>>> = {};
-  const utc = { dayInSpreadsheet: (ms: number) => new Date(ms).toISOString().slice(0, 10), dayOfDate: (d: Date) => d.toISOString().slice(0, 10) };
+  const utc = {
+    dayInSpreadsheet: (ms: number) => new Date(ms).toISOString().slice(0, 10),
+    dayOfDate: (d: Date) => d.toISOString().slice(0, 10),
+  };
   for (const list of ctx.seed.lists) {
     const ids = [...new Set((ctx.seed.savedViews[String(list.id)] ?? []).flatMap((v) => v.entryIds))].slice(0, 500);
     const entries: Record<string, Record<string, string>> = {};
@@ -342,7 +353,11 @@ export async function runScenario(scenario: Scenario): Promise<{
     }
     const tabs: Record<string, string[][]> = {};
     for (const name of visibleTabs(product.harness)) tabs[name] = tabDisplay(product.harness, name);
-    const requests = (await product.emulator.admin.requests()).map((r) => ({ method: r.method, path: r.path, status: r.status }));
+    const requests = (await product.emulator.admin.requests()).map((r) => ({
+      method: r.method,
+      path: r.path,
+      status: r.status,
+    }));
     return { steps: results, tabs, affinity: await affinityData(ctx), requests };
   } finally {
     await product.close();

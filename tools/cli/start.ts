@@ -17,7 +17,11 @@ async function main(): Promise<void> {
     const who = harness.run('connect', DEALFLOW.apiKey) as { userName: string; tenantName: string; keyHint: string };
     console.log(`Connected as ${who.userName} · ${who.tenantName} (key …${who.keyHint})`);
 
-    const summary = harness.run('bindTab', DEALFLOW.listId, DEALFLOW.views.activePipeline) as { tabName: string; rows: number; requests: number };
+    const summary = harness.run('bindTab', DEALFLOW.listId, DEALFLOW.views.activePipeline) as {
+      tabName: string;
+      rows: number;
+      requests: number;
+    };
     const m = harness.lastExecution;
     console.log(
       `Bound and pulled “${summary.tabName}”: ${summary.rows} rows; ${m.urlFetches} Affinity requests, ` +

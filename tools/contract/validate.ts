@@ -58,7 +58,8 @@ function prepare(schema: unknown): unknown {
   const tag = disc.propertyName as string;
   const mapping = disc.mapping as Record<string, string> | undefined;
   if (!mapping) return out; // no mapping: the oneOf/anyOf alone decides
-  if (nativeDiscriminator(schema, tag, mapping)) return { ...out, type: 'object', discriminator: { propertyName: tag } };
+  if (nativeDiscriminator(schema, tag, mapping))
+    return { ...out, type: 'object', discriminator: { propertyName: tag } };
   const { oneOf: _o, anyOf: _a, ...rest } = out;
   const tags = Object.keys(mapping).sort();
   const byTag: Record<string, unknown> = {
@@ -96,7 +97,13 @@ function nativeDiscriminator(schema: Record<string, unknown>, tag: string, mappi
   return keys.length === Object.keys(derived).length && keys.every((k) => derived[k] === mapping[k]);
 }
 
-const ajv = new Ajv2020({ discriminator: true, strict: true, allowUnionTypes: true, allErrors: false, validateFormats: false });
+const ajv = new Ajv2020({
+  discriminator: true,
+  strict: true,
+  allowUnionTypes: true,
+  allErrors: false,
+  validateFormats: false,
+});
 const $defs = Object.fromEntries(Object.entries(subset.components.schemas).map(([name, s]) => [name, prepare(s)]));
 ajv.addSchema({ $id: ROOT_ID, $defs });
 
@@ -115,12 +122,16 @@ function describe(prefix: string, errors: ErrorObject[] | null | undefined): str
   for (const e of errors ?? []) {
     if (e.keyword === 'if') continue; // the failed `then` was reported by the errors before it
     const extra =
-      e.keyword === 'enum' ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` :
-      e.keyword === 'additionalProperties' ? `: ${(e.params as { additionalProperty: string }).additionalProperty}` :
-      '';
+      e.keyword === 'enum'
+        ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`
+        : e.keyword === 'additionalProperties'
+          ? `: ${(e.params as { additionalProperty: string }).additionalProperty}`
+          : '';
     if (e.keyword === 'discriminator') {
       const { tag, tagValue } = e.params as { tag: string; tagValue: unknown };
-      out.add(`${prefix}${e.instancePath}/${tag} must be a mapped discriminator value, got ${JSON.stringify(tagValue)}`);
+      out.add(
+        `${prefix}${e.instancePath}/${tag} must be a mapped discriminator value, got ${JSON.stringify(tagValue)}`,
+      );
     } else out.add(`${prefix}${e.instancePath || '/'} ${e.message}${extra}`);
   }
   return [...out];
@@ -133,7 +144,9 @@ function run(cacheKey: string, schema: () => unknown, data: unknown, prefix: str
 
 /** Bodies that are a bare `$ref` share one validator per referenced schema. */
 const bodyKey = (fallback: string, schema: Schema): string =>
-  isObj(schema) && typeof schema.$ref === 'string' && Object.keys(schema).length === 1 ? `ref:${schema.$ref}` : fallback;
+  isObj(schema) && typeof schema.$ref === 'string' && Object.keys(schema).length === 1
+    ? `ref:${schema.$ref}`
+    : fallback;
 
 /** Validates a value against a named component schema, e.g. `validateSchema('FieldValue', v)`. */
 export function validateSchema(name: string, data: unknown): Result {
@@ -152,10 +165,13 @@ interface Route {
 const routes = new Map<string, Route[]>();
 for (const key of Object.keys(subset.operations)) {
   const [method, template] = key.split(' ');
-  const segments = template.split('/').slice(1).map((s) => {
-    const m = /^\{(.+)\}$/.exec(s);
-    return m ? { param: m[1] } : s;
-  });
+  const segments = template
+    .split('/')
+    .slice(1)
+    .map((s) => {
+      const m = /^\{(.+)\}$/.exec(s);
+      return m ? { param: m[1] } : s;
+    });
   const list = routes.get(method) ?? [];
   list.push({ key, segments, literals: segments.filter((s) => typeof s === 'string').length });
   routes.set(method, list);
@@ -176,7 +192,10 @@ function apiPath(u: URL): string | null {
   return p.startsWith('/v2/') ? p : null;
 }
 
-export function matchOperation(method: string, url: string): { key: string; pathParams: Record<string, string> } | null {
+export function matchOperation(
+  method: string,
+  url: string,
+): { key: string; pathParams: Record<string, string> } | null {
   const u = parseUrl(url);
   const p = u && apiPath(u);
   if (!p) return null;
@@ -255,7 +274,8 @@ export function validateRequest(method: string, url: string, body?: unknown): Re
   for (const name of new Set(search.keys())) {
     const values = search.getAll(name);
     const schema = op.parameters[`query:${name}`]?.schema;
-    if (schema === undefined) query[name] = values[0]; // rejected as an unknown name below
+    if (schema === undefined)
+      query[name] = values[0]; // rejected as an unknown name below
     else if (typesOf(schema).includes('array')) {
       const items = (isObj(schema) && (schema.items as Schema)) || true;
       query[name] = values.map((v) => coerce(v, items));
@@ -283,9 +303,7 @@ export function validateResponse(method: string, url: string, status: number, bo
   if (!match) return { ok: false, errors: [`unknown operation ${method.toUpperCase()} ${url}`] };
   const op = subset.operations[match.key];
   const key =
-    status >= 200 && status < 300 ? String(status) :
-    status >= 400 && status < 600 ? `${String(status)[0]}XX` :
-    null;
+    status >= 200 && status < 300 ? String(status) : status >= 400 && status < 600 ? `${String(status)[0]}XX` : null;
   const response = key ? op.responses[key] : undefined;
   if (!response) {
     const declared = Object.keys(op.responses).join(', ');
@@ -299,7 +317,9 @@ export function validateResponse(method: string, url: string, status: number, bo
     errors.push(`response ${status} body is empty`);
   } else if ('value' in parsed) {
     const schema = response.schema;
-    errors.push(...run(bodyKey(`response:${match.key}:${key}`, schema), () => schema, parsed.value, `response ${status} `));
+    errors.push(
+      ...run(bodyKey(`response:${match.key}:${key}`, schema), () => schema, parsed.value, `response ${status} `),
+    );
   }
   return { ok: errors.length === 0, errors };
 }

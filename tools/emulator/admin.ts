@@ -48,7 +48,10 @@ export class EmulatorAdmin {
     value: FieldValueUpdate,
     opts: { changer?: User | null; at?: number } = {},
   ): Promise<void> {
-    return this.call('POST', `/lists/${listId}/entries/${entryId}/fields/${encodeURIComponent(fieldId)}`, { value, ...opts });
+    return this.call('POST', `/lists/${listId}/entries/${entryId}/fields/${encodeURIComponent(fieldId)}`, {
+      value,
+      ...opts,
+    });
   }
 
   /** The stored entry with all its fields, or null. */

@@ -84,7 +84,12 @@ export interface EmulatorOptions {
 }
 
 /** Who edits fields "in Affinity" when a test does not say. Not one of the seed's API users. */
-export const OTHER_USER: User = { id: 990001, firstName: 'Grace', lastName: 'Hopper', emailAddress: 'grace.hopper@example.com' };
+export const OTHER_USER: User = {
+  id: 990001,
+  firstName: 'Grace',
+  lastName: 'Hopper',
+  emailAddress: 'grace.hopper@example.com',
+};
 
 /** One `fieldValueChanges.FieldValueChange` as served. */
 export type FieldValueChangeRecord = {
@@ -133,7 +138,8 @@ const GATEWAY_HTML =
 
 function lowerKeys(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+  for (const [k, v] of Object.entries(headers))
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
   return out;
 }
 
@@ -160,7 +166,8 @@ function parseJson(body: string | undefined): unknown {
   }
 }
 
-const entityOf = (entry: ListEntryWithEntity) => entry.entity as { id: number; fields?: Field[]; isRestricted?: boolean };
+const entityOf = (entry: ListEntryWithEntity) =>
+  entry.entity as { id: number; fields?: Field[]; isRestricted?: boolean };
 const isRestricted = (entry: ListEntryWithEntity) => entry.type === 'opportunity' && entry.entity.isRestricted === true;
 const viewSummary = ({ id, name, type, createdAt }: SeedView): SavedView => ({ id, name, type, createdAt });
 const startOfNextMonth = (now: number) => {
@@ -212,10 +219,16 @@ export class AffinityEmulator {
         fieldById: new Map(fields.map((f) => [f.id, f])),
         order: entries.map((e) => e.id),
         entries: new Map(entries.map((e) => [e.id, e])),
-        views: (seed.savedViews[list.id] ?? []).map((v) => ({ ...v, entryIds: [...v.entryIds], fieldIds: [...v.fieldIds] })),
+        views: (seed.savedViews[list.id] ?? []).map((v) => ({
+          ...v,
+          entryIds: [...v.entryIds],
+          fieldIds: [...v.fieldIds],
+        })),
       });
     }
-    this.options = new Map(Object.entries(seed.dropdownOptions).map(([fid, opts]) => [fid, new Map(opts.map((o) => [o.id, o]))]));
+    this.options = new Map(
+      Object.entries(seed.dropdownOptions).map(([fid, opts]) => [fid, new Map(opts.map((o) => [o.id, o]))]),
+    );
     this.persons = new Map((seed.persons ?? []).map((p) => [p.id, p]));
     this.companies = new Map((seed.companies ?? []).map((c) => [c.id, c]));
     this.merged = new Map((seed.mergedEntities ?? []).map((m) => [`${m.type}:${m.id}`, m.mergedInto]));
@@ -249,12 +262,25 @@ export class AffinityEmulator {
    * Edits a cell as someone in Affinity's app would (another user by default): validated like an API write,
    * recorded as a field value change, visible to later reads. Throws ApiError when Affinity would refuse it.
    */
-  editField(listId: number, entryId: number, fieldId: string, value: FieldValueUpdate, opts: { changer?: User | null; at?: number } = {}): void {
+  editField(
+    listId: number,
+    entryId: number,
+    fieldId: string,
+    value: FieldValueUpdate,
+    opts: { changer?: User | null; at?: number } = {},
+  ): void {
     const { state, entry } = this.requireEntry(listId, entryId);
     const meta = state.fieldById.get(fieldId);
     if (!meta) throw notFound(`Field ${fieldId} not found on list ${listId}`);
     const next = resolveUpdate(meta, value, this.directory, 'value');
-    this.applyWrite(state, entry, meta, next, opts.changer === undefined ? OTHER_USER : opts.changer, opts.at ?? this.clock());
+    this.applyWrite(
+      state,
+      entry,
+      meta,
+      next,
+      opts.changer === undefined ? OTHER_USER : opts.changer,
+      opts.at ?? this.clock(),
+    );
   }
 
   /** Sets a stored cell verbatim (any value type, no validation, no change record): for read-only values in tests. */
@@ -358,7 +384,8 @@ export class AffinityEmulator {
     } catch (err) {
       // Anything unexpected is the emulator's own bug: answer as Affinity's 500 would, and say what broke.
       if (!(err instanceof ApiError)) console.error('affinity emulator:', err);
-      const e = err instanceof ApiError ? err : new ApiError(500, 'server', `Emulator error: ${(err as Error).message}`);
+      const e =
+        err instanceof ApiError ? err : new ApiError(500, 'server', `Emulator error: ${(err as Error).message}`);
       res = this.errorResponse(e, now);
     }
     entry.status = res.status;
@@ -382,7 +409,15 @@ export class AffinityEmulator {
     let upstream = headers;
     if (log.via === 'nango') {
       const nango = this.nangoUpstream(headers);
-      if ('error' in nango) return this.spoil({ status: 401, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: nango.error }) }, fault);
+      if ('error' in nango)
+        return this.spoil(
+          {
+            status: 401,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ error: nango.error }),
+          },
+          fault,
+        );
       upstream = nango.headers;
       path = path.slice('/proxy'.length);
     }
@@ -390,18 +425,30 @@ export class AffinityEmulator {
     const user = this.authenticate(upstream);
     const version = this.versionOf(upstream);
     if (fault?.status) {
-      const res = this.errorResponse(errorForStatus(fault.status), now, user && !(user instanceof ApiError) ? user : undefined, version);
-      if (fault.status === 429 && res.headers['x-ratelimit-limit-user-remaining']) res.headers['x-ratelimit-limit-user-remaining'] = '0';
+      const res = this.errorResponse(
+        errorForStatus(fault.status),
+        now,
+        user && !(user instanceof ApiError) ? user : undefined,
+        version,
+      );
+      if (fault.status === 429 && res.headers['x-ratelimit-limit-user-remaining'])
+        res.headers['x-ratelimit-limit-user-remaining'] = '0';
       return this.spoil(res, fault);
     }
     if (user instanceof ApiError) return this.spoil(this.errorResponse(user, now, undefined, version), fault);
     log.userId = user.whoami.user.id;
     if (user.apiAccess === false) {
-      return this.spoil(this.errorResponse(forbidden('Your Affinity plan does not include API access'), now, undefined, version), fault);
+      return this.spoil(
+        this.errorResponse(forbidden('Your Affinity plan does not include API access'), now, undefined, version),
+        fault,
+      );
     }
     const exemptFromMonthly = path === '/v2/auth/whoami' || path === '/v2/rate-limit';
     if (!this.consume(user, now, !exemptFromMonthly)) {
-      return this.spoil(this.errorResponse(new ApiError(429, 'rate-limit', 'Rate limit exceeded'), now, user, version), fault);
+      return this.spoil(
+        this.errorResponse(new ApiError(429, 'rate-limit', 'Rate limit exceeded'), now, user, version),
+        fault,
+      );
     }
 
     let reply: Reply;
@@ -449,11 +496,15 @@ export class AffinityEmulator {
   }
 
   /** Resolves a Nango proxy call to the headers Affinity receives, or Nango's error. */
-  private nangoUpstream(headers: Record<string, string>): { headers: Record<string, string> } | { error: { code: string; message: string } } {
+  private nangoUpstream(
+    headers: Record<string, string>,
+  ): { headers: Record<string, string> } | { error: { code: string; message: string } } {
     const secret = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
     const accounts = (this.seedData.nango ?? []).filter((n) => n.secretKey === secret);
     if (!secret || accounts.length === 0) {
-      return { error: { code: 'unknown_account', message: 'Authentication failed. The provided secret key is not valid.' } };
+      return {
+        error: { code: 'unknown_account', message: 'Authentication failed. The provided secret key is not valid.' },
+      };
     }
     const pck = headers['provider-config-key'];
     const cid = headers['connection-id'];
@@ -461,18 +512,30 @@ export class AffinityEmulator {
       return { error: { code: 'missing_headers', message: 'Missing Provider-Config-Key or Connection-Id header.' } };
     }
     const conn = accounts.find((n) => n.providerConfigKey === pck && n.connectionId === cid);
-    if (!conn) return { error: { code: 'unknown_connection', message: `No connection '${cid}' for integration '${pck}'.` } };
+    if (!conn)
+      return { error: { code: 'unknown_connection', message: `No connection '${cid}' for integration '${pck}'.` } };
     const out: Record<string, string> = {};
-    const config = new Set(['authorization', 'provider-config-key', 'connection-id', 'retries', 'retry-on', 'base-url-override', 'decompress', 'host']);
+    const config = new Set([
+      'authorization',
+      'provider-config-key',
+      'connection-id',
+      'retries',
+      'retry-on',
+      'base-url-override',
+      'decompress',
+      'host',
+    ]);
     for (const [k, v] of Object.entries(headers)) if (!config.has(k) && !k.startsWith('nango-proxy-')) out[k] = v;
-    for (const [k, v] of Object.entries(headers)) if (k.startsWith('nango-proxy-')) out[k.slice('nango-proxy-'.length)] = v;
+    for (const [k, v] of Object.entries(headers))
+      if (k.startsWith('nango-proxy-')) out[k.slice('nango-proxy-'.length)] = v;
     out.authorization = `Bearer ${conn.apiKey}`;
     return { headers: out };
   }
 
   private authenticate(headers: Record<string, string>): SeedUser | ApiError {
     const auth = headers.authorization;
-    if (!auth) return new ApiError(401, 'authentication', 'No API key was provided; send Authorization: Bearer <API key>');
+    if (!auth)
+      return new ApiError(401, 'authentication', 'No API key was provided; send Authorization: Bearer <API key>');
     const key = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
     const user = key ? this.users.get(key) : undefined;
     return user ?? new ApiError(401, 'authentication', 'The API key provided is not valid');
@@ -575,7 +638,8 @@ export class AffinityEmulator {
     });
     if ((ctx.method === 'POST' || ctx.method === 'PATCH') && ctx.body) {
       const type = (ctx.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-      if (type !== 'application/json') throw new ApiError(415, 'unsupported-media-type', `Content-Type must be application/json, got '${type}'`);
+      if (type !== 'application/json')
+        throw new ApiError(415, 'unsupported-media-type', `Content-Type must be application/json, got '${type}'`);
     }
     return hit.r.run(ctx, params);
   }
@@ -597,8 +661,12 @@ export class AffinityEmulator {
       r('GET', '/v2/lists', (c) => ok(this.getLists(c))),
       r('POST', '/v2/lists', notEmulated),
       r('GET', '/v2/lists/{listId}', (_c, [l]) => ok(this.requireList(int(l, 'listId')).list)),
-      r('GET', '/v2/lists/{listId}/fields', (c, [l]) => ok(this.page(c, this.requireList(int(l, 'listId')).fields, (f) => f.id))),
-      r('GET', '/v2/lists/{listId}/fields/{fieldId}/dropdown-options', (c, [l, f]) => ok(this.page(c, this.dropdownOptions(int(l, 'listId'), f), (o) => o.id))),
+      r('GET', '/v2/lists/{listId}/fields', (c, [l]) =>
+        ok(this.page(c, this.requireList(int(l, 'listId')).fields, (f) => f.id)),
+      ),
+      r('GET', '/v2/lists/{listId}/fields/{fieldId}/dropdown-options', (c, [l, f]) =>
+        ok(this.page(c, this.dropdownOptions(int(l, 'listId'), f), (o) => o.id)),
+      ),
       r('POST', '/v2/lists/{listId}/fields/{fieldId}/dropdown-options', notEmulated),
       r('GET', '/v2/lists/{listId}/fields/{fieldId}/dropdown-options/{dropdownOptionId}', (_c, [l, f, o]) => {
         const option = this.dropdownOptions(int(l, 'listId'), f).find((x) => x.id === int(o, 'dropdownOptionId'));
@@ -607,39 +675,71 @@ export class AffinityEmulator {
       }),
       r('POST', '/v2/lists/{listId}/fields/{fieldId}/dropdown-options/{dropdownOptionId}', notEmulated),
       r('DELETE', '/v2/lists/{listId}/fields/{fieldId}/dropdown-options/{dropdownOptionId}', notEmulated),
-      r('GET', '/v2/lists/{listId}/saved-views', (c, [l]) => ok(this.page(c, this.requireList(int(l, 'listId')).views.map(viewSummary), (v) => v.id))),
-      r('GET', '/v2/lists/{listId}/saved-views/{viewId}', (_c, [l, v]) => ok(viewSummary(this.requireView(int(l, 'listId'), int(v, 'viewId'))))),
-      r('GET', '/v2/lists/{listId}/saved-views/{viewId}/list-entries', (c, [l, v]) => ok(this.viewEntries(c, int(l, 'listId'), int(v, 'viewId')))),
+      r('GET', '/v2/lists/{listId}/saved-views', (c, [l]) =>
+        ok(this.page(c, this.requireList(int(l, 'listId')).views.map(viewSummary), (v) => v.id)),
+      ),
+      r('GET', '/v2/lists/{listId}/saved-views/{viewId}', (_c, [l, v]) =>
+        ok(viewSummary(this.requireView(int(l, 'listId'), int(v, 'viewId')))),
+      ),
+      r('GET', '/v2/lists/{listId}/saved-views/{viewId}/list-entries', (c, [l, v]) =>
+        ok(this.viewEntries(c, int(l, 'listId'), int(v, 'viewId'))),
+      ),
       r('GET', '/v2/lists/{listId}/list-entries', (c, [l]) => ok(this.listEntries(c, int(l, 'listId')))),
       r('POST', '/v2/lists/{listId}/list-entries', notEmulated),
       r('POST', '/v2/lists/{listId}/list-entries/search', notEmulated),
-      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}', (c, [l, e]) => ok(this.listEntry(c, int(l, 'listId'), int(e, 'listEntryId')))),
-      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}/fields', (c, [l, e]) => ok(this.entryFields(c, int(l, 'listId'), int(e, 'listEntryId')))),
-      r('PATCH', '/v2/lists/{listId}/list-entries/{listEntryId}/fields', (c, [l, e]) => ok(this.batchUpdate(c, int(l, 'listId'), int(e, 'listEntryId')))),
-      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId}', (c, [l, e, f]) => ok(this.entryField(int(l, 'listId'), int(e, 'listEntryId'), f))),
-      r('POST', '/v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId}', (c, [l, e, f]) => this.updateField(c, int(l, 'listId'), int(e, 'listEntryId'), f)),
-      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId}/values', (c, [l, e, f]) => ok(this.fieldValues(c, int(l, 'listId'), int(e, 'listEntryId'), f))),
-      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}/field-value-changes', (c, [l, e]) => ok(this.entryChanges(c, int(l, 'listId'), int(e, 'listEntryId')))),
+      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}', (c, [l, e]) =>
+        ok(this.listEntry(c, int(l, 'listId'), int(e, 'listEntryId'))),
+      ),
+      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}/fields', (c, [l, e]) =>
+        ok(this.entryFields(c, int(l, 'listId'), int(e, 'listEntryId'))),
+      ),
+      r('PATCH', '/v2/lists/{listId}/list-entries/{listEntryId}/fields', (c, [l, e]) =>
+        ok(this.batchUpdate(c, int(l, 'listId'), int(e, 'listEntryId'))),
+      ),
+      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId}', (c, [l, e, f]) =>
+        ok(this.entryField(int(l, 'listId'), int(e, 'listEntryId'), f)),
+      ),
+      r('POST', '/v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId}', (c, [l, e, f]) =>
+        this.updateField(c, int(l, 'listId'), int(e, 'listEntryId'), f),
+      ),
+      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId}/values', (c, [l, e, f]) =>
+        ok(this.fieldValues(c, int(l, 'listId'), int(e, 'listEntryId'), f)),
+      ),
+      r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}/field-value-changes', (c, [l, e]) =>
+        ok(this.entryChanges(c, int(l, 'listId'), int(e, 'listEntryId'))),
+      ),
       r('GET', '/v2/field-value-changes', (c) => ok(this.allChanges(c))),
       r('GET', '/v2/persons', (c) => ok(this.page(c, this.byIds(c, this.personEntities()), (p) => p.id))),
-      r('GET', '/v2/persons/{personId}', (_c, [p]) => ok(this.one(this.personEntities(), int(p, 'personId'), 'Person'))),
+      r('GET', '/v2/persons/{personId}', (_c, [p]) =>
+        ok(this.one(this.personEntities(), int(p, 'personId'), 'Person')),
+      ),
       r('GET', '/v2/companies', (c) => ok(this.page(c, this.byIds(c, this.companyEntities()), (x) => x.id))),
-      r('GET', '/v2/companies/{companyId}', (_c, [x]) => ok(this.one(this.companyEntities(), int(x, 'companyId'), 'Company'))),
+      r('GET', '/v2/companies/{companyId}', (_c, [x]) =>
+        ok(this.one(this.companyEntities(), int(x, 'companyId'), 'Company')),
+      ),
       r('GET', '/v2/opportunities', (c) => ok(this.page(c, this.byIds(c, this.opportunities()), (x) => x.id))),
-      r('GET', '/v2/opportunities/{opportunityId}', (_c, [x]) => ok(this.one(this.opportunities(), int(x, 'opportunityId'), 'Opportunity'))),
+      r('GET', '/v2/opportunities/{opportunityId}', (_c, [x]) =>
+        ok(this.one(this.opportunities(), int(x, 'opportunityId'), 'Opportunity')),
+      ),
     ];
   }
 
   // ---- reads ------------------------------------------------------------------------------------------------
 
   private page<T>(ctx: Ctx, items: readonly T[], keyOf: (item: T) => string | number, defaultLimit = 100) {
-    const { items: data, nextUrl, prevUrl } = paginate(items, keyOf, { baseUrl: this.baseUrl, path: ctx.path, query: ctx.query, defaultLimit });
+    const {
+      items: data,
+      nextUrl,
+      prevUrl,
+    } = paginate(items, keyOf, { baseUrl: this.baseUrl, path: ctx.path, query: ctx.query, defaultLimit });
     return { data, pagination: { prevUrl, nextUrl } };
   }
 
   private getLists(ctx: Ctx) {
     const term = ctx.query.get('term')?.toLowerCase();
-    const lists = [...this.lists.values()].map((s) => s.list).filter((l) => !term || l.name.toLowerCase().includes(term));
+    const lists = [...this.lists.values()]
+      .map((s) => s.list)
+      .filter((l) => !term || l.name.toLowerCase().includes(term));
     return this.page(ctx, lists, (l) => l.id);
   }
 
@@ -660,7 +760,8 @@ export class AffinityEmulator {
     const state = this.requireList(listId);
     const view = this.requireView(listId, viewId);
     this.requireExport(ctx);
-    if (view.type !== 'sheet') throw badRequest(`Saved view ${viewId} is a ${view.type} view: only sheet-type views are supported`);
+    if (view.type !== 'sheet')
+      throw badRequest(`Saved view ${viewId} is a ${view.type} view: only sheet-type views are supported`);
     const metas = view.fieldIds.map((id) => state.fieldById.get(id)).filter((m): m is FieldMetadata => m !== undefined);
     const page = this.page(ctx, view.entryIds, (id) => id);
     const data = page.data.flatMap((id) => {
@@ -671,11 +772,19 @@ export class AffinityEmulator {
   }
 
   /** Which fields `fieldIds`/`fieldTypes` (or `ids`/`types`) select; undefined when neither is given. */
-  private selectFields(ctx: Ctx, state: ListState, idsParam: string, typesParam: string, all: boolean): FieldMetadata[] | undefined {
+  private selectFields(
+    ctx: Ctx,
+    state: ListState,
+    idsParam: string,
+    typesParam: string,
+    all: boolean,
+  ): FieldMetadata[] | undefined {
     const ids = ctx.query.getAll(idsParam);
     const types = ctx.query.getAll(typesParam);
-    for (const t of types) if (!FIELD_TYPES.includes(t)) throw validation(typesParam, `'${t}' is not a valid field type`);
-    for (const id of ids) if (!state.fieldById.has(id)) throw validation(idsParam, `Field ${id} not found on list ${state.list.id}`);
+    for (const t of types)
+      if (!FIELD_TYPES.includes(t)) throw validation(typesParam, `'${t}' is not a valid field type`);
+    for (const id of ids)
+      if (!state.fieldById.has(id)) throw validation(idsParam, `Field ${id} not found on list ${state.list.id}`);
     if (ids.length === 0 && types.length === 0) return all ? state.fields : undefined;
     return state.fields.filter((f) => ids.includes(f.id) || types.includes(f.type));
   }
@@ -697,7 +806,12 @@ export class AffinityEmulator {
     const { state, entry } = this.requireEntry(listId, entryId);
     const metas = this.selectFields(ctx, state, 'ids', 'types', true)!;
     const restricted = isRestricted(entry);
-    return this.page(ctx, metas.map((m) => presentField(this.storedField(entry, m), restricted)), (f) => f.id, 20);
+    return this.page(
+      ctx,
+      metas.map((m) => presentField(this.storedField(entry, m), restricted)),
+      (f) => f.id,
+      20,
+    );
   }
 
   private entryField(listId: number, entryId: number, fieldId: string): Field {
@@ -711,12 +825,29 @@ export class AffinityEmulator {
     const { state, entry } = this.requireEntry(listId, entryId);
     const meta = state.fieldById.get(fieldId);
     if (!meta) throw notFound(`Field ${fieldId} not found on list ${listId}`);
-    const paged = ['company', 'company-multi', 'dropdown', 'dropdown-multi', 'filterable-text', 'filterable-text-multi', 'list-multi', 'location', 'location-multi', 'person', 'person-multi', 'ranked-dropdown'];
+    const paged = [
+      'company',
+      'company-multi',
+      'dropdown',
+      'dropdown-multi',
+      'filterable-text',
+      'filterable-text-multi',
+      'list-multi',
+      'location',
+      'location-multi',
+      'person',
+      'person-multi',
+      'ranked-dropdown',
+    ];
     if (!paged.includes(meta.valueType)) throw badRequest(`Values of a ${meta.valueType} field cannot be paged`);
     if (isRestricted(entry)) throw forbidden('This opportunity is restricted');
     const data = this.storedField(entry, meta).value.data as unknown;
     const items = data === null ? [] : Array.isArray(data) ? data : [data];
-    const page = this.page(ctx, items.map((item, i) => ({ item, i })), (x) => x.i);
+    const page = this.page(
+      ctx,
+      items.map((item, i) => ({ item, i })),
+      (x) => x.i,
+    );
     return { type: meta.valueType, data: page.data.map((x) => x.item), pagination: page.pagination };
   }
 
@@ -732,7 +863,15 @@ export class AffinityEmulator {
   /** The entry's stored field, or an empty one when the entry does not carry it. */
   private storedField(entry: ListEntryWithEntity, meta: FieldMetadata): Field {
     const found = entityOf(entry).fields?.find((f) => f.id === meta.id);
-    return found ?? { id: meta.id, name: meta.name, type: meta.type, enrichmentSource: meta.enrichmentSource, value: nullValue(meta.valueType) };
+    return (
+      found ?? {
+        id: meta.id,
+        name: meta.name,
+        type: meta.type,
+        enrichmentSource: meta.enrichmentSource,
+        value: nullValue(meta.valueType),
+      }
+    );
   }
 
   private byIds<T extends { id: number }>(ctx: Ctx, items: T[]): T[] {
@@ -756,7 +895,11 @@ export class AffinityEmulator {
       if (state.list.type !== type) continue;
       for (const entry of state.entries.values()) {
         const { fields: _fields, ...entity } = entityOf(entry);
-        if (!out.has(entity.id)) out.set(entity.id, type === 'opportunity' ? ({ ...entity, listName: state.list.name } as { id: number }) : entity);
+        if (!out.has(entity.id))
+          out.set(
+            entity.id,
+            type === 'opportunity' ? ({ ...entity, listName: state.list.name } as { id: number }) : entity,
+          );
       }
     }
     for (const x of directory) if (!out.has(x.id)) out.set(x.id, x);
@@ -776,7 +919,11 @@ export class AffinityEmulator {
   }
 
   private companyEntities() {
-    const directory = [...this.companies.values()].map((c) => ({ ...c, domains: c.domain ? [c.domain] : [], isGlobal: false }));
+    const directory = [...this.companies.values()].map((c) => ({
+      ...c,
+      domains: c.domain ? [c.domain] : [],
+      isGlobal: false,
+    }));
     return this.entities('company', directory);
   }
 
@@ -807,8 +954,10 @@ export class AffinityEmulator {
     const meta = state.fieldById.get(fieldId);
     if (!meta) throw notFound(`Field ${fieldId} not found on list ${listId}`);
     const body = parseJson(ctx.body) as { value?: unknown } | undefined;
-    if (isRestricted(entry)) throw forbidden(`List entry ${entryId} is a restricted opportunity; its fields cannot be changed`);
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || body.value === undefined) throw validation('value', 'value is required');
+    if (isRestricted(entry))
+      throw forbidden(`List entry ${entryId} is a restricted opportunity; its fields cannot be changed`);
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || body.value === undefined)
+      throw validation('value', 'value is required');
     const next = resolveUpdate(meta, body.value, this.directory, 'value');
     this.applyWrite(state, entry, meta, next, this.changerOf(ctx.user), ctx.now);
     return { status: 204 };
@@ -817,15 +966,19 @@ export class AffinityEmulator {
   private batchUpdate(ctx: Ctx, listId: number, entryId: number) {
     const { state, entry } = this.writeTarget(ctx, listId, entryId);
     const body = parseJson(ctx.body) as { operation?: unknown; updates?: unknown } | undefined;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw validation('operation', 'operation is required');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw validation('operation', 'operation is required');
     if (body.operation !== 'update-fields') throw validation('operation', `operation must be 'update-fields'`);
     if (!Array.isArray(body.updates)) throw validation('updates', 'updates must be an array');
-    if (body.updates.length > 100) throw validation('updates', `updates must have at most 100 items, got ${body.updates.length}`);
-    if (isRestricted(entry)) throw forbidden(`List entry ${entryId} is a restricted opportunity; its fields cannot be changed`);
+    if (body.updates.length > 100)
+      throw validation('updates', `updates must have at most 100 items, got ${body.updates.length}`);
+    if (isRestricted(entry))
+      throw forbidden(`List entry ${entryId} is a restricted opportunity; its fields cannot be changed`);
     // All-or-nothing: validate every update before applying any.
     const resolved = body.updates.map((u: unknown, i: number) => {
       const update = u as { id?: unknown; value?: unknown };
-      if (typeof update !== 'object' || update === null || typeof update.id !== 'string') throw validation(`updates[${i}].id`, `updates[${i}].id must be a field id`);
+      if (typeof update !== 'object' || update === null || typeof update.id !== 'string')
+        throw validation(`updates[${i}].id`, `updates[${i}].id must be a field id`);
       const meta = state.fieldById.get(update.id);
       if (!meta) throw validation(`updates[${i}].id`, `Field ${update.id} not found on list ${listId}`);
       if (update.value === undefined) throw validation(`updates[${i}].value`, `updates[${i}].value is required`);
@@ -844,12 +997,20 @@ export class AffinityEmulator {
   }
 
   /** Stores a value (a global field changes on every list holding the entity) and records the change. */
-  private applyWrite(state: ListState, entry: ListEntryWithEntity, meta: FieldMetadata, value: FieldValue, changer: User | null, at: number): void {
+  private applyWrite(
+    state: ListState,
+    entry: ListEntryWithEntity,
+    meta: FieldMetadata,
+    value: FieldValue,
+    changer: User | null,
+    at: number,
+  ): void {
     const before = this.storedField(entry, meta).value;
     if (meta.type === 'global') {
       for (const other of this.lists.values()) {
         if (other.list.type !== state.list.type || !other.fieldById.has(meta.id)) continue;
-        for (const e of other.entries.values()) if (e.entity.id === entry.entity.id) this.storeValue(other, e, meta, value);
+        for (const e of other.entries.values())
+          if (e.entity.id === entry.entity.id) this.storeValue(other, e, meta, value);
       }
     } else {
       this.storeValue(state, entry, meta, value);
@@ -863,7 +1024,12 @@ export class AffinityEmulator {
         changedAt,
         changer,
         entity: { id: entry.entity.id },
-        field: { id: meta.id, name: meta.name, type: meta.type === 'global' ? 'global' : 'list', entityType: state.list.type },
+        field: {
+          id: meta.id,
+          name: meta.name,
+          type: meta.type === 'global' ? 'global' : 'list',
+          entityType: state.list.type,
+        },
         listEntry: meta.type === 'global' ? null : { id: entry.id, listId: state.list.id },
         value: change.value,
       });
@@ -923,7 +1089,8 @@ export class AffinityEmulator {
 
   private allChanges(ctx: Ctx) {
     const order = ctx.query.getAll('orderBy');
-    for (const o of order) if (o !== 'changedAt' && o !== '-changedAt') throw validation('orderBy', `Invalid orderBy '${o}'`);
+    for (const o of order)
+      if (o !== 'changedAt' && o !== '-changedAt') throw validation('orderBy', `Invalid orderBy '${o}'`);
     const sign = order[0] === '-changedAt' ? -1 : 1;
     const changes = [...this.filterChanges(ctx, this.changes)].sort(
       (a, b) => sign * (Date.parse(a.changedAt) - Date.parse(b.changedAt) || a.id - b.id),
@@ -952,4 +1119,3 @@ export class AffinityEmulator {
     return { state, entry };
   }
 }
-

@@ -59,9 +59,72 @@ function prng(seed: number): () => number {
   };
 }
 
-const FIRST = ['Ada', 'José', 'Zoë', 'Björn', 'François', 'Nguyễn', '李', 'さくら', 'Ολυμπία', 'Дмитрий', 'محمد', 'דוד', 'Renée', 'Søren', 'Łukasz', "Siobhán", 'Mary-Jane', 'Ngozi', 'Aroha', 'Priya'];
-const LAST = ['Lovelace', 'García', 'Smith, Jr.', 'Müller', 'Đặng', '王', '山田', 'Παπαδόπουλος', 'Иванов', 'الحسن', 'כהן', 'Dupont; Fils', "O'Brien", 'Okafor', '=Evil()', '+Plus', '-Minus', '@Handle', 'Ngata', 'Iyer'];
-const COMPANY_NAMES = ['Acme', 'Société Générale', '株式会社テスト', 'Ñandú Labs', 'Widgets, Inc.', 'Alpha; Beta & Co', 'שלום Tech', 'شركة الأمل', '🦄 Unicorn', '=HYPERLINK("http://evil","click")', '+1 Capital', '-Minus Ventures', '@Mention Corp', 'Zürich Re', 'Kraków Data', 'Ω Omega', 'Größe GmbH', 'Café Ψ', '北京科技', 'Ørsted-ish'];
+const FIRST = [
+  'Ada',
+  'José',
+  'Zoë',
+  'Björn',
+  'François',
+  'Nguyễn',
+  '李',
+  'さくら',
+  'Ολυμπία',
+  'Дмитрий',
+  'محمد',
+  'דוד',
+  'Renée',
+  'Søren',
+  'Łukasz',
+  'Siobhán',
+  'Mary-Jane',
+  'Ngozi',
+  'Aroha',
+  'Priya',
+];
+const LAST = [
+  'Lovelace',
+  'García',
+  'Smith, Jr.',
+  'Müller',
+  'Đặng',
+  '王',
+  '山田',
+  'Παπαδόπουλος',
+  'Иванов',
+  'الحسن',
+  'כהן',
+  'Dupont; Fils',
+  "O'Brien",
+  'Okafor',
+  '=Evil()',
+  '+Plus',
+  '-Minus',
+  '@Handle',
+  'Ngata',
+  'Iyer',
+];
+const COMPANY_NAMES = [
+  'Acme',
+  'Société Générale',
+  '株式会社テスト',
+  'Ñandú Labs',
+  'Widgets, Inc.',
+  'Alpha; Beta & Co',
+  'שלום Tech',
+  'شركة الأمل',
+  '🦄 Unicorn',
+  '=HYPERLINK("http://evil","click")',
+  '+1 Capital',
+  '-Minus Ventures',
+  '@Mention Corp',
+  'Zürich Re',
+  'Kraków Data',
+  'Ω Omega',
+  'Größe GmbH',
+  'Café Ψ',
+  '北京科技',
+  'Ørsted-ish',
+];
 const SENTENCES = [
   'Series A SaaS company selling to mid-market finance teams.',
   'Café owner in Zürich; great founder-market fit — strong référence.',
@@ -80,7 +143,13 @@ const SENTENCES = [
   '',
 ];
 const CITIES: Location[] = [
-  { streetAddress: '1 Infinite Loop', city: 'Cupertino', state: 'California', country: 'United States', continent: 'North America' },
+  {
+    streetAddress: '1 Infinite Loop',
+    city: 'Cupertino',
+    state: 'California',
+    country: 'United States',
+    continent: 'North America',
+  },
   { streetAddress: null, city: 'São Paulo', state: 'São Paulo', country: 'Brazil', continent: 'South America' },
   { streetAddress: 'Bahnhofstrasse 1', city: 'Zürich', state: null, country: 'Switzerland', continent: 'Europe' },
   { streetAddress: null, city: '東京', state: null, country: 'Japan', continent: 'Asia' },
@@ -123,15 +192,62 @@ const COMPANY_FIELDS: FieldSpec[] = [
   { id: 'lists', name: 'Lists', kind: 'global', valueType: 'list-multi' },
   { id: 'notes', name: 'Notes', kind: 'global', valueType: 'note' },
   { id: 'reminders', name: 'Reminders', kind: 'global', valueType: 'reminder' },
-  { id: 'affinity-data-description', name: 'Description (Affinity Data)', kind: 'enriched', valueType: 'text', source: 'affinity-data' },
+  {
+    id: 'affinity-data-description',
+    name: 'Description (Affinity Data)',
+    kind: 'enriched',
+    valueType: 'text',
+    source: 'affinity-data',
+  },
   { id: 'affinity-data-location', name: 'Location', kind: 'enriched', valueType: 'location', source: 'affinity-data' },
-  { id: 'affinity-data-industry', name: 'Industries', kind: 'enriched', valueType: 'filterable-text-multi', source: 'affinity-data' },
-  { id: 'dealroom-number-of-employees', name: 'Number of Employees', kind: 'enriched', valueType: 'number', source: 'dealroom' },
-  { id: 'source-of-introduction', name: 'Source of Introduction', kind: 'relationship-intelligence', valueType: 'person' },
-  { id: 'first-email', name: 'First Email', kind: 'relationship-intelligence', valueType: 'interaction', interaction: 'email' },
-  { id: 'last-event', name: 'Last Meeting', kind: 'relationship-intelligence', valueType: 'interaction', interaction: 'meeting' },
-  { id: 'last-contact', name: 'Last Contact', kind: 'relationship-intelligence', valueType: 'interaction', interaction: 'any' },
-  { id: 'last-chat-message', name: 'Last Chat Message', kind: 'relationship-intelligence', valueType: 'interaction', interaction: 'chat-message' },
+  {
+    id: 'affinity-data-industry',
+    name: 'Industries',
+    kind: 'enriched',
+    valueType: 'filterable-text-multi',
+    source: 'affinity-data',
+  },
+  {
+    id: 'dealroom-number-of-employees',
+    name: 'Number of Employees',
+    kind: 'enriched',
+    valueType: 'number',
+    source: 'dealroom',
+  },
+  {
+    id: 'source-of-introduction',
+    name: 'Source of Introduction',
+    kind: 'relationship-intelligence',
+    valueType: 'person',
+  },
+  {
+    id: 'first-email',
+    name: 'First Email',
+    kind: 'relationship-intelligence',
+    valueType: 'interaction',
+    interaction: 'email',
+  },
+  {
+    id: 'last-event',
+    name: 'Last Meeting',
+    kind: 'relationship-intelligence',
+    valueType: 'interaction',
+    interaction: 'meeting',
+  },
+  {
+    id: 'last-contact',
+    name: 'Last Contact',
+    kind: 'relationship-intelligence',
+    valueType: 'interaction',
+    interaction: 'any',
+  },
+  {
+    id: 'last-chat-message',
+    name: 'Last Chat Message',
+    kind: 'relationship-intelligence',
+    valueType: 'interaction',
+    interaction: 'chat-message',
+  },
 ];
 
 const OPPORTUNITY_FIELDS: FieldSpec[] = [
@@ -167,8 +283,16 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
     return { id, firstName, lastName, primaryEmailAddress: email, type };
   };
   const team = Array.from({ length: 8 }, (_, i) => person(70001 + i, 'internal'));
-  team[0] = { id: 70001, firstName: 'Ada', lastName: 'Lovelace', primaryEmailAddress: 'ada@generated.vc', type: 'internal' };
-  const externals = Array.from({ length: 420 }, (_, i) => person(71001 + i, i % 21 === 0 ? 'collaborator' : 'external'));
+  team[0] = {
+    id: 70001,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    primaryEmailAddress: 'ada@generated.vc',
+    type: 'internal',
+  };
+  const externals = Array.from({ length: 420 }, (_, i) =>
+    person(71001 + i, i % 21 === 0 ? 'collaborator' : 'external'),
+  );
   const persons = [...team, ...externals];
   const companies: CompanyData[] = Array.from({ length: 600 }, (_, i) => ({
     id: 80001 + i,
@@ -178,33 +302,131 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
 
   // ---- dropdown options ----
   const ranked = (ids: number, texts: string[]): DropdownOption[] =>
-    texts.map((text, i) => ({ type: 'ranked-dropdown', id: ids + i, text, rank: i + 1, color: COLORS[i % COLORS.length] }));
-  const plain = (ids: number, texts: string[]): DropdownOption[] => texts.map((text, i) => ({ type: 'dropdown', id: ids + i, text }));
+    texts.map((text, i) => ({
+      type: 'ranked-dropdown',
+      id: ids + i,
+      text,
+      rank: i + 1,
+      color: COLORS[i % COLORS.length],
+    }));
+  const plain = (ids: number, texts: string[]): DropdownOption[] =>
+    texts.map((text, i) => ({ type: 'dropdown', id: ids + i, text }));
   const dropdownOptions: Record<string, DropdownOption[]> = {
     'field-1001': ranked(30001, ['Sourced', 'Qualified', 'Diligence', 'IC Review', 'Term Sheet', 'Won', 'Lost']),
-    'field-1006': plain(30101, ['Fintech', 'Santé', '金融科技', 'Climate 🌱', 'Food, Beverage; Hospitality', '=SUM(A1:A9)', 'Dev Tools', 'Marketplaces', 'AI', 'Biotech', 'Robotics', 'Consumer', 'Security', 'Gaming', 'Edtech', 'Proptech', 'Logistics', 'Insurtech', 'Media', 'Other']),
-    'field-1007': plain(30201, Array.from({ length: 30 }, (_, i) => ['hot', 'warm', 'cold', 'follow-up', 'référé', '要跟进', '🔥', '+priority', 'B2B, enterprise', 'seed; pre-seed'][i % 10] + (i >= 10 ? ` ${Math.floor(i / 10)}` : ''))),
-    'field-2001': plain(30301, ['Software', 'Hardware', 'Financial Services', 'Healthcare', 'Energy', 'Retail', 'Media', 'Transportation', 'Education', 'Real Estate', 'Agriculture', 'Telecom']),
+    'field-1006': plain(30101, [
+      'Fintech',
+      'Santé',
+      '金融科技',
+      'Climate 🌱',
+      'Food, Beverage; Hospitality',
+      '=SUM(A1:A9)',
+      'Dev Tools',
+      'Marketplaces',
+      'AI',
+      'Biotech',
+      'Robotics',
+      'Consumer',
+      'Security',
+      'Gaming',
+      'Edtech',
+      'Proptech',
+      'Logistics',
+      'Insurtech',
+      'Media',
+      'Other',
+    ]),
+    'field-1007': plain(
+      30201,
+      Array.from(
+        { length: 30 },
+        (_, i) =>
+          [
+            'hot',
+            'warm',
+            'cold',
+            'follow-up',
+            'référé',
+            '要跟进',
+            '🔥',
+            '+priority',
+            'B2B, enterprise',
+            'seed; pre-seed',
+          ][i % 10] + (i >= 10 ? ` ${Math.floor(i / 10)}` : ''),
+      ),
+    ),
+    'field-2001': plain(30301, [
+      'Software',
+      'Hardware',
+      'Financial Services',
+      'Healthcare',
+      'Energy',
+      'Retail',
+      'Media',
+      'Transportation',
+      'Education',
+      'Real Estate',
+      'Agriculture',
+      'Telecom',
+    ]),
     'field-3001': [
       { type: 'status-dropdown', id: 30401, text: 'Open', rank: 1, color: 'blue', statusCategory: 'open', winRate: 20 },
-      { type: 'status-dropdown', id: 30402, text: 'Negotiating', rank: 2, color: 'orange', statusCategory: 'open', winRate: 60 },
-      { type: 'status-dropdown', id: 30403, text: 'On hold', rank: 3, color: 'gray', statusCategory: 'on-hold', winRate: null },
+      {
+        type: 'status-dropdown',
+        id: 30402,
+        text: 'Negotiating',
+        rank: 2,
+        color: 'orange',
+        statusCategory: 'open',
+        winRate: 60,
+      },
+      {
+        type: 'status-dropdown',
+        id: 30403,
+        text: 'On hold',
+        rank: 3,
+        color: 'gray',
+        statusCategory: 'on-hold',
+        winRate: null,
+      },
       { type: 'status-dropdown', id: 30404, text: 'Won', rank: 4, color: 'green', statusCategory: 'won', winRate: 100 },
       { type: 'status-dropdown', id: 30405, text: 'Lost', rank: 5, color: 'red', statusCategory: 'lost', winRate: 0 },
     ],
   };
   const optionValue = (o: DropdownOption) =>
-    o.type === 'dropdown' ? { dropdownOptionId: o.id, text: o.text } : { dropdownOptionId: o.id, text: o.text, rank: o.rank, color: o.color };
+    o.type === 'dropdown'
+      ? { dropdownOptionId: o.id, text: o.text }
+      : { dropdownOptionId: o.id, text: o.text, rank: o.rank, color: o.color };
 
   // ---- lists and fields ----
   const listsOut: ListWithType[] = [
-    { id: GENERATED.companyListId, name: 'Generated Companies', type: 'company', isPublic: true, ownerId: 70001, creatorId: 70001, createdAt: iso(base - 400 * 86_400_000) },
-    { id: GENERATED.opportunityListId, name: 'Generated Opportunities', type: 'opportunity', isPublic: false, ownerId: 70002, creatorId: 70001, createdAt: iso(base - 300 * 86_400_000) },
+    {
+      id: GENERATED.companyListId,
+      name: 'Generated Companies',
+      type: 'company',
+      isPublic: true,
+      ownerId: 70001,
+      creatorId: 70001,
+      createdAt: iso(base - 400 * 86_400_000),
+    },
+    {
+      id: GENERATED.opportunityListId,
+      name: 'Generated Opportunities',
+      type: 'opportunity',
+      isPublic: false,
+      ownerId: 70002,
+      creatorId: 70001,
+      createdAt: iso(base - 300 * 86_400_000),
+    },
   ];
   const fieldsInView = Math.max(1, opts.fieldsInView ?? 30);
   const companySpecs = [...COMPANY_FIELDS];
   for (let k = 0; companySpecs.length < fieldsInView; k++) {
-    companySpecs.push({ id: `field-${1100 + k}`, name: `Extra ${k % 2 ? 'Number' : 'Text'} ${k + 1}`, kind: 'list', valueType: k % 2 ? 'number' : 'text' });
+    companySpecs.push({
+      id: `field-${1100 + k}`,
+      name: `Extra ${k % 2 ? 'Number' : 'Text'} ${k + 1}`,
+      kind: 'list',
+      valueType: k % 2 ? 'number' : 'text',
+    });
   }
   const meta = (s: FieldSpec): FieldMetadata => ({
     id: s.id,
@@ -227,13 +449,36 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
     const id = ++interactionId;
     switch (type) {
       case 'email':
-        return { type, id, sentAt: at, subject: pick(SENTENCES).slice(0, 60) || null, from: attendee(pick(team)), to: people.map(attendee), cc: [] };
+        return {
+          type,
+          id,
+          sentAt: at,
+          subject: pick(SENTENCES).slice(0, 60) || null,
+          from: attendee(pick(team)),
+          to: people.map(attendee),
+          cc: [],
+        };
       case 'meeting':
-        return { type, id, startTime: at, endTime: rand() < 0.2 ? null : iso(Date.parse(at) + 3_600_000), allDay: rand() < 0.1, title: pick(['Intro call', 'Partner meeting — Zürich', '投资会议', null]), attendees: [attendee(pick(team)), ...people.map(attendee)] };
+        return {
+          type,
+          id,
+          startTime: at,
+          endTime: rand() < 0.2 ? null : iso(Date.parse(at) + 3_600_000),
+          allDay: rand() < 0.1,
+          title: pick(['Intro call', 'Partner meeting — Zürich', '投资会议', null]),
+          attendees: [attendee(pick(team)), ...people.map(attendee)],
+        };
       case 'call':
         return { type, id, startTime: at, attendees: [attendee(pick(team)), ...people.map(attendee)] };
       default:
-        return { type: 'chat-message', id, sentAt: at, direction: pick(['received', 'sent'] as const), manualCreator: pick(team), participants: people };
+        return {
+          type: 'chat-message',
+          id,
+          sentAt: at,
+          direction: pick(['received', 'sent'] as const),
+          manualCreator: pick(team),
+          participants: people,
+        };
     }
   };
   const longText = (min: number) => {
@@ -247,18 +492,33 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
     return parts.join(' ');
   };
   const datetime = () => affinityDatetime(base + int(-900, 900) * 86_400_000 + int(0, 86_399_999));
-  const multi = <T>(make: () => T, max: number, k: number): T[] | null => (k % 97 === 0 ? [] : Array.from({ length: int(1, max) }, make));
+  const multi = <T>(make: () => T, max: number, k: number): T[] | null =>
+    k % 97 === 0 ? [] : Array.from({ length: int(1, max) }, make);
 
   const value = (s: FieldSpec, k: number): FieldValue => {
     const t = s.valueType;
     switch (t) {
       case 'text':
       case 'filterable-text':
-        return { type: t, data: k < SENTENCES.length ? SENTENCES[k] : k % 50 === 7 ? longText(1_000 + int(0, 2_000)) : `${pick(SENTENCES)} #${k}` };
+        return {
+          type: t,
+          data:
+            k < SENTENCES.length
+              ? SENTENCES[k]
+              : k % 50 === 7
+                ? longText(1_000 + int(0, 2_000))
+                : `${pick(SENTENCES)} #${k}`,
+        };
       case 'filterable-text-multi':
-        return { type: t, data: multi(() => pick(['Fintech', 'Payments', 'ロボット', 'Santé', 'B2B, SaaS', '=A1']), 4, k) };
+        return {
+          type: t,
+          data: multi(() => pick(['Fintech', 'Payments', 'ロボット', 'Santé', 'B2B, SaaS', '=A1']), 4, k),
+        };
       case 'number':
-        return { type: t, data: k % 41 === 3 ? -int(1, 1000) : k % 37 === 5 ? int(1, 10_000) / 7 : int(1, 2000) * 25_000 };
+        return {
+          type: t,
+          data: k % 41 === 3 ? -int(1, 1000) : k % 37 === 5 ? int(1, 10_000) / 7 : int(1, 2000) * 25_000,
+        };
       case 'number-multi':
         return { type: t, data: multi(() => int(1, 400) * 10_000, 5, k) };
       case 'datetime':
@@ -271,7 +531,10 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
       case 'ranked-dropdown':
         return { type: t, data: optionValue(pick(dropdownOptions[s.id])) } as FieldValue;
       case 'dropdown-multi':
-        return { type: t, data: k % 97 === 0 ? [] : sample(dropdownOptions[s.id], int(1, 4)).map(optionValue) } as FieldValue;
+        return {
+          type: t,
+          data: k % 97 === 0 ? [] : sample(dropdownOptions[s.id], int(1, 4)).map(optionValue),
+        } as FieldValue;
       case 'person':
         return { type: t, data: s.kind === 'list' ? pick(team) : pick(externals) };
       case 'person-multi':
@@ -282,11 +545,22 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
         // One pool value exceeds the 100 a read returns, to exercise truncation and totalCount.
         return { type: t, data: k === 1 ? sample(companies, 105) : k % 97 === 0 ? [] : sample(companies, int(1, 5)) };
       case 'formula-number':
-        return { type: t, data: rand() < 0.1 ? { calculatedValue: null } : { calculatedValue: Math.round(rand() * 10_000) / 100 } };
+        return {
+          type: t,
+          data: rand() < 0.1 ? { calculatedValue: null } : { calculatedValue: Math.round(rand() * 10_000) / 100 },
+        };
       case 'interaction':
         return { type: t, data: interaction(s.interaction), internalPerson: pick(team) };
       case 'list-multi':
-        return { type: t, data: sample(listsOut, int(1, 2)).map((l) => ({ id: l.id, name: l.name, type: l.type, entityCount: l.id === GENERATED.companyListId ? n : 24 })) };
+        return {
+          type: t,
+          data: sample(listsOut, int(1, 2)).map((l) => ({
+            id: l.id,
+            name: l.name,
+            type: l.type,
+            entityCount: l.id === GENERATED.companyListId ? n : 24,
+          })),
+        };
       case 'note': {
         const creator = pick(team);
         const mentioned = pick(externals);
@@ -303,7 +577,16 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
         } as FieldValue;
       }
       case 'reminder':
-        return { type: t, data: { id: 720000 + k, type: pick(['one-time', 'recurring'] as const), content: rand() < 0.2 ? null : pick(SENTENCES), dueDate: datetime(), createdAt: iso(base) } };
+        return {
+          type: t,
+          data: {
+            id: 720000 + k,
+            type: pick(['one-time', 'recurring'] as const),
+            content: rand() < 0.2 ? null : pick(SENTENCES),
+            dueDate: datetime(),
+            createdAt: iso(base),
+          },
+        };
     }
   };
 
@@ -311,11 +594,22 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
   const pools = (specs: FieldSpec[]) =>
     specs.map((s) => {
       const m = meta(s);
-      const cell = (v: FieldValue): Field => ({ id: s.id, name: s.name, type: s.kind, enrichmentSource: m.enrichmentSource, value: v });
-      const empty = cell((s.valueType === 'interaction' ? { type: 'interaction', data: null, internalPerson: null } : { type: s.valueType, data: null }) as FieldValue);
+      const cell = (v: FieldValue): Field => ({
+        id: s.id,
+        name: s.name,
+        type: s.kind,
+        enrichmentSource: m.enrichmentSource,
+        value: v,
+      });
+      const empty = cell(
+        (s.valueType === 'interaction'
+          ? { type: 'interaction', data: null, internalPerson: null }
+          : { type: s.valueType, data: null }) as FieldValue,
+      );
       return { spec: s, meta: m, cell, empty, pool: Array.from({ length: POOL_SIZE }, (_, k) => cell(value(s, k))) };
     });
-  const rowFields = (ps: ReturnType<typeof pools>): Field[] => ps.map((p) => (rand() < NULL_RATE ? p.empty : p.pool[Math.floor(rand() * POOL_SIZE)]));
+  const rowFields = (ps: ReturnType<typeof pools>): Field[] =>
+    ps.map((p) => (rand() < NULL_RATE ? p.empty : p.pool[Math.floor(rand() * POOL_SIZE)]));
 
   // ---- company list ----
   const companyPools = pools(companySpecs);
@@ -324,7 +618,8 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
   const companyEntries: ListEntryWithEntity[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const fields = rowFields(companyPools);
-    if (huge.has(i)) fields[descriptionAt] = companyPools[descriptionAt].cell({ type: 'text', data: longText(50_000 + i % 10_000) });
+    if (huge.has(i))
+      fields[descriptionAt] = companyPools[descriptionAt].cell({ type: 'text', data: longText(50_000 + (i % 10_000)) });
     const name = `${COMPANY_NAMES[i % COMPANY_NAMES.length]} ${i + 1}`;
     const domain = i % 11 === 0 ? null : `co${i + 1}.example.com`;
     companyEntries[i] = {
@@ -359,10 +654,38 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
   const companyIds = companyEntries.map((e) => e.id);
   const created = iso(base - 100 * 86_400_000);
   const views: SeedView[] = [
-    { id: GENERATED.sheetViewId, name: 'All Companies', type: 'sheet', createdAt: created, entryIds: companyIds, fieldIds: companySpecs.slice(0, fieldsInView).map((s) => s.id) },
-    { id: GENERATED.boardViewId, name: 'Pipeline Board', type: 'board', createdAt: created, entryIds: companyIds.slice(0, 100), fieldIds: ['field-1001'] },
-    { id: GENERATED.dashboardViewId, name: 'Pipeline Dashboard', type: 'dashboard', createdAt: created, entryIds: [], fieldIds: [] },
-    { id: GENERATED.recentViewId, name: 'Recently Added', type: 'sheet', createdAt: created, entryIds: companyIds.slice(-50).reverse(), fieldIds: ['field-1005', 'field-1001', 'field-1003', 'field-1006', 'field-1002', 'field-1004'] },
+    {
+      id: GENERATED.sheetViewId,
+      name: 'All Companies',
+      type: 'sheet',
+      createdAt: created,
+      entryIds: companyIds,
+      fieldIds: companySpecs.slice(0, fieldsInView).map((s) => s.id),
+    },
+    {
+      id: GENERATED.boardViewId,
+      name: 'Pipeline Board',
+      type: 'board',
+      createdAt: created,
+      entryIds: companyIds.slice(0, 100),
+      fieldIds: ['field-1001'],
+    },
+    {
+      id: GENERATED.dashboardViewId,
+      name: 'Pipeline Dashboard',
+      type: 'dashboard',
+      createdAt: created,
+      entryIds: [],
+      fieldIds: [],
+    },
+    {
+      id: GENERATED.recentViewId,
+      name: 'Recently Added',
+      type: 'sheet',
+      createdAt: created,
+      entryIds: companyIds.slice(-50).reverse(),
+      fieldIds: ['field-1005', 'field-1001', 'field-1003', 'field-1006', 'field-1002', 'field-1004'],
+    },
   ];
 
   const whoami: WhoAmI = {
@@ -375,13 +698,23 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
     users: [{ apiKey: GENERATED.apiKey, whoami }],
     nango: [{ ...GENERATED.nango, apiKey: GENERATED.apiKey }],
     lists: listsOut,
-    fields: { [GENERATED.companyListId]: companyPools.map((p) => p.meta), [GENERATED.opportunityListId]: oppPools.map((p) => p.meta) },
+    fields: {
+      [GENERATED.companyListId]: companyPools.map((p) => p.meta),
+      [GENERATED.opportunityListId]: oppPools.map((p) => p.meta),
+    },
     dropdownOptions,
     entries: { [GENERATED.companyListId]: companyEntries, [GENERATED.opportunityListId]: oppEntries },
     savedViews: {
       [GENERATED.companyListId]: views,
       [GENERATED.opportunityListId]: [
-        { id: GENERATED.opportunityViewId, name: 'All Opportunities', type: 'sheet', createdAt: created, entryIds: oppEntries.map((e) => e.id), fieldIds: OPPORTUNITY_FIELDS.map((s) => s.id) },
+        {
+          id: GENERATED.opportunityViewId,
+          name: 'All Opportunities',
+          type: 'sheet',
+          createdAt: created,
+          entryIds: oppEntries.map((e) => e.id),
+          fieldIds: OPPORTUNITY_FIELDS.map((s) => s.id),
+        },
       ],
     },
     persons,

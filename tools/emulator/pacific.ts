@@ -59,4 +59,3 @@ export function pacificMidnight(date: string): string {
 export function affinityDatetime(epochMs: number): string {
   return pacificMidnight(pacificDate(epochMs));
 }
-

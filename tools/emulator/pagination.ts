@@ -73,7 +73,10 @@ export function paginate<T>(
     end = Math.min(items.length, limit);
   } else {
     const cursor = decodeCursor(raw, req.path);
-    const at = items[cursor.i] !== undefined && keyOf(items[cursor.i]) === cursor.k ? cursor.i : items.findIndex((x) => keyOf(x) === cursor.k);
+    const at =
+      items[cursor.i] !== undefined && keyOf(items[cursor.i]) === cursor.k
+        ? cursor.i
+        : items.findIndex((x) => keyOf(x) === cursor.k);
     const anchor = at >= 0 ? at : Math.min(cursor.i, items.length);
     if (cursor.d === 'a') {
       start = at >= 0 ? anchor + 1 : anchor;
@@ -91,7 +94,8 @@ export function paginate<T>(
     for (const [k, v] of req.query) if (k !== 'cursor' && k !== 'limit') params.append(k, v);
     return `${req.baseUrl}${req.path}?${params.toString()}`;
   };
-  const nextUrl = end < items.length && page.length > 0 ? link({ d: 'a', k: keyOf(items[end - 1]), i: end - 1, p: req.path }) : null;
+  const nextUrl =
+    end < items.length && page.length > 0 ? link({ d: 'a', k: keyOf(items[end - 1]), i: end - 1, p: req.path }) : null;
   const prevKey = start < items.length ? keyOf(items[start]) : '';
   const prevUrl = start > 0 ? link({ d: 'b', k: prevKey, i: start, p: req.path }) : null;
   return { items: page, nextUrl, prevUrl };

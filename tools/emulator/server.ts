@@ -50,7 +50,11 @@ function admin(emulator: AffinityEmulator, method: string, url: URL, body: strin
   }
   if (p === '/requests' && method === 'GET') {
     const since = Number(url.searchParams.get('since') ?? 0);
-    return send(res, 200, emulator.requests.filter((r) => r.seq > since));
+    return send(
+      res,
+      200,
+      emulator.requests.filter((r) => r.seq > since),
+    );
   }
   if (p === '/requests' && method === 'DELETE') {
     emulator.clearRequests();
@@ -95,35 +99,38 @@ export function startEmulatorServer(
 ): Promise<EmulatorServer> {
   const host = opts.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
-    readBody(req).then((body) => {
-      const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-      const method = (req.method ?? 'GET').toUpperCase();
-      if (url.pathname.startsWith('/__emulator/')) {
-        try {
-          admin(emulator, method, url, body, res);
-        } catch (err) {
-          if (err instanceof ApiError) send(res, err.status, err.body());
-          else send(res, 400, { error: (err as Error).message });
-        }
-        return;
-      }
-      const out = emulator.handle({
-        method,
-        url: req.url ?? '/',
-        headers: req.headers as Record<string, string>,
-        body: body === '' ? undefined : body,
-      });
-      const answer = () => {
-        if (out.networkError) {
-          req.socket.destroy();
+    readBody(req).then(
+      (body) => {
+        const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+        const method = (req.method ?? 'GET').toUpperCase();
+        if (url.pathname.startsWith('/__emulator/')) {
+          try {
+            admin(emulator, method, url, body, res);
+          } catch (err) {
+            if (err instanceof ApiError) send(res, err.status, err.body());
+            else send(res, 400, { error: (err as Error).message });
+          }
           return;
         }
-        const length = out.status === 204 ? {} : { 'content-length': String(Buffer.byteLength(out.body)) };
-        res.writeHead(out.status, { ...out.headers, ...length }).end(out.body);
-      };
-      if (out.delayMs) setTimeout(answer, out.delayMs);
-      else answer();
-    }, () => req.socket.destroy());
+        const out = emulator.handle({
+          method,
+          url: req.url ?? '/',
+          headers: req.headers as Record<string, string>,
+          body: body === '' ? undefined : body,
+        });
+        const answer = () => {
+          if (out.networkError) {
+            req.socket.destroy();
+            return;
+          }
+          const length = out.status === 204 ? {} : { 'content-length': String(Buffer.byteLength(out.body)) };
+          res.writeHead(out.status, { ...out.headers, ...length }).end(out.body);
+        };
+        if (out.delayMs) setTimeout(answer, out.delayMs);
+        else answer();
+      },
+      () => req.socket.destroy(),
+    );
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

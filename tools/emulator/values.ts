@@ -16,7 +16,13 @@ import { affinityDatetime } from './pacific';
 import { ApiError, validation } from './errors';
 
 /** Value types no API write accepts (they are computed or managed elsewhere in Affinity). */
-export const READ_ONLY_VALUE_TYPES: ReadonlySet<string> = new Set(['formula-number', 'interaction', 'list-multi', 'note', 'reminder']);
+export const READ_ONLY_VALUE_TYPES: ReadonlySet<string> = new Set([
+  'formula-number',
+  'interaction',
+  'list-multi',
+  'note',
+  'reminder',
+]);
 export const MULTI_VALUE_TYPES: ReadonlySet<string> = new Set([
   'company-multi',
   'dropdown-multi',
@@ -32,7 +38,11 @@ const MAX_MULTI_WRITE = 100;
 export const MAX_MULTI_READ = 100;
 
 export function nullValue(valueType: ValueType): FieldValue {
-  return (valueType === 'interaction' ? { type: valueType, data: null, internalPerson: null } : { type: valueType, data: null }) as FieldValue;
+  return (
+    valueType === 'interaction'
+      ? { type: valueType, data: null, internalPerson: null }
+      : { type: valueType, data: null }
+  ) as FieldValue;
 }
 
 /** A stored field as Affinity serves it: restricted entries hide values; long multi values are truncated. */
@@ -41,7 +51,10 @@ export function presentField(field: Field, restricted: boolean): Field {
   const value = field.value as { type: string; data: unknown };
   if (MULTI_VALUE_TYPES.has(value.type) && Array.isArray(value.data)) {
     const data = value.data;
-    return { ...field, value: { ...value, data: data.slice(0, MAX_MULTI_READ), totalCount: data.length } as FieldValue };
+    return {
+      ...field,
+      value: { ...value, data: data.slice(0, MAX_MULTI_READ), totalCount: data.length } as FieldValue,
+    };
   }
   return field;
 }
@@ -79,11 +92,17 @@ export function resolveUpdate(field: FieldMetadata, update: unknown, dir: Direct
     throw validation(param, `Field ${field.id} (${field.name}) is a ${field.type} field and cannot be updated`);
   }
   if (READ_ONLY_VALUE_TYPES.has(field.valueType)) {
-    throw validation(param, `Field ${field.id} (${field.name}) has value type ${field.valueType}, which cannot be updated`);
+    throw validation(
+      param,
+      `Field ${field.id} (${field.name}) has value type ${field.valueType}, which cannot be updated`,
+    );
   }
   if (!isObject(update)) throw validation(param, `${param} must be an object with a type and data`);
   if (update.type !== field.valueType) {
-    throw validation(`${param}.type`, `Value type '${String(update.type)}' does not match field ${field.id}'s value type '${field.valueType}'`);
+    throw validation(
+      `${param}.type`,
+      `Value type '${String(update.type)}' does not match field ${field.id}'s value type '${field.valueType}'`,
+    );
   }
   if (!('data' in update)) throw validation(`${param}.data`, `${param}.data is required`);
   const data = update.data;
@@ -116,18 +135,21 @@ export function resolveUpdate(field: FieldMetadata, update: unknown, dir: Direct
     for (const key of LOCATION_KEYS) {
       if (!(key in v)) throw validation(`${at}.${key}`, `${at}.${key} is required`);
       const x = v[key];
-      if (x !== null && typeof x !== 'string') throw validation(`${at}.${key}`, `${at}.${key} must be a string or null`);
+      if (x !== null && typeof x !== 'string')
+        throw validation(`${at}.${key}`, `${at}.${key} must be a string or null`);
       out[key] = x as string | null;
     }
     return out;
   };
   const option = (v: unknown, at: string) => {
-    if (!isObject(v) || !Number.isInteger(v.dropdownOptionId)) throw validation(at, `${at} must be {"dropdownOptionId": <integer>}`);
+    if (!isObject(v) || !Number.isInteger(v.dropdownOptionId))
+      throw validation(at, `${at} must be {"dropdownOptionId": <integer>}`);
     const id = v.dropdownOptionId as number;
     const opt = dir.option(field.id, id);
     if (!opt) throw validation(`${at}.dropdownOptionId`, `Dropdown option ${id} does not exist on field ${field.id}`);
     if (type === 'ranked-dropdown') {
-      if (opt.type === 'dropdown') throw validation(`${at}.dropdownOptionId`, `Dropdown option ${id} is not a ranked option`);
+      if (opt.type === 'dropdown')
+        throw validation(`${at}.dropdownOptionId`, `Dropdown option ${id} is not a ranked option`);
       return { dropdownOptionId: opt.id, text: opt.text, rank: opt.rank, color: opt.color };
     }
     return { dropdownOptionId: opt.id, text: opt.text };
@@ -137,7 +159,11 @@ export function resolveUpdate(field: FieldMetadata, update: unknown, dir: Direct
     const id = v.id as number;
     const target = dir.mergedInto(kind, id);
     if (target !== undefined) {
-      throw new ApiError(422, 'unprocessable-entity', `The ${kind} ${id} has been merged into ${kind} ${target}; use ${target} instead`);
+      throw new ApiError(
+        422,
+        'unprocessable-entity',
+        `The ${kind} ${id} has been merged into ${kind} ${target}; use ${target} instead`,
+      );
     }
     const found = kind === 'person' ? dir.person(id) : dir.company(id);
     if (!found) throw validation(`${at}.id`, `${kind === 'person' ? 'Person' : 'Company'} ${id} not found`);
@@ -215,7 +241,11 @@ function changeItem(type: string, item: unknown): unknown {
 }
 
 const itemKey = (item: unknown): string =>
-  isObject(item) && 'dropdownOptionId' in item ? `o${item.dropdownOptionId}` : isObject(item) && 'id' in item ? `e${item.id}` : JSON.stringify(item);
+  isObject(item) && 'dropdownOptionId' in item
+    ? `o${item.dropdownOptionId}`
+    : isObject(item) && 'id' in item
+      ? `e${item.id}`
+      : JSON.stringify(item);
 
 /**
  * The change records a write from `before` to `after` produces: single values add/update/delete; multi values one
@@ -232,8 +262,12 @@ export function diffChanges(before: FieldValue, after: FieldValue): { actionType
     const oldKeys = new Set(old.map(itemKey));
     const nextKeys = new Set(next.map(itemKey));
     return [
-      ...old.filter((x) => !nextKeys.has(itemKey(x))).map((x) => ({ actionType: 'delete' as const, value: changeItem(type, x) })),
-      ...next.filter((x) => !oldKeys.has(itemKey(x))).map((x) => ({ actionType: 'add' as const, value: changeItem(type, x) })),
+      ...old
+        .filter((x) => !nextKeys.has(itemKey(x)))
+        .map((x) => ({ actionType: 'delete' as const, value: changeItem(type, x) })),
+      ...next
+        .filter((x) => !oldKeys.has(itemKey(x)))
+        .map((x) => ({ actionType: 'add' as const, value: changeItem(type, x) })),
     ];
   }
   if (a === null && b === null) return [];

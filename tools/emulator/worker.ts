@@ -70,5 +70,7 @@ async function runInWorker(opts: EmulatorWorkerOptions): Promise<void> {
 }
 
 if (!isMainThread && workerData?.[MARK]) {
-  runInWorker(workerData as EmulatorWorkerOptions).catch((err: Error) => parentPort!.postMessage({ error: err.stack ?? err.message }));
+  runInWorker(workerData as EmulatorWorkerOptions).catch((err: Error) =>
+    parentPort!.postMessage({ error: err.stack ?? err.message }),
+  );
 }

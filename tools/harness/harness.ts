@@ -18,7 +18,13 @@ import { nextFiring, type TriggerModel } from './script-app';
 import { UserApi } from './session';
 import { parseA1 } from './spreadsheet/a1';
 import { passesValidation, RangeApi, SheetApi, SpreadsheetApi } from './spreadsheet/api';
-import { defaultFormulaValue, displayValue, type FormulaEvaluator, interpret, type Interpreted } from './spreadsheet/values';
+import {
+  defaultFormulaValue,
+  displayValue,
+  type FormulaEvaluator,
+  interpret,
+  type Interpreted,
+} from './spreadsheet/values';
 import { type HarnessState, HarnessState as State, type LogEntry, type Manifest } from './state';
 import { unsupportedSyntax } from './syntax-check';
 import type { CacheStore } from './cache';
@@ -129,7 +135,11 @@ export class AppsScriptHarness {
   readonly protectionWarnings: ProtectionWarning[] = [];
   /** The spreadsheet, through the Apps Script API, without counting or virtual time. */
   readonly spreadsheet: SpreadsheetApi;
-  readonly properties: { user(email?: string): PropertyStore; readonly document: PropertyStore; readonly script: PropertyStore };
+  readonly properties: {
+    user(email?: string): PropertyStore;
+    readonly document: PropertyStore;
+    readonly script: PropertyStore;
+  };
   readonly cache: { user(email?: string): CacheStore; readonly document: CacheStore; readonly script: CacheStore };
   readonly clock: { now(): number };
   /** Active user for the next executions and edits. */
@@ -157,7 +167,11 @@ export class AppsScriptHarness {
     }
     const fileManifest = opts.manifest ? undefined : readManifest();
     const manifest: Manifest = opts.manifest
-      ? { timeZone: opts.manifest.timeZone ?? 'Etc/UTC', urlFetchWhitelist: opts.manifest.urlFetchWhitelist, oauthScopes: opts.manifest.oauthScopes }
+      ? {
+          timeZone: opts.manifest.timeZone ?? 'Etc/UTC',
+          urlFetchWhitelist: opts.manifest.urlFetchWhitelist,
+          oauthScopes: opts.manifest.oauthScopes,
+        }
       : fileManifest!;
     const routes = Object.entries(opts.routes ?? {}).sort((a, b) => b[0].length - a[0].length);
     this.user = opts.user ?? 'owner@example.com';
@@ -240,7 +254,8 @@ export class AppsScriptHarness {
     const kind = options.kind ?? 'direct';
     const simple = kind === 'simple-trigger';
     if (kind === 'rpc') {
-      if (fn.endsWith('_')) throw new Error(`google.script.run cannot call ${fn}: functions whose names end in "_" are private.`);
+      if (fn.endsWith('_'))
+        throw new Error(`google.script.run cannot call ${fn}: functions whose names end in "_" are private.`);
       for (const a of args) checkRpcValue(a, 'argument');
     }
     const abort = options.abortAfterCalls ?? this.abortAfterCalls;
@@ -314,7 +329,8 @@ export class AppsScriptHarness {
       if (rt.isRealmError(e) || e instanceof Error) {
         message = String((e as Error).message);
         name = String((e as Error).name ?? 'Error');
-        if (e instanceof Error && !(e instanceof ScriptError) && !rt.isRealmError(e)) m.internalErrors.push(e.stack ?? e.message);
+        if (e instanceof Error && !(e instanceof ScriptError) && !rt.isRealmError(e))
+          m.internalErrors.push(e.stack ?? e.message);
       } else {
         message = String(e);
       }
@@ -398,7 +414,16 @@ export class AppsScriptHarness {
       if (uid) e.triggerUid = uid;
       return [e];
     };
-    this.execute({ fn: 'onOpen', kind: 'simple-trigger', user, authMode: 'LIMITED', limitMs: 30_000, makeArgs: (rt) => event(rt, 'LIMITED'), optional: true, quiet: true });
+    this.execute({
+      fn: 'onOpen',
+      kind: 'simple-trigger',
+      user,
+      authMode: 'LIMITED',
+      limitMs: 30_000,
+      makeArgs: (rt) => event(rt, 'LIMITED'),
+      optional: true,
+      quiet: true,
+    });
     for (const t of this.spreadsheetTriggers('ON_OPEN')) {
       this.fireInstallable(t, (rt) => event(rt, 'FULL', t.uid));
     }
@@ -415,7 +440,11 @@ export class AppsScriptHarness {
     const user = options.user ?? this.user;
     const sheet = ss.sheetByName(sheetName);
     if (!sheet) throw new Error(`No sheet named ${sheetName}`);
-    if (!Array.isArray(values) || values.length === 0 || !values.every((r) => Array.isArray(r) && r.length === values[0].length && r.length > 0)) {
+    if (
+      !Array.isArray(values) ||
+      values.length === 0 ||
+      !values.every((r) => Array.isArray(r) && r.length === values[0].length && r.length > 0)
+    ) {
       throw new Error('userEdit values must be a non-empty rectangular 2-D array');
     }
     const ref = parseA1(a1);
@@ -430,10 +459,13 @@ export class AppsScriptHarness {
     sheet.checkBounds(r1, c1, nr, nc);
     const blocking = ss.blockingProtection(sheet, r1 - 1, c1 - 1, nr, nc, user);
     if (blocking) {
-      throw new UserEditRejected('You are trying to edit a protected cell or object. Please contact the spreadsheet owner to remove protection if you need to edit.');
+      throw new UserEditRejected(
+        'You are trying to edit a protected cell or object. Please contact the spreadsheet owner to remove protection if you need to edit.',
+      );
     }
     for (const p of ss.protectionsOver(sheet, r1 - 1, c1 - 1, nr, nc)) {
-      if (p.warningOnly) this.protectionWarnings.push({ sheet: sheet.name, a1, user, description: p.description, at: st.clock });
+      if (p.warningOnly)
+        this.protectionWarnings.push({ sheet: sheet.name, a1, user, description: p.description, at: st.clock });
     }
     // data validation that rejects input
     const scratch: Interpreted = { v: '', f: undefined, nf: undefined };
@@ -444,7 +476,9 @@ export class AppsScriptHarness {
         interpret(values[i][j], x.nf, ss.timeZone, st.clock, st.formulaEvaluator, scratch);
         if (!passesValidation(x.dv, scratch.v, displayValue(scratch.v, scratch.nf ?? x.nf))) {
           const cell = new RangeApi(this.host, sheet, r1 + i, c1 + j, 1, 1).getA1Notation();
-          throw new UserEditRejected(`There was a problem\nThe data you entered in cell ${cell} violates the data validation rules set on this cell.`);
+          throw new UserEditRejected(
+            `There was a problem\nThe data you entered in cell ${cell} violates the data validation rules set on this cell.`,
+          );
         }
       }
     }
@@ -463,13 +497,23 @@ export class AppsScriptHarness {
       e.rowEnd = r1 + nr - 1;
       e.columnEnd = c1 + nc - 1;
       if (nr === 1 && nc === 1) {
-        if (newValue !== null && newValue !== undefined && newValue !== '') e.value = types.isDate(newValue) ? String(newValue) : String(newValue);
+        if (newValue !== null && newValue !== undefined && newValue !== '')
+          e.value = types.isDate(newValue) ? String(newValue) : String(newValue);
         if (oldValue !== '' && oldValue !== undefined) e.oldValue = String(oldValue);
       }
       if (uid) e.triggerUid = uid;
       return [e];
     };
-    this.execute({ fn: 'onEdit', kind: 'simple-trigger', user, authMode: 'LIMITED', limitMs: 30_000, makeArgs: (rt) => event(rt, 'LIMITED'), optional: true, quiet: true });
+    this.execute({
+      fn: 'onEdit',
+      kind: 'simple-trigger',
+      user,
+      authMode: 'LIMITED',
+      limitMs: 30_000,
+      makeArgs: (rt) => event(rt, 'LIMITED'),
+      optional: true,
+      quiet: true,
+    });
     for (const t of this.spreadsheetTriggers('ON_EDIT')) this.fireInstallable(t, (rt) => event(rt, 'FULL', t.uid));
     for (const t of this.spreadsheetTriggers('ON_CHANGE')) {
       this.fireInstallable(t, (rt) => {
@@ -492,7 +536,11 @@ export class AppsScriptHarness {
   private fireInstallable(t: TriggerModel, makeArgs: EventFactory): ExecutionMetrics | undefined {
     const st = this.state;
     if (st.quotas.triggerRuntimeExhausted(t.owner, st.clock)) {
-      const m: ExecutionMetrics = { ...emptyMetrics(t.handler, 'installable-trigger', t.owner, st.clock), triggerUid: t.uid, error: TRIGGER_RUNTIME_MESSAGE };
+      const m: ExecutionMetrics = {
+        ...emptyMetrics(t.handler, 'installable-trigger', t.owner, st.clock),
+        triggerUid: t.uid,
+        error: TRIGGER_RUNTIME_MESSAGE,
+      };
       this.executions.push(m);
       return m;
     }
@@ -549,7 +597,8 @@ export class AppsScriptHarness {
   /** Simulates another execution holding a lock until the given virtual time. */
   holdLock(scope: 'script' | 'document' | 'user', untilVirtualMs: number, userEmail?: string): void {
     const st = this.state;
-    const lock = scope === 'script' ? st.scriptLock : scope === 'document' ? st.documentLock : st.userLock(userEmail ?? this.user);
+    const lock =
+      scope === 'script' ? st.scriptLock : scope === 'document' ? st.documentLock : st.userLock(userEmail ?? this.user);
     lock.externalUntil = untilVirtualMs;
   }
 
@@ -595,7 +644,8 @@ export function toHost(v: unknown, seen = new Map<object, unknown>()): unknown {
   const proto = Object.getPrototypeOf(v);
   if (proto === null || Object.getPrototypeOf(proto) === null) {
     const o = v as Record<string, unknown>;
-    if (typeof o.ordinal === 'function' && typeof o.toJSON === 'function' && Object.keys(o).length === 0) return String(v); // an enum member
+    if (typeof o.ordinal === 'function' && typeof o.toJSON === 'function' && Object.keys(o).length === 0)
+      return String(v); // an enum member
     const out: Record<string, unknown> = {};
     seen.set(v, out);
     for (const k of Object.keys(v)) out[k] = toHost((v as Record<string, unknown>)[k], seen);

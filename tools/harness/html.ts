@@ -141,7 +141,9 @@ export class HtmlTemplateApi extends ApiObject {
       out._content = this._source;
       return out;
     }
-    const fn = this.env.evalInRealm(`(function (__vars) { with (__vars) { ${compileTemplate(this._source)} } })`) as (v: unknown) => string;
+    const fn = this.env.evalInRealm(`(function (__vars) { with (__vars) { ${compileTemplate(this._source)} } })`) as (
+      v: unknown,
+    ) => string;
     out._content = String(fn(vars));
     return out;
   }
@@ -153,7 +155,8 @@ export function compileTemplate(src: string): string {
   const re = /<\?(!?=)?([\s\S]*?)\?>/g;
   let last = 0;
   let m: RegExpExecArray | null;
-  const esc = "function (s) { return String(s).replace(/[&<>\"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }";
+  const esc =
+    "function (s) { return String(s).replace(/[&<>\"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }";
   code += `var __esc = ${esc};\n`;
   while ((m = re.exec(src))) {
     code += `__out += ${JSON.stringify(src.slice(last, m.index))};\n`;

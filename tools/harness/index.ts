@@ -11,9 +11,22 @@ export type { Quotas } from './quotas';
 export { EXCEEDED_TIME, HarnessExecutionError, ScriptError, UserEditRejected } from './errors';
 export type { ExecutionKind, ExecutionMetrics } from './metrics';
 export type { FetchLogEntry } from './url-fetch';
-export type { AlertRecord, DialogRecord, MenuEntry, MenuItemRecord, MenuRecord, SidebarRecord, ToastRecord, UiState } from './ui';
+export type {
+  AlertRecord,
+  DialogRecord,
+  MenuEntry,
+  MenuItemRecord,
+  MenuRecord,
+  SidebarRecord,
+  ToastRecord,
+  UiState,
+} from './ui';
 export type { TriggerModel } from './script-app';
 export type { LogEntry } from './state';
 export type { PropertyStore as FakeProperties } from './properties';
 export type { CacheStore as FakeCache } from './cache';
-export type { SpreadsheetApi as FakeSpreadsheet, SheetApi as FakeSheet, RangeApi as FakeRange } from './spreadsheet/api';
+export type {
+  SpreadsheetApi as FakeSpreadsheet,
+  SheetApi as FakeSheet,
+  RangeApi as FakeRange,
+} from './spreadsheet/api';

@@ -5,7 +5,20 @@
 import { ScriptError } from './errors';
 import { fromWall, offsetText, shortZoneName, wallFields } from './tz';
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 type Token = { kind: 'lit'; text: string } | { kind: 'field'; ch: string; n: number };
@@ -134,7 +147,8 @@ export function formatJavaDate(utcMs: number, tz: string, pattern: string): stri
         out += pad(f.second, n);
         break;
       case 'S':
-        out += n <= 3 ? pad(f.millisecond, n).slice(0, Math.max(n, String(f.millisecond).length)) : pad(f.millisecond, n);
+        out +=
+          n <= 3 ? pad(f.millisecond, n).slice(0, Math.max(n, String(f.millisecond).length)) : pad(f.millisecond, n);
         break;
       case 'z':
         out += n >= 4 ? tz : shortZoneName(tz, utcMs);

@@ -6,7 +6,11 @@ function stringify(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined || typeof v !== 'object') return String(v);
   if (types.isDate(v)) return String(v);
-  if (Array.isArray(v) || Object.getPrototypeOf(v) === null || Object.getPrototypeOf(Object.getPrototypeOf(v)) === null) {
+  if (
+    Array.isArray(v) ||
+    Object.getPrototypeOf(v) === null ||
+    Object.getPrototypeOf(Object.getPrototypeOf(v)) === null
+  ) {
     try {
       return JSON.stringify(v);
     } catch {
@@ -22,7 +26,9 @@ export class LoggerApi extends ApiObject {
     let msg = stringify(data);
     if (values.length > 0 && typeof data === 'string') {
       let i = 0;
-      msg = data.replace(/%(?:\.\d+)?[sdfi%]/g, (m) => (m === '%%' ? '%' : i < values.length ? stringify(values[i++]) : m));
+      msg = data.replace(/%(?:\.\d+)?[sdfi%]/g, (m) =>
+        m === '%%' ? '%' : i < values.length ? stringify(values[i++]) : m,
+      );
     }
     this.env.state.log('log', msg, this.env);
     return this;

@@ -7,7 +7,8 @@ import { permissionError, ScriptError } from './errors';
 export const PROPERTY_VALUE_LIMIT_BYTES = 9 * 1024;
 /** 500 KB per store, counting keys and values. */
 export const PROPERTY_STORE_LIMIT_BYTES = 500 * 1024;
-export const PROPERTY_QUOTA_MESSAGE = 'You have exceeded the property storage quota. Please remove some properties and try again.';
+export const PROPERTY_QUOTA_MESSAGE =
+  'You have exceeded the property storage quota. Please remove some properties and try again.';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
@@ -75,7 +76,8 @@ export class PropertiesServiceApi extends ApiObject {
     return new PropertiesApi(this.env, this.env.state.documentProperties);
   }
   getUserProperties(): PropertiesApi {
-    if (this.env.authMode === 'LIMITED' || this.env.authMode === 'NONE') throw permissionError('PropertiesService.getUserProperties');
+    if (this.env.authMode === 'LIMITED' || this.env.authMode === 'NONE')
+      throw permissionError('PropertiesService.getUserProperties');
     return new PropertiesApi(this.env, this.env.state.userProperties(this.env.user()));
   }
 }

@@ -61,4 +61,3 @@ export class QuotaTracker {
 }
 
 export const TRIGGER_RUNTIME_MESSAGE = 'Service using too much computer time for one day';
-

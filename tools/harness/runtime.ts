@@ -35,7 +35,13 @@ const SCOPE = {
   sheetsCurrent: 'https://www.googleapis.com/auth/spreadsheets.currentonly',
 };
 
-const TRIGGER_METHODS = new Set(['newTrigger', 'getProjectTriggers', 'getScriptTriggers', 'getUserTriggers', 'deleteTrigger']);
+const TRIGGER_METHODS = new Set([
+  'newTrigger',
+  'getProjectTriggers',
+  'getScriptTriggers',
+  'getUserTriggers',
+  'deleteTrigger',
+]);
 
 /** Scopes (any one suffices) a call needs; null when none. */
 function requiredScopes(meta: ClassMeta, method: string): string[] | null {
@@ -53,7 +59,8 @@ function requiredScopes(meta: ClassMeta, method: string): string[] | null {
 function limitedForbidden(meta: ClassMeta, method: string): string | null | undefined {
   if (meta.service === 'UrlFetchApp' && meta.name === '') return SCOPE.external;
   if (meta.service === 'ScriptApp' && meta.name === '' && TRIGGER_METHODS.has(method)) return SCOPE.scriptapp;
-  if (meta.service === 'SpreadsheetApp' && meta.name === '' && (method === 'openById' || method === 'openByUrl')) return SCOPE.sheets;
+  if (meta.service === 'SpreadsheetApp' && meta.name === '' && (method === 'openById' || method === 'openByUrl'))
+    return SCOPE.sheets;
   return undefined;
 }
 
@@ -270,7 +277,12 @@ export class ExecutionRuntime implements Env {
       Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true, enumerable: false });
     }
     const label = meta.name || meta.service;
-    Object.defineProperty(proto, 'toString', { value: () => label, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(proto, 'toString', {
+      value: () => label,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
     for (const [prop, enumName] of Object.entries(meta.enums ?? {})) {
       Object.defineProperty(proto, prop, { value: this.enumObject(enumName), enumerable: false });
     }
@@ -282,7 +294,8 @@ export class ExecutionRuntime implements Env {
     let o = this.enumObjects.get(enumName);
     if (!o) {
       o = this.realm.Object.create(this.realm.Object.prototype) as object;
-      for (const m of ENUMS[enumName] ?? []) Object.defineProperty(o, m, { value: this.enumValue(enumName, m), enumerable: true });
+      for (const m of ENUMS[enumName] ?? [])
+        Object.defineProperty(o, m, { value: this.enumValue(enumName, m), enumerable: true });
       Object.freeze(o);
       this.enumObjects.set(enumName, o);
     }
@@ -295,7 +308,11 @@ export class ExecutionRuntime implements Env {
   }
 
   private install(): void {
-    const setup = DATE_SETUP.runInContext(this.ctx) as (nowFn: () => number, offsetFn: (ms: number) => number, tz: string) => {
+    const setup = DATE_SETUP.runInContext(this.ctx) as (
+      nowFn: () => number,
+      offsetFn: (ms: number) => number,
+      tz: string,
+    ) => {
       RealDate: DateConstructor;
       Array: ArrayConstructor;
       Object: ObjectConstructor;
@@ -303,7 +320,11 @@ export class ExecutionRuntime implements Env {
       global: Record<string, unknown>;
     };
     const tz = isValidTimeZone(this.state.scriptTimeZone) ? this.state.scriptTimeZone : 'Etc/UTC';
-    const r = setup(() => this.now(), (ms: number) => tzOffset(tz, ms), tz);
+    const r = setup(
+      () => this.now(),
+      (ms: number) => tzOffset(tz, ms),
+      tz,
+    );
     this.realm = { Array: r.Array, Object: r.Object, Date: r.RealDate, Error: r.Error, global: r.global };
     const g = r.global;
     const define = (name: string, value: unknown) =>
@@ -384,7 +405,8 @@ export class ExecutionRuntime implements Env {
     try {
       if (this.killed) throw this.killed;
       if (this.virtualNow - this.start > this.limitMs) this.kill('time-limit');
-      if (this.spec.abortAfterCalls !== undefined && this.metrics.totalCalls >= this.spec.abortAfterCalls) this.kill('abort-after-calls');
+      if (this.spec.abortAfterCalls !== undefined && this.metrics.totalCalls >= this.spec.abortAfterCalls)
+        this.kill('abort-after-calls');
       const impl = this.implOf.get(self);
       if (!impl) throw new ScriptError(`Cannot call ${key} on this object.`);
       const m = this.metrics;
@@ -396,20 +418,27 @@ export class ExecutionRuntime implements Env {
       if (this.authMode === 'LIMITED' || this.authMode === 'NONE') {
         const scope = limitedForbidden(meta, method);
         if (scope !== undefined) {
-          throw new ScriptError(`You do not have permission to call ${meta.name ? qualified : `${meta.service}.${method}`}. Required permissions: ${scope}`);
+          throw new ScriptError(
+            `You do not have permission to call ${meta.name ? qualified : `${meta.service}.${method}`}. Required permissions: ${scope}`,
+          );
         }
       }
       const scopes = this.state.manifest.oauthScopes;
       if (scopes) {
         const need = requiredScopes(meta, method);
         if (need && !need.some((s) => scopes.includes(s))) {
-          throw new ScriptError(`Specified permissions are not sufficient to call ${qualified}. Required permissions: ${need[0]}`);
+          throw new ScriptError(
+            `Specified permissions are not sufficient to call ${qualified}. Required permissions: ${need[0]}`,
+          );
         }
       }
       this.charge(baseCallCost(this.state.costs, meta.costAs ?? meta.service));
       const unwrapped = args.map((a) => this.unwrap(a));
       if (impl instanceof HtmlTemplateApi && method === 'evaluate') {
-        (impl as unknown as { _vars: Record<string, unknown> })._vars = Object.assign({}, self) as Record<string, unknown>;
+        (impl as unknown as { _vars: Record<string, unknown> })._vars = Object.assign({}, self) as Record<
+          string,
+          unknown
+        >;
       }
       const result = (impl as unknown as Record<string, (...a: unknown[]) => unknown>)[method](...unwrapped);
       return this.wrapResult(result);
@@ -436,13 +465,20 @@ export class ExecutionRuntime implements Env {
     }
     if (e instanceof ScriptError) {
       const err = new this.realm.Error(e.message);
-      Object.defineProperty(err, 'name', { value: e.scriptName, writable: true, configurable: true, enumerable: false });
+      Object.defineProperty(err, 'name', {
+        value: e.scriptName,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
       return err;
     }
     if (e instanceof this.realm.Error) return e; // thrown by script code run from a service (templates)
-    const detail = e instanceof Error ? e.stack ?? e.message : String(e);
+    const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
     this.metrics.internalErrors.push(`${key}: ${detail}`);
-    const err = new this.realm.Error(`Unexpected error while calling ${key}: ${e instanceof Error ? e.message : String(e)}`);
+    const err = new this.realm.Error(
+      `Unexpected error while calling ${key}: ${e instanceof Error ? e.message : String(e)}`,
+    );
     Object.defineProperty(err, 'name', { value: 'Exception', writable: true, configurable: true, enumerable: false });
     return err;
   }

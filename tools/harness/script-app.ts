@@ -8,7 +8,8 @@ import { SpreadsheetApi } from './spreadsheet/api';
 import { fromWall, isValidTimeZone, wallFields } from './tz';
 
 export const MAX_TRIGGERS_PER_USER = 20;
-export const TOO_MANY_TRIGGERS = 'This script has too many triggers. Triggers must be deleted from the script before more can be added.';
+export const TOO_MANY_TRIGGERS =
+  'This script has too many triggers. Triggers must be deleted from the script before more can be added.';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -59,7 +60,8 @@ export function nextFiring(s: ClockSchedule, from: number, created: number): num
       let delta = (s.weekday - w.weekday + 7) % 7;
       if (from !== created) delta = delta === 0 ? 7 * s.everyWeeks : delta;
       let t = fromWall(s.tz, Date.UTC(w.year, w.month - 1, w.day + delta, s.hour, s.minute));
-      if (t <= from) t = fromWall(s.tz, Date.UTC(w.year, w.month - 1, w.day + delta + 7 * s.everyWeeks, s.hour, s.minute));
+      if (t <= from)
+        t = fromWall(s.tz, Date.UTC(w.year, w.month - 1, w.day + delta + 7 * s.everyWeeks, s.hour, s.minute));
       return t;
     }
     case 'monthly': {
@@ -85,7 +87,8 @@ export class ScriptAppApi extends ApiObject {
     },
   };
   newTrigger(functionName: string): TriggerBuilderApi {
-    if (typeof functionName !== 'string' || functionName === '') throw new ScriptError('Invalid argument: functionName');
+    if (typeof functionName !== 'string' || functionName === '')
+      throw new ScriptError('Invalid argument: functionName');
     return new TriggerBuilderApi(this.env, functionName);
   }
   getProjectTriggers(): TriggerApi[] {
@@ -97,8 +100,13 @@ export class ScriptAppApi extends ApiObject {
   }
   getUserTriggers(document: SpreadsheetApi): TriggerApi[] {
     const u = this.env.user();
-    const id = document instanceof SpreadsheetApi ? document.getId() : String((document as { getId?: () => string })?.getId?.() ?? '');
-    return this.env.state.triggers.filter((t) => t.owner === u && t.sourceId === id).map((t) => new TriggerApi(this.env, t));
+    const id =
+      document instanceof SpreadsheetApi
+        ? document.getId()
+        : String((document as { getId?: () => string })?.getId?.() ?? '');
+    return this.env.state.triggers
+      .filter((t) => t.owner === u && t.sourceId === id)
+      .map((t) => new TriggerApi(this.env, t));
   }
   deleteTrigger(trigger: TriggerApi): void {
     if (!(trigger instanceof TriggerApi)) throw new ScriptError('Invalid argument: trigger');
@@ -140,7 +148,8 @@ export class AuthorizationInfoApi extends ApiObject {
 function createTrigger(env: Env, t: Omit<TriggerModel, 'uid' | 'owner' | 'createdAt' | 'fired'>): TriggerApi {
   const st = env.state;
   const owner = env.user();
-  if (st.triggers.filter((x) => x.owner === owner).length >= MAX_TRIGGERS_PER_USER) throw new ScriptError(TOO_MANY_TRIGGERS);
+  if (st.triggers.filter((x) => x.owner === owner).length >= MAX_TRIGGERS_PER_USER)
+    throw new ScriptError(TOO_MANY_TRIGGERS);
   env.charge(st.costs.triggerChangeMs);
   const now = env.now();
   const model: TriggerModel = { ...t, uid: st.nextTriggerUid(), owner, createdAt: now, fired: 0 };
@@ -203,8 +212,16 @@ export class SpreadsheetTriggerBuilderApi extends ApiObject {
     return this;
   }
   create(): TriggerApi {
-    if (!this._event) throw new ScriptError('Missing event type: call onEdit(), onOpen(), onChange() or onFormSubmit() before create().');
-    return createTrigger(this.env, { handler: this._handler, eventType: this._event, source: 'SPREADSHEETS', sourceId: this._id });
+    if (!this._event)
+      throw new ScriptError(
+        'Missing event type: call onEdit(), onOpen(), onChange() or onFormSubmit() before create().',
+      );
+    return createTrigger(this.env, {
+      handler: this._handler,
+      eventType: this._event,
+      source: 'SPREADSHEETS',
+      sourceId: this._id,
+    });
   }
 }
 
@@ -225,7 +242,8 @@ export class ClockTriggerBuilderApi extends ApiObject {
     super(env);
   }
   after(durationMilliseconds: number): ClockTriggerBuilderApi {
-    if (typeof durationMilliseconds !== 'number' || durationMilliseconds < 0) throw new ScriptError('Invalid argument: durationMilliseconds');
+    if (typeof durationMilliseconds !== 'number' || durationMilliseconds < 0)
+      throw new ScriptError('Invalid argument: durationMilliseconds');
     this._kind = 'after';
     this._n = durationMilliseconds;
     return this;
@@ -242,7 +260,8 @@ export class ClockTriggerBuilderApi extends ApiObject {
     return this;
   }
   everyMinutes(n: number): ClockTriggerBuilderApi {
-    if (![1, 5, 10, 15, 30].includes(n)) throw new ScriptError('Invalid argument: minutes. The minutes must be 1, 5, 10, 15 or 30.');
+    if (![1, 5, 10, 15, 30].includes(n))
+      throw new ScriptError('Invalid argument: minutes. The minutes must be 1, 5, 10, 15 or 30.');
     this._kind = 'minutes';
     this._n = n;
     return this;
@@ -326,15 +345,30 @@ export class ClockTriggerBuilderApi extends ApiObject {
         break;
       case 'weeks':
         if (this._weekday === null) throw new ScriptError('onWeekDay() is required with everyWeeks().');
-        schedule = { kind: 'weekly', everyWeeks: this._n || 1, weekday: this._weekday, hour: this._hour ?? 0, minute: this._minute ?? 0, tz };
+        schedule = {
+          kind: 'weekly',
+          everyWeeks: this._n || 1,
+          weekday: this._weekday,
+          hour: this._hour ?? 0,
+          minute: this._minute ?? 0,
+          tz,
+        };
         break;
       case 'monthDay':
         schedule = { kind: 'monthly', monthDay: this._n, hour: this._hour ?? 0, minute: this._minute ?? 0, tz };
         break;
       default:
-        throw new ScriptError('The trigger has no schedule: call after(), at(), everyMinutes(), everyHours(), everyDays() or everyWeeks() before create().');
+        throw new ScriptError(
+          'The trigger has no schedule: call after(), at(), everyMinutes(), everyHours(), everyDays() or everyWeeks() before create().',
+        );
     }
-    return createTrigger(this.env, { handler: this._handler, eventType: 'CLOCK', source: 'CLOCK', sourceId: null, schedule });
+    return createTrigger(this.env, {
+      handler: this._handler,
+      eventType: 'CLOCK',
+      source: 'CLOCK',
+      sourceId: null,
+      schedule,
+    });
   }
 }
 

@@ -71,7 +71,11 @@ export class HarnessState {
     this.clock = startTime;
     this.scriptId = '1HarnessScript' + createHash('sha1').update(owner).digest('base64url').slice(0, 40);
     this.spreadsheet = new SpreadsheetModel(
-      '1HarnessSheet' + createHash('sha1').update('ss:' + owner).digest('base64url').slice(0, 31),
+      '1HarnessSheet' +
+        createHash('sha1')
+          .update('ss:' + owner)
+          .digest('base64url')
+          .slice(0, 31),
       'Affinity Sync (harness)',
       spreadsheetTimeZone,
       'en_US',
@@ -126,7 +130,9 @@ export class HarnessState {
   nextTriggerUid(): string {
     this.triggerSeq++;
     const h = createHash('sha1').update(`trigger:${this.triggerSeq}`).digest();
-    return String(BigInt('0x' + h.subarray(0, 8).toString('hex')) % 9_000_000_000_000_000_000n + 1_000_000_000_000_000_000n);
+    return String(
+      (BigInt('0x' + h.subarray(0, 8).toString('hex')) % 9_000_000_000_000_000_000n) + 1_000_000_000_000_000_000n,
+    );
   }
 
   /** Deterministic v4-shaped UUIDs. */

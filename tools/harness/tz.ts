@@ -122,7 +122,9 @@ export function shortZoneName(tz: string, utcMs: number): string {
   const fixed = fixedOffset(tz);
   if (fixed !== null) return 'GMT' + offsetText(fixed, true);
   try {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'short' }).formatToParts(new Date(utcMs));
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'short' }).formatToParts(
+      new Date(utcMs),
+    );
     return parts.find((p) => p.type === 'timeZoneName')?.value ?? tz;
   } catch {
     return tz;

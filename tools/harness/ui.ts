@@ -77,10 +77,11 @@ const BUTTONS: Record<string, string[]> = {
 };
 
 function parseDialogArgs(args: unknown[], defaultSet: string): { title: string; prompt: string; buttons: string } {
-  if (args.length >= 3) return { title: String(args[0]), prompt: String(args[1]), buttons: enumName(args[2]) || defaultSet };
+  if (args.length >= 3)
+    return { title: String(args[0]), prompt: String(args[1]), buttons: enumName(args[2]) || defaultSet };
   if (args.length === 2) return { title: '', prompt: String(args[0]), buttons: enumName(args[1]) || defaultSet };
   if (args.length === 1) return { title: '', prompt: String(args[0]), buttons: defaultSet };
-  throw new ScriptError('The parameters () don\'t match the method signature for Ui.alert.');
+  throw new ScriptError("The parameters () don't match the method signature for Ui.alert.");
 }
 
 export class UiApi extends ApiObject {
@@ -107,8 +108,19 @@ export class UiApi extends ApiObject {
     const { title, prompt, buttons } = parseDialogArgs(args, 'OK');
     const allowed = BUTTONS[buttons] ?? ['OK'];
     const queued = this.env.state.ui.promptResponses.shift();
-    const response = queued ?? { text: '', button: allowed.includes('CANCEL') ? 'CANCEL' : allowed.includes('NO') ? 'NO' : 'CLOSE' };
-    this.env.state.ui.alerts.push({ kind: 'prompt', title, prompt, buttons, response: response.button, responseText: response.text, at: this.env.now() });
+    const response = queued ?? {
+      text: '',
+      button: allowed.includes('CANCEL') ? 'CANCEL' : allowed.includes('NO') ? 'NO' : 'CLOSE',
+    };
+    this.env.state.ui.alerts.push({
+      kind: 'prompt',
+      title,
+      prompt,
+      buttons,
+      response: response.button,
+      responseText: response.text,
+      at: this.env.now(),
+    });
     return new PromptResponseApi(this.env, response.text, response.button);
   }
   showSidebar(userInterface: HtmlOutputApi): void {
@@ -126,7 +138,14 @@ export class UiApi extends ApiObject {
   }
   private _dialog(ui: HtmlOutputApi, title: string, modal: boolean): void {
     if (!(ui instanceof HtmlOutputApi)) throw new ScriptError('Invalid argument: userInterface');
-    this.env.state.ui.dialogs.push({ title: String(title ?? ''), html: ui._content, modal, width: ui._width, height: ui._height, at: this.env.now() });
+    this.env.state.ui.dialogs.push({
+      title: String(title ?? ''),
+      html: ui._content,
+      modal,
+      width: ui._width,
+      height: ui._height,
+      at: this.env.now(),
+    });
   }
 }
 
@@ -141,7 +160,8 @@ export class MenuApi extends ApiObject {
     super(env);
   }
   addItem(caption: string, functionName: string): MenuApi {
-    if (typeof functionName !== 'string' || functionName === '') throw new ScriptError('Invalid argument: functionName');
+    if (typeof functionName !== 'string' || functionName === '')
+      throw new ScriptError('Invalid argument: functionName');
     this._entries.push({ type: 'item', caption: String(caption), fn: functionName });
     return this;
   }

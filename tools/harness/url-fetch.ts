@@ -79,7 +79,10 @@ function formEncode(obj: Record<string, unknown>): string {
 }
 
 function prepare(env: Env, urlArg: unknown, params: Record<string, unknown> | undefined, method: string): Prepared {
-  if (typeof urlArg !== 'string') throw new ScriptError(`The parameters (${typeof urlArg}) don't match the method signature for UrlFetchApp.${method}.`);
+  if (typeof urlArg !== 'string')
+    throw new ScriptError(
+      `The parameters (${typeof urlArg}) don't match the method signature for UrlFetchApp.${method}.`,
+    );
   const p = params ?? {};
   let url = urlArg;
   if (url.length > MAX_URL_LENGTH) throw new ScriptError('Limit Exceeded: URLFetch URL Length.');
@@ -150,7 +153,8 @@ function prepare(env: Env, urlArg: unknown, params: Record<string, unknown> | un
   }
   if (!Object.keys(sendHeaders).some((k) => k.toLowerCase() === 'user-agent')) {
     const id = createHash('sha1').update(st.scriptId).digest('hex').slice(0, 20);
-    sendHeaders['User-Agent'] = `Mozilla/5.0 (compatible; Google-Apps-Script; beanserver; +https://script.google.com; id: UAEmdDd-${id})`;
+    sendHeaders['User-Agent'] =
+      `Mozilla/5.0 (compatible; Google-Apps-Script; beanserver; +https://script.google.com; id: UAEmdDd-${id})`;
   }
   return {
     url,
@@ -187,7 +191,8 @@ function networkError(url: string, r: BridgeResult): ScriptError {
     case 'ECONNABORTED':
       return new ScriptError(`Unexpected error: ${url}`);
     default:
-      if (r.error && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(r.error)) return new ScriptError(`SSL Error ${url}`);
+      if (r.error && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(r.error))
+        return new ScriptError(`SSL Error ${url}`);
       return new ScriptError(`Address unavailable: ${url}`);
   }
 }
@@ -201,7 +206,10 @@ export class UrlFetchAppApi extends ApiObject {
   }
 
   fetchAll(requests: unknown[]): HttpResponseApi[] {
-    if (!Array.isArray(requests)) throw new ScriptError(`The parameters (${typeof requests}) don't match the method signature for UrlFetchApp.fetchAll.`);
+    if (!Array.isArray(requests))
+      throw new ScriptError(
+        `The parameters (${typeof requests}) don't match the method signature for UrlFetchApp.fetchAll.`,
+      );
     if (requests.length === 0) return [];
     const prepared = requests.map((r) => {
       if (typeof r === 'string') return prepare(this.env, r, undefined, 'fetchAll');
@@ -240,7 +248,9 @@ export class UrlFetchAppApi extends ApiObject {
       const kb = (prepared[i].requestBytes + (r.body?.length ?? 0)) / 1024;
       return st.costs.urlFetchMs + kb * st.costs.urlFetchPerKbMs + (st.costs.urlFetchRealLatency ? r.elapsedMs : 0);
     });
-    const total = batch ? Math.max(...costs) + st.costs.fetchAllOverheadMs + st.costs.fetchAllPerRequestMs * prepared.length : costs[0];
+    const total = batch
+      ? Math.max(...costs) + st.costs.fetchAllOverheadMs + st.costs.fetchAllPerRequestMs * prepared.length
+      : costs[0];
     results.forEach((r, i) => {
       const p = prepared[i];
       st.fetchLog.push({
@@ -322,7 +332,8 @@ export class HttpResponseApi extends ApiObject {
     return new BlobApi(this.env, Buffer.from(this._body), contentType, null);
   }
   private _header(name: string): string | undefined {
-    for (let i = 0; i + 1 < this._rawHeaders.length; i += 2) if (this._rawHeaders[i].toLowerCase() === name) return this._rawHeaders[i + 1];
+    for (let i = 0; i + 1 < this._rawHeaders.length; i += 2)
+      if (this._rawHeaders[i].toLowerCase() === name) return this._rawHeaders[i + 1];
     return undefined;
   }
 }

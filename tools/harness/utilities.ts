@@ -33,13 +33,21 @@ export class UtilitiesApi extends ApiObject {
     enums: { DigestAlgorithm: 'DigestAlgorithm', MacAlgorithm: 'MacAlgorithm', Charset: 'Charset' },
   };
   sleep(milliseconds: number): void {
-    if (typeof milliseconds !== 'number' || !Number.isFinite(milliseconds) || milliseconds < 0 || milliseconds > MAX_SLEEP_MS) {
+    if (
+      typeof milliseconds !== 'number' ||
+      !Number.isFinite(milliseconds) ||
+      milliseconds < 0 ||
+      milliseconds > MAX_SLEEP_MS
+    ) {
       throw new ScriptError('Invalid argument: milliseconds');
     }
     this.env.charge(milliseconds);
   }
   formatDate(date: Date, timeZone: string, format: string): string {
-    if (!types.isDate(date)) throw new ScriptError('The parameters (' + typeof date + ',String,String) don\'t match the method signature for Utilities.formatDate.');
+    if (!types.isDate(date))
+      throw new ScriptError(
+        'The parameters (' + typeof date + ",String,String) don't match the method signature for Utilities.formatDate.",
+      );
     if (!isValidTimeZone(String(timeZone))) throw new ScriptError(`Invalid argument: timeZone`);
     const t = date.getTime();
     if (Number.isNaN(t)) throw new ScriptError('Invalid argument: date');
@@ -51,43 +59,46 @@ export class UtilitiesApi extends ApiObject {
   }
   formatString(template: string, ...args: unknown[]): string {
     let i = 0;
-    return String(template).replace(/%(-)?(0)?(\d+)?(?:\.(\d+))?([sdifxXeEob%])/g, (_m, left, zero, width, prec, conv) => {
-      if (conv === '%') return '%';
-      const a = args[i++];
-      let s: string;
-      switch (conv) {
-        case 'd':
-        case 'i':
-          s = String(Math.trunc(Number(a)));
-          break;
-        case 'f':
-          s = Number(a).toFixed(prec === undefined ? 6 : Number(prec));
-          break;
-        case 'e':
-        case 'E':
-          s = Number(a).toExponential(prec === undefined ? 6 : Number(prec));
-          if (conv === 'E') s = s.toUpperCase();
-          break;
-        case 'x':
-          s = Math.trunc(Number(a)).toString(16);
-          break;
-        case 'X':
-          s = Math.trunc(Number(a)).toString(16).toUpperCase();
-          break;
-        case 'o':
-          s = Math.trunc(Number(a)).toString(8);
-          break;
-        case 'b':
-          s = String(Boolean(a));
-          break;
-        default:
-          s = String(a);
-          if (prec !== undefined) s = s.slice(0, Number(prec));
-      }
-      const w = width === undefined ? 0 : Number(width);
-      if (s.length < w) s = left ? s.padEnd(w) : s.padStart(w, zero && conv !== 's' ? '0' : ' ');
-      return s;
-    });
+    return String(template).replace(
+      /%(-)?(0)?(\d+)?(?:\.(\d+))?([sdifxXeEob%])/g,
+      (_m, left, zero, width, prec, conv) => {
+        if (conv === '%') return '%';
+        const a = args[i++];
+        let s: string;
+        switch (conv) {
+          case 'd':
+          case 'i':
+            s = String(Math.trunc(Number(a)));
+            break;
+          case 'f':
+            s = Number(a).toFixed(prec === undefined ? 6 : Number(prec));
+            break;
+          case 'e':
+          case 'E':
+            s = Number(a).toExponential(prec === undefined ? 6 : Number(prec));
+            if (conv === 'E') s = s.toUpperCase();
+            break;
+          case 'x':
+            s = Math.trunc(Number(a)).toString(16);
+            break;
+          case 'X':
+            s = Math.trunc(Number(a)).toString(16).toUpperCase();
+            break;
+          case 'o':
+            s = Math.trunc(Number(a)).toString(8);
+            break;
+          case 'b':
+            s = String(Boolean(a));
+            break;
+          default:
+            s = String(a);
+            if (prec !== undefined) s = s.slice(0, Number(prec));
+        }
+        const w = width === undefined ? 0 : Number(width);
+        if (s.length < w) s = left ? s.padEnd(w) : s.padStart(w, zero && conv !== 's' ? '0' : ' ');
+        return s;
+      },
+    );
   }
   getUuid(): string {
     return this.env.state.nextUuid();
@@ -109,19 +120,41 @@ export class UtilitiesApi extends ApiObject {
     return toSignedBytes(this.env, Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
   }
   computeDigest(algorithm: unknown, value: unknown, charset?: unknown): number[] {
-    const alg: Record<string, string> = { MD5: 'md5', SHA_1: 'sha1', SHA_256: 'sha256', SHA_384: 'sha384', SHA_512: 'sha512' };
+    const alg: Record<string, string> = {
+      MD5: 'md5',
+      SHA_1: 'sha1',
+      SHA_256: 'sha256',
+      SHA_384: 'sha384',
+      SHA_512: 'sha512',
+    };
     const a = alg[enumName(algorithm)];
     if (!a) throw new ScriptError('Invalid argument: algorithm');
-    return toSignedBytes(this.env, createHash(a).update(toBuffer(this.env, value, charset)).digest());
+    return toSignedBytes(
+      this.env,
+      createHash(a)
+        .update(toBuffer(this.env, value, charset))
+        .digest(),
+    );
   }
   computeHmacSha256Signature(value: unknown, key: unknown, charset?: unknown): number[] {
     return this.computeHmacSignature('HMAC_SHA_256', value, key, charset);
   }
   computeHmacSignature(algorithm: unknown, value: unknown, key: unknown, charset?: unknown): number[] {
-    const alg: Record<string, string> = { HMAC_MD5: 'md5', HMAC_SHA_1: 'sha1', HMAC_SHA_256: 'sha256', HMAC_SHA_384: 'sha384', HMAC_SHA_512: 'sha512' };
+    const alg: Record<string, string> = {
+      HMAC_MD5: 'md5',
+      HMAC_SHA_1: 'sha1',
+      HMAC_SHA_256: 'sha256',
+      HMAC_SHA_384: 'sha384',
+      HMAC_SHA_512: 'sha512',
+    };
     const a = alg[enumName(algorithm)];
     if (!a) throw new ScriptError('Invalid argument: algorithm');
-    return toSignedBytes(this.env, createHmac(a, toBuffer(this.env, key, charset)).update(toBuffer(this.env, value, charset)).digest());
+    return toSignedBytes(
+      this.env,
+      createHmac(a, toBuffer(this.env, key, charset))
+        .update(toBuffer(this.env, value, charset))
+        .digest(),
+    );
   }
   newBlob(data: unknown, contentType?: string, name?: string): BlobApi {
     return new BlobApi(this.env, toBuffer(this.env, data ?? ''), contentType ?? null, name ?? null);

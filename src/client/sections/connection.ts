@@ -15,9 +15,25 @@ function secretField(label: string, help: string): { wrap: HTMLElement; input: H
   const input = h('input', {
     id,
     class: 'input',
-    attrs: { type: 'password', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off', 'aria-describedby': helpId, required: true },
+    attrs: {
+      type: 'password',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      autocapitalize: 'off',
+      'aria-describedby': helpId,
+      required: true,
+    },
   });
-  return { input, wrap: h('div', { class: 'field' }, h('label', { attrs: { for: id } }, label), input, h('p', { id: helpId, class: 'help' }, help)) };
+  return {
+    input,
+    wrap: h(
+      'div',
+      { class: 'field' },
+      h('label', { attrs: { for: id } }, label),
+      input,
+      h('p', { id: helpId, class: 'help' }, help),
+    ),
+  };
 }
 
 function textField(label: string, help: string, placeholder = ''): { wrap: HTMLElement; input: HTMLInputElement } {
@@ -26,9 +42,26 @@ function textField(label: string, help: string, placeholder = ''): { wrap: HTMLE
   const input = h('input', {
     id,
     class: 'input',
-    attrs: { type: 'text', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off', placeholder, 'aria-describedby': helpId, required: true },
+    attrs: {
+      type: 'text',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      autocapitalize: 'off',
+      placeholder,
+      'aria-describedby': helpId,
+      required: true,
+    },
   });
-  return { input, wrap: h('div', { class: 'field' }, h('label', { attrs: { for: id } }, label), input, h('p', { id: helpId, class: 'help' }, help)) };
+  return {
+    input,
+    wrap: h(
+      'div',
+      { class: 'field' },
+      h('label', { attrs: { for: id } }, label),
+      input,
+      h('p', { id: helpId, class: 'help' }, help),
+    ),
+  };
 }
 
 function mount(container: HTMLElement, panel: Panel): void {
@@ -47,17 +80,31 @@ function mount(container: HTMLElement, panel: Panel): void {
     });
     return h('label', { class: 'choice inline' }, input, label);
   };
-  const modes = h('fieldset', { class: 'modes' }, h('legend', {}, 'Connect with'), radio('direct', 'API key'), radio('nango', 'Nango'));
+  const modes = h(
+    'fieldset',
+    { class: 'modes' },
+    h('legend', {}, 'Connect with'),
+    radio('direct', 'API key'),
+    radio('nango', 'Nango'),
+  );
 
   const key = secretField('Affinity API key', 'In Affinity: Settings › Manage Apps › API keys.');
   const nangoSecret = secretField('Nango secret key', 'In Nango: Environment Settings › Secret key.');
-  const nangoIntegration = textField('Integration ID', 'The Provider-Config-Key of your Affinity integration in Nango.', 'affinity');
+  const nangoIntegration = textField(
+    'Integration ID',
+    'The Provider-Config-Key of your Affinity integration in Nango.',
+    'affinity',
+  );
   const nangoConnection = textField('Connection ID', 'The Nango connection that holds your Affinity credentials.');
   const directFields = h('div', { class: 'mode-fields' }, key.wrap);
   const nangoFields = h(
     'div',
     { class: 'mode-fields', hidden: true },
-    h('p', { class: 'help' }, 'Requests go through Nango’s proxy (api.nango.dev); Nango adds the Affinity credentials, so no Affinity key is kept here.'),
+    h(
+      'p',
+      { class: 'help' },
+      'Requests go through Nango’s proxy (api.nango.dev); Nango adds the Affinity credentials, so no Affinity key is kept here.',
+    ),
     nangoSecret.wrap,
     nangoIntegration.wrap,
     nangoConnection.wrap,
@@ -70,7 +117,16 @@ function mount(container: HTMLElement, panel: Panel): void {
     { class: 'help' },
     'Checked with Affinity first, then kept in your own user properties: other editors of this spreadsheet never see or use it.',
   );
-  const form = h('form', { class: 'connect-form', attrs: { novalidate: true, 'aria-label': 'Connect to Affinity' } }, modes, directFields, nangoFields, storage, formError, h('div', { class: 'buttons' }, submit, cancel));
+  const form = h(
+    'form',
+    { class: 'connect-form', attrs: { novalidate: true, 'aria-label': 'Connect to Affinity' } },
+    modes,
+    directFields,
+    nangoFields,
+    storage,
+    formError,
+    h('div', { class: 'buttons' }, submit, cancel),
+  );
 
   function showMode(): void {
     directFields.hidden = mode !== 'direct';
@@ -123,7 +179,11 @@ function mount(container: HTMLElement, panel: Panel): void {
   const summary = h('div', { class: 'connected' });
   const change = h('button', { class: 'button small', attrs: { type: 'button' } }, 'Change');
   const remove = h('button', { class: 'button small danger', attrs: { type: 'button' } }, 'Remove key');
-  const confirmBox = h('div', { class: 'confirm', attrs: { role: 'group', 'aria-label': 'Remove the key' }, hidden: true });
+  const confirmBox = h('div', {
+    class: 'confirm',
+    attrs: { role: 'group', 'aria-label': 'Remove the key' },
+    hidden: true,
+  });
   const removeError = h('p', { class: 'message error', attrs: { role: 'alert' }, hidden: true });
   const connectedView = h('div', {}, summary, h('div', { class: 'buttons' }, change, remove), confirmBox, removeError);
 
@@ -137,7 +197,11 @@ function mount(container: HTMLElement, panel: Panel): void {
     const no = h('button', { class: 'button small text', attrs: { type: 'button' } }, 'Keep it');
     replace(
       confirmBox,
-      h('p', {}, 'Remove the key from your user properties? Pulls, pushes and schedules you run stop until you connect again.'),
+      h(
+        'p',
+        {},
+        'Remove the key from your user properties? Pulls, pushes and schedules you run stop until you connect again.',
+      ),
       h('div', { class: 'buttons' }, yes, no),
     );
     confirmBox.hidden = false;
@@ -166,11 +230,20 @@ function mount(container: HTMLElement, panel: Panel): void {
     const secret = c.keyHint ? `••••${c.keyHint}` : '••••';
     const how =
       c.mode === 'nango' && c.nango
-        ? h('p', { class: 'help key-hint' }, `Through Nango: connection ${c.nango.connectionId}, integration ${c.nango.providerConfigKey}, secret key ${secret}`)
+        ? h(
+            'p',
+            { class: 'help key-hint' },
+            `Through Nango: connection ${c.nango.connectionId}, integration ${c.nango.providerConfigKey}, secret key ${secret}`,
+          )
         : h('p', { class: 'help key-hint' }, `API key ${secret}`);
     replace(
       summary,
-      h('p', { class: 'who' }, h('span', { class: 'dot ok', attrs: { 'aria-hidden': 'true' } }), h('span', { class: 'who-text' }, who)),
+      h(
+        'p',
+        { class: 'who' },
+        h('span', { class: 'dot ok', attrs: { 'aria-hidden': 'true' } }),
+        h('span', { class: 'who-text' }, who),
+      ),
       c.userEmail ? h('p', { class: 'help' }, c.userEmail) : null,
       how,
       warning ? h('p', { class: 'message warning', attrs: { role: 'status' } }, warning) : null,

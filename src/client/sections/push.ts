@@ -31,9 +31,7 @@ function mount(container: HTMLElement, panel: Panel): void {
         input.checked = p.id === settings.policy;
         input.addEventListener('change', () => {
           if (!input.checked) return;
-          panel.bridge
-            .setConflictPolicy(p.id as ConflictPolicyName)
-            .then(() => saved('Conflict setting saved.'), fail);
+          panel.bridge.setConflictPolicy(p.id as ConflictPolicyName).then(() => saved('Conflict setting saved.'), fail);
         });
         return h('label', { class: 'choice', attrs: { for: input.id } }, input, p.label);
       }),
@@ -46,10 +44,13 @@ function mount(container: HTMLElement, panel: Panel): void {
     marks.disabled = true;
     panel.bridge
       .setPendingMarks(on)
-      .then(() => saved(on ? 'Edited cells will be marked until pushed.' : 'Edited cells are no longer marked.'), (e) => {
-        marks.checked = !on;
-        fail(e);
-      })
+      .then(
+        () => saved(on ? 'Edited cells will be marked until pushed.' : 'Edited cells are no longer marked.'),
+        (e) => {
+          marks.checked = !on;
+          fail(e);
+        },
+      )
       .finally(() => {
         marks.disabled = false;
       });

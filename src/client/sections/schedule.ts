@@ -6,7 +6,13 @@
  * reason, backing off after failures, the last run and skip, and a sync continuing in the background.
  * Data enters the page as text only.
  */
-import type { PlanType, ScheduleProjection, ScheduleSettingsInput, ScheduleSpec, ScheduleState } from '../../shared/schedule';
+import type {
+  PlanType,
+  ScheduleProjection,
+  ScheduleSettingsInput,
+  ScheduleSpec,
+  ScheduleState,
+} from '../../shared/schedule';
 import type { Panel, Section } from '../panel';
 import { ago, busy, count, h, replace, say, uid, when } from '../dom';
 
@@ -53,16 +59,33 @@ function mount(container: HTMLElement, panel: Panel): void {
   const running = h('p', { class: 'message progress', hidden: true });
 
   // ---- the form ----
-  const scheduleSelect = h('select', { id: uid('schedule'), class: 'input' }, ...CHOICES.map((c) => h('option', { attrs: { value: c.value } }, c.label)));
-  const hourSelect = h('select', { id: uid('hour'), class: 'input' }, ...Array.from({ length: 24 }, (_, i) => h('option', { attrs: { value: i } }, hourLabel(i))));
+  const scheduleSelect = h(
+    'select',
+    { id: uid('schedule'), class: 'input' },
+    ...CHOICES.map((c) => h('option', { attrs: { value: c.value } }, c.label)),
+  );
+  const hourSelect = h(
+    'select',
+    { id: uid('hour'), class: 'input' },
+    ...Array.from({ length: 24 }, (_, i) => h('option', { attrs: { value: i } }, hourLabel(i))),
+  );
   const zoneHelp = h('p', { class: 'help' });
   const hourField = field('At', hourSelect, zoneHelp);
   const pushFirst = h('input', { id: uid('push-first'), attrs: { type: 'checkbox' } });
   const pushField = h(
     'div',
     { class: 'field' },
-    h('label', { class: 'choice', attrs: { for: pushFirst.id } }, pushFirst, 'Push pending edits before each scheduled pull'),
-    h('p', { class: 'help' }, 'Off by default: edits stay in the sheet until you push them. A pull never overwrites them.'),
+    h(
+      'label',
+      { class: 'choice', attrs: { for: pushFirst.id } },
+      pushFirst,
+      'Push pending edits before each scheduled pull',
+    ),
+    h(
+      'p',
+      { class: 'help' },
+      'Off by default: edits stay in the sheet until you push them. A pull never overwrites them.',
+    ),
   );
   const planSelect = h(
     'select',
@@ -112,19 +135,34 @@ function mount(container: HTMLElement, panel: Panel): void {
   function drawUse(p: ScheduleProjection | null): void {
     const off = scheduleSelect.value === 'off';
     if (off || !p) {
-      replace(use, off ? h('p', { class: 'help' }, 'No scheduled refresh: tabs change only when you pull them.') : null);
+      replace(
+        use,
+        off ? h('p', { class: 'help' }, 'No scheduled refresh: tabs change only when you pull them.') : null,
+      );
       warning.hidden = true;
       save.textContent = 'Save schedule';
       return;
     }
     const l = p.limits;
     const lines: HTMLElement[] = [
-      h('p', { class: 'help' }, `About ${count(p.requestsPerRun)} Affinity requests and ${minutes(p.runtimePerRunMs)} a run, ${count(p.runsPerDay)} run${p.runsPerDay === 1 ? '' : 's'} a day${p.executionsPerRun > 1 ? ` (each run takes ${p.executionsPerRun} executions)` : ''}:`),
+      h(
+        'p',
+        { class: 'help' },
+        `About ${count(p.requestsPerRun)} Affinity requests and ${minutes(p.runtimePerRunMs)} a run, ${count(p.runsPerDay)} run${p.runsPerDay === 1 ? '' : 's'} a day${p.executionsPerRun > 1 ? ` (each run takes ${p.executionsPerRun} executions)` : ''}:`,
+      ),
       h(
         'ul',
         { class: 'schedule-figures' },
-        h('li', {}, `${count(p.perDay.urlFetches)} URL fetches a day, of the ${count(l.urlFetchBudget)} scheduled runs may use`),
-        h('li', {}, `${minutes(p.perDay.triggerRuntimeMs)} of trigger runtime a day, of ${minutes(l.triggerRuntimePerDayMs)}`),
+        h(
+          'li',
+          {},
+          `${count(p.perDay.urlFetches)} URL fetches a day, of the ${count(l.urlFetchBudget)} scheduled runs may use`,
+        ),
+        h(
+          'li',
+          {},
+          `${minutes(p.perDay.triggerRuntimeMs)} of trigger runtime a day, of ${minutes(l.triggerRuntimePerDayMs)}`,
+        ),
         h(
           'li',
           {},
@@ -133,7 +171,11 @@ function mount(container: HTMLElement, panel: Panel): void {
             : `${count(p.perMonth.affinityRequests)} Affinity requests a month, of the ${count(l.affinityMonthlyBudget ?? 0)} scheduled runs may use`,
         ),
       ),
-      h('p', { class: 'help' }, `${l.reservePercent} % of the daily URL fetches and of Affinity's monthly allowance is always left for you.`),
+      h(
+        'p',
+        { class: 'help' },
+        `${l.reservePercent} % of the daily URL fetches and of Affinity's monthly allowance is always left for you.`,
+      ),
     ];
     replace(use, ...lines);
     if (p.fits) {
@@ -154,9 +196,19 @@ function mount(container: HTMLElement, panel: Panel): void {
     });
     replace(
       warning,
-      h('p', { class: 'warning-title' }, `${p.label.charAt(0).toUpperCase()}${p.label.slice(1)} cannot fit your quotas:`),
+      h(
+        'p',
+        { class: 'warning-title' },
+        `${p.label.charAt(0).toUpperCase()}${p.label.slice(1)} cannot fit your quotas:`,
+      ),
       h('ul', {}, ...p.problems.map((x) => h('li', {}, `${x}.`))),
-      h('p', {}, suggestion ? `The most frequent schedule that fits: ${suggestion.label}.` : 'Not even a daily refresh fits: bind smaller views.'),
+      h(
+        'p',
+        {},
+        suggestion
+          ? `The most frequent schedule that fits: ${suggestion.label}.`
+          : 'Not even a daily refresh fits: bind smaller views.',
+      ),
       useSuggestion,
     );
     warning.hidden = false;
@@ -197,7 +249,8 @@ function mount(container: HTMLElement, panel: Panel): void {
     previewTimer = window.setTimeout(preview, PREVIEW_DELAY_MS);
   }
 
-  for (const control of [scheduleSelect, hourSelect, pushFirst, planSelect]) control.addEventListener('change', changed);
+  for (const control of [scheduleSelect, hourSelect, pushFirst, planSelect])
+    control.addEventListener('change', changed);
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -238,13 +291,27 @@ function mount(container: HTMLElement, panel: Panel): void {
         paused,
         h('p', { class: 'warning-title' }, `Scheduled refresh paused ${ago(s.paused.at, s.now)}:`),
         h('p', {}, s.paused.reason),
-        h('p', { class: 'help' }, 'It will not pass on its own. Fix it (reconnect, ask for the permission, bind the tab again), then resume.'),
+        h(
+          'p',
+          { class: 'help' },
+          'It will not pass on its own. Fix it (reconnect, ask for the permission, bind the tab again), then resume.',
+        ),
         resume,
       );
       paused.hidden = false;
     } else paused.hidden = true;
-    say(backoff, s.backoff ? `The last ${s.backoff.failures} runs failed; the next one waits ${minutes(s.backoff.until - s.now)}.` : null);
-    say(running, s.running ? `A ${s.running.kind} sync is under way: ${count(s.running.rowsFetched)} rows fetched so far; it continues in the background and writes each tab once all its rows are in.` : null);
+    say(
+      backoff,
+      s.backoff
+        ? `The last ${s.backoff.failures} runs failed; the next one waits ${minutes(s.backoff.until - s.now)}.`
+        : null,
+    );
+    say(
+      running,
+      s.running
+        ? `A ${s.running.kind} sync is under way: ${count(s.running.rowsFetched)} rows fetched so far; it continues in the background and writes each tab once all its rows are in.`
+        : null,
+    );
   }
 
   function drawHistory(s: ScheduleState): void {
@@ -255,13 +322,26 @@ function mount(container: HTMLElement, panel: Panel): void {
           'p',
           { class: 'help', attrs: { title: when(s.lastRun.at) } },
           `Last scheduled run ${ago(s.lastRun.at, s.now)}: `,
-          h('span', { class: s.lastRun.ok ? 'ok-mark' : 'bad-mark', attrs: { role: 'img', 'aria-label': s.lastRun.ok ? 'succeeded' : 'failed' } }, s.lastRun.ok ? '✓' : '✕'),
+          h(
+            'span',
+            {
+              class: s.lastRun.ok ? 'ok-mark' : 'bad-mark',
+              attrs: { role: 'img', 'aria-label': s.lastRun.ok ? 'succeeded' : 'failed' },
+            },
+            s.lastRun.ok ? '✓' : '✕',
+          ),
           ` ${s.lastRun.message}`,
         ),
       );
     }
     if (s.lastSkip && (!s.lastRun || s.lastSkip.at > s.lastRun.at)) {
-      items.push(h('p', { class: 'help', attrs: { title: when(s.lastSkip.at) } }, `Skipped ${ago(s.lastSkip.at, s.now)}: ${s.lastSkip.reason}.`));
+      items.push(
+        h(
+          'p',
+          { class: 'help', attrs: { title: when(s.lastSkip.at) } },
+          `Skipped ${ago(s.lastSkip.at, s.now)}: ${s.lastSkip.reason}.`,
+        ),
+      );
     }
     replace(history, ...items);
   }

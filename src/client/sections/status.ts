@@ -21,12 +21,25 @@ function meter(used: number, limit: number, label: string): HTMLElement {
 }
 
 function stat(label: string, value: string, ...extra: (HTMLElement | null)[]): HTMLElement {
-  return h('div', { class: 'stat' }, h('div', { class: 'stat-row' }, h('span', { class: 'stat-label' }, label), h('span', { class: 'stat-value' }, value)), ...extra);
+  return h(
+    'div',
+    { class: 'stat' },
+    h(
+      'div',
+      { class: 'stat-row' },
+      h('span', { class: 'stat-label' }, label),
+      h('span', { class: 'stat-value' }, value),
+    ),
+    ...extra,
+  );
 }
 
 function affinityStats(limits: AffinityLimits | null, now: number): HTMLElement[] {
   if (!limits || (limits.perMinuteLimit === undefined && limits.monthlyLimit === undefined)) {
-    return [h('h3', {}, 'Affinity'), h('p', { class: 'help' }, 'Affinity’s rate limits show here after its first answer.')];
+    return [
+      h('h3', {}, 'Affinity'),
+      h('p', { class: 'help' }, 'Affinity’s rate limits show here after its first answer.'),
+    ];
   }
   const out: HTMLElement[] = [h('h3', {}, 'Affinity')];
   const age = now - limits.observedAt;
@@ -52,7 +65,13 @@ function affinityStats(limits: AffinityLimits | null, now: number): HTMLElement[
       ),
     );
   }
-  out.push(h('p', { class: 'help', attrs: { title: when(limits.observedAt) } }, `As Affinity reported ${ago(limits.observedAt, now)}.`));
+  out.push(
+    h(
+      'p',
+      { class: 'help', attrs: { title: when(limits.observedAt) } },
+      `As Affinity reported ${ago(limits.observedAt, now)}.`,
+    ),
+  );
   return out;
 }
 
@@ -100,7 +119,14 @@ function mount(container: HTMLElement, panel: Panel): void {
               h(
                 'li',
                 { class: `run ${r.ok ? 'ok' : 'bad'}`, attrs: { title: when(r.at) } },
-                h('span', { class: r.ok ? 'ok-mark' : 'bad-mark', attrs: { role: 'img', 'aria-label': r.ok ? 'succeeded' : 'failed' } }, r.ok ? '✓' : '✕'),
+                h(
+                  'span',
+                  {
+                    class: r.ok ? 'ok-mark' : 'bad-mark',
+                    attrs: { role: 'img', 'aria-label': r.ok ? 'succeeded' : 'failed' },
+                  },
+                  r.ok ? '✓' : '✕',
+                ),
                 h(
                   'span',
                   { class: 'run-text' },

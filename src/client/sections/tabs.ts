@@ -35,7 +35,11 @@ function outcomeLine(label: string, o: RunOutcome | undefined, now: number): HTM
     { class: `meta-item ${o.ok ? '' : 'bad'}`, attrs: { title: `${when(o.at)}: ${o.message}` } },
     SEP(),
     `${label} ${ago(o.at, now)} `,
-    h('span', { class: o.ok ? 'ok-mark' : 'bad-mark', attrs: { 'aria-label': o.ok ? 'succeeded' : 'failed', role: 'img' } }, o.ok ? '✓' : '✕'),
+    h(
+      'span',
+      { class: o.ok ? 'ok-mark' : 'bad-mark', attrs: { 'aria-label': o.ok ? 'succeeded' : 'failed', role: 'img' } },
+      o.ok ? '✓' : '✕',
+    ),
   );
 }
 
@@ -48,9 +52,21 @@ function mount(container: HTMLElement, panel: Panel): void {
   let progressText = new Map<number, string>();
 
   const list = h('ul', { class: 'bindings', attrs: { 'aria-label': 'Synced tabs' } });
-  const empty = h('p', { class: 'intro' }, 'No tab follows an Affinity view yet. Add one: pick a list and one of its saved views.');
-  const notConnected = h('p', { class: 'message info', hidden: true }, 'Connect to Affinity above to add or pull tabs.');
-  const addButton = h('button', { class: 'button action', attrs: { type: 'button', 'aria-expanded': 'false' } }, 'Add a synced tab');
+  const empty = h(
+    'p',
+    { class: 'intro' },
+    'No tab follows an Affinity view yet. Add one: pick a list and one of its saved views.',
+  );
+  const notConnected = h(
+    'p',
+    { class: 'message info', hidden: true },
+    'Connect to Affinity above to add or pull tabs.',
+  );
+  const addButton = h(
+    'button',
+    { class: 'button action', attrs: { type: 'button', 'aria-expanded': 'false' } },
+    'Add a synced tab',
+  );
   const addForm = createAddForm(panel, {
     onStart(label) {
       pendingBind = { label, progress: 'Starting…' };
@@ -59,7 +75,8 @@ function mount(container: HTMLElement, panel: Panel): void {
     },
     onEnd(result) {
       pendingBind = null;
-      if (result.sheetId !== undefined) notes.set(result.sheetId, { text: result.text, tone: result.ok ? 'ok' : 'error' });
+      if (result.sheetId !== undefined)
+        notes.set(result.sheetId, { text: result.text, tone: result.ok ? 'ok' : 'error' });
       if (result.ok || result.sheetId !== undefined) closeForm();
       panel.refresh().catch(() => undefined);
     },
@@ -119,9 +136,14 @@ function mount(container: HTMLElement, panel: Panel): void {
       kind === 'pull'
         ? panel.bridge.pullTab(b.sheetId).then((s) => ({
             tone: 'ok' as const,
-            text: s.status === 'continuing' && s.message ? s.message : `Pulled ${plural(s.rows, 'row')}${s.added ? `, ${count(s.added)} added` : ''}${s.updatedCells ? `, ${plural(s.updatedCells, 'cell')} updated` : ''}${s.removed ? `, ${count(s.removed)} removed` : ''}${s.conflicts ? `, ${plural(s.conflicts, 'conflict')} flagged` : ''}.`,
+            text:
+              s.status === 'continuing' && s.message
+                ? s.message
+                : `Pulled ${plural(s.rows, 'row')}${s.added ? `, ${count(s.added)} added` : ''}${s.updatedCells ? `, ${plural(s.updatedCells, 'cell')} updated` : ''}${s.removed ? `, ${count(s.removed)} removed` : ''}${s.conflicts ? `, ${plural(s.conflicts, 'conflict')} flagged` : ''}.`,
           }))
-        : panel.bridge.pushTab(b.sheetId).then((s) => ({ tone: s.failed > 0 ? ('error' as const) : ('ok' as const), text: s.message }));
+        : panel.bridge
+            .pushTab(b.sheetId)
+            .then((s) => ({ tone: s.failed > 0 ? ('error' as const) : ('ok' as const), text: s.message }));
     work
       .then((note) => {
         notes.set(b.sheetId, note);
@@ -151,7 +173,11 @@ function mount(container: HTMLElement, panel: Panel): void {
     const box = card.querySelector('.confirm') as HTMLElement;
     const yes = h('button', { class: 'button small danger-action', attrs: { type: 'button' } }, 'Stop syncing');
     const no = h('button', { class: 'button small text', attrs: { type: 'button' } }, 'Cancel');
-    replace(box, h('p', {}, `Stop syncing “${b.tabName}” with “${b.viewName}”? The tab and its data stay.`), h('div', { class: 'buttons' }, yes, no));
+    replace(
+      box,
+      h('p', {}, `Stop syncing “${b.tabName}” with “${b.viewName}”? The tab and its data stay.`),
+      h('div', { class: 'buttons' }, yes, no),
+    );
     box.hidden = false;
     no.addEventListener('click', () => {
       box.hidden = true;
@@ -181,8 +207,18 @@ function mount(container: HTMLElement, panel: Panel): void {
     const progress = progressText.get(b.sheetId) ?? s.progress.find((p) => p.sheetId === b.sheetId)?.message;
     const note = notes.get(b.sheetId);
     const connected = s.connection.connected;
-    const button = (label: string, aria: string, cls: string, disabled: boolean, onClick: (btn: HTMLButtonElement) => void) => {
-      const btn = h('button', { class: `button small ${cls}`, attrs: { type: 'button', 'aria-label': aria, disabled } }, label);
+    const button = (
+      label: string,
+      aria: string,
+      cls: string,
+      disabled: boolean,
+      onClick: (btn: HTMLButtonElement) => void,
+    ) => {
+      const btn = h(
+        'button',
+        { class: `button small ${cls}`, attrs: { type: 'button', 'aria-label': aria, disabled } },
+        label,
+      );
       btn.addEventListener('click', () => onClick(btn));
       return btn;
     };
@@ -192,10 +228,17 @@ function mount(container: HTMLElement, panel: Panel): void {
     const recorded = [failedPull, failedPush].filter((o): o is RunOutcome => !!o).sort((x, y) => y.at - x.at)[0];
     const lastOk = Math.max(b.lastPull?.ok ? b.lastPull.at : 0, b.lastPush?.ok ? b.lastPush.at : 0);
     const showRecorded = !job && !note && recorded && recorded.at >= lastOk;
-    const confirm = h('div', { class: 'confirm', attrs: { role: 'group', 'aria-label': `Stop syncing ${b.tabName}` }, hidden: true });
+    const confirm = h('div', {
+      class: 'confirm',
+      attrs: { role: 'group', 'aria-label': `Stop syncing ${b.tabName}` },
+      hidden: true,
+    });
     const el = h(
       'li',
-      { class: `binding${b.sheetId === s.activeSheetId ? ' active' : ''}`, attrs: { 'data-sheet-id': b.sheetId, 'aria-busy': job ? 'true' : 'false' } },
+      {
+        class: `binding${b.sheetId === s.activeSheetId ? ' active' : ''}`,
+        attrs: { 'data-sheet-id': b.sheetId, 'aria-busy': job ? 'true' : 'false' },
+      },
       h(
         'div',
         { class: 'binding-head' },
@@ -218,8 +261,24 @@ function mount(container: HTMLElement, panel: Panel): void {
         button('Open', `Open the tab “${b.tabName}”`, 'text', false, () => openTab(b)),
         button('Remove', `Stop syncing “${b.tabName}”`, 'text danger', !!job, (btn) => confirmRemove(b, el, btn)),
       ),
-      job ? h('p', { class: 'message progress', attrs: { role: 'status' } }, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), progress ?? job.label) : null,
-      note ? h('p', { class: `message ${note.tone === 'ok' ? 'success' : 'error'}`, attrs: { role: note.tone === 'ok' ? 'status' : 'alert' } }, note.text) : null,
+      job
+        ? h(
+            'p',
+            { class: 'message progress', attrs: { role: 'status' } },
+            h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+            progress ?? job.label,
+          )
+        : null,
+      note
+        ? h(
+            'p',
+            {
+              class: `message ${note.tone === 'ok' ? 'success' : 'error'}`,
+              attrs: { role: note.tone === 'ok' ? 'status' : 'alert' },
+            },
+            note.text,
+          )
+        : null,
       showRecorded ? h('p', { class: 'message error', attrs: { role: 'alert' } }, recorded.message) : null,
       confirm,
     );
@@ -231,7 +290,8 @@ function mount(container: HTMLElement, panel: Panel): void {
     if (!s) return;
     // Keep focus on the same control across a redraw (the list is rebuilt from the snapshot).
     const focused = document.activeElement;
-    const focusKey = focused instanceof HTMLElement && list.contains(focused) ? focused.getAttribute('aria-label') : null;
+    const focusKey =
+      focused instanceof HTMLElement && list.contains(focused) ? focused.getAttribute('aria-label') : null;
     const openConfirms = new Set<number>();
     for (const c of list.querySelectorAll<HTMLElement>('.binding')) {
       const box = c.querySelector('.confirm') as HTMLElement | null;
@@ -244,15 +304,27 @@ function mount(container: HTMLElement, panel: Panel): void {
           'li',
           { class: 'binding pending', attrs: { 'aria-busy': 'true' } },
           h('div', { class: 'binding-head' }, h('span', { class: 'tab-name' }, pendingBind.label)),
-          h('p', { class: 'message progress', attrs: { role: 'status' } }, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), pendingBind.progress),
+          h(
+            'p',
+            { class: 'message progress', attrs: { role: 'status' } },
+            h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+            pendingBind.progress,
+          ),
         ),
       );
     }
     // A confirmation the user has open survives redraws (e.g. another binding's pull finishing).
     if (openConfirms.size === 0) replace(list, ...items);
     else {
-      const current = new Map([...list.querySelectorAll<HTMLElement>('.binding')].map((c) => [Number(c.dataset.sheetId), c]));
-      replace(list, ...items.map((item) => (openConfirms.has(Number(item.dataset.sheetId)) ? (current.get(Number(item.dataset.sheetId)) ?? item) : item)));
+      const current = new Map(
+        [...list.querySelectorAll<HTMLElement>('.binding')].map((c) => [Number(c.dataset.sheetId), c]),
+      );
+      replace(
+        list,
+        ...items.map((item) =>
+          openConfirms.has(Number(item.dataset.sheetId)) ? (current.get(Number(item.dataset.sheetId)) ?? item) : item,
+        ),
+      );
     }
     empty.hidden = items.length > 0 || !s.connection.connected;
     list.hidden = items.length === 0;
@@ -260,7 +332,9 @@ function mount(container: HTMLElement, panel: Panel): void {
     addButton.disabled = !s.connection.connected;
     if (!s.connection.connected) closeForm();
     if (focusKey) {
-      const again = [...list.querySelectorAll<HTMLElement>('[aria-label]')].find((e) => e.getAttribute('aria-label') === focusKey);
+      const again = [...list.querySelectorAll<HTMLElement>('[aria-label]')].find(
+        (e) => e.getAttribute('aria-label') === focusKey,
+      );
       if (again && !(again as HTMLButtonElement).disabled) again.focus();
     }
   }
@@ -293,9 +367,20 @@ function createAddForm(panel: Panel, hooks: AddFormHooks): { element: HTMLElemen
   const filter = h('input', {
     id: filterId,
     class: 'input',
-    attrs: { type: 'search', autocomplete: 'off', spellcheck: 'false', placeholder: 'Type to filter lists', 'aria-controls': listId, 'aria-describedby': listHelpId },
+    attrs: {
+      type: 'search',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      placeholder: 'Type to filter lists',
+      'aria-controls': listId,
+      'aria-describedby': listHelpId,
+    },
   });
-  const select = h('select', { id: listId, class: 'listbox', attrs: { size: 6, 'aria-label': 'Lists', 'aria-describedby': listHelpId } });
+  const select = h('select', {
+    id: listId,
+    class: 'listbox',
+    attrs: { size: 6, 'aria-label': 'Lists', 'aria-describedby': listHelpId },
+  });
   const listHelp = h('p', { id: listHelpId, class: 'help' }, 'Loading lists…');
 
   const viewsBox = h('fieldset', { class: 'views', attrs: { disabled: true } }, h('legend', {}, 'Saved view'));
@@ -306,7 +391,11 @@ function createAddForm(panel: Panel, hooks: AddFormHooks): { element: HTMLElemen
   const tabSelectId = uid('tab-select');
   const newTab = h('input', { attrs: { type: 'radio', name: targetName, value: 'new', checked: true } });
   const existingTab = h('input', { attrs: { type: 'radio', name: targetName, value: 'existing' } });
-  const tabSelect = h('select', { id: tabSelectId, class: 'input', attrs: { 'aria-label': 'Existing tab', disabled: true } });
+  const tabSelect = h('select', {
+    id: tabSelectId,
+    class: 'input',
+    attrs: { 'aria-label': 'Existing tab', disabled: true },
+  });
   const targetBox = h(
     'fieldset',
     { class: 'target' },
@@ -348,7 +437,11 @@ function createAddForm(panel: Panel, hooks: AddFormHooks): { element: HTMLElemen
     select.size = Math.max(2, Math.min(6, shown.length));
     if (shown.some((l) => String(l.id) === before)) select.value = before;
     listHelp.textContent =
-      lists.length === 0 ? 'Your Affinity user has no lists.' : term ? `${plural(shown.length, 'list')} of ${count(lists.length)} match.` : `${plural(lists.length, 'list')}. Type to filter.`;
+      lists.length === 0
+        ? 'Your Affinity user has no lists.'
+        : term
+          ? `${plural(shown.length, 'list')} of ${count(lists.length)} match.`
+          : `${plural(lists.length, 'list')}. Type to filter.`;
     if (shown.length === 1 && select.value === '') {
       select.value = String(shown[0].id);
       loadViewsSoon();
@@ -386,14 +479,25 @@ function createAddForm(panel: Panel, hooks: AddFormHooks): { element: HTMLElemen
   function drawViews(): void {
     const name = uid('view');
     if (views.length === 0) {
-      replace(viewsBody, h('p', { class: 'help' }, 'This list has no saved views. Create a sheet view in Affinity first.'));
+      replace(
+        viewsBody,
+        h('p', { class: 'help' }, 'This list has no saved views. Create a sheet view in Affinity first.'),
+      );
       return;
     }
     const firstSyncable = views.find((v) => v.syncable);
     replace(
       viewsBody,
       ...views.map((v) => {
-        const input = h('input', { attrs: { type: 'radio', name, value: v.id, disabled: !v.syncable, checked: v === firstSyncable && views.filter((x) => x.syncable).length === 1 } });
+        const input = h('input', {
+          attrs: {
+            type: 'radio',
+            name,
+            value: v.id,
+            disabled: !v.syncable,
+            checked: v === firstSyncable && views.filter((x) => x.syncable).length === 1,
+          },
+        });
         input.addEventListener('change', updateSubmit);
         if (v.syncable) return h('label', { class: 'choice' }, input, v.name);
         const reasonId = uid('reason');
@@ -402,7 +506,16 @@ function createAddForm(panel: Panel, hooks: AddFormHooks): { element: HTMLElemen
           'label',
           { class: 'choice disabled' },
           input,
-          h('span', {}, v.name, h('span', { id: reasonId, class: 'reason' }, `${capitalize(v.type)} view: Affinity’s API serves no rows for it. Only sheet views can be synced.`)),
+          h(
+            'span',
+            {},
+            v.name,
+            h(
+              'span',
+              { id: reasonId, class: 'reason' },
+              `${capitalize(v.type)} view: Affinity’s API serves no rows for it. Only sheet views can be synced.`,
+            ),
+          ),
         );
       }),
     );
@@ -418,7 +531,13 @@ function createAddForm(panel: Panel, hooks: AddFormHooks): { element: HTMLElemen
         replace(
           tabSelect,
           h('option', { attrs: { value: '' } }, 'Choose a tab…'),
-          ...tabs.map((t) => h('option', { attrs: { value: t.sheetId, disabled: !!t.boundTo } }, t.boundTo ? `${t.name} (follows ${t.boundTo})` : t.name)),
+          ...tabs.map((t) =>
+            h(
+              'option',
+              { attrs: { value: t.sheetId, disabled: !!t.boundTo } },
+              t.boundTo ? `${t.name} (follows ${t.boundTo})` : t.name,
+            ),
+          ),
         );
         updateSubmit();
       })
@@ -457,16 +576,22 @@ function createAddForm(panel: Panel, hooks: AddFormHooks): { element: HTMLElemen
     const sheetId = existingTab.checked && tabSelect.value !== '' ? Number(tabSelect.value) : null;
     say(error, null);
     const done = busy(submit, 'Adding…');
-    const target = sheetId !== null ? tabs.find((t) => t.sheetId === sheetId)?.name ?? 'the tab' : 'a new tab';
+    const target = sheetId !== null ? (tabs.find((t) => t.sheetId === sheetId)?.name ?? 'the tab') : 'a new tab';
     hooks.onStart(`${view.name} → ${target}`);
     const before = new Set((panel.state?.bindings ?? []).map((b) => b.sheetId));
     // The binding this bind made: on the chosen tab, or the one tab that was not bound before.
     const made = (state: SettingsState) =>
-      state.bindings.find((x) => x.viewId === view.id && x.listId === listIdValue && (sheetId !== null ? x.sheetId === sheetId : !before.has(x.sheetId)));
+      state.bindings.find(
+        (x) =>
+          x.viewId === view.id &&
+          x.listId === listIdValue &&
+          (sheetId !== null ? x.sheetId === sheetId : !before.has(x.sheetId)),
+      );
     panel.bridge
       .bindTab(listIdValue, view.id, sheetId)
       .then((s) => {
-        const text = s.status === 'continuing' && s.message ? s.message : `Pulled ${plural(s.rows, 'row')} into “${s.tabName}”.`;
+        const text =
+          s.status === 'continuing' && s.message ? s.message : `Pulled ${plural(s.rows, 'row')} into “${s.tabName}”.`;
         panel.announce(text);
         return panel.refresh().then((state) => hooks.onEnd({ ok: true, text, sheetId: made(state)?.sheetId }));
       })

@@ -108,7 +108,8 @@ function parseErrorBody(body: string): { code?: string; message?: string } {
     if (first && typeof first.message === 'string') return { code: first.code, message: first.message };
     // Nango's own errors (proxy mode): {"error":{"code","message"}}
     const nango = parsed?.error;
-    if (nango && typeof nango.code === 'string') return { code: `nango:${nango.code}`, message: typeof nango.message === 'string' ? nango.message : undefined };
+    if (nango && typeof nango.code === 'string')
+      return { code: `nango:${nango.code}`, message: typeof nango.message === 'string' ? nango.message : undefined };
   } catch {
     // not JSON: the status alone explains it
   }
@@ -183,12 +184,21 @@ export class AffinityClient {
 
   /** One page of list entries; `url` is the first-page path or a previous page's nextUrl. */
   entriesPage(url: string): { entries: ListEntryWithEntity[]; nextUrl: string | null } {
-    const page = this.send<Paged<ListEntryWithEntity>>({ method: 'get', path: url, purpose: 'read-entries', what: 'saved view' });
+    const page = this.send<Paged<ListEntryWithEntity>>({
+      method: 'get',
+      path: url,
+      purpose: 'read-entries',
+      what: 'saved view',
+    });
     return { entries: page?.data ?? [], nextUrl: page?.pagination?.nextUrl ?? null };
   }
 
   /** Every row of a saved view (follows nextUrl until null). */
-  savedViewEntries(listId: number, view: SavedView, onPage?: (fetched: number, pages: number) => void): ListEntryWithEntity[] {
+  savedViewEntries(
+    listId: number,
+    view: SavedView,
+    onPage?: (fetched: number, pages: number) => void,
+  ): ListEntryWithEntity[] {
     const rows: ListEntryWithEntity[] = [];
     let url: string | null = this.savedViewEntriesUrl(listId, view);
     let pages = 0;
@@ -321,12 +331,19 @@ export class AffinityClient {
   private resolveUrl(path: string): string {
     if (path.startsWith('/')) return AFFINITY_BASE_URL + path;
     if (path.startsWith(`${AFFINITY_BASE_URL}/`)) return path;
-    throw new AffinityError('bad-response', 'Affinity sent a page link to another address; the pull was stopped to keep your key safe.');
+    throw new AffinityError(
+      'bad-response',
+      'Affinity sent a page link to another address; the pull was stopped to keep your key safe.',
+    );
   }
 
   private parse(
     response: HttpResponse,
-  ): { kind: 'ok'; value: unknown } | { kind: 'rate-limited' } | { kind: 'transient'; reason: string } | { kind: 'final' } {
+  ):
+    | { kind: 'ok'; value: unknown }
+    | { kind: 'rate-limited' }
+    | { kind: 'transient'; reason: string }
+    | { kind: 'final' } {
     const { status } = response;
     if (status === 0) return { kind: 'transient', reason: response.error ?? 'no answer' };
     if (status === 429) return { kind: 'rate-limited' };
@@ -342,15 +359,26 @@ export class AffinityClient {
     return { kind: 'final' };
   }
 
-  private toError(response: HttpResponse, parsed: ReturnType<AffinityClient['parse']>, spec: RequestSpec): AffinityError {
+  private toError(
+    response: HttpResponse,
+    parsed: ReturnType<AffinityClient['parse']>,
+    spec: RequestSpec,
+  ): AffinityError {
     const attempts = this.opts.maxRetries + 1;
     if (parsed.kind === 'transient' && response.status === 0) {
-      return new AffinityError('network', `Could not reach Affinity after ${attempts} attempts (${response.error ?? 'no answer'}). Check your connection and try again.`);
+      return new AffinityError(
+        'network',
+        `Could not reach Affinity after ${attempts} attempts (${response.error ?? 'no answer'}). Check your connection and try again.`,
+      );
     }
     if (parsed.kind === 'transient' && response.status >= 200 && response.status < 300) {
-      return new AffinityError('bad-response', `Affinity sent a response that could not be read, ${attempts} times in a row. Try again in a few minutes.`, {
-        status: response.status,
-      });
+      return new AffinityError(
+        'bad-response',
+        `Affinity sent a response that could not be read, ${attempts} times in a row. Try again in a few minutes.`,
+        {
+          status: response.status,
+        },
+      );
     }
     const detail = parseErrorBody(response.body);
     return errorForStatus(response.status, spec.purpose, {
@@ -371,7 +399,8 @@ export class AffinityClient {
   private rateLimitWait(response: HttpResponse): number {
     const retryAfter = Number(headerValue(response.headers, 'retry-after'));
     const reset = Number(headerValue(response.headers, RATE_HEADERS.userResetSec));
-    const seconds = Number.isFinite(reset) && reset > 0 ? reset : Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 5;
+    const seconds =
+      Number.isFinite(reset) && reset > 0 ? reset : Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 5;
     const jitter = 250 + this.opts.random() * 750;
     return Math.min(seconds * 1000 + jitter, this.opts.maxRateLimitWaitMs);
   }

@@ -91,10 +91,14 @@ export function errorForStatus(
         { status, code },
       );
     }
-    return new AffinityError('permission', `Affinity refused access to this ${what} (403): it is not shared with your user.`, {
-      status,
-      code,
-    });
+    return new AffinityError(
+      'permission',
+      `Affinity refused access to this ${what} (403): it is not shared with your user.`,
+      {
+        status,
+        code,
+      },
+    );
   }
   if (status === 404) {
     return new AffinityError(
@@ -104,22 +108,38 @@ export function errorForStatus(
     );
   }
   if (status === 422 && /merge/i.test(message ?? '')) {
-    return new AffinityError('merged', `Affinity refused the change because the entity was merged into another one (422).${quoteAffinity(message)}`, {
-      status,
-      code,
-    });
+    return new AffinityError(
+      'merged',
+      `Affinity refused the change because the entity was merged into another one (422).${quoteAffinity(message)}`,
+      {
+        status,
+        code,
+      },
+    );
   }
   if (status === 429) {
-    const wait = retryAfterSec !== undefined ? ` Try again in about ${Math.max(1, Math.ceil(retryAfterSec))} seconds.` : '';
-    return new AffinityError('rate-limit', `Affinity's rate limit is used up (429).${wait}`, { status, code, retryAfterSec });
-  }
-  if (status >= 500) {
-    return new AffinityError('server', `Affinity is having trouble (${status}) and kept failing after retries. Try again in a few minutes.`, {
+    const wait =
+      retryAfterSec !== undefined ? ` Try again in about ${Math.max(1, Math.ceil(retryAfterSec))} seconds.` : '';
+    return new AffinityError('rate-limit', `Affinity's rate limit is used up (429).${wait}`, {
       status,
       code,
+      retryAfterSec,
     });
   }
-  return new AffinityError('invalid', `Affinity refused the request (${status}).${quoteAffinity(message)}`, { status, code });
+  if (status >= 500) {
+    return new AffinityError(
+      'server',
+      `Affinity is having trouble (${status}) and kept failing after retries. Try again in a few minutes.`,
+      {
+        status,
+        code,
+      },
+    );
+  }
+  return new AffinityError('invalid', `Affinity refused the request (${status}).${quoteAffinity(message)}`, {
+    status,
+    code,
+  });
 }
 
 /** Nango's own refusals in proxy mode (`{"error":{"code"}}`; Affinity's errors come through Nango unchanged). */
@@ -131,5 +151,8 @@ function nangoError(status: number, code: string): AffinityError {
       : reason === 'unknown_connection' || reason === 'missing_headers' || reason === 'unknown_provider_config'
         ? 'Nango has no such connection: check the integration ID and the connection ID'
         : `Nango refused the request (${reason})`;
-  return new AffinityError('auth', `${text} (${status}). Open Affinity › Settings… and check the Nango connection.`, { status, code });
+  return new AffinityError('auth', `${text} (${status}). Open Affinity › Settings… and check the Nango connection.`, {
+    status,
+    code,
+  });
 }

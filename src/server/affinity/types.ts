@@ -131,7 +131,15 @@ export interface Attendee {
   person: PersonData | null;
 }
 export type Interaction =
-  | { type: 'email'; id: number; sentAt: string; subject: string | null; from: Attendee; to: Attendee[]; cc: Attendee[] }
+  | {
+      type: 'email';
+      id: number;
+      sentAt: string;
+      subject: string | null;
+      from: Attendee;
+      to: Attendee[];
+      cc: Attendee[];
+    }
   | {
       type: 'meeting';
       id: number;

@@ -78,7 +78,12 @@ function groupsOf(perCol: { col: number; runs: Run[] }[]): [number, number][] {
   let i = 0;
   while (i < perCol.length) {
     let j = i;
-    while (j + 1 < perCol.length && perCol[j + 1].col === perCol[j].col + 1 && sameRuns(perCol[j + 1].runs, perCol[i].runs)) j++;
+    while (
+      j + 1 < perCol.length &&
+      perCol[j + 1].col === perCol[j].col + 1 &&
+      sameRuns(perCol[j + 1].runs, perCol[i].runs)
+    )
+      j++;
     groups.push([i, j]);
     i = j + 1;
   }

@@ -281,13 +281,49 @@ export type ParsedDay =
   | { ok: false; problem: 'invalid' };
 
 const MONTHS: Record<string, number> = {
-  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6,
-  jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10, october: 10, nov: 11,
-  november: 11, dec: 12, december: 12,
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
 };
 const WEEKDAYS: Record<string, number> = {
-  sun: 0, sunday: 0, mon: 1, monday: 1, tue: 2, tues: 2, tuesday: 2, wed: 3, wednesday: 3, thu: 4, thur: 4,
-  thurs: 4, thursday: 4, fri: 5, friday: 5, sat: 6, saturday: 6,
+  sun: 0,
+  sunday: 0,
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
 };
 
 function validDay(year: number, month: number, day: number): string | null {
@@ -323,7 +359,12 @@ export function parseDayText(text: string): ParsedDay {
     const years = m[4].length === 4 ? [Number(m[4])] : [1900 + Number(m[4]), 2000 + Number(m[4])];
     const candidates: string[] = [];
     for (const year of years) {
-      for (const [month, day] of a === b ? [[a, b]] : [[a, b], [b, a]]) {
+      for (const [month, day] of a === b
+        ? [[a, b]]
+        : [
+            [a, b],
+            [b, a],
+          ]) {
         const d = validDay(year, month, day);
         if (d && !candidates.includes(d)) candidates.push(d);
       }

@@ -12,14 +12,7 @@
  */
 import { blocksFromChanges, type Block, type Changes } from './blocks';
 import { NOT_SENT_PREFIX, conflictNote, replacedNote, type ConflictPolicy } from './push';
-import {
-  KEY_COLUMN,
-  NOTE_MARK,
-  entryIdOf,
-  isOwnNote,
-  type ColumnSpec,
-  type SheetCell,
-} from './layout';
+import { KEY_COLUMN, NOTE_MARK, entryIdOf, isOwnNote, type ColumnSpec, type SheetCell } from './layout';
 
 export interface RemoteRow {
   entryId: number;
@@ -118,7 +111,6 @@ export interface PullInput {
   policy?: ConflictPolicy;
 }
 
-
 export function planPull(input: PullInput): PullPlan {
   const { view, tab, codec, snapshot } = input;
   const columns = [input.keyColumn, ...view.columns];
@@ -133,7 +125,9 @@ export function planPull(input: PullInput): PullPlan {
     }
   }
   const missingHeaders = tab.headers
-    ? columns.filter((c) => tab.columnOf.has(c.id) && (tab.headers![tab.columnOf.get(c.id)!] ?? '') === '').map((c) => ({ col: tab.columnOf.get(c.id)!, name: c.name }))
+    ? columns
+        .filter((c) => tab.columnOf.has(c.id) && (tab.headers![tab.columnOf.get(c.id)!] ?? '') === '')
+        .map((c) => ({ col: tab.columnOf.get(c.id)!, name: c.name }))
     : [];
   const inView = new Set(columns.map((c) => c.id));
   const staleColumns = [...tab.columnOf.keys()].filter((id) => !inView.has(id));
@@ -154,7 +148,7 @@ export function planPull(input: PullInput): PullPlan {
     const i = snapIndex.get(columnId);
     if (i === undefined) return undefined;
     const row = snapshot!.rows.get(entryId);
-    return row ? row[i] ?? '' : undefined;
+    return row ? (row[i] ?? '') : undefined;
   };
 
   const changes: Changes = new Map();
@@ -273,9 +267,10 @@ export function planPull(input: PullInput): PullPlan {
       newSnapshot.rows.set(entryId, oldBase);
       const why = hasPendingEdit ? 'it has edits not pushed yet' : 'it holds data of yours';
       const current = tab.notes[r]?.[keyCol] ?? '';
-      const note = isOwnNote(current) && current.includes('no longer in the view')
-        ? current
-        : `${NOTE_MARK}no longer in the view “${input.viewName}” since ${input.today}. Kept because ${why}; delete the row when you no longer need it.`;
+      const note =
+        isOwnNote(current) && current.includes('no longer in the view')
+          ? current
+          : `${NOTE_MARK}no longer in the view “${input.viewName}” since ${input.today}. Kept because ${why}; delete the row when you no longer need it.`;
       setNote(r, keyCol, note);
     } else {
       deleteRows.push(r);

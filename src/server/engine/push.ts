@@ -32,7 +32,16 @@ import { MAX_BATCH_UPDATES, MAX_PAGE_SIZE } from '../affinity/types';
 import { blocksFromChanges, type Block, type Changes } from './blocks';
 import { canonicalOf, isEditable, parseEdit, type CodecContext, type ParseContext } from './codecs';
 import { pacificDay } from './dates';
-import { KEY_COLUMN, NAME_COLUMN, NOTE_MARK, entryIdOf, isOwnNote, nameColumnSpec, type ColumnSpec, type SheetCell } from './layout';
+import {
+  KEY_COLUMN,
+  NAME_COLUMN,
+  NOTE_MARK,
+  entryIdOf,
+  isOwnNote,
+  nameColumnSpec,
+  type ColumnSpec,
+  type SheetCell,
+} from './layout';
 import type { PullCodec, Snapshot, TabState } from './pull';
 import { entityName } from './remote';
 import type { PreviewData } from '../../shared/push';
@@ -95,7 +104,11 @@ const notSent = (why: string): string => `${NOT_SENT_PREFIX}${why}`;
  * Column specs of a bound tab's synced columns from the list's field metadata: the name column and every field
  * column whose type is known. A field Affinity no longer has is left out (its cells can't be read as edits).
  */
-export function pushColumns(columnIds: readonly string[], fields: readonly FieldMetadata[], listType: ListType): Map<string, ColumnSpec> {
+export function pushColumns(
+  columnIds: readonly string[],
+  fields: readonly FieldMetadata[],
+  listType: ListType,
+): Map<string, ColumnSpec> {
   const meta = new Map(fields.map((f) => [f.id, f]));
   const out = new Map<string, ColumnSpec>();
   for (const id of columnIds) {
@@ -176,7 +189,10 @@ export function findEdits(input: ScanInput): EditScan {
   const { tab, snapshot, columns, codec } = input;
   const keyCol = tab.columnOf.get(KEY_COLUMN);
   if (keyCol === undefined) {
-    throw new AffinityError('config', 'The Entry ID column of this tab is gone, so rows cannot be matched to Affinity entries. Undo its deletion, or pull the tab to restore it.');
+    throw new AffinityError(
+      'config',
+      'The Entry ID column of this tab is gone, so rows cannot be matched to Affinity entries. Undo its deletion, or pull the tab to restore it.',
+    );
   }
   const snapIndex = new Map(snapshot.columns.map((id, i) => [id, i]));
   const tracked: { id: string; col: number; spec: ColumnSpec; si: number }[] = [];
@@ -392,7 +408,8 @@ function sameList<T>(a: readonly T[], b: readonly T[], eq: (x: T, y: T) => boole
 }
 
 function sameLocation(a: Location | null | undefined, b: Location | null | undefined): boolean {
-  const parts = (l: Location | null | undefined) => [l?.streetAddress, l?.city, l?.state, l?.country].map((p) => (p ?? '').trim());
+  const parts = (l: Location | null | undefined) =>
+    [l?.streetAddress, l?.city, l?.state, l?.country].map((p) => (p ?? '').trim());
   return sameList(parts(a), parts(b), (x, y) => x === y);
 }
 
@@ -480,11 +497,19 @@ export function planPush(input: PlanInput): PushPlan {
     const toSend: CellDecision[] = [];
     for (const edit of edits) {
       const spec = columns.get(edit.columnId)!;
-      const d: CellDecision = { ...edit, fieldName: spec.name, entityName: nameOf(entryId), remote: null, status: 'send' };
+      const d: CellDecision = {
+        ...edit,
+        fieldName: spec.name,
+        entityName: nameOf(entryId),
+        remote: null,
+        status: 'send',
+      };
       decisions.push(d);
       if (!entry || !entry.texts.has(edit.columnId)) {
         d.status = 'unreadable';
-        d.reason = unreadable ?? 'Affinity did not return this field of the entry, so it could not be checked for conflicts. Pull, then push again.';
+        d.reason =
+          unreadable ??
+          'Affinity did not return this field of the entry, so it could not be checked for conflicts. Pull, then push again.';
         continue;
       }
       const lock = entry.locked.get(edit.columnId);
@@ -576,7 +601,12 @@ export function nextBatch(
   let size = Math.min(pending, maxParallel);
   if (rate.orgRemaining !== undefined) {
     if (rate.orgRemaining <= 0) {
-      return { size: 0, waitMs: 0, blocked: "Your Affinity account's monthly API quota is used up; the rest was not sent. Push again when it renews." };
+      return {
+        size: 0,
+        waitMs: 0,
+        blocked:
+          "Your Affinity account's monthly API quota is used up; the rest was not sent. Push again when it renews.",
+      };
     }
     size = Math.min(size, rate.orgRemaining);
   }
@@ -696,7 +726,13 @@ export function settlePush(input: SettleInput): PushOutcome {
   const failedEntries = new Set<number>();
 
   for (const d of plan.decisions) {
-    const entry = { entryId: d.entryId, entityName: d.entityName, field: d.fieldName, old: d.remote ?? d.base, new: d.local };
+    const entry = {
+      entryId: d.entryId,
+      entityName: d.entityName,
+      field: d.fieldName,
+      old: d.remote ?? d.base,
+      new: d.local,
+    };
     switch (d.status) {
       case 'send':
       case 'overwrite': {
@@ -706,7 +742,10 @@ export function settlePush(input: SettleInput): PushOutcome {
           setBase(d.entryId, d.columnId, d.local);
           setNote(d.row, d.col, '');
           resolved.push({ row: d.row, col: d.col });
-          log.push({ ...entry, result: d.status === 'overwrite' ? "updated (replaced a change made in Affinity)" : 'updated' });
+          log.push({
+            ...entry,
+            result: d.status === 'overwrite' ? 'updated (replaced a change made in Affinity)' : 'updated',
+          });
         } else {
           counts.failed++;
           setNote(d.row, d.col, notSent(r.message));
@@ -787,7 +826,14 @@ export function settlePush(input: SettleInput): PushOutcome {
 // ---- preview ------------------------------------------------------------------------------------------------
 
 export function previewOf(plan: PushPlan): PreviewData {
-  const out: PreviewData = { changes: [], conflicts: [], invalid: [], notSent: [], notSynced: [], alreadyInAffinity: 0 };
+  const out: PreviewData = {
+    changes: [],
+    conflicts: [],
+    invalid: [],
+    notSent: [],
+    notSynced: [],
+    alreadyInAffinity: 0,
+  };
   for (const d of plan.decisions) {
     const who = { entryId: d.entryId, entity: d.entityName, field: d.fieldName };
     switch (d.status) {
@@ -795,7 +841,14 @@ export function previewOf(plan: PushPlan): PreviewData {
       case 'overwrite':
         out.changes.push({ ...who, old: d.remote ?? d.base, new: d.local, overwrites: d.status === 'overwrite' });
         if (d.status === 'overwrite') {
-          out.conflicts.push({ ...who, columnId: d.columnId, base: d.base, mine: d.local, affinity: d.remote ?? '', outcome: 'mine' });
+          out.conflicts.push({
+            ...who,
+            columnId: d.columnId,
+            base: d.base,
+            mine: d.local,
+            affinity: d.remote ?? '',
+            outcome: 'mine',
+          });
         }
         break;
       case 'conflict':

@@ -168,7 +168,9 @@ export function parseRuntimeLedger(raw: string | null): RuntimeLedger {
   try {
     const v = JSON.parse(raw) as RuntimeLedger;
     const buckets = Array.isArray(v?.buckets)
-      ? v.buckets.filter((b) => Array.isArray(b) && b.length === 2 && b.every((n) => typeof n === 'number' && Number.isFinite(n)))
+      ? v.buckets.filter(
+          (b) => Array.isArray(b) && b.length === 2 && b.every((n) => typeof n === 'number' && Number.isFinite(n)),
+        )
       : [];
     return { buckets };
   } catch {
@@ -216,7 +218,8 @@ function whenRuntimeFits(ledger: RuntimeLedger, now: number, need: number, quota
 export function affinityMonthly(seen: AffinitySeen, now: number): { limit: number | null; remaining: number | null } {
   const limit = seen.monthLimit ?? null;
   if (limit === null) return { limit: null, remaining: null };
-  if (seen.monthRemaining === undefined || (seen.monthResetAt !== undefined && seen.monthResetAt <= now)) return { limit, remaining: limit };
+  if (seen.monthRemaining === undefined || (seen.monthResetAt !== undefined && seen.monthResetAt <= now))
+    return { limit, remaining: limit };
   return { limit, remaining: seen.monthRemaining };
 }
 
@@ -254,7 +257,8 @@ export function pullRequestsFor(rows: number): number {
  * mostly fixed costs), else the default model.
  */
 export function applyMsFor(rows: number, last?: { rows: number; applyMs: number }): number {
-  if (last && last.rows >= 1000 && last.applyMs > 0) return Math.ceil(Math.min(last.applyMs / last.rows, MAX_APPLY_MS_PER_ROW) * rows);
+  if (last && last.rows >= 1000 && last.applyMs > 0)
+    return Math.ceil(Math.min(last.applyMs / last.rows, MAX_APPLY_MS_PER_ROW) * rows);
   return Math.ceil(rows * DEFAULT_APPLY_MS_PER_ROW);
 }
 
@@ -363,12 +367,17 @@ export interface ProjectionContext extends Budgets {
 
 const DAYS_PER_MONTH = 30;
 
-function projectOne(schedule: ScheduleSpec, estimate: RunEstimate, ctx: ProjectionContext): Omit<ScheduleProjection, 'suggestion'> {
+function projectOne(
+  schedule: ScheduleSpec,
+  estimate: RunEstimate,
+  ctx: ProjectionContext,
+): Omit<ScheduleProjection, 'suggestion'> {
   const quota = QUOTAS[ctx.plan];
   const interval = intervalMs(schedule);
   // A run that outlasts the interval is resumed by the next firings rather than started again.
   const wallMs = estimate.runtimeMs + (estimate.executions - 1) * CONTINUATION_DELAY_MS;
-  const perDayRuns = interval === null ? 0 : Math.min(runsPerDay(schedule), Math.max(1, Math.floor(DAY / Math.max(wallMs, interval))));
+  const perDayRuns =
+    interval === null ? 0 : Math.min(runsPerDay(schedule), Math.max(1, Math.floor(DAY / Math.max(wallMs, interval))));
   const urlFetches = perDayRuns * estimate.requests;
   const triggerRuntimeMs = perDayRuns * estimate.runtimeMs;
   const affinityRequests = urlFetches * DAYS_PER_MONTH;
@@ -424,7 +433,11 @@ export function mostFrequentFit(estimate: RunEstimate, ctx: ProjectionContext, d
 }
 
 /** Daily and monthly use of a schedule, whether it fits, and if not the most frequent schedule that does. */
-export function projectSchedule(schedule: ScheduleSpec, estimate: RunEstimate, ctx: ProjectionContext): ScheduleProjection {
+export function projectSchedule(
+  schedule: ScheduleSpec,
+  estimate: RunEstimate,
+  ctx: ProjectionContext,
+): ScheduleProjection {
   const p = projectOne(schedule, estimate, ctx);
   let suggestion: ScheduleProjection['suggestion'] = null;
   if (!p.fits) {

@@ -37,7 +37,7 @@ export function buildRemoteView(
       if (!spec) {
         const m = meta.get(field.id);
         const valueType: ValueType = m?.valueType ?? (field.value?.type as ValueType) ?? 'text';
-        const kind = field.type === 'hidden' ? m?.type ?? 'list' : field.type;
+        const kind = field.type === 'hidden' ? (m?.type ?? 'list') : field.type;
         spec = {
           id: field.id,
           name: m?.name ?? field.name,

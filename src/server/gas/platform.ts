@@ -37,7 +37,10 @@ function networkError(e: unknown): string {
 }
 
 /** UrlFetch calls and Affinity's rate-limit headers, counted for the settings panel (sync/usage.ts). */
-export const usageLedger = new UsageLedger(() => userStore(), () => Date.now());
+export const usageLedger = new UsageLedger(
+  () => userStore(),
+  () => Date.now(),
+);
 
 export const urlFetchHttp: HttpPort = {
   fetchAll(requests: HttpRequest[]): HttpResponse[] {

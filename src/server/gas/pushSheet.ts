@@ -19,7 +19,12 @@ export function writeBlocks(sheet: Sheet, values: Block<SheetCell>[], notes: Blo
 const a1 = (row: number, col: number) => `${columnLetter(col + 1)}${row + 2}`;
 
 /** Clears the pending background of the given data cells (0-based), where it is ours: one read, one write. */
-export function clearPendingMarks(sheet: Sheet, cells: { row: number; col: number }[], width: number, rows: number): number {
+export function clearPendingMarks(
+  sheet: Sheet,
+  cells: { row: number; col: number }[],
+  width: number,
+  rows: number,
+): number {
   if (cells.length === 0 || rows === 0 || width === 0) return 0;
   const backgrounds = sheet.getRange(2, 1, rows, width).getBackgrounds();
   const ours = cells.filter((c) => (backgrounds[c.row]?.[c.col] ?? '').toLowerCase() === PENDING_BACKGROUND);

@@ -56,7 +56,9 @@ function createSheet(ss: Spreadsheet, sheetId: number): Sheet {
   sheet.hideSheet();
   const protection = sheet.protect();
   protection.setWarningOnly(true);
-  protection.setDescription(`${NOTE_MARK}values as last synced; the sync compares the tab with them to find your edits`);
+  protection.setDescription(
+    `${NOTE_MARK}values as last synced; the sync compares the tab with them to find your edits`,
+  );
   return sheet;
 }
 
@@ -100,9 +102,9 @@ export function writeSnapshot(ss: Spreadsheet, sheetId: number, next: Snapshot, 
     if (!old) put(r, 0, entryId);
     for (const [id, c] of colOf) {
       const ni = nextIndex.get(id);
-      const text = ni === undefined ? '' : texts[ni] ?? '';
+      const text = ni === undefined ? '' : (texts[ni] ?? '');
       const oi = storedIndex.get(id);
-      const before = old && oi !== undefined ? old[oi] ?? '' : undefined;
+      const before = old && oi !== undefined ? (old[oi] ?? '') : undefined;
       if (before !== text) put(r, c + 1, asText(text));
     }
   }
@@ -115,7 +117,7 @@ export function writeSnapshot(ss: Spreadsheet, sheetId: number, next: Snapshot, 
     if (col === 0) return entryId;
     const oi = storedIndex.get(columns[col - 1]);
     const old = stored.snapshot.rows.get(entryId);
-    return asText(old && oi !== undefined ? old[oi] ?? '' : '');
+    return asText(old && oi !== undefined ? (old[oi] ?? '') : '');
   };
   const blocks = blocksFromChanges(changes, fill, { gap: 16, maxBlocks: 40 });
   ensureSize(sheet, rows + 1, columns.length + 1);
@@ -149,7 +151,8 @@ function rewrite(sheet: Sheet, next: Snapshot, stored: StoredSnapshot | null): n
     const oldRows = stored.rows + 1;
     const oldWidth = stored.columns.length + 1;
     if (oldWidth > width) sheet.getRange(1, width + 1, Math.min(oldRows, grid.length), oldWidth - width).clearContent();
-    if (oldRows > grid.length) sheet.getRange(grid.length + 1, 1, oldRows - grid.length, Math.max(oldWidth, width)).clearContent();
+    if (oldRows > grid.length)
+      sheet.getRange(grid.length + 1, 1, oldRows - grid.length, Math.max(oldWidth, width)).clearContent();
   }
   return grid.length * width;
 }

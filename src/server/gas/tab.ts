@@ -50,7 +50,8 @@ export function readTab(sheet: Sheet): TabRead {
   return { values, notes, width, columnOf, metadata, headers };
 }
 
-const READ_ONLY_NOTE = 'Filled from Affinity; this column is read-only and edits here are not sent (the next pull restores them).';
+const READ_ONLY_NOTE =
+  'Filled from Affinity; this column is read-only and edits here are not sent (the next pull restores them).';
 const KEY_NOTE = 'The Affinity list-entry id of each row. Sync finds rows by it: do not edit it.';
 
 export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
@@ -68,7 +69,8 @@ export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
 
   // Blocks holding entry ids first: an execution killed part way must not leave appended rows without their id.
   const keyCol = plan.columnOf.get(KEY_COLUMN);
-  const holdsKey = (b: PullPlan['blocks'][number]) => keyCol !== undefined && b.col <= keyCol && keyCol < b.col + b.values[0].length;
+  const holdsKey = (b: PullPlan['blocks'][number]) =>
+    keyCol !== undefined && b.col <= keyCol && keyCol < b.col + b.values[0].length;
   for (const b of [...plan.blocks.filter(holdsKey), ...plan.blocks.filter((b) => !holdsKey(b))]) {
     sheet.getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length).setValues(b.values);
   }
@@ -102,8 +104,12 @@ function createColumns(sheet: Sheet, columns: { col: number; spec: ColumnSpec }[
     if (!spec.editable) {
       const protection = whole.protect();
       protection.setWarningOnly(true);
-      protection.setDescription(spec.id === KEY_COLUMN ? `${NOTE_MARK}entry ids` : `${NOTE_MARK}read-only column ${spec.name}`);
-      sheet.getRange(1, col + 1).setNote(spec.id === KEY_COLUMN ? `${NOTE_MARK}${KEY_NOTE}` : `${NOTE_MARK}${READ_ONLY_NOTE}`);
+      protection.setDescription(
+        spec.id === KEY_COLUMN ? `${NOTE_MARK}entry ids` : `${NOTE_MARK}read-only column ${spec.name}`,
+      );
+      sheet
+        .getRange(1, col + 1)
+        .setNote(spec.id === KEY_COLUMN ? `${NOTE_MARK}${KEY_NOTE}` : `${NOTE_MARK}${READ_ONLY_NOTE}`);
     }
   }
   // Header cells of contiguous new columns in one write.
@@ -127,7 +133,9 @@ function markStale(sheet: Sheet, tab: TabRead, id: string): void {
   md.remove();
   sheet
     .getRange(1, col + 1)
-    .setNote(`${NOTE_MARK}this field is no longer in the view, so the column is no longer synced. Its cells are yours now.`);
+    .setNote(
+      `${NOTE_MARK}this field is no longer in the view, so the column is no longer synced. Its cells are yours now.`,
+    );
 }
 
 function sameOptions(current: unknown, options: string[]): boolean {

@@ -36,7 +36,13 @@ export function removeBinding(doc: KeyValueStore, sheetId: number): boolean {
   return rest.length !== all.length;
 }
 
-export function recordOutcome(doc: KeyValueStore, sheetId: number, kind: 'lastPull' | 'lastPush', outcome: RunOutcome, rows?: number): void {
+export function recordOutcome(
+  doc: KeyValueStore,
+  sheetId: number,
+  kind: 'lastPull' | 'lastPush',
+  outcome: RunOutcome,
+  rows?: number,
+): void {
   const all = loadBindings(doc);
   const b = all.find((x) => x.sheetId === sheetId);
   if (!b) return;

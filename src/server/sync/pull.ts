@@ -39,7 +39,10 @@ export function pullCodec(ctx: CodecContext): PullCodec {
 export function sheetOf(ss: Spreadsheet, binding: Binding): GoogleAppsScript.Spreadsheet.Sheet {
   const sheet = ss.getSheetById(binding.sheetId);
   if (!sheet) {
-    throw new AffinityError('config', `The tab bound to “${binding.viewName}” was deleted. Bind the view to a tab again.`);
+    throw new AffinityError(
+      'config',
+      `The tab bound to “${binding.viewName}” was deleted. Bind the view to a tab again.`,
+    );
   }
   return sheet;
 }
@@ -61,7 +64,14 @@ export interface PulledView {
  * needs, and writes the base snapshot. A resumable pull (sync/runs.ts) gathers the view over several executions and
  * calls this once it has all of it, so the tab never shows half a view.
  */
-export function applyPulledView(ss: Spreadsheet, binding: Binding, client: AffinityClient, log: LogPort, today: string, pulled: PulledView): PullSummary {
+export function applyPulledView(
+  ss: Spreadsheet,
+  binding: Binding,
+  client: AffinityClient,
+  log: LogPort,
+  today: string,
+  pulled: PulledView,
+): PullSummary {
   const sheet = sheetOf(ss, binding);
   const ctx = pulled.ctx ?? codecContext(ss);
   const { remote } = pulled;
@@ -78,7 +88,13 @@ export function applyPulledView(ss: Spreadsheet, binding: Binding, client: Affin
     policy: pullPolicy(),
   });
   applyPlan(sheet, tab, plan);
-  refreshPushAids(sheet, binding, client, log, { columns: remote.columns, columnOf: plan.columnOf, rows: remote.rows, entries: pulled.entries, directory: pulled.directory });
+  refreshPushAids(sheet, binding, client, log, {
+    columns: remote.columns,
+    columnOf: plan.columnOf,
+    rows: remote.rows,
+    entries: pulled.entries,
+    directory: pulled.directory,
+  });
   const snapshotCells = writeSnapshot(ss, binding.sheetId, plan.snapshot, stored);
   const summary: PullSummary = {
     tabName: sheet.getName(),

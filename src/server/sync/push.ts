@@ -110,7 +110,12 @@ export function sendInBatches<S, T>(
     }
     if (next.size === 0) {
       if (deadline !== undefined && now + next.waitMs > deadline) {
-        stop(new AffinityError('rate-limit', "Affinity's per-minute limit is used up and the push ran out of time. Push again in a minute."));
+        stop(
+          new AffinityError(
+            'rate-limit',
+            "Affinity's per-minute limit is used up and the push ran out of time. Push again in a minute.",
+          ),
+        );
         break;
       }
       clock.sleep(next.waitMs);
@@ -163,7 +168,14 @@ function readRemote(
   const seen: Directory = { persons: [], companies: [] };
   if (ids.length === 0) return { state, strategy, requests: 0, batches: 0, seen };
   const start = client.requestsSent;
-  const fieldsOf = (id: number) => [...new Set(scan.entries.get(id)!.edits.map((e) => e.columnId).filter((c) => c !== NAME_COLUMN))];
+  const fieldsOf = (id: number) => [
+    ...new Set(
+      scan.entries
+        .get(id)!
+        .edits.map((e) => e.columnId)
+        .filter((c) => c !== NAME_COLUMN),
+    ),
+  ];
   const found: ListEntryWithEntity[] = [];
   let batches = 0;
   let individual = ids;
@@ -249,11 +261,19 @@ interface Prepared {
   client: AffinityClient | null;
 }
 
-function prepare(ss: Spreadsheet, binding: Binding, deps: PushDeps, opts: { policy: ConflictPolicy; choices?: ConflictChoice[] }): Prepared {
+function prepare(
+  ss: Spreadsheet,
+  binding: Binding,
+  deps: PushDeps,
+  opts: { policy: ConflictPolicy; choices?: ConflictChoice[] },
+): Prepared {
   const sheet = sheetOf(ss, binding);
   const stored = readSnapshot(ss, binding.sheetId);
   if (!stored) {
-    throw new AffinityError('config', `“${sheet.getName()}” has not been pulled yet. Pull it first; edits are found by comparing with the last pull.`);
+    throw new AffinityError(
+      'config',
+      `“${sheet.getName()}” has not been pulled yet. Pull it first; edits are found by comparing with the last pull.`,
+    );
   }
   let client: AffinityClient | null = null;
   const getClient = () => (client ??= deps.client());
@@ -264,26 +284,56 @@ function prepare(ss: Spreadsheet, binding: Binding, deps: PushDeps, opts: { poli
   const scan = findEdits({ tab, snapshot: stored.snapshot, columns, codec, viewName: binding.viewName });
   if (scan.entries.size === 0) {
     const empty: RemoteState = { entries: new Map(), unreadable: new Map() };
-    const plan = planPush({ listId: binding.listId, scan, remote: empty, columns, parse: emptyParse, policy: opts.policy });
-    return { sheet, tab, stored, scan, plan, columns, codec, strategy: readStrategy(0, 0), reads: fieldRequests, readBatches: 0, client };
+    const plan = planPush({
+      listId: binding.listId,
+      scan,
+      remote: empty,
+      columns,
+      parse: emptyParse,
+      policy: opts.policy,
+    });
+    return {
+      sheet,
+      tab,
+      stored,
+      scan,
+      plan,
+      columns,
+      codec,
+      strategy: readStrategy(0, 0),
+      reads: fieldRequests,
+      readBatches: 0,
+      client,
+    };
   }
 
   const c = getClient();
   const remote = readRemote(c, binding, scan, stored.snapshot.rows.size, ctx, deps.clock);
   const dropdownFields = [
     ...new Set(
-      [...scan.entries.values()].flatMap((e) => e.edits.map((x) => x.columnId)).filter((id) => DROPDOWN_TYPES.has(columns.get(id)?.valueType ?? '')),
+      [...scan.entries.values()]
+        .flatMap((e) => e.edits.map((x) => x.columnId))
+        .filter((id) => DROPDOWN_TYPES.has(columns.get(id)?.valueType ?? '')),
     ),
   ];
   const opt = dropdownOptionsOf(getClient, deps.cache, binding.listId, dropdownFields, deps.clock.now());
-  const cachedDir = deps.cache ? unpackDirectory(getCachedJson(deps.cache, [directoryKey(binding.listId)]).get(directoryKey(binding.listId))) : null;
+  const cachedDir = deps.cache
+    ? unpackDirectory(getCachedJson(deps.cache, [directoryKey(binding.listId)]).get(directoryKey(binding.listId)))
+    : null;
   const dir = mergeDirectories(remote.seen, cachedDir);
   const parseWith = (options: Map<string, DropdownOption[]>): ParseContext => ({
     dropdownOptions: (fieldId) => options.get(fieldId) ?? [],
     knownPersons: dir.persons,
     knownCompanies: dir.companies,
   });
-  const input = { listId: binding.listId, scan, remote: remote.state, columns, policy: opts.policy, choices: opts.choices };
+  const input = {
+    listId: binding.listId,
+    scan,
+    remote: remote.state,
+    columns,
+    policy: opts.policy,
+    choices: opts.choices,
+  };
   let plan = planPush({ ...input, parse: parseWith(opt.options) });
   let optionRequests = opt.requests;
 
@@ -293,7 +343,9 @@ function prepare(ss: Spreadsheet, binding: Binding, deps: PushDeps, opts: { poli
     const at = opt.cachedAt.get(fieldId);
     return at !== undefined && now - at > OPTIONS_RECHECK_MS;
   };
-  const stale = [...new Set(plan.decisions.filter((d) => d.status === 'invalid' && isStale(d.columnId)).map((d) => d.columnId))];
+  const stale = [
+    ...new Set(plan.decisions.filter((d) => d.status === 'invalid' && isStale(d.columnId)).map((d) => d.columnId)),
+  ];
   if (stale.length > 0) {
     const fresh = dropdownOptionsOf(getClient, deps.cache, binding.listId, stale, now, true);
     optionRequests += fresh.requests;
@@ -319,7 +371,12 @@ const emptyParse: ParseContext = { dropdownOptions: () => [], knownPersons: [], 
 
 // ---- preview ---------------------------------------------------------------------------------------------------------
 
-export function previewBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, opts: { policy: ConflictPolicy }): PushPreview {
+export function previewBinding(
+  ss: Spreadsheet,
+  binding: Binding,
+  deps: PushDeps,
+  opts: { policy: ConflictPolicy },
+): PushPreview {
   const p = prepare(ss, binding, deps, opts);
   const data = previewOf(p.plan);
   // Pushing reads Affinity again (the check must be fresh), then writes.
@@ -346,11 +403,25 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
   let writeBatches = 0;
   if (plan.requests.length > 0) {
     const client = p.client ?? deps.client();
-    const sent = sendInBatches(client, deps.clock, plan.requests, (batch) => client.updateEntries(batch), opts.deadline ?? started + SEND_DEADLINE_MS);
+    const sent = sendInBatches(
+      client,
+      deps.clock,
+      plan.requests,
+      (batch) => client.updateEntries(batch),
+      opts.deadline ?? started + SEND_DEADLINE_MS,
+    );
     writeBatches = sent.batches;
     results = sent.outcomes.map((o) => (o.ok ? { ok: true } : { ok: false, message: o.error.message }));
   }
-  const out = settlePush({ plan, results, scan: p.scan, tab: p.tab, snapshot: p.stored.snapshot, columns: p.columns, codec: p.codec });
+  const out = settlePush({
+    plan,
+    results,
+    scan: p.scan,
+    tab: p.tab,
+    snapshot: p.stored.snapshot,
+    columns: p.columns,
+    codec: p.codec,
+  });
 
   writeBlocks(p.sheet, out.valueBlocks, out.noteBlocks);
   const baseMoved = out.counts.sent + out.counts.alreadyInAffinity + out.counts.takenFromAffinity > 0;
@@ -360,10 +431,21 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
     const time = opts.timestamp();
     appendChangeLog(
       ss,
-      out.log.map((l) => ({ time, user: opts.user, tab: tabName, entryId: l.entryId, entity: l.entityName, field: l.field, old: l.old, new: l.new, result: l.result })),
+      out.log.map((l) => ({
+        time,
+        user: opts.user,
+        tab: tabName,
+        entryId: l.entryId,
+        entity: l.entityName,
+        field: l.field,
+        old: l.old,
+        new: l.new,
+        result: l.result,
+      })),
     );
   }
-  if (out.resolved.length > 0 && pendingMarksOn(deps.doc)) clearPendingMarks(p.sheet, out.resolved, p.tab.width, p.tab.values.length);
+  if (out.resolved.length > 0 && pendingMarksOn(deps.doc))
+    clearPendingMarks(p.sheet, out.resolved, p.tab.width, p.tab.values.length);
 
   const c = out.counts;
   const writes = results.length;
@@ -396,14 +478,20 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export function pushMessage(s: PushSummary): string {
   const parts: string[] = [];
   if (s.sent > 0) parts.push(`${plural(s.sent, 'change', 'changes')} sent to Affinity`);
-  if (s.alreadyInAffinity > 0) parts.push(`${plural(s.alreadyInAffinity, 'edit was', 'edits were')} already in Affinity`);
+  if (s.alreadyInAffinity > 0)
+    parts.push(`${plural(s.alreadyInAffinity, 'edit was', 'edits were')} already in Affinity`);
   if (s.failed > 0) parts.push(`${plural(s.failed, 'change', 'changes')} refused by Affinity`);
-  if (s.conflicts > 0) parts.push(`${plural(s.conflicts, 'conflict', 'conflicts')} flagged (changed in Affinity too), not sent`);
-  if (s.takenFromAffinity > 0) parts.push(`${plural(s.takenFromAffinity, 'edit', 'edits')} replaced by Affinity's newer value`);
+  if (s.conflicts > 0)
+    parts.push(`${plural(s.conflicts, 'conflict', 'conflicts')} flagged (changed in Affinity too), not sent`);
+  if (s.takenFromAffinity > 0)
+    parts.push(`${plural(s.takenFromAffinity, 'edit', 'edits')} replaced by Affinity's newer value`);
   if (s.invalid > 0) parts.push(`${plural(s.invalid, 'value', 'values')} that can't be sent as typed`);
   if (s.notSent > 0) parts.push(`${plural(s.notSent, 'edit', 'edits')} in cells that can't be changed from the sheet`);
   if (s.notSynced > 0) parts.push(`${plural(s.notSynced, 'row', 'rows')} not synced`);
   if (parts.length === 0) return `${s.tabName}: nothing to push.`;
-  const seeNotes = s.failed + s.conflicts + s.invalid + s.notSent + s.notSynced + s.takenFromAffinity > 0 ? ' See the notes on those cells.' : '';
+  const seeNotes =
+    s.failed + s.conflicts + s.invalid + s.notSent + s.notSynced + s.takenFromAffinity > 0
+      ? ' See the notes on those cells.'
+      : '';
   return `${s.tabName}: ${parts.join('; ')}.${seeNotes}`;
 }

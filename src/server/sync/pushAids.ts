@@ -16,7 +16,16 @@ import { documentStore } from '../gas/platform';
 import { setDropdownValidation } from '../gas/tab';
 import type { LogPort } from '../ports';
 import type { Binding } from './bindings';
-import { directoryKey, dropdownOptionsOf, loadPolicy, mergeDirectories, packDirectory, putCachedJson, saveColumnSpecs, type Directory } from './pushStore';
+import {
+  directoryKey,
+  dropdownOptionsOf,
+  loadPolicy,
+  mergeDirectories,
+  packDirectory,
+  putCachedJson,
+  saveColumnSpecs,
+  type Directory,
+} from './pushStore';
 import type { ConflictPolicy } from '../engine/push';
 
 /** Characters the cached directory may take (16 cache values of 24,000). */
@@ -52,14 +61,25 @@ export function refreshPushAids(
   binding: Binding,
   client: AffinityClient,
   log: LogPort,
-  view: { columns: ColumnSpec[]; columnOf: Map<string, number>; rows: readonly RemoteRow[]; entries?: readonly ListEntryWithEntity[]; directory?: Directory },
+  view: {
+    columns: ColumnSpec[];
+    columnOf: Map<string, number>;
+    rows: readonly RemoteRow[];
+    entries?: readonly ListEntryWithEntity[];
+    directory?: Directory;
+  },
 ): void {
   try {
     saveColumnSpecs(documentStore(), binding.sheetId, view.columns);
     const cache = documentCache();
-    if (cache) putCachedJson(cache, { [directoryKey(binding.listId)]: packDirectory(view.directory ?? directoryOf(view.entries ?? [])) });
+    if (cache)
+      putCachedJson(cache, {
+        [directoryKey(binding.listId)]: packDirectory(view.directory ?? directoryOf(view.entries ?? [])),
+      });
     // Only single-choice columns carry list validation; multi-select options are fetched by push when needed.
-    const dropdowns = view.columns.filter((c) => c.editable && (c.valueType === 'dropdown' || c.valueType === 'ranked-dropdown'));
+    const dropdowns = view.columns.filter(
+      (c) => c.editable && (c.valueType === 'dropdown' || c.valueType === 'ranked-dropdown'),
+    );
     if (dropdowns.length === 0) return;
     // Options come from the cache (6 h) and are fetched again, in one parallel batch, for a field whose values in
     // this pull show an option the cache does not know (a new or renamed one): a quiet refresh costs no request.
@@ -79,9 +99,15 @@ export function refreshPushAids(
     }
     const rules = dropdowns
       .filter((c) => view.columnOf.has(c.id))
-      .map((c) => ({ col: view.columnOf.get(c.id)!, name: c.name, options: [...new Set((options.get(c.id) ?? []).map((o) => o.text))] }));
+      .map((c) => ({
+        col: view.columnOf.get(c.id)!,
+        name: c.name,
+        options: [...new Set((options.get(c.id) ?? []).map((o) => o.text))],
+      }));
     setDropdownValidation(sheet, rules);
   } catch (e) {
-    log.log(`Pull: could not refresh dropdown options and validation (${e instanceof Error ? e.message : String(e)}); push will fetch them.`);
+    log.log(
+      `Pull: could not refresh dropdown options and validation (${e instanceof Error ? e.message : String(e)}); push will fetch them.`,
+    );
   }
 }

@@ -141,7 +141,12 @@ export function loadColumnSpecs(doc: KeyValueStore, sheetId: number): Map<string
   const text = stored.text;
   try {
     const rows = JSON.parse(text) as StoredColumn[];
-    return new Map(rows.map(([id, name, valueType, kind, editable]) => [id, { id, name, valueType, kind, editable: editable === 1 }]));
+    return new Map(
+      rows.map(([id, name, valueType, kind, editable]) => [
+        id,
+        { id, name, valueType, kind, editable: editable === 1 },
+      ]),
+    );
   } catch {
     return null;
   }
@@ -201,7 +206,13 @@ export function unpackDirectory(value: unknown): Directory | null {
   const v = value as StoredDirectory | null;
   if (!v || !Array.isArray(v.p) || !Array.isArray(v.c)) return null;
   return {
-    persons: v.p.map(([id, firstName, lastName, primaryEmailAddress, type]) => ({ id, firstName, lastName, primaryEmailAddress, type })),
+    persons: v.p.map(([id, firstName, lastName, primaryEmailAddress, type]) => ({
+      id,
+      firstName,
+      lastName,
+      primaryEmailAddress,
+      type,
+    })),
     companies: v.c.map(([id, name, domain]) => ({ id, name, domain })),
   };
 }
@@ -234,7 +245,10 @@ export function dropdownOptionsOf(
   const cachedAt = new Map<string, number>();
   if (fieldIds.length === 0) return { options, cachedAt, requests: 0 };
   if (cache && !fresh) {
-    const got = getCachedJson(cache, fieldIds.map((f) => optionsKey(listId, f)));
+    const got = getCachedJson(
+      cache,
+      fieldIds.map((f) => optionsKey(listId, f)),
+    );
     for (const f of fieldIds) {
       const stored = unpackOptions(got.get(optionsKey(listId, f)));
       if (stored) {
@@ -261,7 +275,12 @@ export function dropdownOptionsOf(
     const list = [...(o.value?.data ?? [])];
     let next = o.value?.pagination?.nextUrl ?? null;
     while (next) {
-      const page = c.send<{ data: DropdownOption[] | null; pagination?: { nextUrl?: string | null } }>({ method: 'get', path: next, purpose: 'metadata', what: 'field' });
+      const page = c.send<{ data: DropdownOption[] | null; pagination?: { nextUrl?: string | null } }>({
+        method: 'get',
+        path: next,
+        purpose: 'metadata',
+        what: 'field',
+      });
       list.push(...(page?.data ?? []));
       next = page?.pagination?.nextUrl ?? null;
     }
@@ -271,4 +290,3 @@ export function dropdownOptionsOf(
   if (cache) putCachedJson(cache, toCache);
   return { options, cachedAt, requests: c.requestsSent - before };
 }
-

@@ -102,7 +102,6 @@ type StagedRecord = ({ k: 'page' } & StagedPage) | { k: 'dir'; v: unknown; e: un
 
 // ---- stores ---------------------------------------------------------------------------------------------------
 
-
 export function loadRun(doc: KeyValueStore): RunState | null {
   const r = readJson<RunState>(doc, RUN_KEY);
   return r && Array.isArray(r.tasks) ? r : null;
@@ -195,7 +194,11 @@ const fmt = (n: number) => n.toLocaleString('en-US');
  * of the queue (the caller decides what it means for the schedule); the run state is saved either way.
  * `until`: a manual pull returns as soon as its tab is done.
  */
-export function executeRun(deps: RunDeps, run: RunState, opts: { until?: number; prefetchedView?: { sheetId: number; view: SavedView } } = {}): ExecutionResult {
+export function executeRun(
+  deps: RunDeps,
+  run: RunState,
+  opts: { until?: number; prefetchedView?: { sheetId: number; view: SavedView } } = {},
+): ExecutionResult {
   const { doc, log } = deps;
   const continuations = deps.continuations ?? { schedule: scheduleContinuation, clear: clearContinuations };
   let client: AffinityClient | null = null;
@@ -274,7 +277,9 @@ export function executeRun(deps: RunDeps, run: RunState, opts: { until?: number;
     log.log(`Sync run ${run.id} done in ${run.executions} execution(s), ${fmt(run.requests)} requests.`);
     return { status: 'done', pulled, requests };
   }
-  log.log(`Sync run ${run.id}: ${run.tasks.length} task(s) left after execution ${run.executions}; continuing in a minute.`);
+  log.log(
+    `Sync run ${run.id}: ${run.tasks.length} task(s) left after execution ${run.executions}; continuing in a minute.`,
+  );
   return { status: 'continuing', pulled, requests };
 }
 
@@ -299,7 +304,9 @@ function pullStep(
   const now0 = clock.now();
   let cp = loadCheckpoint(doc, sheetId);
   if (cp && (cp.listId !== binding.listId || cp.viewId !== binding.viewId || now0 - cp.updatedAt > CHECKPOINT_TTL_MS)) {
-    log.log(`Pull of “${binding.viewName}”: the pull left off ${Math.round((now0 - cp.updatedAt) / 60_000)} min ago is stale; starting over.`);
+    log.log(
+      `Pull of “${binding.viewName}”: the pull left off ${Math.round((now0 - cp.updatedAt) / 60_000)} min ago is stale; starting over.`,
+    );
     discardPull(ss, doc, sheetId);
     cp = null;
   }
@@ -310,7 +317,9 @@ function pullStep(
       // Staged rows gone, or a saved cursor Affinity no longer accepts: start this view over, once.
       const restart = e instanceof StagingLost || (cp !== null && e instanceof AffinityError && e.kind === 'invalid');
       if (!restart || attempt > 0) throw e;
-      log.log(`Pull of “${binding.viewName}”: cannot resume (${e instanceof Error ? e.message : String(e)}); starting over.`);
+      log.log(
+        `Pull of “${binding.viewName}”: cannot resume (${e instanceof Error ? e.message : String(e)}); starting over.`,
+      );
       discardPull(ss, doc, sheetId);
       cp = null;
     }
@@ -339,12 +348,18 @@ function pullFrom(
     const wait = paceDelayMs(client.rateLimit, clock.now(), MINUTE_RESERVE, need);
     if (wait <= 0) return true;
     if (timeLeft(deps) < wait + after) return false;
-    if (!pacedNoted) log.log(`Pull of “${binding.viewName}”: pacing, ${Math.ceil(wait / 1000)} s until Affinity's per-minute window resets.`);
+    if (!pacedNoted)
+      log.log(
+        `Pull of “${binding.viewName}”: pacing, ${Math.ceil(wait / 1000)} s until Affinity's per-minute window resets.`,
+      );
     pacedNoted = true;
     clock.sleep(wait);
     return true;
   };
-  deps.progress(sheetId, resumed ? `Resuming: ${fmt(resumed.rows)} rows fetched so far…` : 'Reading the view from Affinity…');
+  deps.progress(
+    sheetId,
+    resumed ? `Resuming: ${fmt(resumed.rows)} rows fetched so far…` : 'Reading the view from Affinity…',
+  );
   let cp: PullCheckpoint;
   if (resumed) {
     cp = { ...resumed, executions: resumed.executions + 1 };
@@ -380,7 +395,11 @@ function pullFrom(
   const checkpoint = () => {
     const records: StagedRecord[] = mem.map((p) => ({ k: 'page', ...p }));
     if (values.length + rowEntities.length > 0) {
-      records.push({ k: 'dir', v: packDirectory(fitDirectory(mergeDirectories(...values))), e: packDirectory(fitDirectory(mergeDirectories(...rowEntities))) });
+      records.push({
+        k: 'dir',
+        v: packDirectory(fitDirectory(mergeDirectories(...values))),
+        e: packDirectory(fitDirectory(mergeDirectories(...rowEntities))),
+      });
     }
     writeStaged(ss, sheetId, cp.staged, records);
     SpreadsheetApp.flush(); // staged rows are on the sheet before the checkpoint counts them
@@ -397,7 +416,10 @@ function pullFrom(
   const stop = (why: string): null => {
     const pages = mem.length;
     checkpoint();
-    deps.progress(sheetId, `${fmt(cp.rows)} rows fetched${expectedRows > cp.rows ? ` of about ${fmt(expectedRows)}` : ''}; continuing in a minute…`);
+    deps.progress(
+      sheetId,
+      `${fmt(cp.rows)} rows fetched${expectedRows > cp.rows ? ` of about ${fmt(expectedRows)}` : ''}; continuing in a minute…`,
+    );
     log.log(
       `Pull of “${cp.viewName}” into its tab: ${why}; checkpoint after ${fmt(cp.pages)} pages (${fmt(cp.rows)} rows, ${pages} pages staged now), ` +
         `execution ${cp.executions} of run ${run.id}.`,
@@ -408,7 +430,8 @@ function pullFrom(
   while (cp.nextUrl) {
     const flushReserve = FLUSH_RESERVE_MS + FLUSH_PER_PAGE_MS * (mem.length + 1);
     if (timeLeft(deps) < pageMs * 1.5 + flushReserve) return stop('time budget reached');
-    if (!pace(fields ? 1 : 2, pageMs * 1.5 + flushReserve)) return stop("Affinity's per-minute limit is nearly used up and so is the time budget");
+    if (!pace(fields ? 1 : 2, pageMs * 1.5 + flushReserve))
+      return stop("Affinity's per-minute limit is nearly used up and so is the time budget");
     if (run.kind === 'scheduled' && monthlyReserveReached(client.rateLimit, deps.reserve)) {
       stop("Affinity's monthly allowance is down to the share kept for people");
       throw new Deferred("Affinity's monthly allowance is down to the share kept for people");
@@ -425,14 +448,21 @@ function pullFrom(
     cp.pages++;
     cp.rows += page.entries.length;
     cp.nextUrl = page.nextUrl;
-    if (cp.pages % 5 === 0) deps.progress(sheetId, `${fmt(cp.rows)} rows fetched${expectedRows > cp.rows ? ` of about ${fmt(expectedRows)}` : ''}…`);
+    if (cp.pages % 5 === 0)
+      deps.progress(
+        sheetId,
+        `${fmt(cp.rows)} rows fetched${expectedRows > cp.rows ? ` of about ${fmt(expectedRows)}` : ''}…`,
+      );
   }
 
   // Every page is in: apply now if the time left allows, else in a fresh execution.
   const applyEstimate =
-    applyMsFor(cp.rows, stats?.applyMs ? { rows: stats.rows, applyMs: stats.applyMs } : undefined) * 1.2 + FLUSH_RESERVE_MS + cp.staged * 20;
+    applyMsFor(cp.rows, stats?.applyMs ? { rows: stats.rows, applyMs: stats.applyMs } : undefined) * 1.2 +
+    FLUSH_RESERVE_MS +
+    cp.staged * 20;
   const fresh = clock.now() - deps.startedAt < MIN_TASK_MS;
-  if (!fresh && timeLeft(deps) < applyEstimate) return stop(`every page is in; writing ${fmt(cp.rows)} rows needs a fresh execution`);
+  if (!fresh && timeLeft(deps) < applyEstimate)
+    return stop(`every page is in; writing ${fmt(cp.rows)} rows needs a fresh execution`);
 
   // Writing the tab may fetch dropdown options: keep them under the per-minute limit too.
   pace(APPLY_REQUESTS, applyEstimate);
@@ -472,7 +502,10 @@ function pullFrom(
     at: clock.now(),
   });
   recordOutcome(doc, sheetId, 'lastPull', { at: clock.now(), ok: true, message: pullMessage(summary) }, summary.rows);
-  if (cp.staged > 0 || resumed) log.log(`Pull of “${cp.viewName}” completed over ${cp.executions} execution(s): ${fmt(cp.pages)} pages, ${fmt(summary.requests)} requests.`);
+  if (cp.staged > 0 || resumed)
+    log.log(
+      `Pull of “${cp.viewName}” completed over ${cp.executions} execution(s): ${fmt(cp.pages)} pages, ${fmt(summary.requests)} requests.`,
+    );
   saveCheckpoint(doc, sheetId, null);
   if (cp.staged > 0) dropStaging(ss, sheetId);
   deps.progress(sheetId, null);
@@ -512,4 +545,3 @@ export function rowsGathered(doc: KeyValueStore, run: RunState): number {
   for (const id of new Set(run.tasks.map((t) => t.sheetId))) n += loadCheckpoint(doc, id)?.rows ?? 0;
   return n;
 }
-

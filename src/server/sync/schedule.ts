@@ -12,7 +12,14 @@
  * - Continuations: at most one pending per user; each run execution replaces or removes its own.
  */
 import type { PlanType, ScheduleSpec } from '../../shared/schedule';
-import { DEFAULT_BUDGET_MS, DEFAULT_RESERVE, MAX_BUDGET_MS, MIN_BUDGET_MS, parseSchedule, planForEmail } from '../engine/quota';
+import {
+  DEFAULT_BUDGET_MS,
+  DEFAULT_RESERVE,
+  MAX_BUDGET_MS,
+  MIN_BUDGET_MS,
+  parseSchedule,
+  planForEmail,
+} from '../engine/quota';
 import type { KeyValueStore } from '../ports';
 import { readJson } from './json';
 
@@ -47,7 +54,6 @@ export interface ScheduleStatus {
   lastRun?: { at: number; ok: boolean; message: string };
   lastSkip?: { at: number; reason: string };
 }
-
 
 export function loadSettings(doc: KeyValueStore): ScheduleSettings {
   const s = readJson<Partial<ScheduleSettings>>(doc, SETTINGS_KEY) ?? {};
@@ -125,7 +131,11 @@ function createSyncTrigger(schedule: ScheduleSpec, timeZone: string): Trigger {
  * Makes the current user's sync triggers match the schedule: one trigger when on (replacing any other of theirs),
  * none when off. Returns the trigger's id (null when off).
  */
-export function installSyncTrigger(schedule: ScheduleSpec, timeZone: string, record: (triggerId: string | null) => void): string | null {
+export function installSyncTrigger(
+  schedule: ScheduleSpec,
+  timeZone: string,
+  record: (triggerId: string | null) => void,
+): string | null {
   const before = ownTriggers(SYNC_HANDLER);
   let id: string | null = null;
   if (schedule.kind !== 'off') id = createSyncTrigger(schedule, timeZone).getUniqueId();
@@ -158,7 +168,11 @@ export function syncTriggerIds(): string[] {
 /** Replaces the current user's continuation triggers with one firing `delayMs` from now. */
 export function scheduleContinuation(delayMs: number): string {
   const before = ownTriggers(CONTINUE_HANDLER);
-  const id = ScriptApp.newTrigger(CONTINUE_HANDLER).timeBased().after(Math.max(1000, Math.round(delayMs))).create().getUniqueId();
+  const id = ScriptApp.newTrigger(CONTINUE_HANDLER)
+    .timeBased()
+    .after(Math.max(1000, Math.round(delayMs)))
+    .create()
+    .getUniqueId();
   for (const t of before) ScriptApp.deleteTrigger(t);
   return id;
 }

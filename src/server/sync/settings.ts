@@ -27,7 +27,12 @@ function storedNango(user: KeyValueStore): NangoConnectionInput | null {
   if (!raw) return null;
   try {
     const n = JSON.parse(raw) as Partial<NangoConnectionInput>;
-    if (typeof n.secretKey === 'string' && typeof n.providerConfigKey === 'string' && typeof n.connectionId === 'string' && n.secretKey) {
+    if (
+      typeof n.secretKey === 'string' &&
+      typeof n.providerConfigKey === 'string' &&
+      typeof n.connectionId === 'string' &&
+      n.secretKey
+    ) {
       return { secretKey: n.secretKey, providerConfigKey: n.providerConfigKey, connectionId: n.connectionId };
     }
   } catch {
@@ -46,7 +51,10 @@ export function storedConnection(user: KeyValueStore): Connection | null {
 export function clientFor(deps: Deps): AffinityClient {
   const connection = storedConnection(deps.user);
   if (!connection) {
-    throw new AffinityError('config', 'Not connected to Affinity yet. Open Affinity › Settings… and connect with your API key.');
+    throw new AffinityError(
+      'config',
+      'Not connected to Affinity yet. Open Affinity › Settings… and connect with your API key.',
+    );
   }
   return new AffinityClient(deps.http, connection, { clock: deps.clock, log: deps.log });
 }
@@ -58,14 +66,16 @@ function hint(secret: string): string {
 function cleanSecret(raw: unknown, what: string, where: string): string {
   const value = (typeof raw === 'string' ? raw : '').trim();
   if (!value) throw new AffinityError('config', `Enter ${what} (${where}).`);
-  if (/\s/.test(value)) throw new AffinityError('config', `${capitalize(what)} has no spaces; paste it exactly as shown in ${where}.`);
+  if (/\s/.test(value))
+    throw new AffinityError('config', `${capitalize(what)} has no spaces; paste it exactly as shown in ${where}.`);
   return value;
 }
 
 function cleanId(raw: unknown, what: string): string {
   const value = (typeof raw === 'string' ? raw : '').trim();
   if (!value) throw new AffinityError('config', `Enter the ${what}.`);
-  if (/[\s\r\n]/.test(value) || value.length > 200) throw new AffinityError('config', `The ${what} has no spaces; copy it from Nango.`);
+  if (/[\s\r\n]/.test(value) || value.length > 200)
+    throw new AffinityError('config', `The ${what} has no spaces; copy it from Nango.`);
   return value;
 }
 
@@ -83,11 +93,20 @@ function connectWith(deps: Deps, connection: Connection): ConnectionStatus {
   try {
     me = client.whoami();
   } catch (e) {
-    if (connection.mode === 'nango' && e instanceof AffinityError && e.kind === 'auth' && !e.code?.startsWith('nango:')) {
-      throw new AffinityError('auth', 'Affinity rejected the API key that Nango holds for this connection (401). Update the Affinity key of the connection in Nango.', {
-        status: e.status,
-        code: e.code,
-      });
+    if (
+      connection.mode === 'nango' &&
+      e instanceof AffinityError &&
+      e.kind === 'auth' &&
+      !e.code?.startsWith('nango:')
+    ) {
+      throw new AffinityError(
+        'auth',
+        'Affinity rejected the API key that Nango holds for this connection (401). Update the Affinity key of the connection in Nango.',
+        {
+          status: e.status,
+          code: e.code,
+        },
+      );
     }
     throw e;
   }
@@ -98,7 +117,8 @@ function connectWith(deps: Deps, connection: Connection): ConnectionStatus {
     userEmail: me.user.emailAddress,
     tenantName: me.tenant.name,
   };
-  if (connection.mode === 'nango') status.nango = { providerConfigKey: connection.providerConfigKey, connectionId: connection.connectionId };
+  if (connection.mode === 'nango')
+    status.nango = { providerConfigKey: connection.providerConfigKey, connectionId: connection.connectionId };
   const warning = exportWarning(client);
   if (warning) status.warning = warning;
   // One connection at a time: a new one replaces the other mode's.
@@ -106,11 +126,20 @@ function connectWith(deps: Deps, connection: Connection): ConnectionStatus {
     deps.user.set(KEY_PROPERTY, connection.apiKey);
     deps.user.delete(NANGO_PROPERTY);
   } else {
-    deps.user.set(NANGO_PROPERTY, JSON.stringify({ secretKey: connection.secretKey, providerConfigKey: connection.providerConfigKey, connectionId: connection.connectionId }));
+    deps.user.set(
+      NANGO_PROPERTY,
+      JSON.stringify({
+        secretKey: connection.secretKey,
+        providerConfigKey: connection.providerConfigKey,
+        connectionId: connection.connectionId,
+      }),
+    );
     deps.user.delete(KEY_PROPERTY);
   }
   deps.user.set(PROFILE, JSON.stringify(status));
-  deps.log.log(`Connected to Affinity as ${status.userName} (${status.tenantName})${connection.mode === 'nango' ? ' through Nango' : ''}`);
+  deps.log.log(
+    `Connected to Affinity as ${status.userName} (${status.tenantName})${connection.mode === 'nango' ? ' through Nango' : ''}`,
+  );
   return { ...status, keyHint: hint(connection.mode === 'direct' ? connection.apiKey : connection.secretKey) };
 }
 
@@ -120,10 +149,20 @@ function connectWith(deps: Deps, connection: Connection): ConnectionStatus {
  */
 function exportWarning(client: AffinityClient): string | undefined {
   try {
-    const page = client.send<{ data?: { id: number }[] }>({ method: 'get', path: '/v2/lists?limit=1', purpose: 'metadata', what: 'list' });
+    const page = client.send<{ data?: { id: number }[] }>({
+      method: 'get',
+      path: '/v2/lists?limit=1',
+      purpose: 'metadata',
+      what: 'list',
+    });
     const first = page?.data?.[0];
     if (!first) return undefined;
-    client.send({ method: 'get', path: `/v2/lists/${first.id}/list-entries?limit=1`, purpose: 'read-entries', what: 'list' });
+    client.send({
+      method: 'get',
+      path: `/v2/lists/${first.id}/list-entries?limit=1`,
+      purpose: 'read-entries',
+      what: 'list',
+    });
     return undefined;
   } catch (e) {
     if (e instanceof AffinityError && e.kind === 'permission') return e.message;

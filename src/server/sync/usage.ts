@@ -103,9 +103,11 @@ export class UsageLedger {
       const stored = read(store);
       const first = this.pendingSince ?? at;
       let next: Stored;
-      if (!stored || first - stored.since >= WINDOW_MS) next = { since: first, count: this.pendingCalls, rate: stored?.rate };
+      if (!stored || first - stored.since >= WINDOW_MS)
+        next = { since: first, count: this.pendingCalls, rate: stored?.rate };
       else next = { since: stored.since, count: stored.count + this.pendingCalls, rate: stored.rate };
-      if (this.pendingRate && (!next.rate || next.rate.observedAt <= this.pendingRate.observedAt)) next.rate = this.pendingRate;
+      if (this.pendingRate && (!next.rate || next.rate.observedAt <= this.pendingRate.observedAt))
+        next.rate = this.pendingRate;
       store.set(USAGE_PROPERTY, JSON.stringify(next));
       this.pendingCalls = 0;
       this.pendingSince = null;

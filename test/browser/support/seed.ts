@@ -32,10 +32,29 @@ export function panelSeed(): EmulatorSeed {
   const active = seed.savedViews[listId].find((v) => v.id === DEALFLOW.views.activePipeline)!;
   const createdAt = active.createdAt;
   seed.savedViews[listId].push({ ...active, id: EVIL_VIEW_ID, name: EVIL_VIEW, entryIds: active.entryIds.slice(0, 3) });
-  seed.users.push(user(TRIAL_KEY, 777, 'Trial', 'User', { apiAccess: false }), user(VIEWER_KEY, 778, 'Viewer', 'Only', { canExport: false }));
-  seed.lists.push({ id: EVIL_LIST_ID, name: EVIL_LIST, type: 'person', isPublic: true, ownerId: 501, creatorId: 501, createdAt });
+  seed.users.push(
+    user(TRIAL_KEY, 777, 'Trial', 'User', { apiAccess: false }),
+    user(VIEWER_KEY, 778, 'Viewer', 'Only', { canExport: false }),
+  );
+  seed.lists.push({
+    id: EVIL_LIST_ID,
+    name: EVIL_LIST,
+    type: 'person',
+    isPublic: true,
+    ownerId: 501,
+    creatorId: 501,
+    createdAt,
+  });
   for (let i = 1; i <= EXTRA_LISTS; i++) {
-    seed.lists.push({ id: 8000 + i, name: `Portfolio ${String(i).padStart(3, '0')}`, type: 'company', isPublic: true, ownerId: 501, creatorId: 501, createdAt });
+    seed.lists.push({
+      id: 8000 + i,
+      name: `Portfolio ${String(i).padStart(3, '0')}`,
+      type: 'company',
+      isPublic: true,
+      ownerId: 501,
+      creatorId: 501,
+      createdAt,
+    });
   }
   for (const l of seed.lists) {
     const id = String(l.id);

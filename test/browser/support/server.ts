@@ -61,7 +61,10 @@ export function openSidebar(harness: AppsScriptHarness): string {
   return shown.html;
 }
 
-export async function startSidebarServer(harness: AppsScriptHarness, opts: { html?: string } = {}): Promise<SidebarServer> {
+export async function startSidebarServer(
+  harness: AppsScriptHarness,
+  opts: { html?: string } = {},
+): Promise<SidebarServer> {
   const html = opts.html ?? openSidebar(harness);
   const page = html.replace(/<head>/i, '<head>\n<script src="/__shim.js"></script>');
   if (page === html) throw new Error('the sidebar HTML has no <head>');
@@ -87,7 +90,8 @@ export async function startSidebarServer(harness: AppsScriptHarness, opts: { htm
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(text);
     };
-    if (req.method === 'GET' && (req.url === '/' || req.url === '/index.html')) return send(200, 'text/html; charset=utf-8', page);
+    if (req.method === 'GET' && (req.url === '/' || req.url === '/index.html'))
+      return send(200, 'text/html; charset=utf-8', page);
     if (req.method === 'GET' && req.url === '/__shim.js') return send(200, 'text/javascript; charset=utf-8', SHIM);
     if (req.method === 'POST' && req.url === '/__rpc') {
       const answer = (text: string) => {
@@ -105,7 +109,11 @@ export async function startSidebarServer(harness: AppsScriptHarness, opts: { htm
           record = { fn: '?', args: [], ok: false, error: `bad request: ${(e as Error).message}` };
         }
         calls.push(record);
-        send(200, 'application/json', JSON.stringify(record.ok ? { ok: true, value: record.value } : { ok: false, error: record.error }));
+        send(
+          200,
+          'application/json',
+          JSON.stringify(record.ok ? { ok: true, value: record.value } : { ok: false, error: record.error }),
+        );
       };
       body(req)
         .then(async (text) => {

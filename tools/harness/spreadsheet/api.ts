@@ -63,7 +63,19 @@ function normColor(c: unknown): string | undefined {
 
 function signature(method: string, args: unknown[]): ScriptError {
   const types = args.map((a) =>
-    a === null ? 'null' : Array.isArray(a) ? (Array.isArray(a[0]) ? 'Object[][]' : 'Object[]') : typeof a === 'string' ? 'String' : typeof a === 'number' ? 'number' : typeof a === 'boolean' ? 'Boolean' : 'Object',
+    a === null
+      ? 'null'
+      : Array.isArray(a)
+        ? Array.isArray(a[0])
+          ? 'Object[][]'
+          : 'Object[]'
+        : typeof a === 'string'
+          ? 'String'
+          : typeof a === 'number'
+            ? 'number'
+            : typeof a === 'boolean'
+              ? 'Boolean'
+              : 'Object',
   );
   return new ScriptError(`The parameters (${types.join(',')}) don't match the method signature for ${method}.`);
 }
@@ -71,7 +83,9 @@ function signature(method: string, args: unknown[]): ScriptError {
 function checkGrid(method: string, data: unknown, nr: number, nc: number): asserts data is unknown[][] {
   if (!Array.isArray(data)) throw signature(method, [data]);
   if (data.length !== nr) {
-    throw new ScriptError(`The number of rows in the data does not match the number of rows in the range. The data has ${data.length} but the range has ${nr}.`);
+    throw new ScriptError(
+      `The number of rows in the data does not match the number of rows in the range. The data has ${data.length} but the range has ${nr}.`,
+    );
   }
   for (const row of data) {
     if (!Array.isArray(row)) throw signature(method, [data]);
@@ -128,7 +142,9 @@ export class SpreadsheetAppApi extends ApiObject {
   }
   openByUrl(url: string): SpreadsheetApi {
     if (!String(url).includes(this._ss.id)) {
-      throw new ScriptError('Unexpected error while getting the method or property openByUrl on object SpreadsheetApp.');
+      throw new ScriptError(
+        'Unexpected error while getting the method or property openByUrl on object SpreadsheetApp.',
+      );
     }
     return this.getActiveSpreadsheet();
   }
@@ -152,7 +168,8 @@ export class SpreadsheetAppApi extends ApiObject {
     return range;
   }
   getUi(): UiApi {
-    if (this.env.triggerEventType === 'CLOCK') throw new ScriptError('Cannot call SpreadsheetApp.getUi() from this context.');
+    if (this.env.triggerEventType === 'CLOCK')
+      throw new ScriptError('Cannot call SpreadsheetApp.getUi() from this context.');
     return new UiApi(this.env);
   }
   /** Applies pending changes; costs a flush when there are any. */
@@ -163,7 +180,9 @@ export class SpreadsheetAppApi extends ApiObject {
     return new DataValidationBuilderApi(this.env);
   }
   create(): never {
-    throw new ScriptError('SpreadsheetApp.create is not modelled by the harness (the project is bound to one spreadsheet).');
+    throw new ScriptError(
+      'SpreadsheetApp.create is not modelled by the harness (the project is bound to one spreadsheet).',
+    );
   }
 }
 
@@ -301,13 +320,28 @@ export class SpreadsheetApi extends ApiObject {
   }
   getRangeByName(name: string): RangeApi | null {
     const n = this._model.namedRanges.find((x) => x.name === String(name));
-    return n ? new RangeApi(this.env, n.sheet, n.rows.start + 1, n.cols.start + 1, n.rows.end - n.rows.start, n.cols.end - n.cols.start) : null;
+    return n
+      ? new RangeApi(
+          this.env,
+          n.sheet,
+          n.rows.start + 1,
+          n.cols.start + 1,
+          n.rows.end - n.rows.start,
+          n.cols.end - n.cols.start,
+        )
+      : null;
   }
   setNamedRange(name: string, range: RangeApi): void {
     const n = String(name);
-    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(n) || /^[A-Za-z]{1,3}\d+$/.test(n)) throw new ScriptError('Invalid argument: name');
+    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(n) || /^[A-Za-z]{1,3}\d+$/.test(n))
+      throw new ScriptError('Invalid argument: name');
     this._model.namedRanges = this._model.namedRanges.filter((x) => x.name !== n);
-    this._model.namedRanges.push({ name: n, sheet: range._sheet, rows: spanOf(range._row, range._nr), cols: spanOf(range._col, range._nc) });
+    this._model.namedRanges.push({
+      name: n,
+      sheet: range._sheet,
+      rows: spanOf(range._row, range._nr),
+      cols: spanOf(range._col, range._nc),
+    });
   }
   getNamedRanges(): NamedRangeApi[] {
     return this._model.namedRanges.map((n) => new NamedRangeApi(this.env, n));
@@ -324,7 +358,9 @@ export class SpreadsheetApi extends ApiObject {
     return this;
   }
   getDeveloperMetadata(): DeveloperMetadataApi[] {
-    return this._model.metadata.filter((m) => m.loc.type === 'SPREADSHEET').map((m) => new DeveloperMetadataApi(this.env, m));
+    return this._model.metadata
+      .filter((m) => m.loc.type === 'SPREADSHEET')
+      .map((m) => new DeveloperMetadataApi(this.env, m));
   }
   createDeveloperMetadataFinder(): DeveloperMetadataFinderApi {
     return new DeveloperMetadataFinderApi(this.env, { kind: 'spreadsheet' });
@@ -384,7 +420,8 @@ export class SheetApi extends ApiObject {
   setName(name: string): SheetApi {
     const n = String(name);
     const other = this._model.ss.sheetByName(n);
-    if (other && other !== this._model) throw new ScriptError(`A sheet with the name "${n}" already exists. Please enter another name.`);
+    if (other && other !== this._model)
+      throw new ScriptError(`A sheet with the name "${n}" already exists. Please enter another name.`);
     if (n.trim() === '') throw new ScriptError('Invalid argument: name');
     this._model.name = n;
     return this;
@@ -430,7 +467,11 @@ export class SheetApi extends ApiObject {
       target.checkBounds(r1, c1, r2 - r1 + 1, c2 - c1 + 1);
       return new RangeApi(this.env, target, r1, c1, r2 - r1 + 1, c2 - c1 + 1);
     }
-    if (typeof a !== 'number' || typeof b !== 'number') throw signature('SpreadsheetApp.Sheet.getRange', [a, b, c, d].filter((x) => x !== undefined));
+    if (typeof a !== 'number' || typeof b !== 'number')
+      throw signature(
+        'SpreadsheetApp.Sheet.getRange',
+        [a, b, c, d].filter((x) => x !== undefined),
+      );
     const nr = c ?? 1;
     const nc = d ?? 1;
     sheet.checkBounds(a, b, nr, nc);
@@ -534,7 +575,8 @@ export class SheetApi extends ApiObject {
   }
   moveColumns(columnSpec: RangeApi, destinationIndex: number): void {
     const s = this._alive();
-    if (!(columnSpec instanceof RangeApi)) throw signature('SpreadsheetApp.Sheet.moveColumns', [columnSpec, destinationIndex]);
+    if (!(columnSpec instanceof RangeApi))
+      throw signature('SpreadsheetApp.Sheet.moveColumns', [columnSpec, destinationIndex]);
     if (!Number.isInteger(destinationIndex) || destinationIndex < 1 || destinationIndex > s.maxCols + 1) {
       throw new ScriptError('Invalid argument: destinationIndex');
     }
@@ -571,7 +613,8 @@ export class SheetApi extends ApiObject {
   }
   setFrozenColumns(columns: number): void {
     const s = this._alive();
-    if (!Number.isInteger(columns) || columns < 0 || columns >= s.maxCols) throw new ScriptError('Invalid argument: columns');
+    if (!Number.isInteger(columns) || columns < 0 || columns >= s.maxCols)
+      throw new ScriptError('Invalid argument: columns');
     s.frozenCols = columns;
   }
   getFrozenColumns(): number {
@@ -622,7 +665,8 @@ export class SheetApi extends ApiObject {
   }
   hideSheet(): SheetApi {
     const visible = this._model.ss.sheets.filter((s) => !s.hidden);
-    if (visible.length === 1 && visible[0] === this._model) throw new ScriptError("You can't hide all the sheets in a document.");
+    if (visible.length === 1 && visible[0] === this._model)
+      throw new ScriptError("You can't hide all the sheets in a document.");
     this._model.hidden = true;
     return this;
   }
@@ -769,7 +813,9 @@ export class SheetApi extends ApiObject {
   }
   getProtections(type: unknown): ProtectionApi[] {
     const t = enumName(type);
-    return this._model.ss.protections.filter((p) => p.sheet === this._model && p.type === t).map((p) => new ProtectionApi(this.env, p));
+    return this._model.ss.protections
+      .filter((p) => p.sheet === this._model && p.type === t)
+      .map((p) => new ProtectionApi(this.env, p));
   }
   addDeveloperMetadata(key: string, a?: unknown, b?: unknown): SheetApi {
     addMetadata(this.env, { type: 'SHEET', sheet: this._alive() }, key, a, b);
@@ -854,14 +900,18 @@ export class RangeApi extends ApiObject {
     return s;
   }
   /** A 2-D array of one attribute, in the script's realm. */
-  private _attrGrid<T>(get: (x: CellExtra | undefined, r0: number, c0: number) => T, what: 'values' | 'attributes' = 'attributes'): T[][] {
+  private _attrGrid<T>(
+    get: (x: CellExtra | undefined, r0: number, c0: number) => T,
+    what: 'values' | 'attributes' = 'attributes',
+  ): T[][] {
     const s = this._alive();
     this.env.read(this._cells, what);
     const out = this.env.newArray(this._nr) as T[][];
     for (let i = 0; i < this._nr; i++) {
       const row = s.rows[this._row - 1 + i];
       const line = this.env.newArray(this._nc) as T[];
-      for (let j = 0; j < this._nc; j++) line[j] = get(row.x?.[this._col - 1 + j], this._row - 1 + i, this._col - 1 + j);
+      for (let j = 0; j < this._nc; j++)
+        line[j] = get(row.x?.[this._col - 1 + j], this._row - 1 + i, this._col - 1 + j);
       out[i] = line;
     }
     return out;
@@ -869,14 +919,21 @@ export class RangeApi extends ApiObject {
   private _setAttrAll<K extends keyof CellExtra>(key: K, value: CellExtra[K] | undefined): RangeApi {
     const s = this._guard();
     this.env.write(this._cells, 'attributes');
-    for (let i = 0; i < this._nr; i++) for (let j = 0; j < this._nc; j++) s.setAttr(this._row - 1 + i, this._col - 1 + j, key, value);
+    for (let i = 0; i < this._nr; i++)
+      for (let j = 0; j < this._nc; j++) s.setAttr(this._row - 1 + i, this._col - 1 + j, key, value);
     return this;
   }
-  private _setAttrGrid<K extends keyof CellExtra>(method: string, key: K, data: unknown, conv: (v: unknown) => CellExtra[K] | undefined): RangeApi {
+  private _setAttrGrid<K extends keyof CellExtra>(
+    method: string,
+    key: K,
+    data: unknown,
+    conv: (v: unknown) => CellExtra[K] | undefined,
+  ): RangeApi {
     checkGrid(method, data, this._nr, this._nc);
     const s = this._guard();
     this.env.write(this._cells, 'attributes');
-    for (let i = 0; i < this._nr; i++) for (let j = 0; j < this._nc; j++) s.setAttr(this._row - 1 + i, this._col - 1 + j, key, conv(data[i][j]));
+    for (let i = 0; i < this._nr; i++)
+      for (let j = 0; j < this._nc; j++) s.setAttr(this._row - 1 + i, this._col - 1 + j, key, conv(data[i][j]));
     return this;
   }
   // --- geometry
@@ -966,7 +1023,14 @@ export class RangeApi extends ApiObject {
   getValues(): unknown[][] {
     const s = this._alive();
     this.env.read(this._cells);
-    return s.readValues(this._row - 1, this._col - 1, this._nr, this._nc, (n) => this.env.newArray(n), (ms) => this.env.date(ms));
+    return s.readValues(
+      this._row - 1,
+      this._col - 1,
+      this._nr,
+      this._nc,
+      (n) => this.env.newArray(n),
+      (ms) => this.env.date(ms),
+    );
   }
   getValue(): unknown {
     const s = this._alive();
@@ -1033,7 +1097,9 @@ export class RangeApi extends ApiObject {
     return this._sheet.extra(this._row - 1, this._col - 1)?.note ?? '';
   }
   setNotes(notes: unknown): RangeApi {
-    return this._setAttrGrid('SpreadsheetApp.Range.setNotes', 'note', notes, (v) => (v === null || v === undefined || v === '' ? undefined : String(v)));
+    return this._setAttrGrid('SpreadsheetApp.Range.setNotes', 'note', notes, (v) =>
+      v === null || v === undefined || v === '' ? undefined : String(v),
+    );
   }
   setNote(note: unknown): RangeApi {
     return this._setAttrAll('note', note === null || note === undefined || note === '' ? undefined : String(note));
@@ -1074,7 +1140,15 @@ export class RangeApi extends ApiObject {
     return this._setAttrGrid('SpreadsheetApp.Range.setBackgrounds', 'bg', colors, normColor);
   }
   setBackgroundRGB(red: number, green: number, blue: number): RangeApi {
-    const hex = '#' + [red, green, blue].map((n) => Math.max(0, Math.min(255, n | 0)).toString(16).padStart(2, '0')).join('');
+    const hex =
+      '#' +
+      [red, green, blue]
+        .map((n) =>
+          Math.max(0, Math.min(255, n | 0))
+            .toString(16)
+            .padStart(2, '0'),
+        )
+        .join('');
     return this.setBackground(hex);
   }
   getFontWeights(): string[][] {
@@ -1089,7 +1163,9 @@ export class RangeApi extends ApiObject {
     return this._setAttrAll('fw', fontWeight === 'bold' ? 'bold' : undefined);
   }
   setFontWeights(fontWeights: unknown): RangeApi {
-    return this._setAttrGrid('SpreadsheetApp.Range.setFontWeights', 'fw', fontWeights, (v) => (v === 'bold' ? 'bold' : undefined));
+    return this._setAttrGrid('SpreadsheetApp.Range.setFontWeights', 'fw', fontWeights, (v) =>
+      v === 'bold' ? 'bold' : undefined,
+    );
   }
   getFontColors(): string[][] {
     return this._attrGrid((x) => x?.fc ?? '#000000');
@@ -1117,7 +1193,9 @@ export class RangeApi extends ApiObject {
     return this._setAttrAll('fs', fontStyle === 'italic' ? 'italic' : undefined);
   }
   setFontStyles(styles: unknown): RangeApi {
-    return this._setAttrGrid('SpreadsheetApp.Range.setFontStyles', 'fs', styles, (v) => (v === 'italic' ? 'italic' : undefined));
+    return this._setAttrGrid('SpreadsheetApp.Range.setFontStyles', 'fs', styles, (v) =>
+      v === 'italic' ? 'italic' : undefined,
+    );
   }
   getFontSizes(): number[][] {
     return this._attrGrid((x) => x?.fsz ?? 10);
@@ -1150,7 +1228,9 @@ export class RangeApi extends ApiObject {
     return this._setAttrAll('ha', a ? String(a).toLowerCase() : undefined);
   }
   setHorizontalAlignments(a: unknown): RangeApi {
-    return this._setAttrGrid('SpreadsheetApp.Range.setHorizontalAlignments', 'ha', a, (v) => (v ? String(v).toLowerCase() : undefined));
+    return this._setAttrGrid('SpreadsheetApp.Range.setHorizontalAlignments', 'ha', a, (v) =>
+      v ? String(v).toLowerCase() : undefined,
+    );
   }
   getVerticalAlignment(): string {
     this._alive();
@@ -1161,7 +1241,9 @@ export class RangeApi extends ApiObject {
     return this._setAttrAll('va', a ? String(a).toLowerCase() : undefined);
   }
   setVerticalAlignments(a: unknown): RangeApi {
-    return this._setAttrGrid('SpreadsheetApp.Range.setVerticalAlignments', 'va', a, (v) => (v ? String(v).toLowerCase() : undefined));
+    return this._setAttrGrid('SpreadsheetApp.Range.setVerticalAlignments', 'va', a, (v) =>
+      v ? String(v).toLowerCase() : undefined,
+    );
   }
   getWrap(): boolean {
     this._alive();
@@ -1228,7 +1310,8 @@ export class RangeApi extends ApiObject {
     return dv ? new DataValidationApi(this.env, dv) : null;
   }
   setDataValidation(rule: DataValidationApi | null): RangeApi {
-    if (rule !== null && !(rule instanceof DataValidationApi)) throw signature('SpreadsheetApp.Range.setDataValidation', [rule]);
+    if (rule !== null && !(rule instanceof DataValidationApi))
+      throw signature('SpreadsheetApp.Range.setDataValidation', [rule]);
     return this._setAttrAll('dv', rule ? rule._data : undefined);
   }
   setDataValidations(rules: unknown): RangeApi {
@@ -1346,9 +1429,13 @@ export class RangeApi extends ApiObject {
         const old = row.x?.[c];
         if (cell.x) {
           if (!formatOnly && cell.x.f) x.f = cell.x.f;
-          if (!contentsOnly) for (const k of [...FORMAT_KEYS, 'dv', 'note'] as const) if (cell.x[k] !== undefined) (x as Record<string, unknown>)[k] = cell.x[k];
+          if (!contentsOnly)
+            for (const k of [...FORMAT_KEYS, 'dv', 'note'] as const)
+              if (cell.x[k] !== undefined) (x as Record<string, unknown>)[k] = cell.x[k];
         }
-        if (contentsOnly && old) for (const k of [...FORMAT_KEYS, 'dv', 'note'] as const) if (old[k] !== undefined) (x as Record<string, unknown>)[k] = old[k];
+        if (contentsOnly && old)
+          for (const k of [...FORMAT_KEYS, 'dv', 'note'] as const)
+            if (old[k] !== undefined) (x as Record<string, unknown>)[k] = old[k];
         if (formatOnly && old?.f) x.f = old.f;
         if (Object.keys(x).length) (row.x ??= [])[c] = x;
         else if (row.x) row.x[c] = undefined;
@@ -1389,7 +1476,9 @@ export class RangeApi extends ApiObject {
     else one(sortSpecObj);
     for (const sp of specs) {
       if (sp.col < this._col - 1 || sp.col >= this._col - 1 + this._nc) {
-        throw new ScriptError(`The column index must be within the range (${this._col} to ${this._col + this._nc - 1}).`);
+        throw new ScriptError(
+          `The column index must be within the range (${this._col} to ${this._col + this._nc - 1}).`,
+        );
       }
     }
     this.env.structure();
@@ -1418,7 +1507,8 @@ export class RangeApi extends ApiObject {
     const s = this._alive();
     const wholeColumns = this._row === 1 && this._nr === s.maxRows;
     const wholeRows = this._col === 1 && this._nc === s.maxCols;
-    if (wholeColumns && !(wholeRows && this._nc > 1 && this._nr === 1)) return { type: 'COLUMN', sheet: s, span: spanOf(this._col, this._nc) };
+    if (wholeColumns && !(wholeRows && this._nc > 1 && this._nr === 1))
+      return { type: 'COLUMN', sheet: s, span: spanOf(this._col, this._nc) };
     if (wholeRows) return { type: 'ROW', sheet: s, span: spanOf(this._row, this._nr) };
     throw new ScriptError(ARBITRARY_METADATA);
   }
@@ -1432,14 +1522,21 @@ export class RangeApi extends ApiObject {
     const wholeRows = this._col === 1 && this._nc === s.maxCols;
     return s.ss.metadata
       .filter((m) => {
-        if (m.loc.type === 'COLUMN' && m.loc.sheet === s && wholeColumns) return m.loc.span.start === this._col - 1 && m.loc.span.end === this._col - 1 + this._nc;
-        if (m.loc.type === 'ROW' && m.loc.sheet === s && wholeRows) return m.loc.span.start === this._row - 1 && m.loc.span.end === this._row - 1 + this._nr;
+        if (m.loc.type === 'COLUMN' && m.loc.sheet === s && wholeColumns)
+          return m.loc.span.start === this._col - 1 && m.loc.span.end === this._col - 1 + this._nc;
+        if (m.loc.type === 'ROW' && m.loc.sheet === s && wholeRows)
+          return m.loc.span.start === this._row - 1 && m.loc.span.end === this._row - 1 + this._nr;
         return false;
       })
       .map((m) => new DeveloperMetadataApi(this.env, m));
   }
   createDeveloperMetadataFinder(): DeveloperMetadataFinderApi {
-    return new DeveloperMetadataFinderApi(this.env, { kind: 'range', sheet: this._alive(), rows: spanOf(this._row, this._nr), cols: spanOf(this._col, this._nc) });
+    return new DeveloperMetadataFinderApi(this.env, {
+      kind: 'range',
+      sheet: this._alive(),
+      rows: spanOf(this._row, this._nr),
+      cols: spanOf(this._col, this._nc),
+    });
   }
   override toString(): string {
     return 'Range';
@@ -1484,15 +1581,22 @@ export class DataValidationBuilderApi extends ApiObject {
   }
   requireValueInList(values: unknown, showDropdown = true): DataValidationBuilderApi {
     if (!Array.isArray(values)) throw signature('SpreadsheetApp.DataValidationBuilder.requireValueInList', [values]);
-    if (values.length > 500) throw new ScriptError('The data validation rule has more items than the limit of 500. Use the "List from a range" criteria instead.');
+    if (values.length > 500)
+      throw new ScriptError(
+        'The data validation rule has more items than the limit of 500. Use the "List from a range" criteria instead.',
+      );
     return this._set('VALUE_IN_LIST', [values.map((v) => String(v)), showDropdown !== false]);
   }
   requireValueInRange(range: RangeApi, showDropdown = true): DataValidationBuilderApi {
-    if (!(range instanceof RangeApi)) throw signature('SpreadsheetApp.DataValidationBuilder.requireValueInRange', [range]);
+    if (!(range instanceof RangeApi))
+      throw signature('SpreadsheetApp.DataValidationBuilder.requireValueInRange', [range]);
     return this._set('VALUE_IN_RANGE', [range, showDropdown !== false]);
   }
   requireCheckbox(checked?: unknown, unchecked?: unknown): DataValidationBuilderApi {
-    return this._set('CHECKBOX', checked === undefined ? [] : unchecked === undefined ? [checked] : [checked, unchecked]);
+    return this._set(
+      'CHECKBOX',
+      checked === undefined ? [] : unchecked === undefined ? [checked] : [checked, unchecked],
+    );
   }
   requireDate(): DataValidationBuilderApi {
     return this._set('DATE_IS_VALID_DATE', []);
@@ -1503,25 +1607,63 @@ export class DataValidationBuilderApi extends ApiObject {
   requireTextIsUrl(): DataValidationBuilderApi {
     return this._set('TEXT_IS_VALID_URL', []);
   }
-  requireDateAfter(d: unknown) { return this._set(REQUIRE.requireDateAfter, [d]); }
-  requireDateBefore(d: unknown) { return this._set(REQUIRE.requireDateBefore, [d]); }
-  requireDateBetween(a: unknown, b: unknown) { return this._set(REQUIRE.requireDateBetween, [a, b]); }
-  requireDateEqualTo(d: unknown) { return this._set(REQUIRE.requireDateEqualTo, [d]); }
-  requireDateNotBetween(a: unknown, b: unknown) { return this._set(REQUIRE.requireDateNotBetween, [a, b]); }
-  requireDateOnOrAfter(d: unknown) { return this._set(REQUIRE.requireDateOnOrAfter, [d]); }
-  requireDateOnOrBefore(d: unknown) { return this._set(REQUIRE.requireDateOnOrBefore, [d]); }
-  requireNumberBetween(a: number, b: number) { return this._set(REQUIRE.requireNumberBetween, [a, b]); }
-  requireNumberEqualTo(n: number) { return this._set(REQUIRE.requireNumberEqualTo, [n]); }
-  requireNumberGreaterThan(n: number) { return this._set(REQUIRE.requireNumberGreaterThan, [n]); }
-  requireNumberGreaterThanOrEqualTo(n: number) { return this._set(REQUIRE.requireNumberGreaterThanOrEqualTo, [n]); }
-  requireNumberLessThan(n: number) { return this._set(REQUIRE.requireNumberLessThan, [n]); }
-  requireNumberLessThanOrEqualTo(n: number) { return this._set(REQUIRE.requireNumberLessThanOrEqualTo, [n]); }
-  requireNumberNotBetween(a: number, b: number) { return this._set(REQUIRE.requireNumberNotBetween, [a, b]); }
-  requireNumberNotEqualTo(n: number) { return this._set(REQUIRE.requireNumberNotEqualTo, [n]); }
-  requireTextContains(t: string) { return this._set(REQUIRE.requireTextContains, [String(t)]); }
-  requireTextDoesNotContain(t: string) { return this._set(REQUIRE.requireTextDoesNotContain, [String(t)]); }
-  requireTextEqualTo(t: string) { return this._set(REQUIRE.requireTextEqualTo, [String(t)]); }
-  requireFormulaSatisfied(f: string) { return this._set(REQUIRE.requireFormulaSatisfied, [String(f)]); }
+  requireDateAfter(d: unknown) {
+    return this._set(REQUIRE.requireDateAfter, [d]);
+  }
+  requireDateBefore(d: unknown) {
+    return this._set(REQUIRE.requireDateBefore, [d]);
+  }
+  requireDateBetween(a: unknown, b: unknown) {
+    return this._set(REQUIRE.requireDateBetween, [a, b]);
+  }
+  requireDateEqualTo(d: unknown) {
+    return this._set(REQUIRE.requireDateEqualTo, [d]);
+  }
+  requireDateNotBetween(a: unknown, b: unknown) {
+    return this._set(REQUIRE.requireDateNotBetween, [a, b]);
+  }
+  requireDateOnOrAfter(d: unknown) {
+    return this._set(REQUIRE.requireDateOnOrAfter, [d]);
+  }
+  requireDateOnOrBefore(d: unknown) {
+    return this._set(REQUIRE.requireDateOnOrBefore, [d]);
+  }
+  requireNumberBetween(a: number, b: number) {
+    return this._set(REQUIRE.requireNumberBetween, [a, b]);
+  }
+  requireNumberEqualTo(n: number) {
+    return this._set(REQUIRE.requireNumberEqualTo, [n]);
+  }
+  requireNumberGreaterThan(n: number) {
+    return this._set(REQUIRE.requireNumberGreaterThan, [n]);
+  }
+  requireNumberGreaterThanOrEqualTo(n: number) {
+    return this._set(REQUIRE.requireNumberGreaterThanOrEqualTo, [n]);
+  }
+  requireNumberLessThan(n: number) {
+    return this._set(REQUIRE.requireNumberLessThan, [n]);
+  }
+  requireNumberLessThanOrEqualTo(n: number) {
+    return this._set(REQUIRE.requireNumberLessThanOrEqualTo, [n]);
+  }
+  requireNumberNotBetween(a: number, b: number) {
+    return this._set(REQUIRE.requireNumberNotBetween, [a, b]);
+  }
+  requireNumberNotEqualTo(n: number) {
+    return this._set(REQUIRE.requireNumberNotEqualTo, [n]);
+  }
+  requireTextContains(t: string) {
+    return this._set(REQUIRE.requireTextContains, [String(t)]);
+  }
+  requireTextDoesNotContain(t: string) {
+    return this._set(REQUIRE.requireTextDoesNotContain, [String(t)]);
+  }
+  requireTextEqualTo(t: string) {
+    return this._set(REQUIRE.requireTextEqualTo, [String(t)]);
+  }
+  requireFormulaSatisfied(f: string) {
+    return this._set(REQUIRE.requireFormulaSatisfied, [String(f)]);
+  }
   withCriteria(criteria: unknown, args: unknown[]): DataValidationBuilderApi {
     return this._set(enumName(criteria), Array.isArray(args) ? [...args] : []);
   }
@@ -1557,7 +1699,11 @@ export class DataValidationBuilderApi extends ApiObject {
     if (!this._criteria) throw new ScriptError('You must specify a criteria type for the data validation rule.');
     return new DataValidationApi(this.env, {
       criteria: this._criteria,
-      args: this._args.map((a) => (a instanceof RangeApi ? ({ sheet: a._sheet, row: a._row, col: a._col, numRows: a._nr, numCols: a._nc } satisfies RangeRef) : a)),
+      args: this._args.map((a) =>
+        a instanceof RangeApi
+          ? ({ sheet: a._sheet, row: a._row, col: a._col, numRows: a._nr, numCols: a._nc } satisfies RangeRef)
+          : a,
+      ),
       allowInvalid: this._allowInvalid,
       helpText: this._helpText,
     });
@@ -1676,7 +1822,8 @@ function addMetadata(env: Env, loc: MetaLocation, key: unknown, a: unknown, b: u
   if (typeof key !== 'string' || key === '') throw new ScriptError('Invalid argument: key');
   let value: string | null = null;
   let visibility: 'DOCUMENT' | 'PROJECT' = 'DOCUMENT';
-  const isVis = (x: unknown) => x !== null && typeof x === 'object' && (String(x) === 'DOCUMENT' || String(x) === 'PROJECT');
+  const isVis = (x: unknown) =>
+    x !== null && typeof x === 'object' && (String(x) === 'DOCUMENT' || String(x) === 'PROJECT');
   if (isVis(a)) visibility = String(a) as 'DOCUMENT' | 'PROJECT';
   else if (a !== undefined && a !== null) value = String(a);
   if (b !== undefined && b !== null) visibility = enumName(b) === 'PROJECT' ? 'PROJECT' : 'DOCUMENT';
@@ -1699,7 +1846,8 @@ export class DeveloperMetadataApi extends ApiObject {
     super(env);
   }
   private _live(): DevMetaModel {
-    if (!this.env.state.spreadsheet.metadata.includes(this._m)) throw new ScriptError('The developer metadata was removed.');
+    if (!this.env.state.spreadsheet.metadata.includes(this._m))
+      throw new ScriptError('The developer metadata was removed.');
     return this._m;
   }
   getId(): number {
@@ -1837,9 +1985,13 @@ export class DeveloperMetadataFinderApi extends ApiObject {
       const rows = m.loc.type === 'ROW' ? m.loc.span : { start: 0, end: s.maxRows };
       const cols = m.loc.type === 'COLUMN' ? m.loc.span : { start: 0, end: s.maxCols };
       if (this._intersecting) {
-        return rows.start < sc.rows.end && sc.rows.start < rows.end && cols.start < sc.cols.end && sc.cols.start < cols.end;
+        return (
+          rows.start < sc.rows.end && sc.rows.start < rows.end && cols.start < sc.cols.end && sc.cols.start < cols.end
+        );
       }
-      return rows.start >= sc.rows.start && rows.end <= sc.rows.end && cols.start >= sc.cols.start && cols.end <= sc.cols.end;
+      return (
+        rows.start >= sc.rows.start && rows.end <= sc.rows.end && cols.start >= sc.cols.start && cols.end <= sc.cols.end
+      );
     };
     return this.env.state.spreadsheet.metadata
       .filter(
@@ -1872,7 +2024,14 @@ export class ProtectionApi extends ApiObject {
   getRange(): RangeApi {
     const p = this._p;
     if (p.type === 'SHEET') return new RangeApi(this.env, p.sheet, 1, 1, p.sheet.maxRows, p.sheet.maxCols);
-    return new RangeApi(this.env, p.sheet, p.rows.start + 1, p.cols.start + 1, p.rows.end - p.rows.start, p.cols.end - p.cols.start);
+    return new RangeApi(
+      this.env,
+      p.sheet,
+      p.rows.start + 1,
+      p.cols.start + 1,
+      p.rows.end - p.rows.start,
+      p.cols.end - p.cols.start,
+    );
   }
   setRange(range: RangeApi): ProtectionApi {
     this._p.rows = spanOf(range._row, range._nr);
@@ -1932,7 +2091,17 @@ export class ProtectionApi extends ApiObject {
     return this;
   }
   getUnprotectedRanges(): RangeApi[] {
-    return this._p.unprotected.map((u) => new RangeApi(this.env, this._p.sheet, u.rows.start + 1, u.cols.start + 1, u.rows.end - u.rows.start, u.cols.end - u.cols.start));
+    return this._p.unprotected.map(
+      (u) =>
+        new RangeApi(
+          this.env,
+          this._p.sheet,
+          u.rows.start + 1,
+          u.cols.start + 1,
+          u.rows.end - u.rows.start,
+          u.cols.end - u.cols.start,
+        ),
+    );
   }
   setUnprotectedRanges(ranges: RangeApi[]): ProtectionApi {
     if (this._p.type !== 'SHEET') throw new ScriptError('Unprotected ranges can only be set on a sheet protection.');
@@ -1964,7 +2133,14 @@ export class NamedRangeApi extends ApiObject {
   }
   getRange(): RangeApi {
     const n = this._n;
-    return new RangeApi(this.env, n.sheet, n.rows.start + 1, n.cols.start + 1, n.rows.end - n.rows.start, n.cols.end - n.cols.start);
+    return new RangeApi(
+      this.env,
+      n.sheet,
+      n.rows.start + 1,
+      n.cols.start + 1,
+      n.rows.end - n.rows.start,
+      n.cols.end - n.cols.start,
+    );
   }
   remove(): void {
     const ss = this.env.state.spreadsheet;

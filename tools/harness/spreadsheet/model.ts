@@ -371,7 +371,8 @@ export class SheetModel {
       for (let j = 0; j < formulas[i].length; j++) {
         const f = formulas[i][j];
         if (typeof f === 'string' && f.startsWith('=')) {
-          if (f.length > 50_000) throw new ScriptError('Your input contains more than the maximum of 50000 characters in a single cell.');
+          if (f.length > 50_000)
+            throw new ScriptError('Your input contains more than the maximum of 50000 characters in a single cell.');
           this.rows[r0 + i].v[c0 + j] = f.length === 1 ? '#ERROR!' : (w.evaluate ?? defaultFormulaValue)(f);
           this.ensureExtra(r0 + i, c0 + j).f = f;
         } else {
@@ -701,17 +702,31 @@ export class SpreadsheetModel {
   }
 
   /** Protections (not warning-only) that forbid `user` from editing any cell of the block. */
-  blockingProtection(sheet: SheetModel, r0: number, c0: number, nr: number, nc: number, user: string): ProtectionModel | null {
-    return this.protectionsOver(sheet, r0, c0, nr, nc).find((p) => !p.warningOnly && user !== this.owner && !p.editors.has(user)) ?? null;
+  blockingProtection(
+    sheet: SheetModel,
+    r0: number,
+    c0: number,
+    nr: number,
+    nc: number,
+    user: string,
+  ): ProtectionModel | null {
+    return (
+      this.protectionsOver(sheet, r0, c0, nr, nc).find(
+        (p) => !p.warningOnly && user !== this.owner && !p.editors.has(user),
+      ) ?? null
+    );
   }
 
   protectionsOver(sheet: SheetModel, r0: number, c0: number, nr: number, nc: number): ProtectionModel[] {
-    const hits = (rows: Span, cols: Span) => rows.start < r0 + nr && r0 < rows.end && cols.start < c0 + nc && c0 < cols.end;
+    const hits = (rows: Span, cols: Span) =>
+      rows.start < r0 + nr && r0 < rows.end && cols.start < c0 + nc && c0 < cols.end;
     return this.protections.filter((p) => {
       if (p.sheet !== sheet) return false;
       if (p.type === 'SHEET') {
         // a sheet protection applies unless the block lies wholly inside an unprotected range
-        return !p.unprotected.some((u) => u.rows.start <= r0 && r0 + nr <= u.rows.end && u.cols.start <= c0 && c0 + nc <= u.cols.end);
+        return !p.unprotected.some(
+          (u) => u.rows.start <= r0 && r0 + nr <= u.rows.end && u.cols.start <= c0 && c0 + nc <= u.cols.end,
+        );
       }
       return hits(p.rows, p.cols);
     });

@@ -260,7 +260,20 @@ function interpretString(
 // ---------------------------------------------------------------------------------------------
 // Display values (getDisplayValues): a practical subset of Sheets number formats.
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 export function displayValue(v: Scalar | undefined, nf: string | undefined): string {
@@ -373,7 +386,7 @@ function dateTokens(nf: string): DateToken[] {
   if (cached) return cached;
   const pattern = splitSections(nf)[0];
   const toks: DateToken[] = [];
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const rest = pattern.slice(i);
     const ch = pattern[i];
     if (ch === '"') {

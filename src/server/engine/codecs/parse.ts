@@ -192,7 +192,12 @@ interface Option {
   text: string;
 }
 
-function resolveOption(text: string, field: FieldMetadata, options: readonly Option[], pool: Pool<Option>): Step<number> {
+function resolveOption(
+  text: string,
+  field: FieldMetadata,
+  options: readonly Option[],
+  pool: Pool<Option>,
+): Step<number> {
   const fromCurrent = pool.take(text);
   if (fromCurrent) return { ok: true, value: fromCurrent.id };
   const wanted = normalizeText(text);
@@ -205,7 +210,9 @@ function resolveOption(text: string, field: FieldMetadata, options: readonly Opt
     return fail(`${quote(text)} matches ${loose.length} options of ${field.name}; rename one of them in Affinity.`);
   }
   if (options.length === 0) {
-    return fail(`${quote(text)} is not an option of ${field.name}, which has no options yet. Add it in Affinity first.`);
+    return fail(
+      `${quote(text)} is not an option of ${field.name}, which has no options yet. Add it in Affinity first.`,
+    );
   }
   return fail(
     `${quote(text)} is not an option of ${field.name}. Choose one of: ${listForReason(options.map((o) => o.text))}.`,
@@ -235,9 +242,16 @@ export function parseLocationText(text: string): Location | null {
   let loc: Location;
   const n = parts.length;
   if (n === 1) loc = { streetAddress: null, city: value(parts[0]), state: null, country: null, continent: null };
-  else if (n === 2) loc = { streetAddress: null, city: value(parts[0]), state: null, country: value(parts[1]), continent: null };
+  else if (n === 2)
+    loc = { streetAddress: null, city: value(parts[0]), state: null, country: value(parts[1]), continent: null };
   else if (n === 3) {
-    loc = { streetAddress: null, city: value(parts[0]), state: value(parts[1]), country: value(parts[2]), continent: null };
+    loc = {
+      streetAddress: null,
+      city: value(parts[0]),
+      state: value(parts[1]),
+      country: value(parts[2]),
+      continent: null,
+    };
   } else {
     const street = parts
       .slice(0, n - 3)
@@ -321,7 +335,18 @@ function optionPool(current: FieldValue | null | undefined): Pool<Option> {
  * that don't fit the "street, city, state, country" reading. Never throws on any string.
  */
 /** What getValues returns for a formula that failed: never data to send. */
-const SHEETS_ERRORS = new Set(['#NULL!', '#DIV/0!', '#VALUE!', '#REF!', '#NAME?', '#NUM!', '#N/A', '#ERROR!', '#SPILL!', '#CALC!']);
+const SHEETS_ERRORS = new Set([
+  '#NULL!',
+  '#DIV/0!',
+  '#VALUE!',
+  '#REF!',
+  '#NAME?',
+  '#NUM!',
+  '#N/A',
+  '#ERROR!',
+  '#SPILL!',
+  '#CALC!',
+]);
 
 export function parseEdit(
   text: string,
@@ -348,7 +373,9 @@ function parseEditUnsafe(
   if (text === '') return { ok: true, value: { type: valueType, data: null } as FieldValueUpdate };
   if (looksCut(text)) return fail('This cell was cut to fit the sheet; change it in Affinity.');
   if (SHEETS_ERRORS.has(text)) {
-    return fail(`The cell shows a formula error (${text}), not a value. Fix the formula, or type the value itself (start with ' to type text that begins with =).`);
+    return fail(
+      `The cell shows a formula error (${text}), not a value. Fix the formula, or type the value itself (start with ' to type text that begins with =).`,
+    );
   }
 
   switch (valueType) {
@@ -379,7 +406,10 @@ function parseEditUnsafe(
       const pool = optionPool(current);
       const r = parseMulti(text, (item) => resolveOption(item, field, options, pool));
       return r.ok
-        ? { ok: true, value: { type: 'dropdown-multi', data: uniqueIds(r.value).map((id) => ({ dropdownOptionId: id })) } }
+        ? {
+            ok: true,
+            value: { type: 'dropdown-multi', data: uniqueIds(r.value).map((id) => ({ dropdownOptionId: id })) },
+          }
         : r;
     }
 
@@ -408,7 +438,10 @@ function parseEditUnsafe(
     }
 
     case 'location': {
-      const r = resolveLocation(text, withPool(currentItems<Location>(current, 'location', 'location-multi'), locationText));
+      const r = resolveLocation(
+        text,
+        withPool(currentItems<Location>(current, 'location', 'location-multi'), locationText),
+      );
       return r.ok ? { ok: true, value: { type: 'location', data: r.value } } : r;
     }
     case 'location-multi': {

@@ -57,7 +57,9 @@ export function normalizeText(text: string): string {
 
 /** The items of a multi-value text as a person means them: trimmed, empty ones dropped. */
 export function multiItems(text: string): string[] {
-  return splitMulti(text).map(normalizeText).filter((s) => s !== '');
+  return splitMulti(text)
+    .map(normalizeText)
+    .filter((s) => s !== '');
 }
 
 /** A multi-value text in canonical form: items trimmed, empty ones dropped, re-joined with '; '. */
@@ -131,10 +133,36 @@ export function looksCut(text: string): boolean {
 // Note HTML → plain text
 
 const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—', hellip: '…',
-  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', bull: '•', middot: '·',
-  copy: '©', reg: '®', trade: '™', euro: '€', pound: '£', yen: '¥', cent: '¢', deg: '°', times: '×',
-  divide: '÷', shy: '', zwj: '\u200d', zwnj: '\u200c',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  ndash: '–',
+  mdash: '—',
+  hellip: '…',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  laquo: '«',
+  raquo: '»',
+  bull: '•',
+  middot: '·',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  euro: '€',
+  pound: '£',
+  yen: '¥',
+  cent: '¢',
+  deg: '°',
+  times: '×',
+  divide: '÷',
+  shy: '',
+  zwj: '\u200d',
+  zwnj: '\u200c',
 };
 
 /** Decodes character references: the common named ones, &#N; and &#xH;. Unknown ones stay as written. */
@@ -151,8 +179,29 @@ export function decodeEntities(text: string): string {
 }
 
 const BLOCK_TAGS = new Set([
-  'p', 'div', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'table', 'blockquote', 'pre',
-  'section', 'article', 'header', 'footer', 'hr', 'dl', 'dt', 'dd',
+  'p',
+  'div',
+  'li',
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'tr',
+  'table',
+  'blockquote',
+  'pre',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'hr',
+  'dl',
+  'dt',
+  'dd',
 ]);
 
 /**
