@@ -4,7 +4,7 @@
  */
 import { AffinityError } from './affinity/errors';
 import { userMessage } from './app';
-import { CONFLICT_POLICIES, POLICY_LABELS, isConflictPolicy, type ConflictChoice } from './engine/push';
+import { CONFLICT_POLICIES, POLICY_LABELS, isConflictPolicy, type ConflictChoice } from './engine/policy';
 import { KEY_COLUMN, METADATA_KEY, NAME_COLUMN, NOTE_MARK, isOwnNote } from './engine/layout';
 import { documentCache } from './gas/cache';
 import { documentStore, gasClock, gasLog, urlFetchHttp, userStore } from './gas/platform';
@@ -14,7 +14,7 @@ import { previewBinding, pushBinding, type PushDeps } from './sync/push';
 import { loadColumnSpecs, loadPolicy, pendingMarksOn, savePolicy, setPendingMarksFlag } from './sync/pushStore';
 import { offerSettings } from './sidebar';
 import { clientFor, connectionStatus, type Deps } from './sync/settings';
-import type { ConflictChoiceData, ConflictPolicyName, PushPreview, PushSettings, PushSummary } from '../shared/push';
+import type { ConflictChoiceData, ConflictPolicy, PushPreview, PushSettings, PushSummary } from '../shared/push';
 
 const PENDING_HANDLER = 'onEditMarkPending';
 
@@ -115,11 +115,11 @@ export function getPushSettings(): PushSettings {
   };
 }
 
-export function getConflictPolicy(): ConflictPolicyName {
+export function getConflictPolicy(): ConflictPolicy {
   return loadPolicy(documentStore());
 }
 
-export function setConflictPolicy(policy: string): ConflictPolicyName {
+export function setConflictPolicy(policy: string): ConflictPolicy {
   if (!isConflictPolicy(policy)) {
     throw new AffinityError(
       'config',

@@ -1,6 +1,7 @@
 /** Push types shared by the server and the preview dialog (plain data only: google.script.run carries nothing else). */
 
-export type ConflictPolicyName = 'flag' | 'sheet-wins' | 'affinity-wins';
+/** What a conflict (a cell changed in the sheet and, differently, in Affinity) does. */
+export type ConflictPolicy = 'flag' | 'sheet-wins' | 'affinity-wins';
 
 export interface PreviewChange {
   entryId: number;
@@ -57,7 +58,7 @@ export interface PushPreview extends PreviewData {
   sheetId: number;
   tabName: string;
   viewName: string;
-  policy: ConflictPolicyName;
+  policy: ConflictPolicy;
   policyLabel: string;
   cost: PushCost;
 }
@@ -72,7 +73,7 @@ export interface ConflictChoiceData {
 
 export interface PushSummary {
   tabName: string;
-  policy: ConflictPolicyName;
+  policy: ConflictPolicy;
   sent: number;
   failed: number;
   alreadyInAffinity: number;
@@ -90,8 +91,8 @@ export interface PushSummary {
 
 /** The panel's Push section. */
 export interface PushSettings {
-  policy: ConflictPolicyName;
-  policies: { id: ConflictPolicyName; label: string }[];
+  policy: ConflictPolicy;
+  policies: { id: ConflictPolicy; label: string }[];
   /** Whether edited cells get a subtle background until pushed (an installable on-edit trigger). */
   pendingMarks: boolean;
 }

@@ -1,16 +1,11 @@
 import { blocksFromChanges, cellsIn } from '../../src/server/engine/blocks';
 import { KEY_COLUMN, keyColumnSpec, type ColumnSpec, type SheetCell } from '../../src/server/engine/layout';
-import {
-  planPull,
-  type PullCodec,
-  type PullInput,
-  type RemoteView,
-  type Snapshot,
-  type TabState,
-} from '../../src/server/engine/pull';
+import { planPull, type PullInput } from '../../src/server/engine/pull';
+import type { RemoteView } from '../../src/server/engine/remote';
+import type { Snapshot, TabCodec, TabState } from '../../src/server/engine/tabState';
 
 const text = (id: string, editable = true): ColumnSpec => ({ id, name: id, valueType: 'text', kind: 'list', editable });
-const codec: PullCodec = {
+const codec: TabCodec = {
   read: (cell) => (cell instanceof Date ? cell.toISOString() : String(cell)),
   write: (t) => (t === '' ? '' : `'${t}`),
 };

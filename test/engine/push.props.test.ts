@@ -8,7 +8,10 @@ import type { SheetCell } from '../../src/server/engine/layout';
 import { KEY_COLUMN, NOTE_MARK, keyColumnSpec } from '../../src/server/engine/layout';
 import { planPull } from '../../src/server/engine/pull';
 import { buildRemoteView } from '../../src/server/engine/remote';
-import { CONFLICT_POLICIES, findEdits, planPush, settlePush, type ConflictPolicy } from '../../src/server/engine/push';
+import { CONFLICT_POLICIES, type ConflictPolicy } from '../../src/server/engine/policy';
+import { planPush } from '../../src/server/engine/push/plan';
+import { findEdits } from '../../src/server/engine/push/scan';
+import { settlePush } from '../../src/server/engine/push/settle';
 import {
   COLUMN_IDS,
   FIELDS,

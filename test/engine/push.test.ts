@@ -3,18 +3,13 @@ import { cellsIn } from '../../src/server/engine/blocks';
 import { KEY_COLUMN, NAME_COLUMN, NOTE_MARK, keyColumnSpec } from '../../src/server/engine/layout';
 import { planPull } from '../../src/server/engine/pull';
 import { buildRemoteView } from '../../src/server/engine/remote';
-import {
-  findEdits,
-  nextBatch,
-  planPush,
-  previewOf,
-  readStrategy,
-  sameValue,
-  settlePush,
-  type ConflictPolicy,
-  type RemoteState,
-  type RequestResult,
-} from '../../src/server/engine/push';
+import type { ConflictPolicy } from '../../src/server/engine/policy';
+import { nextBatch } from '../../src/server/engine/push/batch';
+import { planPush, sameValue } from '../../src/server/engine/push/plan';
+import { previewOf } from '../../src/server/engine/push/preview';
+import { readStrategy, type RemoteState } from '../../src/server/engine/push/read';
+import { findEdits } from '../../src/server/engine/push/scan';
+import { settlePush, type RequestResult } from '../../src/server/engine/push/settle';
 import {
   FIELDS,
   LIST_ID,

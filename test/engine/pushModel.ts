@@ -13,8 +13,9 @@ import type {
 import type { Block } from '../../src/server/engine/blocks';
 import { canonicalOfCell, cellOf, type CodecContext, type ParseContext } from '../../src/server/engine/codecs';
 import { KEY_COLUMN, NAME_COLUMN, type ColumnSpec, type SheetCell } from '../../src/server/engine/layout';
-import type { PullCodec, Snapshot, TabState } from '../../src/server/engine/pull';
-import { pushColumns, remoteEntryOf, type RemoteState } from '../../src/server/engine/push';
+import { remoteEntryOf, type RemoteState } from '../../src/server/engine/push/read';
+import { pushColumns } from '../../src/server/engine/push/scan';
+import type { Snapshot, TabCodec, TabState } from '../../src/server/engine/tabState';
 
 export const LIST_ID = 7;
 
@@ -71,7 +72,7 @@ export const ctx: CodecContext = {
   dayInSpreadsheet: (ms) => new Date(ms).toISOString().slice(0, 10),
   dayOfDate: (d) => d.toISOString().slice(0, 10),
 };
-export const codec: PullCodec = {
+export const codec: TabCodec = {
   read: (cell, column) => canonicalOfCell(cell, column.valueType, ctx),
   write: (text, column) => cellOf(text, column.valueType),
 };

@@ -5,14 +5,13 @@ import {
   getCachedJson,
   loadColumnSpecs,
   loadPolicy,
-  packDirectory,
   packOptions,
   putCachedJson,
   saveColumnSpecs,
   savePolicy,
-  unpackDirectory,
   unpackOptions,
 } from '../../src/server/sync/pushStore';
+import { packDirectory, unpackDirectory } from '../../src/server/engine/directory';
 import type { ColumnSpec } from '../../src/server/engine/layout';
 
 function memoryCache(): CachePort & { values: Map<string, string>; calls: number } {

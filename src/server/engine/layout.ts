@@ -5,7 +5,7 @@
  */
 import type { Field, ValueType } from '../affinity/types';
 
-/** A value as Range.getValues returns it ('' when empty). */
+/** What Range.getValues returns for one cell ('' = empty), and what Range.setValues accepts. */
 export type SheetCell = string | number | boolean | Date;
 
 export const METADATA_KEY = 'affinitySync.column';

@@ -11,47 +11,11 @@
  * left the view are removed unless the row holds the user's data or unpushed edits, then kept and marked.
  */
 import { blocksFromChanges, type Block, type Changes } from './blocks';
-import { NOT_SENT_PREFIX, conflictNote, replacedNote, type ConflictPolicy } from './push';
+import { NOT_SENT_PREFIX, conflictNote, replacedNote } from './notes';
+import type { ConflictPolicy } from './policy';
+import type { RemoteView } from './remote';
+import type { Snapshot, TabCodec, TabState } from './tabState';
 import { KEY_COLUMN, NOTE_MARK, entryIdOf, isOwnNote, type ColumnSpec, type SheetCell } from './layout';
-
-export interface RemoteRow {
-  entryId: number;
-  /** Canonical text per column id (missing = empty). */
-  texts: Map<string, string>;
-  /** Column ids never pushed for this row and always refreshed: text cut to fit a cell, or a restricted (hidden) field. */
-  locked?: Set<string>;
-}
-
-export interface RemoteView {
-  /** Columns in view order, the name column first; the key column is implied. */
-  columns: ColumnSpec[];
-  rows: RemoteRow[];
-}
-
-export interface TabState {
-  /** Data rows (below the header), each `width` cells wide. */
-  values: SheetCell[][];
-  /** Notes of the same cells. */
-  notes: string[][];
-  width: number;
-  /** Column id → 0-based column, from developer metadata. */
-  columnOf: Map<string, number>;
-  /** Header row texts, when read. */
-  headers?: string[];
-}
-
-export interface Snapshot {
-  /** Column ids in stored order. */
-  columns: string[];
-  rows: Map<number, string[]>;
-}
-
-export interface PullCodec {
-  /** Canonical text of a cell as the tab holds it. */
-  read(cell: SheetCell, column: ColumnSpec): string;
-  /** What to write for a canonical text. */
-  write(text: string, column: ColumnSpec): SheetCell;
-}
 
 export interface Conflict {
   entryId: number;
@@ -100,7 +64,7 @@ export interface PullInput {
   keyColumn: ColumnSpec;
   tab: TabState;
   snapshot: Snapshot | null;
-  codec: PullCodec;
+  codec: TabCodec;
   viewName: string;
   today: string;
   /**

@@ -1,13 +1,27 @@
 /**
- * Builds the view as the tab should show it from the saved view's rows. Affinity does not expose a view's
- * columns, so they are the union of the fields the rows carry, in the order they first appear; types come from the
- * list's field metadata (or the value itself when a field is not in the metadata).
+ * The view as Affinity serves it, as the tab should show it: canonical texts per row and column. Affinity does not
+ * expose a view's columns, so they are the union of the fields the rows carry, in the order they first appear; types
+ * come from the list's field metadata (or the value itself when a field is not in the metadata). Pure.
  */
 import type { FieldMetadata, ListEntryWithEntity, ListType, ValueType } from '../affinity/types';
 import { canonicalOf, isEditable, type CodecContext } from './codecs';
 import { NAME_COLUMN, nameColumnSpec, type ColumnSpec } from './layout';
-import type { RemoteRow, RemoteView } from './pull';
 
+export interface RemoteRow {
+  entryId: number;
+  /** Canonical text per column id (missing = empty). */
+  texts: Map<string, string>;
+  /** Column ids never pushed for this row and always refreshed: text cut to fit a cell, or a restricted (hidden) field. */
+  locked?: Set<string>;
+}
+
+export interface RemoteView {
+  /** Columns in view order, the name column first; the key column is implied. */
+  columns: ColumnSpec[];
+  rows: RemoteRow[];
+}
+
+/** The entry's entity name as the name column shows it. */
 export function entityName(entry: ListEntryWithEntity): string {
   if (entry.type === 'person') {
     const e = entry.entity;

@@ -8,8 +8,7 @@
 import type { FieldMetadata, ListEntryWithEntity, ListType } from '../affinity/types';
 import type { CodecContext } from './codecs';
 import type { ColumnSpec } from './layout';
-import type { RemoteRow, RemoteView } from './pull';
-import { buildRemoteView } from './remote';
+import { buildRemoteView, type RemoteRow, type RemoteView } from './remote';
 
 export interface StagedPage {
   /** Page index in the view (0-based). */

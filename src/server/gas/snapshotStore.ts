@@ -6,7 +6,7 @@
  */
 import { blocksFromChanges, type Changes } from '../engine/blocks';
 import { KEY_COLUMN, NOTE_MARK } from '../engine/layout';
-import type { Snapshot } from '../engine/pull';
+import type { Snapshot } from '../engine/tabState';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;

@@ -4,7 +4,8 @@
  */
 import { columnFormat } from '../engine/codecs';
 import { KEY_COLUMN, METADATA_KEY, NOTE_MARK, type ColumnSpec } from '../engine/layout';
-import type { PullPlan, TabState } from '../engine/pull';
+import type { PullPlan } from '../engine/pull';
+import type { TabState } from '../engine/tabState';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type DeveloperMetadata = GoogleAppsScript.Spreadsheet.DeveloperMetadata;

@@ -4,48 +4,21 @@
  */
 import type { AffinityClient } from '../affinity/client';
 import type { ListEntryWithEntity } from '../affinity/types';
-import { AffinityError } from '../affinity/errors';
-import { canonicalOfCell, cellOf, type CodecContext } from '../engine/codecs';
+import type { CodecContext } from '../engine/codecs';
 import { cellsIn } from '../engine/blocks';
-import { keyColumnSpec, type ColumnSpec } from '../engine/layout';
-import { planPull, type PullCodec, type RemoteView } from '../engine/pull';
-import { TimeZoneDays } from '../engine/timezone';
-import { wallClockIn } from '../gas/platform';
+import { keyColumnSpec } from '../engine/layout';
+import type { Directory } from '../engine/directory';
+import { planPull } from '../engine/pull';
+import type { RemoteView } from '../engine/remote';
 import { readSnapshot, writeSnapshot } from '../gas/snapshotStore';
 import { applyPlan, readTab } from '../gas/tab';
 import type { PullSummary } from '../../shared/types';
 import type { LogPort } from '../ports';
 import type { Binding } from './bindings';
 import { pullPolicy, refreshPushAids } from './pushAids';
-import type { Directory } from './pushStore';
+import { codecContext, sheetOf, tabCodec } from './tabContext';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
-
-export function codecContext(ss: Spreadsheet): CodecContext {
-  const days = new TimeZoneDays(wallClockIn(ss.getSpreadsheetTimeZone()));
-  return {
-    dayOfDate: (d: Date) => days.dayOf(d.getTime()),
-    dayInSpreadsheet: (ms: number) => days.dayOf(ms),
-  };
-}
-
-export function pullCodec(ctx: CodecContext): PullCodec {
-  return {
-    read: (cell, column: ColumnSpec) => canonicalOfCell(cell, column.valueType, ctx),
-    write: (text, column: ColumnSpec) => cellOf(text, column.valueType),
-  };
-}
-
-export function sheetOf(ss: Spreadsheet, binding: Binding): GoogleAppsScript.Spreadsheet.Sheet {
-  const sheet = ss.getSheetById(binding.sheetId);
-  if (!sheet) {
-    throw new AffinityError(
-      'config',
-      `The tab bound to “${binding.viewName}” was deleted. Bind the view to a tab again.`,
-    );
-  }
-  return sheet;
-}
 
 /** A view fetched from Affinity, ready to be merged into its tab. */
 export interface PulledView {
@@ -82,7 +55,7 @@ export function applyPulledView(
     keyColumn: keyColumnSpec(),
     tab,
     snapshot: stored?.snapshot ?? null,
-    codec: pullCodec(ctx),
+    codec: tabCodec(ctx),
     viewName: pulled.viewName,
     today,
     policy: pullPolicy(),

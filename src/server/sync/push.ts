@@ -11,25 +11,15 @@ import { AffinityError } from '../affinity/errors';
 import type { DropdownOption, FieldMetadata, ListEntryWithEntity, SavedView } from '../affinity/types';
 import type { ParseContext } from '../engine/codecs';
 import { NAME_COLUMN, type ColumnSpec } from '../engine/layout';
-import {
-  POLICY_LABELS,
-  entitiesIn,
-  findEdits,
-  nextBatch,
-  planPush,
-  previewOf,
-  pushColumns,
-  readStrategy,
-  remoteEntryOf,
-  settlePush,
-  type ConflictChoice,
-  type ConflictPolicy,
-  type EditScan,
-  type PushPlan,
-  type ReadStrategy,
-  type RemoteState,
-  type RequestResult,
-} from '../engine/push';
+import { entitiesIn, mergeDirectories, unpackDirectory, type Directory } from '../engine/directory';
+import { POLICY_LABELS, type ConflictChoice, type ConflictPolicy } from '../engine/policy';
+import { nextBatch } from '../engine/push/batch';
+import { planPush, type PushPlan } from '../engine/push/plan';
+import { previewOf } from '../engine/push/preview';
+import { readStrategy, remoteEntryOf, type ReadStrategy, type RemoteState } from '../engine/push/read';
+import { findEdits, pushColumns, type EditScan } from '../engine/push/scan';
+import { settlePush, type RequestResult } from '../engine/push/settle';
+import type { TabCodec } from '../engine/tabState';
 import type { CachePort } from '../gas/cache';
 import { appendChangeLog } from '../gas/changeLog';
 import { clearPendingMarks, writeBlocks } from '../gas/pushSheet';
@@ -38,18 +28,15 @@ import { readTab, type TabRead } from '../gas/tab';
 import type { Clock, KeyValueStore, LogPort } from '../ports';
 import type { PushPreview, PushSummary } from '../../shared/push';
 import type { Binding } from './bindings';
-import { codecContext, pullCodec, sheetOf } from './pull';
 import {
   directoryKey,
   dropdownOptionsOf,
   getCachedJson,
   loadColumnSpecs,
-  mergeDirectories,
   pendingMarksOn,
   saveColumnSpecs,
-  unpackDirectory,
-  type Directory,
 } from './pushStore';
+import { codecContext, sheetOf, tabCodec } from './tabContext';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -254,7 +241,7 @@ interface Prepared {
   scan: EditScan;
   plan: PushPlan;
   columns: Map<string, ColumnSpec>;
-  codec: ReturnType<typeof pullCodec>;
+  codec: TabCodec;
   strategy: ReadStrategy;
   reads: number;
   readBatches: number;
@@ -279,7 +266,7 @@ function prepare(
   const getClient = () => (client ??= deps.client());
   const tab = readTab(sheet);
   const ctx = codecContext(ss);
-  const codec = pullCodec(ctx);
+  const codec = tabCodec(ctx);
   const { columns, requests: fieldRequests } = columnsFor(binding, stored, deps, getClient);
   const scan = findEdits({ tab, snapshot: stored.snapshot, columns, codec, viewName: binding.viewName });
   if (scan.entries.size === 0) {

@@ -8,52 +8,20 @@
  */
 import type { AffinityClient } from '../affinity/client';
 import type { ListEntryWithEntity } from '../affinity/types';
-import type { RemoteRow } from '../engine/pull';
+import { directoryOf, packDirectory, type Directory } from '../engine/directory';
+import type { RemoteRow } from '../engine/remote';
 import type { ColumnSpec } from '../engine/layout';
-import { entitiesIn } from '../engine/push';
 import { documentCache } from '../gas/cache';
 import { documentStore } from '../gas/platform';
 import { setDropdownValidation } from '../gas/tab';
 import type { LogPort } from '../ports';
 import type { Binding } from './bindings';
-import {
-  directoryKey,
-  dropdownOptionsOf,
-  loadPolicy,
-  mergeDirectories,
-  packDirectory,
-  putCachedJson,
-  saveColumnSpecs,
-  type Directory,
-} from './pushStore';
-import type { ConflictPolicy } from '../engine/push';
-
-/** Characters the cached directory may take (16 cache values of 24,000). */
-const DIRECTORY_BUDGET = 380_000;
+import { directoryKey, dropdownOptionsOf, loadPolicy, putCachedJson, saveColumnSpecs } from './pushStore';
+import type { ConflictPolicy } from '../engine/policy';
 
 /** The conflict policy pulls follow (the same setting as push). */
 export function pullPolicy(): ConflictPolicy {
   return loadPolicy(documentStore());
-}
-
-/** People and companies mentioned in values first, then the rows' own entities, cut to fit the cache. */
-export function directoryOf(entries: readonly ListEntryWithEntity[]): Directory {
-  return fitDirectory(mergeDirectories(entitiesIn(entries, { rows: false }), entitiesIn(entries)));
-}
-
-/** A directory cut to fit the cache (the first people and companies are kept). */
-export function fitDirectory(all: Directory): Directory {
-  let dir = all;
-  let size = JSON.stringify(packDirectory(dir)).length;
-  while (size > DIRECTORY_BUDGET && dir.persons.length + dir.companies.length > 0) {
-    const keep = DIRECTORY_BUDGET / size;
-    dir = {
-      persons: dir.persons.slice(0, Math.floor(dir.persons.length * keep * 0.95)),
-      companies: dir.companies.slice(0, Math.floor(dir.companies.length * keep * 0.95)),
-    };
-    size = JSON.stringify(packDirectory(dir)).length;
-  }
-  return dir;
 }
 
 export function refreshPushAids(

@@ -6,9 +6,9 @@
  *   seen in a list's view (to turn a typed name into an id), refreshed by every pull.
  */
 import type { AffinityClient } from '../affinity/client';
-import type { CompanyData, DropdownOption, PersonData, ValueType } from '../affinity/types';
+import type { DropdownOption, ValueType } from '../affinity/types';
 import type { ColumnSpec } from '../engine/layout';
-import { DEFAULT_CONFLICT_POLICY, isConflictPolicy, type ConflictPolicy } from '../engine/push';
+import { DEFAULT_CONFLICT_POLICY, isConflictPolicy, type ConflictPolicy } from '../engine/policy';
 import type { CachePort } from '../gas/cache';
 import type { KeyValueStore } from '../ports';
 
@@ -183,50 +183,6 @@ export function unpackOptions(value: unknown): { options: DropdownOption[]; fetc
         : { type: 'status-dropdown', id, text, rank: 0, color: null, statusCategory: 'open', winRate: null },
   );
   return { options, fetchedAt: v.t };
-}
-
-export interface Directory {
-  persons: PersonData[];
-  companies: CompanyData[];
-}
-
-type StoredDirectory = {
-  p: [id: number, first: string | null, last: string | null, email: string | null, type: PersonData['type']][];
-  c: [id: number, name: string, domain: string | null][];
-};
-
-export function packDirectory(dir: Directory): StoredDirectory {
-  return {
-    p: dir.persons.map((p) => [p.id, p.firstName, p.lastName, p.primaryEmailAddress, p.type]),
-    c: dir.companies.map((c) => [c.id, c.name, c.domain]),
-  };
-}
-
-export function unpackDirectory(value: unknown): Directory | null {
-  const v = value as StoredDirectory | null;
-  if (!v || !Array.isArray(v.p) || !Array.isArray(v.c)) return null;
-  return {
-    persons: v.p.map(([id, firstName, lastName, primaryEmailAddress, type]) => ({
-      id,
-      firstName,
-      lastName,
-      primaryEmailAddress,
-      type,
-    })),
-    companies: v.c.map(([id, name, domain]) => ({ id, name, domain })),
-  };
-}
-
-/** Entities of both directories, each id once (the first one wins). */
-export function mergeDirectories(...dirs: (Directory | null | undefined)[]): Directory {
-  const persons = new Map<number, PersonData>();
-  const companies = new Map<number, CompanyData>();
-  for (const d of dirs) {
-    if (!d) continue;
-    for (const p of d.persons) if (!persons.has(p.id)) persons.set(p.id, p);
-    for (const c of d.companies) if (!companies.has(c.id)) companies.set(c.id, c);
-  }
-  return { persons: [...persons.values()], companies: [...companies.values()] };
 }
 
 /**

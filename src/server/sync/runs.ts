@@ -20,7 +20,14 @@ import { AffinityError } from '../affinity/errors';
 import type { FieldMetadata, SavedView } from '../affinity/types';
 import type { CodecContext } from '../engine/codecs';
 import { nameColumnSpec } from '../engine/layout';
-import { entitiesIn } from '../engine/push';
+import {
+  entitiesIn,
+  fitDirectory,
+  mergeDirectories,
+  packDirectory,
+  unpackDirectory,
+  type Directory,
+} from '../engine/directory';
 import {
   CONTINUATION_DELAY_MS,
   EXECUTION_LIMIT_MS,
@@ -35,9 +42,8 @@ import { StagingLost, dropStaging, readStaged, writeStaged } from '../gas/stagin
 import type { PullSummary } from '../../shared/types';
 import type { Clock, KeyValueStore, LogPort } from '../ports';
 import { findBinding, recordOutcome, type Binding } from './bindings';
-import { applyPulledView, codecContext, sheetOf } from './pull';
-import { fitDirectory } from './pushAids';
-import { mergeDirectories, packDirectory, unpackDirectory, type Directory } from './pushStore';
+import { applyPulledView } from './pull';
+import { codecContext, sheetOf } from './tabContext';
 import { clearContinuations, scheduleContinuation } from './schedule';
 import { readJson } from './json';
 

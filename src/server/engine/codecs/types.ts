@@ -1,9 +1,9 @@
 /** Types and value-type groups shared by the value codecs. */
 
+import type { SheetCell } from '../layout';
 import type { CompanyData, DropdownOption, FieldValueUpdate, PersonData, ValueType } from '../../affinity/types';
 
-/** What Range.getValues returns for one cell ('' = empty), and what Range.setValues accepts. */
-export type SheetCell = string | number | boolean | Date;
+export type { SheetCell };
 
 /** The readable text of a value, and whether it had to be cut to fit a cell (such a cell is never pushed). */
 export interface Canonical {
