@@ -1,8 +1,9 @@
 /**
  * Apps Script entry points. Every export here becomes a top-level function in dist/Code.js (scripts/build.ts):
- * simple triggers, menu items and the calls the sidebar makes. Logic lives in the modules imported below.
+ * simple triggers, menu items, trigger handlers and the calls the panel and the preview dialog make. main.ts holds
+ * no logic: each comes from the action file of its subject.
  */
-import { buildMenu } from './app';
+import { buildMenu } from './gas/ui';
 
 /** Simple trigger: adds the Affinity menu when the spreadsheet opens. */
 export function onOpen(): void {
@@ -14,19 +15,9 @@ export function onInstall(): void {
   onOpen();
 }
 
-export {
-  menuPullThisTab,
-  menuPullAllTabs,
-  connect,
-  getConnection,
-  removeKey,
-  getLists,
-  getViews,
-  bindTab,
-  unbindTab,
-  getBindings,
-  pullTab,
-} from './app';
+export { connect, getConnection, removeKey, getLists, getViews } from './connectionActions';
+
+export { menuPullThisTab, menuPullAllTabs, bindTab, unbindTab, getBindings, pullTab } from './pullActions';
 
 export { showSettings, getSettingsState, getProgress, connectNango, getTabs, openTab } from './sidebar';
 
@@ -42,12 +33,13 @@ export {
   onEditMarkPending,
 } from './pushActions';
 
+export { runSyncNow } from './manualRuns';
+
 export {
   scheduledSync,
   continueSync,
   menuSchedule,
   menuRunSyncNow,
-  runSyncNow,
   getScheduleState,
   previewSchedule,
   saveSchedule,

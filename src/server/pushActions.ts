@@ -1,27 +1,22 @@
 /**
- * Push actions wired to Apps Script: menu items, the preview dialog's calls, the conflict setting and the optional
- * on-edit trigger that marks edited cells. main.ts re-exports them.
+ * Pushing a tab: the menu items, the Preview changes dialog's calls, the conflict setting and the optional on-edit
+ * trigger that marks edited cells. main.ts re-exports them.
  */
-import { AffinityError } from './affinity/errors';
-import { userMessage } from './app';
-import { CONFLICT_POLICIES, POLICY_LABELS, isConflictPolicy, type ConflictChoice } from './engine/policy';
+import { AffinityError, userMessage } from './affinity/errors';
 import { KEY_COLUMN, METADATA_KEY, NAME_COLUMN, NOTE_MARK, isOwnNote } from './engine/layout';
-import { documentCache } from './gas/cache';
-import { documentStore, gasClock, gasLog, urlFetchHttp, userStore } from './gas/platform';
+import { CONFLICT_POLICIES, POLICY_LABELS, isConflictPolicy, type ConflictChoice } from './engine/policy';
+import { withDocumentLock } from './gas/locks';
+import { documentStore, gasLog, timestampIn } from './gas/platform';
 import { markPending } from './gas/pushSheet';
-import { findBinding, recordOutcome, type Binding } from './sync/bindings';
-import { previewBinding, pushBinding, type PushDeps } from './sync/push';
+import { setEditTrigger } from './gas/triggers';
+import { offerSettings } from './gas/ui';
+import { findBinding, type Binding } from './sync/bindings';
+import { previewBinding, pushAndRecord } from './sync/push';
 import { loadColumnSpecs, loadPolicy, pendingMarksOn, savePolicy, setPendingMarksFlag } from './sync/pushStore';
-import { offerSettings } from './sidebar';
-import { clientFor, connectionStatus, type Deps } from './sync/settings';
+import { pushDeps, whoIsPushing } from './wiring';
 import type { ConflictChoiceData, ConflictPolicy, PushPreview, PushSettings, PushSummary } from '../shared/push';
 
 const PENDING_HANDLER = 'onEditMarkPending';
-
-function pushDeps(): PushDeps {
-  const deps: Deps = { http: urlFetchHttp, clock: gasClock, log: gasLog, user: userStore() };
-  return { client: () => clientFor(deps), clock: gasClock, log: gasLog, doc: documentStore(), cache: documentCache() };
-}
 
 function bindingOf(sheetId: number): Binding {
   const binding = findBinding(documentStore(), Number(sheetId));
@@ -31,13 +26,6 @@ function bindingOf(sheetId: number): Binding {
       'This tab is not bound to an Affinity view. Bind it in Affinity › Settings… first.',
     );
   return binding;
-}
-
-function whoIsPushing(): string {
-  const s = connectionStatus(userStore());
-  if (!s.connected) return '';
-  if (s.userName && s.userEmail) return `${s.userName} <${s.userEmail}>`;
-  return s.userName ?? s.userEmail ?? '';
 }
 
 function toChoices(choices: ConflictChoiceData[] | undefined): ConflictChoice[] {
@@ -68,31 +56,22 @@ export function pushTab(sheetId: number, choices?: ConflictChoiceData[]): PushSu
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const doc = documentStore();
   const binding = bindingOf(sheetId);
-  const lock = LockService.getDocumentLock();
-  if (lock && !lock.tryLock(30_000)) {
+  const got = withDocumentLock(30_000, () => {
+    try {
+      const tz = ss.getSpreadsheetTimeZone();
+      return pushAndRecord(ss, binding, pushDeps(), {
+        policy: loadPolicy(doc),
+        choices: toChoices(choices),
+        user: whoIsPushing(false),
+        timestamp: timestampIn(tz),
+      });
+    } catch (e) {
+      throw e instanceof AffinityError ? e : new Error(userMessage(e));
+    }
+  });
+  if (!got.ran)
     throw new AffinityError('config', 'Another sync of this spreadsheet is running; try again in a minute.');
-  }
-  try {
-    const tz = ss.getSpreadsheetTimeZone();
-    const summary = pushBinding(ss, binding, pushDeps(), {
-      policy: loadPolicy(doc),
-      choices: toChoices(choices),
-      user: whoIsPushing(),
-      timestamp: () => Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd HH:mm:ss'),
-    });
-    recordOutcome(doc, binding.sheetId, 'lastPush', {
-      at: Date.now(),
-      ok: summary.failed === 0,
-      message: summary.message,
-    });
-    return summary;
-  } catch (e) {
-    recordOutcome(doc, binding.sheetId, 'lastPush', { at: Date.now(), ok: false, message: userMessage(e) });
-    throw e instanceof AffinityError ? e : new Error(userMessage(e));
-  } finally {
-    SpreadsheetApp.flush();
-    lock?.releaseLock();
-  }
+  return got.value;
 }
 
 /** What a push of the tab would do now, without sending or changing anything. */
@@ -133,13 +112,7 @@ export function setConflictPolicy(policy: string): ConflictPolicy {
 /** Turns the "edited cells are marked" trigger on or off for this spreadsheet (the trigger runs as the user). */
 export function setPendingMarks(on: boolean): boolean {
   const doc = documentStore();
-  const mine = ScriptApp.getProjectTriggers().filter((t) => t.getHandlerFunction() === PENDING_HANDLER);
-  if (on) {
-    if (mine.length === 0)
-      ScriptApp.newTrigger(PENDING_HANDLER).forSpreadsheet(SpreadsheetApp.getActiveSpreadsheet()).onEdit().create();
-  } else {
-    for (const t of mine) ScriptApp.deleteTrigger(t);
-  }
+  setEditTrigger(PENDING_HANDLER, on);
   setPendingMarksFlag(doc, on);
   return on;
 }

@@ -1,10 +1,9 @@
 /**
- * Schedules and runs wired to Apps Script (docs/schedules.md): the time-driven trigger handlers, manual pulls and
- * "Run sync now" as resumable runs, and the settings panel's schedule calls. main.ts re-exports them.
+ * Schedules wired to Apps Script (docs/schedules.md): the time-driven trigger handlers (a scheduled run after the
+ * planner's check, its continuations, backoff and pause on failure), "Run sync now" from the menu, and the settings
+ * panel's schedule calls. main.ts re-exports them.
  */
-import type { AffinityClient } from './affinity/client';
-import { AffinityError } from './affinity/errors';
-import type { SavedView } from './affinity/types';
+import { AffinityError, userMessage } from './affinity/errors';
 import {
   affinityMonthly,
   affinitySeenFrom,
@@ -20,149 +19,52 @@ import {
   type RunEstimate,
   type ViewStats,
 } from './engine/quota';
-import { documentCache } from './gas/cache';
-import { documentStore, gasClock, gasLog, urlFetchHttp, usageLedger, userStore } from './gas/platform';
+import { withLocks } from './gas/locks';
+import { documentStore, effectiveUserEmail, gasLog, shortTimeIn, userStore } from './gas/platform';
+import { clearContinuations, installSyncTrigger, removeSyncTriggers, removeTrigger } from './gas/triggers';
+import { showSidebar } from './gas/ui';
+import { runSyncNow } from './manualRuns';
 import type { KeyValueStore } from './ports';
-import { findBinding, loadBindings, recordOutcome, type Binding } from './sync/bindings';
-import { SIDEBAR_TITLE } from './sidebar';
-import { ProgressStore } from './sync/progress';
-import { pushBinding } from './sync/push';
-import { loadPolicy } from './sync/pushStore';
+import { findBinding, loadBindings, recordOutcome } from './sync/bindings';
+import { executeRun } from './sync/runs';
 import {
   discardPull,
-  executeRun,
   loadRun,
   loadStats,
   newRun,
   rowsGathered,
   saveRun,
   syncTasks,
-  type RunDeps,
   type RunState,
-} from './sync/runs';
+} from './sync/runStore';
 import {
   budgetOf,
-  clearContinuations,
-  installSyncTrigger,
   likelyPlan,
   loadSettings,
   loadStatus,
   planOf,
-  removeSyncTriggers,
-  removeTrigger,
   reserveOf,
   saveSettings,
   updateStatus,
   type ScheduleSettings,
 } from './sync/schedule';
-import { clientFor, connectionStatus, storedConnection, type Deps } from './sync/settings';
+import { connectionStatus, storedConnection } from './sync/settings';
+import { runDeps, usageLedger } from './wiring';
+import { capitalize } from './engine/wording';
 import type { PlanType, ScheduleProjection, ScheduleSettingsInput, ScheduleState } from '../shared/schedule';
-import type { PullSummary } from '../shared/types';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 const RUNTIME_KEY = 'affinity.runtime';
 /** How long a scheduled execution waits for the lock before skipping; a person waits longer. */
 const SCHEDULED_LOCK_WAIT_MS = 1_000;
-const MANUAL_LOCK_WAIT_MS = 30_000;
 const BACKOFF_SLACK_MS = 60_000;
 /** Failures that will not pass on their own: they pause the schedule. */
 const PERMANENT = new Set(['auth', 'plan', 'permission', 'not-found', 'unsupported-view', 'config']);
 
-function me(): string {
-  try {
-    return Session.getEffectiveUser().getEmail() || Session.getActiveUser().getEmail() || '';
-  } catch {
-    return '';
-  }
-}
-
-function message(e: unknown): string {
-  if (e instanceof AffinityError) return e.message;
-  return `Something went wrong: ${e instanceof Error ? e.message : String(e)}`;
-}
-
-function todayIn(ss: Spreadsheet): string {
-  return Utilities.formatDate(new Date(), ss.getSpreadsheetTimeZone(), 'yyyy-MM-dd');
-}
-
-function timeIn(ss: Spreadsheet, at: number): string {
-  return Utilities.formatDate(new Date(at), ss.getSpreadsheetTimeZone(), 'MMM d HH:mm');
-}
-
-function deps(): Deps {
-  return { http: urlFetchHttp, clock: gasClock, log: gasLog, user: userStore() };
-}
-
 function affinityUser(): string {
   const s = connectionStatus(userStore());
   return s.connected ? [s.userName, s.tenantName].filter(Boolean).join(' · ') : '';
-}
-
-/** Runs `fn` holding the script lock (every run) and the document lock (which manual pushes take). */
-function withLocks<T>(waitMs: number, fn: () => T): { ran: true; value: T } | { ran: false } {
-  const script = LockService.getScriptLock();
-  if (!script.tryLock(waitMs)) return { ran: false };
-  const doc = LockService.getDocumentLock();
-  if (doc && !doc.tryLock(waitMs)) {
-    script.releaseLock();
-    return { ran: false };
-  }
-  try {
-    return { ran: true, value: fn() };
-  } finally {
-    SpreadsheetApp.flush();
-    doc?.releaseLock();
-    script.releaseLock();
-  }
-}
-
-function runDeps(ss: Spreadsheet, settings: ScheduleSettings, startedAt: number, client?: AffinityClient): RunDeps {
-  const progress = new ProgressStore(documentCache(), () => Date.now());
-  let made: AffinityClient | undefined = client;
-  const getClient = () => (made ??= clientFor(deps()));
-  const tz = ss.getSpreadsheetTimeZone();
-  return {
-    ss,
-    doc: documentStore(),
-    clock: gasClock,
-    log: gasLog,
-    client: getClient,
-    startedAt,
-    budgetMs: budgetOf(settings),
-    reserve: reserveOf(settings),
-    today: todayIn(ss),
-    progress: (sheetId, text) => (text === null ? progress.clear(sheetId) : progress.set(sheetId, text)),
-    push: (binding, deadline) => {
-      const doc = documentStore();
-      const c = getClient();
-      const before = c.requestsSent;
-      const s = connectionStatus(userStore());
-      const who = s.connected ? [s.userName, s.userEmail ? `<${s.userEmail}>` : ''].filter(Boolean).join(' ') : '';
-      try {
-        const summary = pushBinding(
-          ss,
-          binding,
-          { client: getClient, clock: gasClock, log: gasLog, doc, cache: documentCache() },
-          {
-            policy: loadPolicy(doc),
-            user: `${who} (scheduled)`.trim(),
-            timestamp: () => Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd HH:mm:ss'),
-            deadline,
-          },
-        );
-        recordOutcome(doc, binding.sheetId, 'lastPush', {
-          at: Date.now(),
-          ok: summary.failed === 0,
-          message: summary.message,
-        });
-        return { requests: c.requestsSent - before, message: summary.message };
-      } catch (e) {
-        recordOutcome(doc, binding.sheetId, 'lastPush', { at: Date.now(), ok: false, message: message(e) });
-        throw e;
-      }
-    },
-  };
 }
 
 /** Trigger runtime of this user's runs (for the planner), counted for executions started by a trigger. */
@@ -229,12 +131,12 @@ function scheduledRunFailed(
   const doc = documentStore();
   const now = Date.now();
   const tab = failedSheetId !== null ? findBinding(doc, failedSheetId) : undefined;
-  const text = `${tab ? `“${ss.getSheetById(tab.sheetId)?.getName() ?? tab.viewName}”: ` : ''}${message(e)}`;
+  const text = `${tab ? `“${ss.getSheetById(tab.sheetId)?.getName() ?? tab.viewName}”: ` : ''}${userMessage(e)}`;
   saveRun(doc, null);
   clearContinuations();
   // A push records its own outcome; a pull's shows on its tab's card.
   if (failedSheetId !== null && run.failed?.step === 'pull')
-    recordOutcome(doc, failedSheetId, 'lastPull', { at: now, ok: false, message: message(e) });
+    recordOutcome(doc, failedSheetId, 'lastPull', { at: now, ok: false, message: userMessage(e) });
   if (isPermanent(e)) {
     if (failedSheetId !== null) discardPull(ss, doc, failedSheetId);
     removeSyncTriggers();
@@ -261,7 +163,9 @@ function scheduledRunFailed(
   });
   gasLog.log(
     `Scheduled sync run ${run.id} failed (${status.failures} in a row): ${text}` +
-      (status.nextAttemptAt ? ` Backing off: next attempt after ${timeIn(ss, status.nextAttemptAt)}.` : ''),
+      (status.nextAttemptAt
+        ? ` Backing off: next attempt after ${shortTimeIn(ss.getSpreadsheetTimeZone(), status.nextAttemptAt)}.`
+        : ''),
   );
 }
 
@@ -303,7 +207,7 @@ function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: nu
     const status = loadStatus(doc);
     if (status.nextAttemptAt && now < status.nextAttemptAt) {
       gasLog.log(
-        `Scheduled sync skipped: backing off after ${status.failures ?? 0} failed runs in a row; next attempt after ${timeIn(ss, status.nextAttemptAt)}.`,
+        `Scheduled sync skipped: backing off after ${status.failures ?? 0} failed runs in a row; next attempt after ${shortTimeIn(ss.getSpreadsheetTimeZone(), status.nextAttemptAt)}.`,
       );
       return;
     }
@@ -327,12 +231,12 @@ function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: nu
       reserve: reserveOf(settings),
     });
     if (!check.ok) {
-      const reason = `${check.reason}${check.retryAt ? `; it should fit again after ${timeIn(ss, check.retryAt)}` : ''}`;
+      const reason = `${check.reason}${check.retryAt ? `; it should fit again after ${shortTimeIn(ss.getSpreadsheetTimeZone(), check.retryAt)}` : ''}`;
       updateStatus(doc, (s) => ({ ...s, lastSkip: { at: now, reason } }));
       gasLog.log(`Scheduled sync skipped: ${reason}.`);
       return;
     }
-    run = newRun('scheduled', me(), syncTasks(bindings, settings.pushFirst, false), now);
+    run = newRun('scheduled', effectiveUserEmail(), syncTasks(bindings, settings.pushFirst, false), now);
   }
   const before = run.tasks.slice();
   try {
@@ -356,8 +260,8 @@ function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: nu
     if (run.failed?.manual) {
       // A person's pull queued into this run: theirs to see (on the tab's card), not the schedule's.
       if (failed !== null && run.failed.step === 'pull')
-        recordOutcome(doc, failed, 'lastPull', { at: Date.now(), ok: false, message: message(err) });
-      gasLog.log(`Sync run ${run.id}: ${message(err)}`);
+        recordOutcome(doc, failed, 'lastPull', { at: Date.now(), ok: false, message: userMessage(err) });
+      gasLog.log(`Sync run ${run.id}: ${userMessage(err)}`);
       return;
     }
     scheduledRunFailed(ss, settings, run, failed, err, startedAt);
@@ -396,8 +300,8 @@ export function continueSync(e?: GoogleAppsScript.Events.TimeDriven): void {
         } catch (err) {
           const failed = run.failed?.sheetId ?? null;
           if (failed !== null && run.failed?.step === 'pull')
-            recordOutcome(doc, failed, 'lastPull', { at: Date.now(), ok: false, message: message(err) });
-          gasLog.log(`Sync run ${run.id}: ${message(err)}`);
+            recordOutcome(doc, failed, 'lastPull', { at: Date.now(), ok: false, message: userMessage(err) });
+          gasLog.log(`Sync run ${run.id}: ${userMessage(err)}`);
         }
       }),
     );
@@ -411,105 +315,9 @@ export function continueSync(e?: GoogleAppsScript.Events.TimeDriven): void {
   }
 }
 
-// ---- manual runs -----------------------------------------------------------------------------------------------------
-
-function busy(): AffinityError {
-  const run = loadRun(documentStore());
-  const since = run
-    ? ` (a ${run.kind} sync started ${Math.max(1, Math.round((Date.now() - run.startedAt) / 60_000))} min ago)`
-    : '';
-  return new AffinityError('config', `Another sync of this spreadsheet is running${since}; try again in a minute.`);
-}
-
-/**
- * Pulls one tab now, as a run: under the locks, resumable. Returns its summary; when the view is too large for one
- * execution the summary says `status: 'continuing'` and the tab is written when every row is in.
- */
-export function pullTabRun(sheetId: number, prefetched?: { client: AffinityClient; view: SavedView }): PullSummary {
-  const startedAt = Date.now();
-  const ss = SpreadsheetApp.getActiveSpreadsheet();
-  const doc = documentStore();
-  const binding = findBinding(doc, sheetId);
-  if (!binding) throw new AffinityError('config', 'This tab is not bound to an Affinity view.');
-  const settings = loadSettings(doc);
-  const got = withLocks(MANUAL_LOCK_WAIT_MS, () =>
-    usageLedger.deferWhile((): PullSummary => {
-      const run = loadRun(doc) ?? newRun('manual', me(), [], startedAt);
-      run.tasks = [
-        { sheetId, step: 'pull', manual: true },
-        ...run.tasks.filter((t) => !(t.sheetId === sheetId && t.step === 'pull')),
-      ];
-      try {
-        const result = executeRun(runDeps(ss, settings, startedAt, prefetched?.client), run, {
-          until: sheetId,
-          prefetchedView: prefetched ? { sheetId, view: prefetched.view } : undefined,
-        });
-        const done = result.pulled.get(sheetId);
-        if (done) return done;
-        return continuingSummary(ss, binding, result.requests);
-      } catch (e) {
-        recordOutcome(doc, sheetId, 'lastPull', { at: Date.now(), ok: false, message: message(e) });
-        throw e instanceof AffinityError ? e : new Error(message(e));
-      }
-    }),
-  );
-  if (!got.ran) throw busy();
-  return got.value;
-}
-
-function continuingSummary(ss: Spreadsheet, binding: Binding, requests: number): PullSummary {
-  const doc = documentStore();
-  const run = loadRun(doc);
-  const rows = run ? rowsGathered(doc, { ...run, tasks: run.tasks.filter((t) => t.sheetId === binding.sheetId) }) : 0;
-  const tabName = ss.getSheetById(binding.sheetId)?.getName() ?? binding.viewName;
-  return {
-    tabName,
-    rows,
-    added: 0,
-    updatedCells: 0,
-    removed: 0,
-    keptOutOfView: 0,
-    pendingEdits: 0,
-    conflicts: 0,
-    requests,
-    cellsWritten: 0,
-    status: 'continuing',
-    message: `${rows.toLocaleString('en-US')} rows fetched so far; the pull continues in the background and “${tabName}” is updated once every row is in.`,
-  };
-}
-
-/** Menu "Run sync now": what the schedule does (push first when set, then pull every bound tab), now. */
-export function runSyncNow(): string {
-  const startedAt = Date.now();
-  const ss = SpreadsheetApp.getActiveSpreadsheet();
-  const doc = documentStore();
-  const settings = loadSettings(doc);
-  const bindings = loadBindings(doc);
-  if (bindings.length === 0) return 'No tab is bound to an Affinity view yet.';
-  const got = withLocks(MANUAL_LOCK_WAIT_MS, () =>
-    usageLedger.deferWhile((): string => {
-      const run = loadRun(doc) ?? newRun('manual', me(), [], startedAt);
-      for (const t of syncTasks(bindings, settings.pushFirst, true)) {
-        if (!run.tasks.some((x) => x.sheetId === t.sheetId && x.step === t.step)) run.tasks.push(t);
-      }
-      const result = executeRun(runDeps(ss, settings, startedAt), run);
-      const pulled = [...result.pulled.values()].map((s) => `${s.tabName}: ${s.rows.toLocaleString('en-US')} rows`);
-      if (result.status === 'done') return `Sync done. ${pulled.join('; ')}`.trim();
-      return `${pulled.length > 0 ? `${pulled.join('; ')}. ` : ''}The sync continues in the background (large views take several executions).`;
-    }),
-  );
-  if (!got.ran) throw busy();
-  return got.value;
-}
-
 /** Menu "Schedule…": the settings panel, opened at its Schedule section. */
 export function menuSchedule(): void {
-  const html = HtmlService.createHtmlOutputFromFile('sidebar')
-    .setTitle(SIDEBAR_TITLE)
-    .append(
-      '<script>window.affinityOpenSection="schedule";window.dispatchEvent(new Event("affinity-open-section"));</script>',
-    );
-  SpreadsheetApp.getUi().showSidebar(html);
+  showSidebar('schedule');
 }
 
 export function menuRunSyncNow(): void {
@@ -518,7 +326,7 @@ export function menuRunSyncNow(): void {
     ss.toast(runSyncNow(), 'Affinity', 10);
   } catch (e) {
     const ui = SpreadsheetApp.getUi();
-    ui.alert('Sync not run', message(e), ui.ButtonSet.OK);
+    ui.alert('Sync not run', userMessage(e), ui.ButtonSet.OK);
   }
 }
 
@@ -530,7 +338,7 @@ export function getScheduleState(): ScheduleState {
   const settings = loadSettings(doc);
   const status = loadStatus(doc);
   const run = loadRun(doc);
-  const you = me();
+  const you = effectiveUserEmail();
   const now = Date.now();
   const usage = usageLedger.status();
   const affinity = affinitySeenFrom(usage.affinity);
@@ -608,7 +416,7 @@ export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
   const doc = documentStore();
   const settings = loadSettings(doc);
   const x = inputOf(input, settings);
-  const you = me();
+  const you = effectiveUserEmail();
   if (x.schedule.kind !== 'off') {
     if (!storedConnection(userStore())) {
       throw new AffinityError(
@@ -668,8 +476,4 @@ export function resumeSchedule(): ScheduleState {
     plan: settings.plan ?? 'auto',
     acceptOverBudget: true,
   });
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

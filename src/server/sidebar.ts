@@ -1,41 +1,24 @@
 /**
- * The settings sidebar: opening it, and the calls it makes that app.ts does not already offer (one snapshot of
- * everything it shows, the Nango connection, the tabs it can bind, progress, opening a tab). main.ts re-exports them.
- * The panel itself is src/client/sidebar.*; it shares only types (src/shared) with this code.
+ * The settings panel: opening it, and the calls it makes that the other action files do not already offer (one
+ * snapshot of everything it shows, the Nango connection, the tabs it can bind, progress, opening a tab). main.ts
+ * re-exports them. The panel itself is src/client/sidebar.*; it shares only types (src/shared) with this code.
  */
-import { documentCache } from './gas/cache';
-import { documentStore, gasClock, gasLog, urlFetchHttp, usageLedger, userStore } from './gas/platform';
 import { AffinityError } from './affinity/errors';
+import { documentStore, userStore } from './gas/platform';
+import { showSidebar } from './gas/ui';
 import { findBinding, loadBindings, type Binding } from './sync/bindings';
-import { ProgressStore } from './sync/progress';
 import { connectionStatus, connectWithNango } from './sync/settings';
+import { deps, progressStore, usageLedger } from './wiring';
 import type { BindingInfo, ConnectionStatus } from '../shared/types';
 import type { NangoConnectionInput, ProgressInfo, RunRecord, SettingsState, TabInfo } from '../shared/settings';
 
-export const SIDEBAR_TITLE = 'Affinity sync';
 /** Hidden tabs the product keeps for itself (base snapshots) start with this. */
 const OWN_TAB_PREFIX = '_affinity_';
 const LAST_RUNS = 8;
 
-function progressStore(): ProgressStore {
-  return new ProgressStore(documentCache(), () => Date.now());
-}
-
 /** Menu item "Settings…": opens the panel. */
 export function showSettings(): void {
-  const html = HtmlService.createHtmlOutputFromFile('sidebar').setTitle(SIDEBAR_TITLE);
-  SpreadsheetApp.getUi().showSidebar(html);
-}
-
-/** Says what is missing and offers to open the settings (used by menu actions on a tab that is not bound). */
-export function offerSettings(title: string, message: string): void {
-  const ui = SpreadsheetApp.getUi();
-  const answer = ui.alert(
-    title,
-    `${message}\n\nOpen Affinity settings to bind it to a saved view?`,
-    ui.ButtonSet.YES_NO,
-  );
-  if (answer === ui.Button.YES) showSettings();
+  showSidebar();
 }
 
 function tabNames(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): Map<number, GoogleAppsScript.Spreadsheet.Sheet> {
@@ -97,7 +80,7 @@ export function getProgress(): ProgressInfo[] {
 
 /** Connects through Nango's proxy: same whoami check and storage rules as an API key. */
 export function connectNango(input: NangoConnectionInput): ConnectionStatus {
-  return connectWithNango({ http: urlFetchHttp, clock: gasClock, log: gasLog, user: userStore() }, input);
+  return connectWithNango(deps(), input);
 }
 
 /** The visible tabs a view can be bound to (the product's hidden tabs left out). */

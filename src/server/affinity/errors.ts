@@ -156,3 +156,9 @@ function nangoError(status: number, code: string): AffinityError {
     code,
   });
 }
+
+/** A message safe to show: AffinityErrors are written for users; anything else is reported plainly. */
+export function userMessage(e: unknown): string {
+  if (e instanceof AffinityError) return e.message;
+  return `Something went wrong: ${e instanceof Error ? e.message : String(e)}`;
+}

@@ -1,9 +1,8 @@
 /**
- * Thin adapters from the ports to Apps Script services. The only server code (with gas/tab.ts and
- * gas/snapshotStore.ts) that touches Apps Script globals.
+ * Thin adapters from the ports to Apps Script services (UrlFetchApp, PropertiesService, Utilities, Session, console),
+ * and the platform's formatting of dates. Only gas/ touches Apps Script globals.
  */
 import type { Clock, HttpPort, HttpRequest, HttpResponse, KeyValueStore, LogPort } from '../ports';
-import { UsageLedger } from '../sync/usage';
 
 function lowerCaseHeaders(headers: object): Record<string, string> {
   const out: Record<string, string> = {};
@@ -36,38 +35,38 @@ function networkError(e: unknown): string {
   return message.replace(/https?:\/\/\S+/g, (u) => u.split('?')[0]).slice(0, 200);
 }
 
-/** UrlFetch calls and Affinity's rate-limit headers, counted for the settings panel (sync/usage.ts). */
-export const usageLedger = new UsageLedger(
-  () => userStore(),
-  () => Date.now(),
-);
+/** What the HTTP adapter reports after each fetchAll: UrlFetch calls made, the responses, when they were sent. */
+export type FetchObserver = (calls: number, responses: HttpResponse[], sentAt: number) => void;
 
-export const urlFetchHttp: HttpPort = {
-  fetchAll(requests: HttpRequest[]): HttpResponse[] {
-    if (requests.length === 0) return [];
-    let responses: HttpResponse[];
-    let calls = requests.length;
-    const sentAt = Date.now();
-    try {
-      responses = UrlFetchApp.fetchAll(requests.map(toParams)).map(fromResponse);
-    } catch (batchError) {
-      // One request's network failure fails the whole batch: send one by one to tell which.
-      if (requests.length === 1) responses = [{ status: 0, headers: {}, body: '', error: networkError(batchError) }];
-      else {
-        calls += requests.length;
-        responses = requests.map((r) => {
-          try {
-            return fromResponse(UrlFetchApp.fetch(r.url, toParams(r)));
-          } catch (e) {
-            return { status: 0, headers: {}, body: '', error: networkError(e) };
-          }
-        });
+/** The HTTP port over UrlFetchApp.fetchAll; `observe` sees every batch (the usage ledger, sync/usage.ts). */
+export function urlFetchHttp(observe: FetchObserver): HttpPort {
+  return {
+    fetchAll(requests: HttpRequest[]): HttpResponse[] {
+      if (requests.length === 0) return [];
+      let responses: HttpResponse[];
+      let calls = requests.length;
+      const sentAt = Date.now();
+      try {
+        responses = UrlFetchApp.fetchAll(requests.map(toParams)).map(fromResponse);
+      } catch (batchError) {
+        // One request's network failure fails the whole batch: send one by one to tell which.
+        if (requests.length === 1) responses = [{ status: 0, headers: {}, body: '', error: networkError(batchError) }];
+        else {
+          calls += requests.length;
+          responses = requests.map((r) => {
+            try {
+              return fromResponse(UrlFetchApp.fetch(r.url, toParams(r)));
+            } catch (e) {
+              return { status: 0, headers: {}, body: '', error: networkError(e) };
+            }
+          });
+        }
       }
-    }
-    usageLedger.record(calls, responses, sentAt);
-    return responses;
-  },
-};
+      observe(calls, responses, sentAt);
+      return responses;
+    },
+  };
+}
 
 export const gasClock: Clock = {
   now: () => Date.now(),
@@ -99,4 +98,33 @@ export const documentStore = (): KeyValueStore => propertiesStore(PropertiesServ
 /** Local wall-clock text of an instant in a time zone, by the platform's formatter. */
 export function wallClockIn(timeZone: string): (ms: number) => string {
   return (ms) => Utilities.formatDate(new Date(ms), timeZone, "yyyy-MM-dd'T'HH:mm:ss");
+}
+
+/** Local time of now in a time zone as the change log writes it. */
+export function timestampIn(timeZone: string): () => string {
+  return () => Utilities.formatDate(new Date(), timeZone, 'yyyy-MM-dd HH:mm:ss');
+}
+
+/** Today's date in a time zone ('yyyy-MM-dd'). */
+export function todayIn(timeZone: string): string {
+  return Utilities.formatDate(new Date(), timeZone, 'yyyy-MM-dd');
+}
+
+/** An instant as a short local time for messages ('MMM d HH:mm'). */
+export function shortTimeIn(timeZone: string, at: number): string {
+  return Utilities.formatDate(new Date(at), timeZone, 'MMM d HH:mm');
+}
+
+/** The Google account running this execution ('' when Apps Script does not tell). */
+export function effectiveUserEmail(): string {
+  try {
+    return Session.getEffectiveUser().getEmail() || Session.getActiveUser().getEmail() || '';
+  } catch {
+    return '';
+  }
+}
+
+/** Applies pending Sheets writes now. */
+export function flushSheets(): void {
+  SpreadsheetApp.flush();
 }

@@ -88,3 +88,15 @@ export function applyPulledView(
   );
   return summary;
 }
+
+/** "25 rows, 2 added, 3 cells updated." (how a pull is worded for people). */
+export function pullMessage(s: PullSummary): string {
+  if (s.status === 'continuing' && s.message) return s.message;
+  const parts = [`${s.rows} rows`];
+  if (s.added) parts.push(`${s.added} added`);
+  if (s.updatedCells) parts.push(`${s.updatedCells} cells updated`);
+  if (s.removed) parts.push(`${s.removed} removed`);
+  if (s.pendingEdits) parts.push(`${s.pendingEdits} edits not pushed yet`);
+  if (s.conflicts) parts.push(`${s.conflicts} conflicts flagged`);
+  return `${parts.join(', ')}.`;
+}

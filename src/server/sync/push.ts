@@ -7,7 +7,7 @@
  * PATCH per edited entry, sent with fetchAll in batches no larger than Affinity's remaining per-minute quota.
  */
 import type { AffinityClient, Outcome, RequestSpec } from '../affinity/client';
-import { AffinityError } from '../affinity/errors';
+import { AffinityError, userMessage } from '../affinity/errors';
 import type { DropdownOption, FieldMetadata, ListEntryWithEntity, SavedView } from '../affinity/types';
 import type { ParseContext } from '../engine/codecs';
 import { NAME_COLUMN, type ColumnSpec } from '../engine/layout';
@@ -27,7 +27,7 @@ import { readSnapshot, writeSnapshot, type StoredSnapshot } from '../gas/snapsho
 import { readTab, type TabRead } from '../gas/tab';
 import type { Clock, KeyValueStore, LogPort } from '../ports';
 import type { PushPreview, PushSummary } from '../../shared/push';
-import type { Binding } from './bindings';
+import { recordOutcome, type Binding } from './bindings';
 import {
   directoryKey,
   dropdownOptionsOf,
@@ -458,6 +458,22 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
       `${p.reads} reads (${p.strategy.mode}), ${writes} writes in ${writeBatches} batches`,
   );
   return summary;
+}
+
+/** A push whose outcome shows on the tab's card (sync/bindings.ts); a failure is recorded, then thrown on. */
+export function pushAndRecord(ss: Spreadsheet, binding: Binding, deps: PushDeps, opts: PushRunOptions): PushSummary {
+  try {
+    const summary = pushBinding(ss, binding, deps, opts);
+    recordOutcome(deps.doc, binding.sheetId, 'lastPush', {
+      at: Date.now(),
+      ok: summary.failed === 0,
+      message: summary.message,
+    });
+    return summary;
+  } catch (e) {
+    recordOutcome(deps.doc, binding.sheetId, 'lastPush', { at: Date.now(), ok: false, message: userMessage(e) });
+    throw e;
+  }
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

@@ -1,6 +1,6 @@
 /**
- * Schedules (docs/schedules.md): the spreadsheet's refresh settings, the one time-driven trigger that runs them, and
- * the one-off continuation triggers of runs that go on in a later execution.
+ * Schedules (docs/schedules.md): the spreadsheet's refresh settings and status. The triggers that run them are made
+ * by gas/triggers.ts:
  *
  * - Settings and status live in document properties (they belong to the spreadsheet). The trigger belongs to the
  *   user who saved the schedule (Apps Script runs it as them, with their Affinity key); the settings record its
@@ -22,9 +22,6 @@ import {
 } from '../engine/quota';
 import type { KeyValueStore } from '../ports';
 import { readJson } from './json';
-
-export const SYNC_HANDLER = 'scheduledSync';
-export const CONTINUE_HANDLER = 'continueSync';
 
 const SETTINGS_KEY = 'affinity.schedule';
 const STATUS_KEY = 'affinity.schedule.status';
@@ -102,84 +99,4 @@ export function planOf(settings: ScheduleSettings): PlanType {
 /** What the panel suggests choosing when no plan type is chosen (from the address: gmail.com is consumer). */
 export function likelyPlan(email: string): PlanType {
   return planForEmail(email);
-}
-
-// ---- triggers (ScriptApp) -------------------------------------------------------------------------------------------
-
-type Trigger = GoogleAppsScript.Script.Trigger;
-
-function ownTriggers(handler: string): Trigger[] {
-  return ScriptApp.getProjectTriggers().filter((t) => t.getHandlerFunction() === handler);
-}
-
-/** Creates the time-driven trigger for a schedule (daily hours in the spreadsheet's time zone). */
-function createSyncTrigger(schedule: ScheduleSpec, timeZone: string): Trigger {
-  const builder = ScriptApp.newTrigger(SYNC_HANDLER).timeBased();
-  switch (schedule.kind) {
-    case 'minutes':
-      return builder.everyMinutes(schedule.every).create();
-    case 'hourly':
-      return builder.everyHours(1).create();
-    case 'daily':
-      return builder.everyDays(1).atHour(schedule.hour).inTimezone(timeZone).create();
-    case 'off':
-      throw new Error('An off schedule has no trigger.');
-  }
-}
-
-/**
- * Makes the current user's sync triggers match the schedule: one trigger when on (replacing any other of theirs),
- * none when off. Returns the trigger's id (null when off).
- */
-export function installSyncTrigger(
-  schedule: ScheduleSpec,
-  timeZone: string,
-  record: (triggerId: string | null) => void,
-): string | null {
-  const before = ownTriggers(SYNC_HANDLER);
-  let id: string | null = null;
-  if (schedule.kind !== 'off') id = createSyncTrigger(schedule, timeZone).getUniqueId();
-  record(id);
-  for (const t of before) ScriptApp.deleteTrigger(t);
-  return id;
-}
-
-/** Deletes the current user's sync triggers (pause). */
-export function removeSyncTriggers(): number {
-  const mine = ownTriggers(SYNC_HANDLER);
-  for (const t of mine) ScriptApp.deleteTrigger(t);
-  return mine.length;
-}
-
-/** Deletes one of the current user's triggers by id (a superseded sync trigger, a fired continuation). */
-export function removeTrigger(uid: string | undefined): boolean {
-  if (!uid) return false;
-  const t = ScriptApp.getProjectTriggers().find((x) => x.getUniqueId() === uid);
-  if (!t) return false;
-  ScriptApp.deleteTrigger(t);
-  return true;
-}
-
-/** The current user's sync trigger ids (for the panel: is the recorded trigger still there?). */
-export function syncTriggerIds(): string[] {
-  return ownTriggers(SYNC_HANDLER).map((t) => t.getUniqueId());
-}
-
-/** Replaces the current user's continuation triggers with one firing `delayMs` from now. */
-export function scheduleContinuation(delayMs: number): string {
-  const before = ownTriggers(CONTINUE_HANDLER);
-  const id = ScriptApp.newTrigger(CONTINUE_HANDLER)
-    .timeBased()
-    .after(Math.max(1000, Math.round(delayMs)))
-    .create()
-    .getUniqueId();
-  for (const t of before) ScriptApp.deleteTrigger(t);
-  return id;
-}
-
-/** Removes the current user's continuation triggers (the run is over, or another execution took it). */
-export function clearContinuations(): number {
-  const mine = ownTriggers(CONTINUE_HANDLER);
-  for (const t of mine) ScriptApp.deleteTrigger(t);
-  return mine.length;
 }

@@ -7,6 +7,7 @@ import { AffinityClient, type Connection } from '../affinity/client';
 import { AffinityError } from '../affinity/errors';
 import type { ConnectionStatus } from '../../shared/types';
 import type { NangoConnectionInput } from '../../shared/settings';
+import { capitalize } from '../engine/wording';
 import type { Clock, HttpPort, KeyValueStore, LogPort } from '../ports';
 
 /** The direct API key. */
@@ -77,10 +78,6 @@ function cleanId(raw: unknown, what: string): string {
   if (/[\s\r\n]/.test(value) || value.length > 200)
     throw new AffinityError('config', `The ${what} has no spaces; copy it from Nango.`);
   return value;
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /**

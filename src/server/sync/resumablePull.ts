@@ -1,0 +1,300 @@
+/**
+ * One pull over as many executions as it takes (docs/schedules.md): fetches the view page by page, checkpoints where
+ * it is (the next page's URL, pages and rows gathered, in a document property) and stages the pages it gathered in a
+ * hidden sheet when the execution's budget runs out, and merges the whole view into the tab once every page is in
+ * (sync/pull.ts applyPulledView), so the tab never shows half a view. Entries served twice are kept once. A killed
+ * execution loses at most the pages gathered since its last checkpoint; a stale checkpoint (an hour) or lost staged
+ * rows start the view over. Requests are paced to stay under Affinity's per-minute limit (engine/quota.ts).
+ */
+import type { AffinityClient } from '../affinity/client';
+import { AffinityError } from '../affinity/errors';
+import type { FieldMetadata, SavedView } from '../affinity/types';
+import type { CodecContext } from '../engine/codecs';
+import {
+  entitiesIn,
+  fitDirectory,
+  mergeDirectories,
+  packDirectory,
+  unpackDirectory,
+  type Directory,
+} from '../engine/directory';
+import { nameColumnSpec } from '../engine/layout';
+import { MINUTE_RESERVE, applyMsFor, monthlyReserveReached, paceDelayMs } from '../engine/quota';
+import { stagePage, viewFromPages, type StagedPage } from '../engine/staged';
+import { flushSheets } from '../gas/platform';
+import { StagingLost, dropStaging, readStaged, writeStaged } from '../gas/stagingStore';
+import type { PullSummary } from '../../shared/types';
+import type { Clock, KeyValueStore, LogPort } from '../ports';
+import { recordOutcome, type Binding } from './bindings';
+import { applyPulledView, pullMessage } from './pull';
+import {
+  discardPull,
+  loadCheckpoint,
+  loadStats,
+  saveCheckpoint,
+  updateStats,
+  type PullCheckpoint,
+  type RunState,
+} from './runStore';
+import { sheetOf } from './tabContext';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+/** A checkpoint not touched for this long is not resumed: the pull starts over. */
+export const CHECKPOINT_TTL_MS = 60 * 60_000;
+/** An execution that has run this long makes sure a continuation will follow even if it is killed. */
+export const WATCHDOG_AFTER_MS = 60_000;
+/** Least time worth starting a task with. */
+export const MIN_TASK_MS = 15_000;
+/** Time kept for writing a checkpoint: a fixed part and a part per page staged. */
+const FLUSH_RESERVE_MS = 5_000;
+const FLUSH_PER_PAGE_MS = 25;
+/** First guess of a page's time, before one is measured. */
+const FIRST_PAGE_MS = 800;
+/** Requests an apply may make (dropdown options of the view's columns). */
+const APPLY_REQUESTS = 10;
+
+type StagedRecord = ({ k: 'page' } & StagedPage) | { k: 'dir'; v: unknown; e: unknown };
+
+/** A scheduled run that must wait for a budget to come back: it ends (its pulls keep their checkpoints). */
+export class Deferred extends Error {}
+
+/** What a pull works with in this execution (sync/runs.ts makes one per execution). */
+export interface PullContext {
+  ss: Spreadsheet;
+  doc: KeyValueStore;
+  clock: Clock;
+  log: LogPort;
+  /** The execution's one client (made on first use). */
+  client: () => AffinityClient;
+  /** The spreadsheet's time zone for the codecs. */
+  codec: CodecContext;
+  /** Clock time when the execution started, and the time left of its budget. */
+  startedAt: number;
+  timeLeft: () => number;
+  /** Share of Affinity's monthly allowance a scheduled run leaves to people. */
+  reserve: number;
+  today: string;
+  /** Progress for the panel (never throws). */
+  progress: (sheetId: number, message: string | null) => void;
+  /** Makes sure a continuation follows if this execution is killed; `force`: about to do something long in one go. */
+  ensureWatchdog: (force?: boolean) => void;
+  run: RunState;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * Advances a binding's pull as far as this execution's budget allows. Returns the summary once the view is complete
+ * and applied, or null after checkpointing (the run continues later).
+ */
+export function pullStep(pc: PullContext, binding: Binding, prefetched?: SavedView): PullSummary | null {
+  const { ss, doc, clock, log } = pc;
+  const sheetId = binding.sheetId;
+  sheetOf(ss, binding); // a deleted tab fails before any request
+  const now0 = clock.now();
+  let cp = loadCheckpoint(doc, sheetId);
+  if (cp && (cp.listId !== binding.listId || cp.viewId !== binding.viewId || now0 - cp.updatedAt > CHECKPOINT_TTL_MS)) {
+    log.log(
+      `Pull of “${binding.viewName}”: the pull left off ${Math.round((now0 - cp.updatedAt) / 60_000)} min ago is stale; starting over.`,
+    );
+    discardPull(ss, doc, sheetId);
+    cp = null;
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return pullFrom(pc, binding, prefetched, cp);
+    } catch (e) {
+      // Staged rows gone, or a saved cursor Affinity no longer accepts: start this view over, once.
+      const restart = e instanceof StagingLost || (cp !== null && e instanceof AffinityError && e.kind === 'invalid');
+      if (!restart || attempt > 0) throw e;
+      log.log(
+        `Pull of “${binding.viewName}”: cannot resume (${e instanceof Error ? e.message : String(e)}); starting over.`,
+      );
+      discardPull(ss, doc, sheetId);
+      cp = null;
+    }
+  }
+}
+
+function pullFrom(
+  pc: PullContext,
+  binding: Binding,
+  prefetched: SavedView | undefined,
+  resumed: PullCheckpoint | null,
+): PullSummary | null {
+  const { ss, doc, clock, log, codec: ctx, ensureWatchdog, run } = pc;
+  const sheetId = binding.sheetId;
+  const client = pc.client();
+  const startRequests = client.requestsSent;
+  const stats = loadStats(doc)[String(sheetId)];
+  const execStart = clock.now();
+  let pacedNoted = false;
+  /** Waits, if need be, so that the next `need` requests leave Affinity's per-minute share for people; false when the wait does not fit the budget. */
+  const pace = (need: number, after: number): boolean => {
+    const wait = paceDelayMs(client.rateLimit, clock.now(), MINUTE_RESERVE, need);
+    if (wait <= 0) return true;
+    if (pc.timeLeft() < wait + after) return false;
+    if (!pacedNoted)
+      log.log(
+        `Pull of “${binding.viewName}”: pacing, ${Math.ceil(wait / 1000)} s until Affinity's per-minute window resets.`,
+      );
+    pacedNoted = true;
+    clock.sleep(wait);
+    return true;
+  };
+  pc.progress(
+    sheetId,
+    resumed ? `Resuming: ${fmt(resumed.rows)} rows fetched so far…` : 'Reading the view from Affinity…',
+  );
+  let cp: PullCheckpoint;
+  if (resumed) {
+    cp = { ...resumed, executions: resumed.executions + 1 };
+  } else {
+    if (!prefetched) pace(2, MIN_TASK_MS);
+    const view = prefetched ?? client.savedView(binding.listId, binding.viewId);
+    const firstUrl = client.savedViewEntriesUrl(binding.listId, view);
+    dropStaging(ss, sheetId); // leftovers of an abandoned pull
+    cp = {
+      listId: binding.listId,
+      viewId: binding.viewId,
+      viewName: view.name,
+      startedAt: execStart,
+      updatedAt: execStart,
+      pages: 0,
+      rows: 0,
+      nextUrl: firstUrl,
+      staged: 0,
+      requests: 0,
+      fetchMs: 0,
+      executions: 1,
+    };
+  }
+  const mem: StagedPage[] = [];
+  const values: Directory[] = [];
+  const rowEntities: Directory[] = [];
+  let fields: FieldMetadata[] | null = null;
+  let pageMs = stats && stats.pages > 0 && stats.fetchMs ? Math.max(50, stats.fetchMs / stats.pages) : FIRST_PAGE_MS;
+  let measured = 0;
+  const expectedRows = Math.max(stats?.rows ?? 0, cp.rows);
+
+  /** Writes the pages gathered in this execution to staging and saves the checkpoint. */
+  const checkpoint = () => {
+    const records: StagedRecord[] = mem.map((p) => ({ k: 'page', ...p }));
+    if (values.length + rowEntities.length > 0) {
+      records.push({
+        k: 'dir',
+        v: packDirectory(fitDirectory(mergeDirectories(...values))),
+        e: packDirectory(fitDirectory(mergeDirectories(...rowEntities))),
+      });
+    }
+    writeStaged(ss, sheetId, cp.staged, records);
+    flushSheets(); // staged rows are on the sheet before the checkpoint counts them
+    cp.staged += records.length;
+    cp.requests += client.requestsSent - startRequests;
+    cp.fetchMs += clock.now() - execStart;
+    cp.updatedAt = clock.now();
+    saveCheckpoint(doc, sheetId, cp);
+    mem.length = 0;
+    values.length = 0;
+    rowEntities.length = 0;
+  };
+
+  const stop = (why: string): null => {
+    const pages = mem.length;
+    checkpoint();
+    pc.progress(
+      sheetId,
+      `${fmt(cp.rows)} rows fetched${expectedRows > cp.rows ? ` of about ${fmt(expectedRows)}` : ''}; continuing in a minute…`,
+    );
+    log.log(
+      `Pull of “${cp.viewName}” into its tab: ${why}; checkpoint after ${fmt(cp.pages)} pages (${fmt(cp.rows)} rows, ${pages} pages staged now), ` +
+        `execution ${cp.executions} of run ${run.id}.`,
+    );
+    return null;
+  };
+
+  while (cp.nextUrl) {
+    const flushReserve = FLUSH_RESERVE_MS + FLUSH_PER_PAGE_MS * (mem.length + 1);
+    if (pc.timeLeft() < pageMs * 1.5 + flushReserve) return stop('time budget reached');
+    if (!pace(fields ? 1 : 2, pageMs * 1.5 + flushReserve))
+      return stop("Affinity's per-minute limit is nearly used up and so is the time budget");
+    if (run.kind === 'scheduled' && monthlyReserveReached(client.rateLimit, pc.reserve)) {
+      stop("Affinity's monthly allowance is down to the share kept for people");
+      throw new Deferred("Affinity's monthly allowance is down to the share kept for people");
+    }
+    ensureWatchdog();
+    fields ??= client.listFields(binding.listId);
+    const t0 = clock.now();
+    const page = client.entriesPage(cp.nextUrl);
+    measured++;
+    pageMs = measured === 1 ? clock.now() - t0 : pageMs * 0.8 + (clock.now() - t0) * 0.2;
+    mem.push(stagePage(cp.pages, page.entries, fields, binding.listType, ctx));
+    values.push(entitiesIn(page.entries, { rows: false }));
+    rowEntities.push(entitiesIn(page.entries, { rows: true }));
+    cp.pages++;
+    cp.rows += page.entries.length;
+    cp.nextUrl = page.nextUrl;
+    if (cp.pages % 5 === 0)
+      pc.progress(
+        sheetId,
+        `${fmt(cp.rows)} rows fetched${expectedRows > cp.rows ? ` of about ${fmt(expectedRows)}` : ''}…`,
+      );
+  }
+
+  // Every page is in: apply now if the time left allows, else in a fresh execution.
+  const applyEstimate =
+    applyMsFor(cp.rows, stats?.applyMs ? { rows: stats.rows, applyMs: stats.applyMs } : undefined) * 1.2 +
+    FLUSH_RESERVE_MS +
+    cp.staged * 20;
+  const fresh = clock.now() - pc.startedAt < MIN_TASK_MS;
+  if (!fresh && pc.timeLeft() < applyEstimate)
+    return stop(`every page is in; writing ${fmt(cp.rows)} rows needs a fresh execution`);
+
+  // Writing the tab may fetch dropdown options: keep them under the per-minute limit too.
+  pace(APPLY_REQUESTS, applyEstimate);
+  if (applyEstimate > WATCHDOG_AFTER_MS) ensureWatchdog(true);
+  pc.progress(sheetId, `${fmt(cp.rows)} rows fetched; writing them to the tab…`);
+  const staged = readStaged<StagedRecord>(ss, sheetId, cp.staged);
+  const pages: StagedPage[] = [];
+  for (const r of staged) {
+    if (r.k === 'page') pages.push(r);
+    else {
+      const v = unpackDirectory(r.v);
+      const e = unpackDirectory(r.e);
+      if (v) values.unshift(v);
+      if (e) rowEntities.unshift(e);
+    }
+  }
+  for (const p of mem) pages.push(p);
+  const remote = viewFromPages(pages, nameColumnSpec(binding.listType));
+  const directory = fitDirectory(mergeDirectories(...values, ...rowEntities));
+  const fetchMs = cp.fetchMs + (clock.now() - execStart);
+  const applyStart = clock.now();
+  const summary = applyPulledView(ss, binding, client, log, pc.today, {
+    viewName: cp.viewName,
+    remote,
+    directory,
+    ctx,
+    requests: () => cp.requests + (client.requestsSent - startRequests),
+  });
+  const applyMs = clock.now() - applyStart;
+  updateStats(doc, sheetId, {
+    rows: summary.rows,
+    pages: cp.pages,
+    pullRequests: summary.requests,
+    fetchMs,
+    applyMs,
+    pendingEdits: summary.pendingEdits,
+    at: clock.now(),
+  });
+  recordOutcome(doc, sheetId, 'lastPull', { at: clock.now(), ok: true, message: pullMessage(summary) }, summary.rows);
+  if (cp.staged > 0 || resumed)
+    log.log(
+      `Pull of “${cp.viewName}” completed over ${cp.executions} execution(s): ${fmt(cp.pages)} pages, ${fmt(summary.requests)} requests.`,
+    );
+  saveCheckpoint(doc, sheetId, null);
+  if (cp.staged > 0) dropStaging(ss, sheetId);
+  pc.progress(sheetId, null);
+  return summary;
+}

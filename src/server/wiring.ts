@@ -1,0 +1,103 @@
+/**
+ * The composition root: the one place that builds the ports and dependencies the actions use (the HTTP port over
+ * UrlFetch with its usage ledger, the Affinity client, the property stores and the document cache, the push and the
+ * run wiring). Action files take them from here and never from each other.
+ */
+import type { AffinityClient } from './affinity/client';
+import { documentCache } from './gas/cache';
+import { documentStore, gasClock, gasLog, timestampIn, todayIn, urlFetchHttp, userStore } from './gas/platform';
+import type { HttpPort } from './ports';
+import type { Binding } from './sync/bindings';
+import { ProgressStore } from './sync/progress';
+import { pushAndRecord, type PushDeps } from './sync/push';
+import { loadPolicy } from './sync/pushStore';
+import type { RunDeps } from './sync/runs';
+import { budgetOf, reserveOf, type ScheduleSettings } from './sync/schedule';
+import { clientFor, connectionStatus, type Deps } from './sync/settings';
+import { UsageLedger } from './sync/usage';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+/** UrlFetch calls and Affinity's rate-limit headers, counted for the settings panel (sync/usage.ts). */
+export const usageLedger = new UsageLedger(
+  () => userStore(),
+  () => Date.now(),
+);
+
+/** Every request the product makes goes through this port, and through the ledger. */
+export const http: HttpPort = urlFetchHttp((calls, responses, sentAt) => usageLedger.record(calls, responses, sentAt));
+
+/** What connecting and the Affinity client need: HTTP, clock, log and the user's properties. */
+export function deps(): Deps {
+  return { http, clock: gasClock, log: gasLog, user: userStore() };
+}
+
+/** A client over the user's stored connection (a config error when there is none). */
+export function affinityClient(): AffinityClient {
+  return clientFor(deps());
+}
+
+/** What a push needs; `client` defaults to a new client made on first use. */
+export function pushDeps(client?: () => AffinityClient, doc = documentStore()): PushDeps {
+  if (!client) {
+    const d = deps();
+    client = () => clientFor(d);
+  }
+  return { client, clock: gasClock, log: gasLog, doc, cache: documentCache() };
+}
+
+/** The progress a pull writes for the panel (document cache). */
+export function progressStore(): ProgressStore {
+  return new ProgressStore(documentCache(), () => Date.now());
+}
+
+/** Who pushes, as the change log shows it: "Name <email>" (a scheduled push says so). */
+export function whoIsPushing(scheduled: boolean): string {
+  const s = connectionStatus(userStore());
+  if (!s.connected) return scheduled ? '(scheduled)' : '';
+  if (scheduled)
+    return `${[s.userName, s.userEmail ? `<${s.userEmail}>` : ''].filter(Boolean).join(' ')} (scheduled)`.trim();
+  if (s.userName && s.userEmail) return `${s.userName} <${s.userEmail}>`;
+  return s.userName ?? s.userEmail ?? '';
+}
+
+/**
+ * What a run's executions need (sync/runs.ts): one client for the execution (or the one a bind already made), the
+ * budget and reserve of the schedule's settings, progress, and the push of a tab as a scheduled run does it.
+ */
+export function runDeps(
+  ss: Spreadsheet,
+  settings: ScheduleSettings,
+  startedAt: number,
+  client?: AffinityClient,
+): RunDeps {
+  const progress = progressStore();
+  let made: AffinityClient | undefined = client;
+  const getClient = () => (made ??= affinityClient());
+  const tz = ss.getSpreadsheetTimeZone();
+  return {
+    ss,
+    doc: documentStore(),
+    clock: gasClock,
+    log: gasLog,
+    client: getClient,
+    startedAt,
+    budgetMs: budgetOf(settings),
+    reserve: reserveOf(settings),
+    today: todayIn(ss.getSpreadsheetTimeZone()),
+    progress: (sheetId, text) => (text === null ? progress.clear(sheetId) : progress.set(sheetId, text)),
+    push: (binding: Binding, deadline: number) => {
+      const doc = documentStore();
+      const c = getClient();
+      const before = c.requestsSent;
+      const user = whoIsPushing(true);
+      const summary = pushAndRecord(ss, binding, pushDeps(getClient, doc), {
+        policy: loadPolicy(doc),
+        user,
+        timestamp: timestampIn(tz),
+        deadline,
+      });
+      return { requests: c.requestsSent - before, message: summary.message };
+    },
+  };
+}
