@@ -5,7 +5,8 @@
 import type { ListEntryWithEntity } from '../../src/server/affinity/types';
 import { nameColumnSpec } from '../../src/server/engine/layout';
 import { buildRemoteView } from '../../src/server/engine/remote';
-import { chunkText, stagePage, viewFromPages, type StagedPage } from '../../src/server/engine/staged';
+import { chunkText } from '../../src/server/engine/chunks';
+import { stagePage, viewFromPages, type StagedPage } from '../../src/server/engine/staged';
 import { GENERATED, generateSeed } from '../../tools/emulator/generate';
 import { ctx } from './pushModel';
 
@@ -65,12 +66,10 @@ describe('staged pages', () => {
   });
 
   it('a column first seen in a later page comes in first-seen order', () => {
-    const narrow = entries
-      .slice(0, 100)
-      .map((e) => ({
-        ...e,
-        entity: { ...e.entity, fields: (e.entity.fields ?? []).slice(0, 3) },
-      })) as ListEntryWithEntity[];
+    const narrow = entries.slice(0, 100).map((e) => ({
+      ...e,
+      entity: { ...e.entity, fields: (e.entity.fields ?? []).slice(0, 3) },
+    })) as ListEntryWithEntity[];
     const all = [...narrow, ...entries.slice(100, 200)];
     expect(viewFromPages(pagesOf(all), nameColumnSpec('company')).columns).toEqual(
       buildRemoteView(all, fields, 'company', ctx).columns,

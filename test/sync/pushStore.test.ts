@@ -1,7 +1,7 @@
 import type { CachePort } from '../../src/server/gas/cache';
 import type { KeyValueStore } from '../../src/server/ports';
+import { chunkText } from '../../src/server/engine/chunks';
 import {
-  chunkText,
   getCachedJson,
   loadColumnSpecs,
   loadPolicy,

@@ -289,10 +289,6 @@ export interface RateLimitWindow {
   reset: number;
   used: number;
 }
-export interface RateLimitUsage {
-  callerPerMinute: RateLimitWindow;
-  orgPerMonth?: RateLimitWindow;
-}
 
 /** Affinity's error body. */
 export interface AffinityErrorBody {

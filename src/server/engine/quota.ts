@@ -101,10 +101,6 @@ export function scheduleLabel(s: ScheduleSpec, timeZone?: string): string {
   }
 }
 
-export function sameSchedule(a: ScheduleSpec, b: ScheduleSpec): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /** Validates a schedule coming from the panel (or stored). Throws with a plain-words message. */
 export function parseSchedule(value: unknown): ScheduleSpec {
   const v = value as Record<string, unknown> | null;

@@ -65,18 +65,3 @@ export function viewFromPages(pages: StagedPage[], nameSpec: ColumnSpec): Remote
   }
   return { columns, rows };
 }
-
-/** Splits text into pieces of at most `size` characters (a Sheets cell holds 50,000), never inside a surrogate pair. */
-export function chunkText(text: string, size: number): string[] {
-  if (text.length <= size) return [text];
-  const out: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    let end = Math.min(i + size, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    out.push(text.slice(i, end));
-    i = end;
-  }
-  return out;
-}

@@ -7,7 +7,7 @@
  * past it are ignored and overwritten.
  */
 import { NOTE_MARK } from '../engine/layout';
-import { chunkText } from '../engine/staged';
+import { chunkText } from '../engine/chunks';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;

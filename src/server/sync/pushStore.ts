@@ -10,6 +10,7 @@ import type { DropdownOption, ValueType } from '../affinity/types';
 import type { ColumnSpec } from '../engine/layout';
 import { DEFAULT_CONFLICT_POLICY, isConflictPolicy, type ConflictPolicy } from '../engine/policy';
 import type { CachePort } from '../gas/cache';
+import { chunkText } from '../engine/chunks';
 import type { KeyValueStore } from '../ports';
 
 export const CACHE_TTL_S = 6 * 60 * 60;
@@ -43,20 +44,6 @@ export function setPendingMarksFlag(doc: KeyValueStore, on: boolean): void {
 }
 
 // ---- chunked values -----------------------------------------------------------------------------------------
-
-/** Splits a text into pieces of at most `size` UTF-16 units without cutting a surrogate pair. */
-export function chunkText(text: string, size: number): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    let end = Math.min(text.length, i + size);
-    const code = text.charCodeAt(end - 1);
-    if (end < text.length && code >= 0xd800 && code <= 0xdbff) end--;
-    out.push(text.slice(i, end));
-    i = end;
-  }
-  return out;
-}
 
 const chunkKey = (key: string, i: number) => `${key}#${i}`;
 
