@@ -56,7 +56,7 @@ import type { PlanType, ScheduleProjection, ScheduleSettingsInput, ScheduleState
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 const RUNTIME_KEY = 'affinity.runtime';
-/** How long a scheduled execution waits for the lock before skipping; a person waits longer. */
+/** How long a scheduled execution waits for the lock before skipping (a person waits longer: manualRuns.ts). */
 const SCHEDULED_LOCK_WAIT_MS = 1_000;
 const BACKOFF_SLACK_MS = 60_000;
 /** Failures that will not pass on their own: they pause the schedule. */

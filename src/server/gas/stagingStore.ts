@@ -1,5 +1,5 @@
 /**
- * Staging for resumable pulls (sync/runs.ts): the pages of a view gathered so far, kept between executions in a
+ * Staging for resumable pulls (sync/resumablePull.ts): the pages of a view gathered so far, kept between executions in a
  * hidden, protected sheet of the spreadsheet (`_affinity_staging_<sheet id>`). Properties (9 KB a value, 500 KB in
  * all) and the cache (evicted at will) cannot hold a large view; a sheet can, durably. One record per row: the
  * number of pieces, then its JSON split over cells of at most 40,000 characters (a cell holds 50,000). Records are written in blocks, one call per

@@ -1,5 +1,5 @@
 /**
- * Pull: merges a saved view, as fetched from Affinity by sync/runs.ts (the view's metadata, the list's fields, then
+ * Pull: merges a saved view, as fetched from Affinity by sync/resumablePull.ts (the view's metadata, the list's fields, then
  * one request per page of 100 rows, over one or several executions), into its tab (engine/pull.ts has the rules).
  */
 import type { AffinityClient } from '../affinity/client';
@@ -34,7 +34,7 @@ export interface PulledView {
 
 /**
  * The second half of a pull: merges a complete view into the tab (engine/pull.ts planPull), refreshes what push
- * needs, and writes the base snapshot. A resumable pull (sync/runs.ts) gathers the view over several executions and
+ * needs, and writes the base snapshot. A resumable pull (sync/resumablePull.ts) gathers the view over several executions and
  * calls this once it has all of it, so the tab never shows half a view.
  */
 export function applyPulledView(

@@ -1,5 +1,6 @@
 /**
- * Push: sends a bound tab's edits to Affinity (see engine/push.ts for the rules, docs/push.md in words).
+ * Push: sends a bound tab's edits to Affinity (engine/push/ has the rules: scan, read, plan, batch, settle,
+ * preview; docs/push.md says them in words).
  *
  * Requests: none when nothing was edited (column types come from the last pull). Otherwise the conflict check
  * reads Affinity's current values (the view's pages when more entries were edited than the view has pages, else
