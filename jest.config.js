@@ -4,5 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // Finds Chromium once per run, before the workers start (test/browser/support/find-browser.ts).
+  globalSetup: '<rootDir>/test/browser/support/global-setup.ts',
   testTimeout: 60000,
 };

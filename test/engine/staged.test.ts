@@ -65,12 +65,10 @@ describe('staged pages', () => {
   });
 
   it('a column first seen in a later page comes in first-seen order', () => {
-    const narrow = entries
-      .slice(0, 100)
-      .map((e) => ({
-        ...e,
-        entity: { ...e.entity, fields: (e.entity.fields ?? []).slice(0, 3) },
-      })) as ListEntryWithEntity[];
+    const narrow = entries.slice(0, 100).map((e) => ({
+      ...e,
+      entity: { ...e.entity, fields: (e.entity.fields ?? []).slice(0, 3) },
+    })) as ListEntryWithEntity[];
     const all = [...narrow, ...entries.slice(100, 200)];
     expect(viewFromPages(pagesOf(all), nameColumnSpec('company')).columns).toEqual(
       buildRemoteView(all, fields, 'company', ctx).columns,

@@ -148,11 +148,13 @@ describe('UrlFetchApp over real HTTP', () => {
     expect(parallel.urlFetches).toBe(3);
     expect(parallel.calls['UrlFetchApp.fetchAll']).toBe(1);
     expect(parallel.virtualMs).toBeGreaterThanOrEqual(900 + 120);
-    expect(parallel.virtualMs).toBeLessThan(1_800); // less than the delays added up: they overlapped
 
     h.run('sequential', urls);
     const seq = h.lastExecution;
     expect(seq.virtualMs).toBeGreaterThanOrEqual(1_800 + 3 * 120);
+    // They overlapped: about the slowest (~1 s) against the delays added up (~2.2 s). A ratio within this run, since
+    // the real latency measured on a loaded machine counts in both.
+    expect(parallel.virtualMs / seq.virtualMs).toBeLessThan(0.7);
     expect(seq.urlFetches).toBe(3);
     expect(seq.fetchAllBatches).toBe(0);
   });
