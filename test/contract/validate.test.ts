@@ -140,7 +140,7 @@ describe('violations fail', () => {
     expectFail(validateResponse('GET', '/v2/lists/101/list-entries', 200, mismatched), /\/data\/0\/entity/);
 
     const value = f.entriesPage(1, 1);
-    value.data[0].entity.fields[0].value = { type: 'dropdown', data: 'Won' } as never;
+    value.data[0].entity.fields[0].value = { type: 'dropdown', data: 'Won' };
     expectFail(validateResponse('GET', '/v2/lists/101/list-entries', 200, value), /fields\/0\/value\/data/);
 
     expectFail(validateSchema('FieldValue', { type: 'number', data: 'twelve' }), /\/data must be/);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { findBrowser, fontEnv } from './find-browser';
+import { STUCK_MS } from './wait';
 
 /** Jest's global setup found no browser: every browser test file fails with that one line, and no stack trace. */
 if (process.env.BROWSER_MISSING) {
@@ -72,7 +73,9 @@ export async function launchBrowser(opts: { height?: number } = {}): Promise<Bro
     locale: 'en-US',
     timezoneId: 'America/New_York',
     reducedMotion: 'reduce',
+    timeout: STUCK_MS,
   });
+  context.setDefaultTimeout(STUCK_MS);
   const page = context.pages()[0] ?? (await context.newPage());
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
