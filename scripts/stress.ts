@@ -32,6 +32,9 @@ function startBusy(): ChildProcess[] {
   return Array.from({ length: BUSY }, () => spawn(process.execPath, ['-e', BUSY_SOURCE], { stdio: 'ignore' }));
 }
 
+/** The Jest run in progress, stopped with the busy processes if this script is interrupted. */
+let current: ChildProcess | undefined;
+
 function runSuite(n: number): Promise<{ ok: boolean; seconds: number; summary: string[] }> {
   const log = join(ARTIFACTS, `stress-run-${n}.log`);
   const out = createWriteStream(log);
@@ -40,6 +43,7 @@ function runSuite(n: number): Promise<{ ok: boolean; seconds: number; summary: s
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  current = jest;
   const lines: string[] = [];
   const collect = (chunk: Buffer) => {
     out.write(chunk);
@@ -49,6 +53,7 @@ function runSuite(n: number): Promise<{ ok: boolean; seconds: number; summary: s
   jest.stderr.on('data', collect);
   return new Promise((done) => {
     jest.on('close', (code) => {
+      current = undefined;
       out.end();
       const seconds = (Date.now() - started) / 1000;
       const summary = lines.filter((l) => /^(Tests|Test Suites):|^FAIL |● .* › /.test(l.trim())).map((l) => l.trim());
@@ -62,7 +67,10 @@ async function main(): Promise<void> {
   const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
   const busy = startBusy();
-  const stop = () => busy.forEach((p) => p.kill('SIGKILL'));
+  const stop = () => {
+    busy.forEach((p) => p.kill('SIGKILL'));
+    current?.kill('SIGTERM');
+  };
   process.on('exit', stop);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
   console.log(`stress: ${RUNS} runs of the whole suite while ${BUSY} busy processes spin (logs in artifacts/)`);
