@@ -40,7 +40,8 @@ describe('UrlFetchApp over real HTTP', () => {
   });
 
   it('routes the real URL to the local server and adds x-emulator-now', () => {
-    const h = make({ startTime: Date.UTC(2026, 2, 1) });
+    // cpuFactor 0: the virtual clock moves by the cost model only, whatever the machine's speed or load.
+    const h = make({ startTime: Date.UTC(2026, 2, 1), costs: { cpuFactor: 0 } });
     const r = h.run('post', 'https://api.affinity.co/v2/lists?limit=5', { hello: 'world' }) as {
       method: string;
       url: string;
