@@ -4,5 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  testTimeout: 60000,
+  // Finds Chromium once per run, before the workers start (test/browser/support/find-browser.ts).
+  globalSetup: '<rootDir>/test/browser/support/global-setup.ts',
+  // A net for a test that hangs, not a speed budget: no test may fail because the machine is slow or busy
+  // (`npm run test:stress`). Tests set no timeouts of their own.
+  testTimeout: 15 * 60_000,
 };

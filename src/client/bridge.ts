@@ -51,7 +51,7 @@ export class ServerError extends Error {
 export function failureMessage(error: unknown): string {
   const raw =
     error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)
-      ? String((error as { message: unknown }).message)
+      ? String(error.message)
       : String(error ?? '');
   const text = raw.replace(/^(Exception|Error|ScriptError|AffinityError|TypeError):\s*/, '').trim();
   if (!text || /^NetworkError\b/i.test(text) || /connection failure/i.test(text)) {

@@ -10,8 +10,6 @@ import { panelSeed, TRIAL_KEY, VIEWER_KEY } from './support/seed';
 import { startSidebarServer, type SidebarServer } from './support/server';
 import { eventually, text } from './support/wait';
 
-jest.setTimeout(120_000);
-
 let product: Product;
 let server: SidebarServer;
 let b: Browser;
@@ -31,7 +29,7 @@ afterAll(async () => {
 
 afterEach(() => product.emulator.admin.clearFaults());
 
-const userProps = () => product.harness.properties.user().getProperties() as Record<string, string>;
+const userProps = () => product.harness.properties.user().getProperties();
 const connection = () => b.page.locator('#section-connection');
 const messages: Record<string, string> = {};
 

@@ -3,14 +3,13 @@
  * google.script.run shim. A change, a conflict, a value that cannot be sent and a formula-looking edit are listed as
  * text with the request cost; pushing from the dialog sends exactly the change.
  */
+import { join } from 'node:path';
 import { DEALFLOW } from '../../tools/emulator/seeds/dealflow';
 import { METADATA_KEY } from '../../src/server/engine/layout';
 import { startProduct, type Product } from '../../tools/cli/product';
 import { launchBrowser, type Browser } from './support/browser';
 import { startSidebarServer, type SidebarServer } from './support/server';
 import { eventually, text } from './support/wait';
-
-jest.setTimeout(120_000);
 
 let product: Product;
 let server: SidebarServer;
@@ -23,10 +22,10 @@ function a1Of(entryId: number, fieldId: string): string {
   for (const md of sheet.createDeveloperMetadataFinder().withKey(METADATA_KEY).find())
     cols.set(md.getValue()!, md.getLocation().getColumn()!.getColumn());
   const keys = sheet
-    .getRange(1, cols.get('@entry')!, sheet.getLastRow(), 1)
+    .getRange(1, cols.get('@entry'), sheet.getLastRow(), 1)
     .getValues()
     .map((r) => Number(r[0]));
-  return sheet.getRange(keys.indexOf(entryId) + 1, cols.get(fieldId)!).getA1Notation();
+  return sheet.getRange(keys.indexOf(entryId) + 1, cols.get(fieldId)).getA1Notation();
 }
 
 beforeAll(async () => {
@@ -79,7 +78,7 @@ describe('preview changes, in Chromium', () => {
       /Pushing sends 1 change in 1 update request, after \d+ reads? to check for conflicts/,
     );
     await page.screenshot({
-      path: require('node:path').join(__dirname, '../../artifacts/preview-dialog.png'),
+      path: join(__dirname, '../../artifacts/preview-dialog.png'),
       fullPage: true,
     });
     expect(b.dialogs).toEqual([]);

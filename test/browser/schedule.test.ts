@@ -11,8 +11,6 @@ import { launchBrowser, type Browser } from './support/browser';
 import { startSidebarServer, type SidebarServer } from './support/server';
 import { eventually, text } from './support/wait';
 
-jest.setTimeout(180_000);
-
 let product: Product;
 let server: SidebarServer;
 let b: Browser;
@@ -50,7 +48,7 @@ const previews = () => server.calls.filter((c) => c.fn === 'previewSchedule').le
 async function choose(label: string): Promise<void> {
   const before = previews();
   await section().getByLabel('Refresh synced tabs').selectOption({ label });
-  await eventually(async () => expect(previews()).toBeGreaterThan(before));
+  await eventually(() => expect(previews()).toBeGreaterThan(before));
   await b.settle();
 }
 
@@ -103,7 +101,7 @@ describe('schedule section, in Chromium', () => {
     await eventually(async () => expect(await warning().isVisible()).toBe(false));
     await section().getByRole('button', { name: 'Save schedule' }).click();
     await b.settle();
-    await eventually(async () => expect(triggers()).toHaveLength(1));
+    await eventually(() => expect(triggers()).toHaveLength(1));
     expect(triggers()[0].schedule).toEqual(
       p.suggestion!.schedule.kind === 'hourly'
         ? { kind: 'interval', periodMs: 3_600_000 }
@@ -124,7 +122,7 @@ describe('schedule section, in Chromium', () => {
     expect(lastPreview().fits).toBe(true);
     await section().getByRole('button', { name: 'Save schedule' }).click();
     await b.settle();
-    await eventually(async () => expect(triggers()[0]?.schedule).toEqual({ kind: 'interval', periodMs: 900_000 }));
+    await eventually(() => expect(triggers()[0]?.schedule).toEqual({ kind: 'interval', periodMs: 900_000 }));
     expect(triggers()).toHaveLength(1);
     expect(server.calls.filter((c) => c.fn === 'saveSchedule').at(-1)?.args[0]).toMatchObject({ plan: 'workspace' });
   });

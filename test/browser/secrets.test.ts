@@ -12,8 +12,6 @@ import { panelSeed } from './support/seed';
 import { startSidebarServer, type SidebarServer } from './support/server';
 import { eventually, text } from './support/wait';
 
-jest.setTimeout(120_000);
-
 const KEY = DEALFLOW.apiKey;
 const N = DEALFLOW.nango;
 
@@ -71,7 +69,7 @@ async function everything(keep: string): Promise<[string, string][]> {
   }
   add('document properties', h.properties.document.getProperties());
   add('script properties', h.properties.script.getProperties());
-  for (const [k, v] of Object.entries(h.properties.user().getProperties() as Record<string, string>)) {
+  for (const [k, v] of Object.entries(h.properties.user().getProperties())) {
     if (k !== keep) add(`user property ${k}`, v);
   }
   for (const cache of [h.cache.document, h.cache.script, h.cache.user()])

@@ -12,8 +12,6 @@ import { EVIL_LIST, EVIL_VIEW, EXTRA_LISTS, panelSeed } from './support/seed';
 import { startSidebarServer, type SidebarServer } from './support/server';
 import { description, eventually, text } from './support/wait';
 
-jest.setTimeout(120_000);
-
 const KEY = DEALFLOW.apiKey;
 const WRONG_KEY = 'wrong-key-not-valid-4242';
 
@@ -34,7 +32,7 @@ afterAll(async () => {
   await product?.close();
 });
 
-const userProps = () => product.harness.properties.user().getProperties() as Record<string, string>;
+const userProps = () => product.harness.properties.user().getProperties();
 const connection = () => b.page.locator('#section-connection');
 const tabsSection = () => b.page.locator('#section-tabs');
 const statusSection = () => b.page.locator('#section-status');
@@ -345,15 +343,15 @@ describe('settings sidebar, in Chromium', () => {
     await eventually(async () => expect(await text(push.getByRole('status'))).toBe('Conflict setting saved.'));
     expect(product.harness.run('getConflictPolicy')).toBe('sheet-wins');
     await push.getByLabel('Mark edited cells until they are pushed').check();
-    await eventually(async () =>
+    await eventually(() =>
       expect(product.harness.triggers.filter((t) => t.handler === 'onEditMarkPending')).toHaveLength(1),
     );
     await push.getByLabel('Mark edited cells until they are pushed').uncheck();
-    await eventually(async () =>
+    await eventually(() =>
       expect(product.harness.triggers.filter((t) => t.handler === 'onEditMarkPending')).toHaveLength(0),
     );
     await push.getByRole('radio', { name: /^Flag and skip/ }).check();
-    await eventually(async () => expect(product.harness.run('getConflictPolicy')).toBe('flag'));
+    await eventually(() => expect(product.harness.run('getConflictPolicy')).toBe('flag'));
     await b.shot('8b-push-settings');
   });
 

@@ -21,7 +21,10 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 function refs(value: unknown, into: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v) => refs(v, into));
   else if (isObj(value))
-    for (const [k, v] of Object.entries(value)) k === '$ref' ? into.push(v as string) : refs(v, into);
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '$ref') into.push(v as string);
+      else refs(v, into);
+    }
   return into;
 }
 
@@ -78,7 +81,9 @@ describe('spec/affinity-v2-subset.json', () => {
     const queue = refs(spec.operations).map((r) => r.slice(REF.length));
     while (queue.length) {
       const n = queue.pop()!;
-      if (!reached.has(n)) (reached.add(n), queue.push(...refs(schemas[n]).map((r) => r.slice(REF.length))));
+      if (reached.has(n)) continue;
+      reached.add(n);
+      queue.push(...refs(schemas[n]).map((r) => r.slice(REF.length)));
     }
     expect([...reached].sort()).toEqual(Object.keys(schemas).sort());
   });

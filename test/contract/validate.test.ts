@@ -140,7 +140,7 @@ describe('violations fail', () => {
     expectFail(validateResponse('GET', '/v2/lists/101/list-entries', 200, mismatched), /\/data\/0\/entity/);
 
     const value = f.entriesPage(1, 1);
-    value.data[0].entity.fields[0].value = { type: 'dropdown', data: 'Won' } as never;
+    value.data[0].entity.fields[0].value = { type: 'dropdown', data: 'Won' };
     expectFail(validateResponse('GET', '/v2/lists/101/list-entries', 200, value), /fields\/0\/value\/data/);
 
     expectFail(validateSchema('FieldValue', { type: 'number', data: 'twelve' }), /\/data must be/);
@@ -216,7 +216,9 @@ describe('violations fail', () => {
 });
 
 describe('speed', () => {
-  it('validates 10,000 list entries well under a second', () => {
+  it('validates 10,000 list entries in a time of the order of a JSON round trip of them', () => {
+    // A ratio within this run, not a wall-clock budget: both sides slow down alike on a loaded machine. Validation
+    // compiles each schema once (outside the clock) and then walks the data about as JSON.stringify + parse do.
     const pages = Array.from({ length: 100 }, (_, p) => f.entriesPage(p * 100 + 1, 100));
     expectOk(validateResponse('GET', '/v2/lists/101/list-entries', 200, pages[0])); // compile outside the clock
     const t0 = performance.now();
@@ -224,7 +226,10 @@ describe('speed', () => {
       if (!validateResponse('GET', '/v2/lists/101/list-entries?limit=100', 200, page).ok)
         throw new Error('invalid page');
     }
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(500);
+    const validateMs = performance.now() - t0;
+    const t1 = performance.now();
+    for (const page of pages) JSON.parse(JSON.stringify(page));
+    const jsonMs = performance.now() - t1;
+    expect(validateMs).toBeLessThan(jsonMs * 5);
   });
 });

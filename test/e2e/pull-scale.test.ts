@@ -57,5 +57,5 @@ describe('pull at scale', () => {
     expect(large.second.cellsWritten).toBe(0);
     expect(large.second.requests.filter((r) => !r.path.endsWith('/list-entries')).length).toBe(2); // view + fields; options from the cache
     expect(large.first.error).toBeUndefined();
-  }, 120_000);
+  });
 });

@@ -160,9 +160,9 @@ describe('pull: layout survives what users do to a tab', () => {
     const next = row[cols.get(DEALFLOW.fields.nextStepDate)! - 1] as Date;
     expect(ctx.dayOfDate(next)).toBe('2026-11-24');
     const rowOf20003 = [...rowsByEntry(sheet()).keys()].indexOf(20003) + 2;
-    expect(sheet().getRange(rowOf20003, cols.get(DEALFLOW.fields.nextStepDate)!).getDisplayValue()).toBe('2026-11-24');
+    expect(sheet().getRange(rowOf20003, cols.get(DEALFLOW.fields.nextStepDate)).getDisplayValue()).toBe('2026-11-24');
     const keyProtection = sheet()
-      .getProtections('RANGE' as never)
+      .getProtections('RANGE')
       .find((p) => p.getRange().getColumn() === cols.get(KEY_COLUMN));
     expect(keyProtection?.isWarningOnly()).toBe(true);
   });
@@ -407,7 +407,7 @@ describe('pull: dates show Affinity’s calendar day whatever the spreadsheet’
         .getValues()
         .map((r) => Number(r[0]));
       const row = keys.indexOf(20003) + 1;
-      expect(sheet.getRange(row, cols.get(DEALFLOW.fields.nextStepDate)!).getDisplayValue()).toBe('2026-11-24');
+      expect(sheet.getRange(row, cols.get(DEALFLOW.fields.nextStepDate)).getDisplayValue()).toBe('2026-11-24');
       // and a pull right after finds nothing to change (the day reads back as written)
       product.harness.run('pullTab', sheet.getSheetId());
       expect(product.harness.lastExecution.cellsWritten).toBe(0);

@@ -90,7 +90,7 @@ describe('killed at any step of a scheduled push-then-pull', () => {
     expect(kills).toBeGreaterThan(points.length * 0.9);
     expect(triggersOf(h, 'scheduledSync')).toHaveLength(1);
     expect((w.run('getScheduleState') as ScheduleState).lastRun).toMatchObject({ ok: true });
-  }, 120_000);
+  });
 });
 
 describe('killed at any step of a pull that spans executions', () => {
@@ -133,7 +133,7 @@ describe('killed at any step of a pull that spans executions', () => {
       });
     };
     /** Lets the schedule run on: its next hourly run (which resumes or starts over), to the end of whatever run is going. */
-    const settle = async () => {
+    const settle = () => {
       h.advance(61 * MINUTE);
       for (let i = 0; i < 30; i++) {
         if ((w.run('getScheduleState') as ScheduleState).running === null) return;
@@ -173,7 +173,7 @@ describe('killed at any step of a pull that spans executions', () => {
       const rowsBefore = w.product.harness.sheet(w.tab).getLastRow();
       killedAt(w, k, 'runSyncNow');
       expect(w.product.harness.sheet(w.tab).getLastRow()).toBe(rowsBefore);
-      await settle();
+      settle();
       await check(`first execution, k=${k}`);
     }
     // Killed in the continuation (the first execution checkpointed cleanly).
@@ -181,7 +181,7 @@ describe('killed at any step of a pull that spans executions', () => {
       await changeInAffinity();
       h.runWith({ kind: 'installable-trigger' }, 'runSyncNow');
       killedAt(w, k, 'continueSync');
-      await settle();
+      settle();
       await check(`continuation, k=${k}`);
     }
     expect(triggersOf(h, 'continueSync').length).toBeLessThanOrEqual(1);
@@ -193,10 +193,10 @@ describe('killed at any step of a pull that spans executions', () => {
     expect(staging.getLastRow()).toBeGreaterThan(0);
     h.spreadsheet.deleteSheet(staging);
     const from = h.logs.length;
-    await settle();
+    settle();
     expect(h.logs.slice(from).join('\n')).toMatch(
       /cannot resume \(the staged rows of this sync are gone\); starting over/,
     );
     await check('staging lost');
-  }, 180_000);
+  });
 });

@@ -26,7 +26,7 @@ describe('a 60,000-entry view under a 15-minute schedule', () => {
       generate: { entries: ENTRIES, fieldsInView: FIELDS },
       harness: { costs: { urlFetchMs: 1000 } },
     });
-  }, 60_000);
+  });
   afterAll(() => product.close());
 
   it('is refreshed by runs each under the budget, over at least 3 executions; the tab shows the old view until the new one is complete, then equals it', async () => {
@@ -91,5 +91,5 @@ describe('a 60,000-entry view under a 15-minute schedule', () => {
       /of trigger runtime a day, over the 90 min a consumer account allows/,
     );
     expect(s.projection.suggestion?.label).toBe('daily at 06:00 (America/New_York)');
-  }, 240_000);
+  });
 });

@@ -136,7 +136,7 @@ describe('schedule: refreshes', () => {
     w.type(20004, F.description, 'Typed in the sheet');
     h.advance(15 * MINUTE);
     expect(
-      (await w.product.emulator.admin.getEntry(L, 20004))!.entity.fields!.find((f) => f.id === F.description)!.value!
+      (await w.product.emulator.admin.getEntry(L, 20004))!.entity.fields!.find((f) => f.id === F.description)!.value
         .data,
     ).not.toBe('Typed in the sheet');
     expect(w.shown(20004, F.description)).toBe('Typed in the sheet'); // pending, never overwritten
@@ -144,7 +144,7 @@ describe('schedule: refreshes', () => {
     w.run('saveSchedule', { schedule: every15, pushFirst: true });
     h.advance(15 * MINUTE);
     expect(
-      (await w.product.emulator.admin.getEntry(L, 20004))!.entity.fields!.find((f) => f.id === F.description)!.value!
+      (await w.product.emulator.admin.getEntry(L, 20004))!.entity.fields!.find((f) => f.id === F.description)!.value
         .data,
     ).toBe('Typed in the sheet');
     expect(tabVersusView(h, w.tab, await servedView(w.product, DEALFLOW.apiKey, L, V))).toEqual([]);

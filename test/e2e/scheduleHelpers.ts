@@ -140,7 +140,7 @@ export function tabVersusView(
         problems.push(`no column for field ${field.id}`);
         break;
       }
-      const vt = meta.get(field.id)?.valueType ?? (field.value?.type as never);
+      const vt = meta.get(field.id)?.valueType ?? field.value?.type;
       const mine = canonicalOfCell(row[col - 1] as never, vt, ctx);
       const theirs = canonicalOf(field.value, field.type, ctx).text;
       if (mine !== theirs)

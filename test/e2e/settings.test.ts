@@ -183,7 +183,7 @@ describe('getSettingsState and the calls the panel makes', () => {
 
   it('removing the key keeps the bindings and clears the connection', () => {
     expect(rpc(product, 'removeKey')).toEqual({ connected: false });
-    const props = product.harness.properties.user().getProperties() as Record<string, string>;
+    const props = product.harness.properties.user().getProperties();
     expect(Object.keys(props).sort()).toEqual(['affinity.usage']);
     expect(rpc<SettingsState>(product, 'getSettingsState').bindings).toHaveLength(1);
     expect(() => rpc(product, 'pullTab', sheetId)).toThrow(
@@ -215,7 +215,7 @@ describe('Nango connection', () => {
       nango: { providerConfigKey: N.providerConfigKey, connectionId: N.connectionId },
       keyHint: N.secretKey.slice(-4),
     });
-    const props = product.harness.properties.user().getProperties() as Record<string, string>;
+    const props = product.harness.properties.user().getProperties();
     expect(JSON.parse(props['affinity.nango'])).toEqual({
       secretKey: N.secretKey,
       providerConfigKey: N.providerConfigKey,
@@ -263,7 +263,7 @@ describe('Nango connection', () => {
     ).toThrow('Enter the connection ID.');
     expect(product.harness.fetchLog.length).toBe(before);
     rpc(product, 'connect', DEALFLOW.apiKey);
-    const props = product.harness.properties.user().getProperties() as Record<string, string>;
+    const props = product.harness.properties.user().getProperties();
     expect(props['affinity.nango']).toBeUndefined();
     expect(props['affinity.apiKey']).toBe(DEALFLOW.apiKey);
     expect(rpc<ConnectionStatus>(product, 'getConnection')).toMatchObject({ mode: 'direct', keyHint: '0001' });

@@ -185,6 +185,26 @@ describe('worker', () => {
     }
   });
 
+  test('the admin client keeps working when the main thread blocks between calls (keep-alive never races)', async () => {
+    // The harness blocks the main thread (Atomics.wait) while a script fetches; the worker's server runs on. A server
+    // that closes idle keep-alive sockets on its own timer (Node's default: 5 s, announced as `keep-alive: timeout=5`)
+    // races the client's own expiry, which starts only when the blocked thread reads the answer: the next admin call
+    // then reuses a socket the server closed and fails with `fetch failed … other side closed`. The server leaves idle
+    // sockets to the client instead.
+    const worker = await startEmulatorWorker({ generate: { entries: 2 } });
+    const block = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    try {
+      const first = worker.admin.requests();
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the request is on the socket
+      block(2_500); // the answer waits, unread, while the server's idle clock runs
+      await expect(first).resolves.toEqual([]);
+      block(3_600);
+      await expect(worker.admin.requests()).resolves.toEqual([]);
+    } finally {
+      await worker.close();
+    }
+  });
+
   test('defaults to the deal-flow seed; a given seed and base URL are used', async () => {
     const demo = await startEmulatorWorker();
     const whoami = await fetch(`${demo.url}/v2/auth/whoami`, { headers: { authorization: 'Bearer demo-key-0001' } });

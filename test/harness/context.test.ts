@@ -66,7 +66,8 @@ describe('execution context', () => {
 
   it('gives the script a Date that reads the virtual clock', () => {
     const start = Date.UTC(2030, 5, 1, 12, 0, 0);
-    const h = harnessFor(code, { startTime: start });
+    // cpuFactor 0: the virtual clock moves by the cost model only, whatever the machine's speed or load.
+    const h = harnessFor(code, { startTime: start, costs: { cpuFactor: 0 } });
     const c = h.run('clock') as Record<string, unknown>;
     expect(c.now).toBeGreaterThanOrEqual(start);
     expect(c.now).toBeLessThan(start + 5_000);

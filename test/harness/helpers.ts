@@ -66,6 +66,8 @@ export function startTestServer(): Promise<TestServer> {
         }
       });
     });
+    // Idle keep-alive sockets are the client's to close (see tools/emulator/server.ts): no server timer to race.
+    server.keepAliveTimeout = 0;
     server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
     parentPort.on('message', (m) => { if (m === 'close') server.close(() => process.exit(0)); });
   `;

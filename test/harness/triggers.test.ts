@@ -47,7 +47,8 @@ const MIN = 60_000;
 
 describe('triggers', () => {
   it('time-driven triggers fire on advance, each as its own execution, in time order', () => {
-    const h = harnessFor(code);
+    // cpuFactor 0: the virtual clock moves by the cost model only, whatever the machine's speed or load.
+    const h = harnessFor(code, { costs: { cpuFactor: 0 } });
     const t0 = h.clock.now();
     h.run('installTick');
     h.run('installOnce', 7 * MIN);

@@ -188,7 +188,7 @@ function print(rows: BenchRow[]): void {
     'peakHeapMB',
   ];
   const text = (r: BenchRow, h: keyof BenchRow) =>
-    typeof r[h] === 'number' ? (r[h] as number).toLocaleString('en-US') : String(r[h] ?? '');
+    typeof r[h] === 'number' ? r[h].toLocaleString('en-US') : String(r[h] ?? '');
   const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => text(r, h).length)));
   console.log(headers.map((h, i) => h.padEnd(widths[i])).join('  '));
   for (const r of rows)

@@ -137,7 +137,7 @@ export const STEPS: Record<string, Runner> = {
     const tab = str(s, 'tab');
     const at =
       typeof s.a1 === 'string' ? s.a1 : a1(rowOf(ctx, tab, Number(s.entry)), columnOf(ctx, tab, str(s, 'column')));
-    ctx.product.harness.userEdit(tab, at, [[s.value as never]]);
+    ctx.product.harness.userEdit(tab, at, [[s.value]]);
     return at;
   },
   /** Someone edits a field in Affinity's app. `value` is a FieldValueUpdate. */
@@ -177,7 +177,7 @@ export const STEPS: Record<string, Runner> = {
     if (col > sheet.getMaxColumns()) sheet.insertColumnsAfter(sheet.getMaxColumns(), 1);
     ctx.product.harness.userEdit(tab, a1(1, col), [[str(s, 'header')]]);
     for (const [entry, value] of Object.entries((s.values ?? {}) as Record<string, unknown>)) {
-      ctx.product.harness.userEdit(tab, a1(rowOf(ctx, tab, Number(entry)), col), [[value as never]]);
+      ctx.product.harness.userEdit(tab, a1(rowOf(ctx, tab, Number(entry)), col), [[value]]);
     }
   },
   /** Changes which entries or fields a saved view holds (as a filter change in Affinity would). */

@@ -534,7 +534,7 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
         return {
           type: t,
           data: k % 97 === 0 ? [] : sample(dropdownOptions[s.id], int(1, 4)).map(optionValue),
-        } as FieldValue;
+        };
       case 'person':
         return { type: t, data: s.kind === 'list' ? pick(team) : pick(externals) };
       case 'person-multi':
@@ -574,7 +574,7 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
             creator,
             mentions: [{ id: 710000 + k, type: 'person', person: mentioned }],
           },
-        } as FieldValue;
+        };
       }
       case 'reminder':
         return {
@@ -602,9 +602,9 @@ export function generateSeed(opts: GenerateOptions): EmulatorSeed {
         value: v,
       });
       const empty = cell(
-        (s.valueType === 'interaction'
+        s.valueType === 'interaction'
           ? { type: 'interaction', data: null, internalPerson: null }
-          : { type: s.valueType, data: null }) as FieldValue,
+          : { type: s.valueType, data: null },
       );
       return { spec: s, meta: m, cell, empty, pool: Array.from({ length: POOL_SIZE }, (_, k) => cell(value(s, k))) };
     });

@@ -132,6 +132,10 @@ export function startEmulatorServer(
       () => req.socket.destroy(),
     );
   });
+  // Idle keep-alive sockets are the client's to close: a server timer (Node's default closes them after 5 s) races the
+  // client's own expiry, which starts only when a blocked client thread reads the answer, and the loser reuses a dead
+  // socket (`fetch failed … other side closed`). close() below ends every connection.
+  server.keepAliveTimeout = 0;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => {

@@ -38,11 +38,9 @@ const MAX_MULTI_WRITE = 100;
 export const MAX_MULTI_READ = 100;
 
 export function nullValue(valueType: ValueType): FieldValue {
-  return (
-    valueType === 'interaction'
-      ? { type: valueType, data: null, internalPerson: null }
-      : { type: valueType, data: null }
-  ) as FieldValue;
+  return valueType === 'interaction'
+    ? { type: valueType, data: null, internalPerson: null }
+    : { type: valueType, data: null };
 }
 
 /** A stored field as Affinity serves it: restricted entries hide values; long multi values are truncated. */
@@ -137,7 +135,7 @@ export function resolveUpdate(field: FieldMetadata, update: unknown, dir: Direct
       const x = v[key];
       if (x !== null && typeof x !== 'string')
         throw validation(`${at}.${key}`, `${at}.${key} must be a string or null`);
-      out[key] = x as string | null;
+      out[key] = x;
     }
     return out;
   };

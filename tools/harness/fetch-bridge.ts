@@ -131,7 +131,7 @@ export class FetchBridge {
     const longest = Math.max(0, ...requests.map((r) => r.timeoutMs));
     const deadline = Date.now() + longest + 10_000;
     for (;;) {
-      const m = receiveMessageOnPort(this.port) as { message: { id: number; results: BridgeResult[] } } | undefined;
+      const m = receiveMessageOnPort(this.port);
       if (m) {
         if (m.message.id === id) return m.message.results;
         continue; // a late answer to an abandoned batch

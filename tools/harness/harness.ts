@@ -634,7 +634,7 @@ function clockEvent(rt: ExecutionRuntime, at: number, uid: string): unknown {
 export function toHost(v: unknown, seen = new Map<object, unknown>()): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (seen.has(v)) return seen.get(v);
-  if (types.isDate(v)) return new Date((v as Date).getTime());
+  if (types.isDate(v)) return new Date(v.getTime());
   if (Array.isArray(v)) {
     const out: unknown[] = [];
     seen.set(v, out);

@@ -197,7 +197,7 @@ export class ExecutionRuntime implements Env {
   toRealm(v: unknown): unknown {
     if (v === null || typeof v !== 'object') return v;
     if (v instanceof ApiObject) return this.wrap(v);
-    if (types.isDate(v)) return this.date((v as Date).getTime());
+    if (types.isDate(v)) return this.date(v.getTime());
     if (Array.isArray(v)) {
       const out = this.newArray(v.length);
       for (let i = 0; i < v.length; i++) out[i] = this.toRealm(v[i]);
@@ -267,11 +267,11 @@ export class ExecutionRuntime implements Env {
     if (proto) return proto;
     const meta = cls.meta;
     proto = this.realm.Object.create(this.realm.Object.prototype) as Record<string, unknown>;
-    const rt = this;
+    const invoke = this.invoke.bind(this);
     for (const name of apiMethodNames(cls)) {
       const key = meta.name ? `${meta.service}.${meta.name}.${name}` : `${meta.service}.${name}`;
       const fn = function (this: object, ...args: unknown[]) {
-        return rt.invoke(meta, key, name, this, args);
+        return invoke(meta, key, name, this, args);
       };
       Object.defineProperty(fn, 'name', { value: name });
       Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true, enumerable: false });

@@ -2,7 +2,7 @@
  * Push settings: what a conflict does (a cell edited in the sheet and changed in Affinity since the last pull),
  * and whether edited cells are marked until pushed. Saved as soon as they change; data enters as text only.
  */
-import type { ConflictPolicy, PushSettings } from '../../shared/push';
+import type { PushSettings } from '../../shared/push';
 import type { Panel, Section } from '../panel';
 import { h, replace, say, uid } from '../dom';
 
@@ -31,7 +31,7 @@ function mount(container: HTMLElement, panel: Panel): void {
         input.checked = p.id === settings.policy;
         input.addEventListener('change', () => {
           if (!input.checked) return;
-          panel.bridge.setConflictPolicy(p.id as ConflictPolicy).then(() => saved('Conflict setting saved.'), fail);
+          panel.bridge.setConflictPolicy(p.id).then(() => saved('Conflict setting saved.'), fail);
         });
         return h('label', { class: 'choice', attrs: { for: input.id } }, input, p.label);
       }),

@@ -294,7 +294,7 @@ function mount(container: HTMLElement, panel: Panel): void {
       focused instanceof HTMLElement && list.contains(focused) ? focused.getAttribute('aria-label') : null;
     const openConfirms = new Set<number>();
     for (const c of list.querySelectorAll<HTMLElement>('.binding')) {
-      const box = c.querySelector('.confirm') as HTMLElement | null;
+      const box = c.querySelector<HTMLElement>('.confirm');
       if (box && !box.hidden) openConfirms.add(Number(c.dataset.sheetId));
     }
     const items = s.bindings.map((b) => card(b, s));

@@ -1,5 +1,5 @@
 /**
- * Real headless Chromium (Debian's, at /usr/bin/chromium; never a downloaded browser) driven by playwright-core,
+ * Real headless Chromium (found by find-browser.ts; never a downloaded browser) driven by playwright-core,
  * with a fresh user-data dir, 300 px wide like the Sheets sidebar, and everything the page does watched: dialogs
  * (alert/confirm/prompt), page errors, console errors, and any request that leaves the local server (the panel
  * must need nothing from the network: such requests are refused and recorded).
@@ -8,8 +8,27 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { findBrowser, fontEnv } from './find-browser';
+import { STUCK_MS } from './wait';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Jest's global setup found no browser: every browser test file fails with that one line, and no stack trace. */
+if (process.env.BROWSER_MISSING) {
+  const err = new Error(process.env.BROWSER_MISSING);
+  err.stack = err.message;
+  throw err;
+}
+
+/** The browser's path: as Jest's global setup found it, or found now (outside Jest: `npm run screenshot`). */
+async function chromiumPath(): Promise<string> {
+  const found = await findBrowser();
+  if ('missing' in found) {
+    const err = new Error(found.missing);
+    err.stack = err.message;
+    throw err;
+  }
+  Object.assign(process.env, fontEnv(found));
+  return found.path;
+}
 export const SIDEBAR_WIDTH = 300;
 export const ARTIFACTS = resolve(__dirname, '../../../artifacts');
 
@@ -43,9 +62,10 @@ export interface Browser {
 }
 
 export async function launchBrowser(opts: { height?: number } = {}): Promise<Browser> {
+  const executablePath = await chromiumPath();
   const userDataDir = mkdtempSync(join(tmpdir(), 'sidebar-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     args: ARGS,
     viewport: { width: SIDEBAR_WIDTH, height: opts.height ?? 720 },
@@ -53,7 +73,9 @@ export async function launchBrowser(opts: { height?: number } = {}): Promise<Bro
     locale: 'en-US',
     timezoneId: 'America/New_York',
     reducedMotion: 'reduce',
+    timeout: STUCK_MS,
   });
+  context.setDefaultTimeout(STUCK_MS);
   const page = context.pages()[0] ?? (await context.newPage());
   const dialogs: string[] = [];
   const pageErrors: string[] = [];

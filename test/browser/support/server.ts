@@ -129,6 +129,8 @@ export async function startSidebarServer(
     }
     send(404, 'text/plain', 'not found');
   });
+  // Idle keep-alive sockets are Chromium's to close (see tools/emulator/server.ts): no server timer to race.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

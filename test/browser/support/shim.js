@@ -18,7 +18,8 @@
     if (t === 'bigint' || t === 'symbol') return 'a ' + t;
     if (t !== 'object') return null;
     if (value instanceof Date) return 'a Date';
-    if (typeof Node !== 'undefined' && value instanceof Node && !(value instanceof HTMLFormElement)) return 'a DOM node';
+    if (typeof Node !== 'undefined' && value instanceof Node && !(value instanceof HTMLFormElement))
+      return 'a DOM node';
     if (Array.isArray(value)) {
       for (var i = 0; i < value.length; i++) {
         var r = illegal(value[i], depth + 1);
@@ -69,7 +70,11 @@
             return undefined;
           }
           window.__rpcPending = (window.__rpcPending || 0) + 1;
-          fetch('/__rpc', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fn: name, args: args }) })
+          fetch('/__rpc', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ fn: name, args: args }),
+          })
             .then(function (res) {
               return res.json();
             })

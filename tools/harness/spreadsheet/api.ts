@@ -1576,7 +1576,7 @@ export class DataValidationBuilderApi extends ApiObject {
   _helpText: string | null = null;
   private _set(criteria: string, args: unknown[]): DataValidationBuilderApi {
     this._criteria = criteria;
-    this._args = args.map((a) => (types.isDate(a) ? new Date((a as Date).getTime()) : a));
+    this._args = args.map((a) => (types.isDate(a) ? new Date(a.getTime()) : a));
     return this;
   }
   requireValueInList(values: unknown, showDropdown = true): DataValidationBuilderApi {
@@ -1718,7 +1718,7 @@ function criteriaValues(env: Env, args: unknown[]): unknown[] {
         const r = a as RangeRef;
         return env.wrap(new RangeApi(env, r.sheet, r.row, r.col, r.numRows, r.numCols));
       }
-      if (types.isDate(a)) return env.date((a as Date).getTime());
+      if (types.isDate(a)) return env.date(a.getTime());
       if (Array.isArray(a)) return env.array(a);
       return a;
     }),

@@ -657,7 +657,7 @@ export class SpreadsheetModel {
   }
 
   addProtection(p: Omit<ProtectionModel, 'id'>): ProtectionModel {
-    const full = { ...p, id: this.nextProtectionId++ } as ProtectionModel;
+    const full = { ...p, id: this.nextProtectionId++ };
     this.protections.push(full);
     return full;
   }

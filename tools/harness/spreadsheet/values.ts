@@ -114,7 +114,7 @@ export function interpret(
       return;
     default:
       if (types.isDate(value)) {
-        const t = (value as Date).getTime();
+        const t = value.getTime();
         if (Number.isNaN(t)) {
           out.v = '';
           return;
