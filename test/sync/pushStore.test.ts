@@ -122,8 +122,14 @@ describe('push store', () => {
     expect(sets).not.toHaveBeenCalled();
     saveColumnSpecs(doc, 42, specs.slice(0, 2));
     expect(loadColumnSpecs(doc, 42)!.size).toBe(2);
-    expect([...doc.map.keys()].filter((k) => k.startsWith('affinity.columns.42.'))).toHaveLength(1);
+    // small enough for one value: stored as is, the pieces removed
+    expect([...doc.map.keys()].filter((k) => k.startsWith('affinity.columns.42.'))).toHaveLength(0);
     expect(loadColumnSpecs(doc, 7)).toBeNull();
+    // non-Latin names: pieces measured in UTF-8 bytes, each under 9 KB
+    const japanese = specs.map((s, i) => ({ ...s, name: `評価額と算定根拠 ${i}` }));
+    saveColumnSpecs(doc, 43, japanese);
+    expect(loadColumnSpecs(doc, 43)).toEqual(new Map(japanese.map((s) => [s.id, s])));
+    for (const v of doc.map.values()) expect(Buffer.byteLength(v, 'utf8')).toBeLessThanOrEqual(9216);
   });
 
   it('the conflict policy defaults to flag and ignores unknown values', () => {

@@ -33,7 +33,11 @@ const SCOPE = {
   ui: 'https://www.googleapis.com/auth/script.container.ui',
   sheets: 'https://www.googleapis.com/auth/spreadsheets',
   sheetsCurrent: 'https://www.googleapis.com/auth/spreadsheets.currentonly',
+  email: 'https://www.googleapis.com/auth/userinfo.email',
 };
+
+/** Session methods that need the userinfo.email scope (Session reference, "Authorization"). */
+const SESSION_USER_METHODS = new Set(['getActiveUser', 'getEffectiveUser', 'getUser']);
 
 const TRIGGER_METHODS = new Set([
   'newTrigger',
@@ -46,6 +50,7 @@ const TRIGGER_METHODS = new Set([
 /** Scopes (any one suffices) a call needs; null when none. */
 function requiredScopes(meta: ClassMeta, method: string): string[] | null {
   if (meta.service === 'UrlFetchApp' && meta.name === '') return [SCOPE.external];
+  if (meta.service === 'Session' && meta.name === '' && SESSION_USER_METHODS.has(method)) return [SCOPE.email];
   if (meta.service === 'ScriptApp' && meta.name === '' && TRIGGER_METHODS.has(method)) return [SCOPE.scriptapp];
   if (meta.service === 'SpreadsheetApp') {
     if (meta.name === 'Ui' && /^show/.test(method)) return [SCOPE.ui];
@@ -427,9 +432,13 @@ export class ExecutionRuntime implements Env {
       if (scopes) {
         const need = requiredScopes(meta, method);
         if (need && !need.some((s) => scopes.includes(s))) {
-          throw new ScriptError(
-            `Specified permissions are not sufficient to call ${qualified}. Required permissions: ${need[0]}`,
-          );
+          // Session's wording differs: "You do not have permission to call Session.getActiveUser. ..."
+          // (reported verbatim in hijonathan/google-scripts#14, Elijas/auto-youtube-subscription-playlist-2#121).
+          const lead =
+            meta.service === 'Session'
+              ? 'You do not have permission to call'
+              : 'Specified permissions are not sufficient to call';
+          throw new ScriptError(`${lead} ${qualified}. Required permissions: ${need[0]}`);
         }
       }
       this.charge(baseCallCost(this.state.costs, meta.costAs ?? meta.service));

@@ -29,12 +29,17 @@ export class SessionApi extends ApiObject {
   static override meta: ClassMeta = { service: 'Session', name: '' };
 
   /**
-   * The user at the keyboard. In a simple trigger Apps Script often hides it (empty email) unless
-   * that user owns the script; the harness models that rule.
+   * The user at the keyboard. "The user's email address is not available in any context that allows
+   * a script to run without that user's authorization" (Base.User.getEmail reference): in a simple
+   * trigger the harness hides it unless that user owns the script, and in an installable trigger
+   * (which runs on its creator's authorization, with nobody's session) it is always empty — the
+   * unkind reading of "may be empty"; `getEffectiveUser()` is the trigger's creator.
+   * Needs the userinfo.email scope (checked by the runtime).
    */
   getActiveUser(): UserApi {
     const u = this.env.user();
-    const hidden = this.env.authMode === 'LIMITED' && u !== this.env.state.owner;
+    const hidden =
+      (this.env.authMode === 'LIMITED' && u !== this.env.state.owner) || this.env.kind === 'installable-trigger';
     return new UserApi(this.env, hidden ? '' : u);
   }
   /** The user whose authority the script runs with (trigger owner for installable triggers). */

@@ -4,6 +4,7 @@
  */
 import type { Block } from '../engine/blocks';
 import type { SheetCell } from '../engine/layout';
+import { plainTextWriter } from './plainText';
 import { columnLetter } from './tab';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -12,7 +13,12 @@ type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 export const PENDING_BACKGROUND = '#fff4d6';
 
 export function writeBlocks(sheet: Sheet, values: Block<SheetCell>[], notes: Block<string>[]): void {
-  for (const b of values) sheet.getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length).setValues(b.values);
+  const plain = plainTextWriter(sheet, Math.max(0, ...values.map((b) => b.col + b.values[0].length)));
+  for (const b of values) {
+    sheet
+      .getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length)
+      .setValues(plain.adapt(2 + b.row, 1 + b.col, b.values));
+  }
   for (const b of notes) sheet.getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length).setNotes(b.values);
 }
 

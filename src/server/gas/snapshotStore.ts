@@ -52,7 +52,10 @@ export function readSnapshot(ss: Spreadsheet, sheetId: number): StoredSnapshot |
 }
 
 function createSheet(ss: Spreadsheet, sheetId: number): Sheet {
+  // insertSheet makes the new sheet active: keep the user on their tab.
+  const active = ss.getActiveSheet();
   const sheet = ss.insertSheet(snapshotSheetName(sheetId));
+  if (active) ss.setActiveSheet(active);
   sheet.hideSheet();
   const protection = sheet.protect();
   protection.setWarningOnly(true);

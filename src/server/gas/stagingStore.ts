@@ -27,7 +27,10 @@ export class StagingLost extends Error {
 }
 
 function create(ss: Spreadsheet, sheetId: number): Sheet {
+  // insertSheet makes the new sheet active: keep the user on their tab.
+  const active = ss.getActiveSheet();
   const sheet = ss.insertSheet(stagingSheetName(sheetId));
+  if (active) ss.setActiveSheet(active);
   sheet.hideSheet();
   const protection = sheet.protect();
   protection.setWarningOnly(true);

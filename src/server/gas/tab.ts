@@ -6,6 +6,8 @@ import { columnFormat } from '../engine/codecs';
 import { KEY_COLUMN, METADATA_KEY, NOTE_MARK, type ColumnSpec } from '../engine/layout';
 import type { PullPlan } from '../engine/pull';
 import type { TabState } from '../engine/tabState';
+import { ensureCellRoom } from './cellLimit';
+import { plainTextWriter, type PlainTextWriter } from './plainText';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type DeveloperMetadata = GoogleAppsScript.Spreadsheet.DeveloperMetadata;
@@ -58,14 +60,20 @@ const KEY_NOTE = 'The Affinity list-entry id of each row. Sync finds rows by it:
 export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
   const neededRows = 1 + tab.values.length + plan.appendRows;
   const maxRows = sheet.getMaxRows();
-  if (neededRows > maxRows) sheet.insertRowsAfter(maxRows, neededRows - maxRows);
   const neededCols = Math.max(...[...plan.columnOf.values()].map((c) => c + 1), 1);
   const maxCols = sheet.getMaxColumns();
+  if (neededRows > maxRows || neededCols > maxCols) {
+    // The base snapshot grows with the tab: an entry id and each synced column.
+    ensureCellRoom(sheet, { rows: maxRows, cols: maxCols }, neededRows, neededCols, plan.snapshot.columns.length + 1);
+  }
+  if (neededRows > maxRows) sheet.insertRowsAfter(maxRows, neededRows - maxRows);
   if (neededCols > maxCols) sheet.insertColumnsAfter(maxCols, neededCols - maxCols);
+  const plain = plainTextWriter(sheet, Math.max(maxCols, neededCols));
 
-  if (plan.newColumns.length > 0) createColumns(sheet, plan.newColumns);
+  if (plan.newColumns.length > 0) createColumns(sheet, plan.newColumns, plain);
   // Headers a killed execution did not get to write (columns are tied to fields before their header is written).
-  for (const m of plan.missingHeaders ?? []) sheet.getRange(1, m.col + 1).setValue(`'${m.name}`);
+  for (const m of plan.missingHeaders ?? [])
+    sheet.getRange(1, m.col + 1).setValue(plain.adapt(1, m.col + 1, [[`'${m.name}`]])[0][0]);
   for (const id of plan.staleColumns) markStale(sheet, tab, id);
 
   // Blocks holding entry ids first: an execution killed part way must not leave appended rows without their id.
@@ -73,7 +81,9 @@ export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
   const holdsKey = (b: PullPlan['blocks'][number]) =>
     keyCol !== undefined && b.col <= keyCol && keyCol < b.col + b.values[0].length;
   for (const b of [...plan.blocks.filter(holdsKey), ...plan.blocks.filter((b) => !holdsKey(b))]) {
-    sheet.getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length).setValues(b.values);
+    sheet
+      .getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length)
+      .setValues(plain.adapt(2 + b.row, 1 + b.col, b.values));
   }
   for (const b of plan.noteBlocks) {
     sheet.getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length).setNotes(b.values);
@@ -94,7 +104,7 @@ export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
  * leaves a tied column without a header, which the next pull fills in (`missingHeaders`), rather than a header
  * without a field, which it would take for the user's and create the column again.
  */
-function createColumns(sheet: Sheet, columns: { col: number; spec: ColumnSpec }[]): void {
+function createColumns(sheet: Sheet, columns: { col: number; spec: ColumnSpec }[], plain: PlainTextWriter): void {
   const sorted = columns.slice().sort((a, b) => a.col - b.col);
   for (const { col, spec } of sorted) {
     const letter = columnLetter(col + 1);
@@ -120,7 +130,7 @@ function createColumns(sheet: Sheet, columns: { col: number; spec: ColumnSpec }[
     while (j + 1 < sorted.length && sorted[j + 1].col === sorted[j].col + 1) j++;
     const header = sorted.slice(i, j + 1).map((c) => `'${c.spec.name}`);
     const range = sheet.getRange(1, sorted[i].col + 1, 1, header.length);
-    range.setValues([header]);
+    range.setValues(plain.adapt(1, sorted[i].col + 1, [header]));
     range.setFontWeight('bold');
     i = j + 1;
   }

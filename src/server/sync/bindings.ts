@@ -4,19 +4,26 @@
  */
 import type { BindingInfo, RunOutcome } from '../../shared/types';
 import type { KeyValueStore } from '../ports';
-import { readJson } from './json';
+import { readChunked, writeChunked } from './propertyChunks';
 
 const KEY = 'affinity.bindings';
 
 export type Binding = Omit<BindingInfo, 'tabName'>;
 
+/** Every binding; stored in pieces when they pass one property's 9 KB (about 30 tabs, fewer with long names). */
 export function loadBindings(doc: KeyValueStore): Binding[] {
-  const parsed = readJson<Binding[]>(doc, KEY);
-  return Array.isArray(parsed) ? parsed : [];
+  const raw = readChunked(doc, KEY);
+  if (!raw) return [];
+  try {
+    const parsed = JSON.parse(raw) as Binding[];
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
 }
 
 export function saveBindings(doc: KeyValueStore, bindings: Binding[]): void {
-  doc.set(KEY, JSON.stringify(bindings));
+  writeChunked(doc, KEY, JSON.stringify(bindings));
 }
 
 export function findBinding(doc: KeyValueStore, sheetId: number): Binding | undefined {

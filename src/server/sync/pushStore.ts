@@ -12,13 +12,12 @@ import { DEFAULT_CONFLICT_POLICY, isConflictPolicy, type ConflictPolicy } from '
 import type { CachePort } from '../gas/cache';
 import { chunkText } from '../engine/chunks';
 import type { KeyValueStore } from '../ports';
+import { readChunked, writeChunked } from './propertyChunks';
 
 export const CACHE_TTL_S = 6 * 60 * 60;
 /** Characters per cache value: at most 4 bytes each in UTF-8, so always under the 100 KB limit. */
 const CACHE_CHUNK_CHARS = 24_000;
 const CACHE_MAX_CHUNKS = 16;
-/** Characters per document property value (limit 9 KB). */
-const PROPERTY_CHUNK_CHARS = 8_000;
 
 // ---- settings -------------------------------------------------------------------------------------------------
 
@@ -102,30 +101,14 @@ export function saveColumnSpecs(doc: KeyValueStore, sheetId: number, specs: read
   const rows: StoredColumn[] = specs.map((s) => [s.id, s.name, s.valueType, s.kind, s.editable ? 1 : 0]);
   const text = JSON.stringify(rows);
   const key = columnsKey(sheetId);
-  const before = readChunks(doc, key);
-  if (before?.text === text) return;
-  const chunks = chunkText(text, PROPERTY_CHUNK_CHARS);
-  chunks.forEach((c, i) => doc.set(`${key}.${i}`, c));
-  for (let i = chunks.length; i < (before?.count ?? 0); i++) doc.delete(`${key}.${i}`);
-  doc.set(key, String(chunks.length));
-}
-
-function readChunks(doc: KeyValueStore, key: string): { text: string; count: number } | null {
-  const n = Number(doc.get(key));
-  if (!Number.isInteger(n) || n < 1) return null;
-  let text = '';
-  for (let i = 0; i < n; i++) {
-    const part = doc.get(`${key}.${i}`);
-    if (part === null) return null;
-    text += part;
-  }
-  return { text, count: n };
+  if (readChunked(doc, key) === text) return;
+  // In UTF-8 bytes: pieces of 8,000 characters overflowed the 9 KB limit with non-Latin field names.
+  writeChunked(doc, key, text);
 }
 
 export function loadColumnSpecs(doc: KeyValueStore, sheetId: number): Map<string, ColumnSpec> | null {
-  const stored = readChunks(doc, columnsKey(sheetId));
-  if (!stored) return null;
-  const text = stored.text;
+  const text = readChunked(doc, columnsKey(sheetId));
+  if (!text) return null;
   try {
     const rows = JSON.parse(text) as StoredColumn[];
     return new Map(

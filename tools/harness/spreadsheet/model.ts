@@ -18,6 +18,21 @@ import {
   type Scalar,
 } from './values';
 
+/** Cells per spreadsheet (support.google.com/drive/answer/37603; Google Workspace Updates, 2022-03-14). */
+export const CELL_LIMIT = 10_000_000;
+/** Apps Script's message when a change would pass it (as quoted by scripts and Sheets API clients that hit it). */
+export const CELL_LIMIT_MESSAGE =
+  'This action would increase the number of cells in the workbook above the limit of 10000000 cells.';
+
+/** `arr` with `items` inserted at `at` (a spread splice overflows the stack past ~100,000 items). */
+function insertAll<T>(arr: T[], at: number, items: T[]): T[] {
+  if (items.length < 10_000) {
+    arr.splice(at, 0, ...items);
+    return arr;
+  }
+  return arr.slice(0, at).concat(items, arr.slice(at));
+}
+
 export interface DataValidationData {
   criteria: string;
   /** Criteria values; for VALUE_IN_RANGE the first is a RangeRef. */
@@ -443,6 +458,7 @@ export class SheetModel {
   // ---- structure ---------------------------------------------------------------------------
 
   insertRows(at: number, n: number, inheritFrom: number | null): void {
+    this.ss.checkCellLimit(n * this.maxCols);
     const src = inheritFrom !== null ? this.rows[inheritFrom] : undefined;
     const fresh: Row[] = [];
     for (let i = 0; i < n; i++) {
@@ -457,7 +473,7 @@ export class SheetModel {
       }
       fresh.push(row);
     }
-    this.rows.splice(at, 0, ...fresh);
+    this.rows = insertAll(this.rows, at, fresh);
     this.touch();
     this.ss.transform(this, 'ROWS', { kind: 'insert', at, n });
   }
@@ -473,6 +489,7 @@ export class SheetModel {
   }
 
   insertCols(at: number, n: number, inheritFrom: number | null): void {
+    this.ss.checkCellLimit(n * this.maxRows);
     const blanks = new Array(n);
     for (const row of this.rows) {
       if (row.v.length > at) row.v.splice(at, 0, ...blanks);
@@ -485,7 +502,7 @@ export class SheetModel {
     const srcCol = inheritFrom !== null ? this.cols[inheritFrom] : undefined;
     const fresh: ColInfo[] = [];
     for (let k = 0; k < n; k++) fresh.push(srcCol?.width !== undefined ? { width: srcCol.width } : {});
-    this.cols.splice(at, 0, ...fresh);
+    this.cols = insertAll(this.cols, at, fresh);
     this.touch();
     this.ss.transform(this, 'COLUMNS', { kind: 'insert', at, n });
   }
@@ -622,11 +639,28 @@ export class SpreadsheetModel {
     for (let i = this.sheets.length + 1; ; i++) if (!this.sheetByName(`Sheet${i}`)) return `Sheet${i}`;
   }
 
+  /** Cells in every sheet's grid (rows × columns, used or not): what Sheets' 10 million limit counts. */
+  cellCount(): number {
+    let n = 0;
+    for (const s of this.sheets) n += s.maxRows * s.maxCols;
+    return n;
+  }
+
+  /** Refuse growing the grids by `added` cells past Sheets' limit (the growth changes nothing). */
+  checkCellLimit(added: number): void {
+    if (this.cellCount() + added > CELL_LIMIT) throw new ScriptError(CELL_LIMIT_MESSAGE);
+  }
+
+  /**
+   * Adds a sheet and makes it the active sheet, as Spreadsheet.insertSheet does ("The new sheet
+   * becomes the active sheet").
+   */
   addSheet(name: string, index: number, id?: number, rows = 1000, cols = 26): SheetModel {
     if (this.sheetByName(name)) {
       throw new ScriptError(`A sheet with the name "${name}" already exists. Please enter another name.`);
     }
     if (name.length > 100) throw new ScriptError('Sheet names must be at most 100 characters.');
+    if (this.sheets.length > 0) this.checkCellLimit(rows * cols);
     const sheet = new SheetModel(this, id ?? this.newSheetId(), name, rows, cols);
     const at = Math.max(0, Math.min(index, this.sheets.length));
     this.sheets.splice(at, 0, sheet);
