@@ -176,3 +176,16 @@ describe('Nango proxy mode', () => {
     expect(res.json.errors).toBeUndefined();
   });
 });
+
+describe('routing', () => {
+  test('an operation of the full 2026-09-17 spec that the emulator does not model is 501; an unknown path 404', () => {
+    const notes = get(em, '/v2/notes');
+    expect(notes.status).toBe(501);
+    expect(errorOf(notes)).toMatchObject({
+      code: 'not-implemented',
+      message: expect.stringContaining('GET /v2/notes'),
+    });
+    expect(get(em, '/v2/no-such-thing', { validate: false }).status).toBe(404);
+    expect(call(em, 'DELETE', `/v2/lists/${LIST}`, { validate: false }).status).toBe(405);
+  });
+});

@@ -53,6 +53,9 @@ function prepare(schema: unknown): unknown {
       out[k] = prepare(v);
     }
   }
+  // Object keywords without a type (three note schemas: `allOf` + `required`) are object schemas; ajv's strict mode
+  // wants that said.
+  if (out.type === undefined && ('required' in out || 'properties' in out)) out.type = 'object';
   const disc = schema.discriminator;
   if (!isObj(disc)) return out;
   const tag = disc.propertyName as string;

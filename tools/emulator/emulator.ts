@@ -17,6 +17,7 @@ import type {
   SavedView,
   User,
 } from '../../src/server/affinity/types';
+import { matchOperation } from '../contract/validate';
 import { ApiError, badRequest, errorForStatus, forbidden, notFound, validation } from './errors';
 import { paginate } from './pagination';
 import type { EmulatorSeed, SeedUser, SeedView } from './seed';
@@ -626,6 +627,11 @@ export class AffinityEmulator {
 
   private route(ctx: Ctx): Reply {
     const matches = this.routes.map((r) => ({ r, m: r.pattern.exec(ctx.path) })).filter((x) => x.m);
+    if (matches.length === 0 || !matches.some((x) => x.r.method === ctx.method)) {
+      // Any other operation of Affinity's 2026-09-17 spec exists in Affinity: the emulator says it does not model it.
+      const op = matchOperation(ctx.method, ctx.path);
+      if (op) throw new ApiError(501, 'not-implemented', `The emulator does not implement ${op.key}`);
+    }
     if (matches.length === 0) throw notFound(`No route for ${ctx.path}`);
     const hit = matches.find((x) => x.r.method === ctx.method);
     if (!hit) throw new ApiError(405, 'method-not-allowed', `Method ${ctx.method} is not allowed on ${ctx.path}`);
