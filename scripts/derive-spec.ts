@@ -6,6 +6,8 @@
  * - Errors: Affinity's `Errors` body, flattened from the digest's error schemas (code enum; the 2024-01-01 spec's when a
  *   digest lacks them), as "4XX"/"5XX".
  * - Components: only the schemas reachable from those.
+ * - olderVersions: the operation keys API version 2024-01-01 has (from openapi-v2.json), for the emulator's keys whose
+ *   default version is 2024-01-01.
  * - No prose: descriptions, titles, examples and vendor extensions are dropped; keys are sorted; output is stable.
  *
  * Usage: `npm run derive-spec` (writes), or `deriveSpec()` from tests (returns the text, writes nothing).
@@ -225,9 +227,21 @@ export function deriveSpec(sharedDir: string = SHARED_DIR): string {
     for (const r of refsIn(schemas[name], new Set())) queue.push(refName(r, name));
   }
 
+  // Which of these operations API version 2024-01-01 has (its spec's paths × methods): what a key whose default version
+  // is 2024-01-01 is served when no version header arrives.
+  const olderOperations: string[] = [];
+  for (const [p, item] of Object.entries((openapi.paths ?? {}) as Obj)) {
+    for (const m of Object.keys(item as Obj)) {
+      const key = `${m.toUpperCase()} ${p}`;
+      if (/^(GET|POST|PUT|PATCH|DELETE) /.test(key)) olderOperations.push(key);
+    }
+  }
+  for (const key of olderOperations) if (!(key in operations)) fail(`2024-01-01 operation ${key} is not in the digest`);
+
   const source = digest.source as Obj;
   const subset = {
     components: { schemas },
+    olderVersions: { [String((openapi.info as Obj)?.['x-affinity-api-version'])]: olderOperations.sort() },
     errorStatuses,
     mediaType: MEDIA_TYPE,
     operations,

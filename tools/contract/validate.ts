@@ -16,6 +16,8 @@ export interface SubsetSpec {
   errorStatuses: string[];
   mediaType: string;
   operations: Record<string, Operation>;
+  /** Operation keys each older API version has (e.g. `2024-01-01`). */
+  olderVersions: Record<string, string[]>;
   source: Record<string, unknown>;
 }
 export interface Operation {

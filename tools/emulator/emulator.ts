@@ -17,7 +17,7 @@ import type {
   SavedView,
   User,
 } from '../../src/server/affinity/types';
-import { matchOperation } from '../contract/validate';
+import { matchOperation, subset } from '../contract/validate';
 import { ApiError, badRequest, errorForStatus, forbidden, notFound, validation } from './errors';
 import { paginate } from './pagination';
 import type { EmulatorSeed, SeedUser, SeedView } from './seed';
@@ -117,6 +117,8 @@ interface ListState {
 
 interface Ctx {
   user: SeedUser;
+  /** The API version served. */
+  version: string;
   method: string;
   path: string;
   query: URLSearchParams;
@@ -175,6 +177,19 @@ const startOfNextMonth = (now: number) => {
   const d = new Date(now);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 };
+
+/**
+ * The headers Nango's proxy passes back with a provider's successful reply: an allowlist (content-type, x-request-id,
+ * x-correlation-id, mcp-session-id) and nothing at all on a 204 (NangoHQ/nango, server/lib/controllers/proxy/
+ * allProxy.ts, `PROXY_RESPONSE_HEADER_ALLOWLIST`). Error replies keep every upstream header.
+ */
+export const NANGO_SUCCESS_HEADERS = ['content-type', 'mcp-session-id', 'x-request-id', 'x-correlation-id'];
+function nangoSuccessHeaders(res: EmulatorResponse): Record<string, string> {
+  if (res.status === 204) return {};
+  return Object.fromEntries(
+    Object.entries(res.headers).filter(([k, v]) => NANGO_SUCCESS_HEADERS.includes(k) && v !== ''),
+  );
+}
 
 export class AffinityEmulator {
   readonly baseUrl: string;
@@ -389,6 +404,7 @@ export class AffinityEmulator {
         err instanceof ApiError ? err : new ApiError(500, 'server', `Emulator error: ${(err as Error).message}`);
       res = this.errorResponse(e, now);
     }
+    if (via === 'nango' && res.status >= 200 && res.status < 300) res.headers = nangoSuccessHeaders(res);
     entry.status = res.status;
     this.requests.push(entry);
     if (this.requests.length > LOG_LIMIT) this.requests.splice(0, this.requests.length - LOG_LIMIT);
@@ -424,7 +440,7 @@ export class AffinityEmulator {
     }
 
     const user = this.authenticate(upstream);
-    const version = this.versionOf(upstream);
+    const version = this.versionOf(upstream, user);
     if (fault?.status) {
       const res = this.errorResponse(
         errorForStatus(fault.status),
@@ -458,7 +474,7 @@ export class AffinityEmulator {
       if (requested !== undefined && !(SUPPORTED_API_VERSIONS as readonly string[]).includes(requested)) {
         throw validation('X-Affinity-Api-Version', `The provided version: '${requested}' is not valid.`);
       }
-      reply = this.route({ user, method, path, query: url.searchParams, headers: upstream, body, now });
+      reply = this.route({ user, version, method, path, query: url.searchParams, headers: upstream, body, now });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       return this.spoil(this.errorResponse(err, now, user, version), fault);
@@ -515,18 +531,10 @@ export class AffinityEmulator {
     const conn = accounts.find((n) => n.providerConfigKey === pck && n.connectionId === cid);
     if (!conn)
       return { error: { code: 'unknown_connection', message: `No connection '${cid}' for integration '${pck}'.` } };
+    // Only `Nango-Proxy-*` headers reach the provider, prefix removed (Nango's parseHeaders); Nango adds the
+    // credentials. A body goes out as JSON (axios serialising the parsed body: an assumption, see docs).
     const out: Record<string, string> = {};
-    const config = new Set([
-      'authorization',
-      'provider-config-key',
-      'connection-id',
-      'retries',
-      'retry-on',
-      'base-url-override',
-      'decompress',
-      'host',
-    ]);
-    for (const [k, v] of Object.entries(headers)) if (!config.has(k) && !k.startsWith('nango-proxy-')) out[k] = v;
+    if (headers['content-type'] !== undefined) out['content-type'] = 'application/json';
     for (const [k, v] of Object.entries(headers))
       if (k.startsWith('nango-proxy-')) out[k.slice('nango-proxy-'.length)] = v;
     out.authorization = `Bearer ${conn.apiKey}`;
@@ -542,9 +550,13 @@ export class AffinityEmulator {
     return user ?? new ApiError(401, 'authentication', 'The API key provided is not valid');
   }
 
-  private versionOf(headers: Record<string, string>): string {
+  /** The version served: the header's, else the key's default version, else the current one. */
+  private versionOf(headers: Record<string, string>, user?: SeedUser | ApiError): string {
     const v = headers['x-affinity-api-version'];
-    return v && v !== 'current' && (SUPPORTED_API_VERSIONS as readonly string[]).includes(v) ? v : CURRENT_API_VERSION;
+    if (v === 'current') return CURRENT_API_VERSION;
+    if (v && (SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) return v;
+    if (v === undefined && user && !(user instanceof ApiError)) return user.defaultApiVersion ?? CURRENT_API_VERSION;
+    return CURRENT_API_VERSION;
   }
 
   // ---- rate limits ------------------------------------------------------------------------------------------
@@ -633,6 +645,11 @@ export class AffinityEmulator {
       if (op) throw new ApiError(501, 'not-implemented', `The emulator does not implement ${op.key}`);
     }
     if (matches.length === 0) throw notFound(`No route for ${ctx.path}`);
+    // An operation newer than the version served does not exist there (e.g. dropdown options at 2024-01-01).
+    const older = subset.olderVersions[ctx.version];
+    const op = older && matchOperation(ctx.method, ctx.path);
+    if (older && op && !older.includes(op.key))
+      throw notFound(`No route for ${ctx.path} in API version ${ctx.version}`);
     const hit = matches.find((x) => x.r.method === ctx.method);
     if (!hit) throw new ApiError(405, 'method-not-allowed', `Method ${ctx.method} is not allowed on ${ctx.path}`);
     const params = hit.m!.slice(1).map((p) => {
