@@ -82,6 +82,13 @@ export interface LoggedRequest {
 export interface EmulatorOptions {
   baseUrl?: string;
   clock?: () => number;
+  /**
+   * How rows carry their fields. 'complete' (default): every selected field, in the view's (or list's) order, empty
+   * ones with `data: null`. 'sparse': a field with no value is left out and each row orders its fields differently
+   * (rotated by the entry id), so that a client which guesses a view's columns from rows, or reads cells by position,
+   * goes wrong as it would if Affinity did so (not documented either way: see docs, Assumptions).
+   */
+  rows?: 'complete' | 'sparse';
 }
 
 /** Who edits fields "in Affinity" when a test does not say. Not one of the seed's API users. */
@@ -196,6 +203,7 @@ export class AffinityEmulator {
   /** Every request handled (bounded to the last 50,000). */
   requests: LoggedRequest[] = [];
   private readonly clock: () => number;
+  private readonly rowShape: 'complete' | 'sparse';
   private seq = 0;
   private faults: (Fault & { left: number })[] = [];
 
@@ -215,6 +223,7 @@ export class AffinityEmulator {
   constructor(seed: EmulatorSeed, opts: EmulatorOptions = {}) {
     this.baseUrl = (opts.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.clock = opts.clock ?? Date.now;
+    this.rowShape = opts.rows ?? 'complete';
     this.routes = this.buildRoutes();
     this.loadSeed(seed);
   }
@@ -704,6 +713,9 @@ export class AffinityEmulator {
       r('GET', '/v2/lists/{listId}/saved-views/{viewId}', (_c, [l, v]) =>
         ok(viewSummary(this.requireView(int(l, 'listId'), int(v, 'viewId')))),
       ),
+      r('GET', '/v2/lists/{listId}/saved-views/{viewId}/columns', (c, [l, v]) =>
+        ok(this.viewColumns(c, int(l, 'listId'), int(v, 'viewId'))),
+      ),
       r('GET', '/v2/lists/{listId}/saved-views/{viewId}/list-entries', (c, [l, v]) =>
         ok(this.viewEntries(c, int(l, 'listId'), int(v, 'viewId'))),
       ),
@@ -794,6 +806,17 @@ export class AffinityEmulator {
     return { data, pagination: page.pagination };
   }
 
+  /**
+   * A view's columns, in its order, whatever its rows (none included). ASSUMED shape (Affinity's reference documents
+   * the endpoint but its schema could not be found): a page of the list's `FieldMetadata`, like `…/fields`.
+   */
+  private viewColumns(ctx: Ctx, listId: number, viewId: number) {
+    const state = this.requireList(listId);
+    const view = this.requireView(listId, viewId);
+    const metas = view.fieldIds.map((id) => state.fieldById.get(id)).filter((m): m is FieldMetadata => m !== undefined);
+    return this.page(ctx, metas, (m) => m.id);
+  }
+
   /** Which fields `fieldIds`/`fieldTypes` (or `ids`/`types`) select; undefined when neither is given. */
   private selectFields(
     ctx: Ctx,
@@ -879,7 +902,12 @@ export class AffinityEmulator {
     const { fields: _all, ...entity } = entityOf(entry);
     if (!metas) return { ...entry, entity } as ListEntryWithEntity;
     const restricted = isRestricted(entry);
-    const fields = metas.map((m) => presentField(this.storedField(entry, m), restricted));
+    let fields = metas.map((m) => presentField(this.storedField(entry, m), restricted));
+    if (this.rowShape === 'sparse') {
+      fields = fields.filter((f) => f.value.data !== null);
+      const k = fields.length ? entry.id % fields.length : 0;
+      fields = [...fields.slice(k), ...fields.slice(0, k)];
+    }
     return { ...entry, entity: { ...entity, fields } } as ListEntryWithEntity;
   }
 
