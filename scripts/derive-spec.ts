@@ -2,20 +2,32 @@
  * Derives spec/affinity-v2-subset.json from the shared Affinity specs (read-only, at ../shared beside the project
  * root) and copies the Apps Script manifest schema to spec/appsscript.schema.json.
  *
- * - Operations: every operation of the 2026-09-17 digest, with parameters, request body and success responses.
- * - Errors: Affinity's `Errors` body, flattened from the 2024-01-01 spec's error schemas (code enum), as "4XX"/"5XX".
+ * - Operations: every operation of the full 2026-09-17 digest, with parameters, request body and success responses.
+ * - Errors: Affinity's `Errors` body, flattened from the digest's error schemas (code enum; the 2024-01-01 spec's when a
+ *   digest lacks them), as "4XX"/"5XX".
  * - Components: only the schemas reachable from those.
+ * - olderVersions: the operation keys API version 2024-01-01 has (from openapi-v2.json), for the emulator's keys whose
+ *   default version is 2024-01-01.
  * - No prose: descriptions, titles, examples and vendor extensions are dropped; keys are sorted; output is stable.
  *
  * Usage: `npm run derive-spec` (writes), or `deriveSpec()` from tests (returns the text, writes nothing).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
-export const SHARED_DIR = path.resolve(PROJECT_ROOT, '../shared');
-export const DIGEST_FILE = 'affinity/v2-2026-09-17-digest-subset.json';
+/**
+ * `../shared` beside the project root; a git worktree one level deeper (`/work/wt/<name>`) finds it one level up.
+ * `AFFINITY_SHARED_DIR` overrides both.
+ */
+export const SHARED_DIR =
+  process.env.AFFINITY_SHARED_DIR ??
+  [path.resolve(PROJECT_ROOT, '../shared'), path.resolve(PROJECT_ROOT, '../../shared')].find((d) =>
+    existsSync(path.join(d, 'affinity')),
+  ) ??
+  path.resolve(PROJECT_ROOT, '../shared');
+export const DIGEST_FILE = 'affinity/v2-2026-09-17-digest.json';
 export const OPENAPI_FILE = 'affinity/openapi-v2.json';
 export const MANIFEST_SCHEMA_FILE = 'schemas/appsscript.schema.json';
 export const SUBSET_OUT = path.join(PROJECT_ROOT, 'spec/affinity-v2-subset.json');
@@ -170,8 +182,10 @@ export function deriveSpec(sharedDir: string = SHARED_DIR): string {
   const digest = JSON.parse(digestBuf.toString('utf8')) as Obj;
   const openapi = JSON.parse(openapiBuf.toString('utf8')) as Obj;
   const digestSchemas = (digest.components as Obj).schemas as Obj;
-  const errorSchemas = deriveErrorSchemas(openapi);
-  for (const n of Object.keys(errorSchemas)) if (n in digestSchemas) fail(`schema name ${n} exists in the digest`);
+  // The full digest carries Affinity's error schemas of 2026-09-17 (a `timeout` code more than 2024-01-01's); a digest
+  // without them falls back to the 2024-01-01 spec's.
+  const errorsFromDigest = isObj(digestSchemas.Errors) && isObj(digestSchemas.Error);
+  const errorSchemas = deriveErrorSchemas(errorsFromDigest ? digest : openapi);
   const errorRef = { $ref: `${REF_PREFIX}Errors` };
   const errorStatuses = ['4XX', '5XX'];
 
@@ -213,9 +227,21 @@ export function deriveSpec(sharedDir: string = SHARED_DIR): string {
     for (const r of refsIn(schemas[name], new Set())) queue.push(refName(r, name));
   }
 
+  // Which of these operations API version 2024-01-01 has (its spec's paths × methods): what a key whose default version
+  // is 2024-01-01 is served when no version header arrives.
+  const olderOperations: string[] = [];
+  for (const [p, item] of Object.entries((openapi.paths ?? {}) as Obj)) {
+    for (const m of Object.keys(item as Obj)) {
+      const key = `${m.toUpperCase()} ${p}`;
+      if (/^(GET|POST|PUT|PATCH|DELETE) /.test(key)) olderOperations.push(key);
+    }
+  }
+  for (const key of olderOperations) if (!(key in operations)) fail(`2024-01-01 operation ${key} is not in the digest`);
+
   const source = digest.source as Obj;
   const subset = {
     components: { schemas },
+    olderVersions: { [String((openapi.info as Obj)?.['x-affinity-api-version'])]: olderOperations.sort() },
     errorStatuses,
     mediaType: MEDIA_TYPE,
     operations,
@@ -227,11 +253,17 @@ export function deriveSpec(sharedDir: string = SHARED_DIR): string {
         sha256: sha256(digestBuf),
         upstream: { commit: source?.commit ?? null, path: source?.path ?? null, repo: source?.repo ?? null },
       },
-      errors: {
-        apiVersion: (openapi.info as Obj)?.['x-affinity-api-version'] ?? null,
-        file: `../shared/${OPENAPI_FILE}`,
-        sha256: sha256(openapiBuf),
-      },
+      errors: errorsFromDigest
+        ? {
+            apiVersion: ((source?.digest_source ?? {}) as Obj)['x-affinity-api-version'] ?? null,
+            file: `../shared/${DIGEST_FILE}`,
+            sha256: sha256(digestBuf),
+          }
+        : {
+            apiVersion: (openapi.info as Obj)?.['x-affinity-api-version'] ?? null,
+            file: `../shared/${OPENAPI_FILE}`,
+            sha256: sha256(openapiBuf),
+          },
     },
   };
   return stableStringify(subset);

@@ -37,7 +37,8 @@ describe('matchOperation', () => {
     expect(matchOperation('GET', '/v2/lists/1/list-entries/search')?.key).toBe(
       'GET /v2/lists/{listId}/list-entries/{listEntryId}',
     );
-    expect(matchOperation('GET', '/v2/notes')).toBeNull();
+    expect(matchOperation('GET', '/v2/notes')?.key).toBe('GET /v2/notes'); // the full 2026-09-17 spec
+    expect(matchOperation('GET', '/v2/no-such-thing')).toBeNull();
     expect(matchOperation('DELETE', '/v2/lists/1')).toBeNull();
     expect(matchOperation('GET', '/v1/lists')).toBeNull();
     expect(matchOperation('GET', '/v2/lists//list-entries')).toBeNull();
@@ -113,8 +114,9 @@ describe('valid bodies pass', () => {
 
 describe('violations fail', () => {
   it('unknown operations and undeclared statuses', () => {
-    expectFail(validateResponse('GET', '/v2/notes', 200, {}), /unknown operation/);
-    expectFail(validateRequest('GET', '/v2/notes'), /unknown operation/);
+    expectFail(validateResponse('GET', '/v2/no-such-thing', 200, {}), /unknown operation/);
+    expectFail(validateRequest('GET', '/v2/no-such-thing'), /unknown operation/);
+    expectFail(validateRequest('GET', '/v1/opportunities'), /unknown operation/);
     expectFail(validateResponse('GET', '/v2/lists', 201, f.listsPage), /not a response/);
     expectFail(validateResponse('GET', '/v2/lists', 302, ''), /not a response/);
   });

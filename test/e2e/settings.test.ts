@@ -226,6 +226,8 @@ describe('Nango connection', () => {
     const sent = await product.emulator.admin.requests();
     expect(sent.map((r) => `${r.via} ${r.method} ${r.path}`)).toEqual([
       'nango GET /proxy/v2/auth/whoami',
+      // Nango drops Affinity's headers from whoami's reply; a 404 keeps them and says which API version is served.
+      'nango GET /proxy/v2/lists/9007199254740991',
       'nango GET /proxy/v2/lists',
       `nango GET /proxy/v2/lists/${DEALFLOW.listId}/list-entries`,
     ]);
@@ -234,6 +236,7 @@ describe('Nango connection', () => {
         authorization: `Bearer ${N.secretKey}`,
         'provider-config-key': N.providerConfigKey,
         'connection-id': N.connectionId,
+        'nango-proxy-x-affinity-api-version': '2026-09-17',
       });
     }
   });

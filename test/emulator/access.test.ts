@@ -133,7 +133,6 @@ describe('Nango proxy mode', () => {
     expect(res.json.pagination.nextUrl).toMatch(
       new RegExp(`^https://api\\.affinity\\.co/v2/lists/${LIST}/list-entries\\?`),
     );
-    expect(res.headers['x-ratelimit-limit-user']).toBe('900');
     expect(get(em, '/proxy/v2/auth/whoami', { key: null, headers: nango }).json.user.id).toBe(70001);
     const logged = em.requests.at(-1)!;
     expect(logged).toMatchObject({ via: 'nango', path: '/proxy/v2/auth/whoami', userId: 70001 });
@@ -163,6 +162,34 @@ describe('Nango proxy mode', () => {
     expect(errorOf(res).param).toBe('X-Affinity-Api-Version');
   });
 
+  test('a successful reply keeps only content-type (no rate-limit or version headers); a 204 none; errors keep all', () => {
+    const ok = get(em, `/proxy/v2/lists/${LIST}`, { key: null, headers: nango });
+    expect(ok.status).toBe(200);
+    expect(ok.headers).toEqual({ 'content-type': 'application/json' });
+    const direct = get(em, `/v2/lists/${LIST}`);
+    expect(direct.headers['x-ratelimit-limit-user']).toBe('900');
+    expect(direct.headers['x-affinity-api-version']).toBe('2026-09-17');
+    const written = call(em, 'POST', `/proxy/v2/lists/${LIST}/list-entries/${ENTRY}/fields/field-1005`, {
+      key: null,
+      headers: nango,
+      body: { value: { type: 'text', data: 'x' } },
+    });
+    expect(written.status).toBe(204);
+    expect(written.headers).toEqual({});
+    const missing = get(em, '/proxy/v2/lists/999999', { key: null, headers: nango });
+    expect(missing.status).toBe(404);
+    expect(missing.headers).toMatchObject({ 'x-affinity-api-version': '2026-09-17', 'x-ratelimit-limit-user': '900' });
+  });
+
+  test('only Nango-Proxy- headers reach Affinity: a plain version header is dropped, the key default applies', () => {
+    const plain = get(em, '/proxy/v2/lists/999999', {
+      key: null,
+      headers: { ...nango, 'X-Affinity-Api-Version': 'bogus' },
+    });
+    expect(plain.status).toBe(404); // not the 400 that 'bogus' would earn had it arrived
+    expect(plain.headers['x-affinity-api-version']).toBe('2026-09-17');
+  });
+
   test.each([
     ['a wrong secret', { ...nango, Authorization: 'Bearer nope' }],
     ['an Affinity key instead of the secret', { ...nango, Authorization: `Bearer ${KEY}` }],
@@ -174,5 +201,55 @@ describe('Nango proxy mode', () => {
     expect(res.status).toBe(401);
     expect(res.json.error.message).toEqual(expect.any(String));
     expect(res.json.errors).toBeUndefined();
+  });
+});
+
+describe('routing', () => {
+  test('an operation of the full 2026-09-17 spec that the emulator does not model is 501; an unknown path 404', () => {
+    const notes = get(em, '/v2/notes');
+    expect(notes.status).toBe(501);
+    expect(errorOf(notes)).toMatchObject({
+      code: 'not-implemented',
+      message: expect.stringContaining('GET /v2/notes'),
+    });
+    expect(get(em, '/v2/no-such-thing', { validate: false }).status).toBe(404);
+    expect(call(em, 'DELETE', `/v2/lists/${LIST}`, { validate: false }).status).toBe(405);
+  });
+});
+
+describe("a key's default API version", () => {
+  const old: EmulatorSeed = {
+    ...seed,
+    users: [{ ...seed.users[0], defaultApiVersion: '2024-01-01' }],
+  };
+  const nango = {
+    Authorization: `Bearer ${GENERATED.nango.secretKey}`,
+    'Provider-Config-Key': GENERATED.nango.providerConfigKey,
+    'Connection-Id': GENERATED.nango.connectionId,
+  };
+  const options = `/v2/lists/${LIST}/fields/field-1001/dropdown-options`;
+
+  test('applies when no version header arrives, and is echoed; operations newer than it are 404 there', () => {
+    const e = new AffinityEmulator(old);
+    const bare = e.handle({ method: 'GET', url: '/v2/auth/whoami', headers: { authorization: `Bearer ${KEY}` } });
+    expect(bare.headers['x-affinity-api-version']).toBe('2024-01-01');
+    const gone = e.handle({ method: 'GET', url: options, headers: { authorization: `Bearer ${KEY}` } });
+    expect(gone.status).toBe(404);
+    expect(e.handle({ method: 'GET', url: '/v2/rate-limit', headers: { authorization: `Bearer ${KEY}` } }).status).toBe(
+      404,
+    );
+    expect(get(e, options).status).toBe(200); // the header pins 2026-09-17
+  });
+
+  test('through Nango: a plain version header is lost (2024-01-01 served), Nango-Proxy-X-Affinity-Api-Version pins it', () => {
+    const e = new AffinityEmulator(old);
+    const plain = get(e, `/proxy${options}`, { key: null, headers: nango, validate: false });
+    expect(plain.status).toBe(404);
+    expect(plain.headers['x-affinity-api-version']).toBe('2024-01-01');
+    const pinned = get(e, `/proxy${options}`, {
+      key: null,
+      headers: { ...nango, 'Nango-Proxy-X-Affinity-Api-Version': '2026-09-17' },
+    });
+    expect(pinned.status).toBe(200);
   });
 });

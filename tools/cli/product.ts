@@ -15,9 +15,15 @@ export interface Product {
 }
 
 export async function startProduct(
-  opts: { seed?: EmulatorSeed; generate?: GenerateOptions; harness?: Partial<HarnessOptions> } = {},
+  opts: {
+    seed?: EmulatorSeed;
+    generate?: GenerateOptions;
+    harness?: Partial<HarnessOptions>;
+    /** How the emulator's rows carry their fields (`EmulatorOptions.rows`). */
+    rows?: 'complete' | 'sparse';
+  } = {},
 ): Promise<Product> {
-  const emulator = await startEmulatorWorker({ seed: opts.seed, generate: opts.generate });
+  const emulator = await startEmulatorWorker({ seed: opts.seed, generate: opts.generate, rows: opts.rows });
   const harness = new AppsScriptHarness({
     ...opts.harness,
     routes: {

@@ -16,6 +16,8 @@ export interface SubsetSpec {
   errorStatuses: string[];
   mediaType: string;
   operations: Record<string, Operation>;
+  /** Operation keys each older API version has (e.g. `2024-01-01`). */
+  olderVersions: Record<string, string[]>;
   source: Record<string, unknown>;
 }
 export interface Operation {
@@ -53,6 +55,9 @@ function prepare(schema: unknown): unknown {
       out[k] = prepare(v);
     }
   }
+  // Object keywords without a type (three note schemas: `allOf` + `required`) are object schemas; ajv's strict mode
+  // wants that said.
+  if (out.type === undefined && ('required' in out || 'properties' in out)) out.type = 'object';
   const disc = schema.discriminator;
   if (!isObj(disc)) return out;
   const tag = disc.propertyName as string;

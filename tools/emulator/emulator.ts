@@ -17,6 +17,15 @@ import type {
   SavedView,
   User,
 } from '../../src/server/affinity/types';
+import { matchOperation, subset, validateRequest } from '../contract/validate';
+import {
+  V1Error,
+  V1_OPPORTUNITY_ENTITY_TYPE,
+  parseCreateOpportunity,
+  v1Key,
+  type V1ListEntry,
+  type V1Opportunity,
+} from './v1';
 import { ApiError, badRequest, errorForStatus, forbidden, notFound, validation } from './errors';
 import { paginate } from './pagination';
 import type { EmulatorSeed, SeedUser, SeedView } from './seed';
@@ -81,6 +90,13 @@ export interface LoggedRequest {
 export interface EmulatorOptions {
   baseUrl?: string;
   clock?: () => number;
+  /**
+   * How rows carry their fields. 'complete' (default): every selected field, in the view's (or list's) order, empty
+   * ones with `data: null`. 'sparse': a field with no value is left out and each row orders its fields differently
+   * (rotated by the entry id), so that a client which guesses a view's columns from rows, or reads cells by position,
+   * goes wrong as it would if Affinity did so (not documented either way: see docs, Assumptions).
+   */
+  rows?: 'complete' | 'sparse';
 }
 
 /** Who edits fields "in Affinity" when a test does not say. Not one of the seed's API users. */
@@ -116,6 +132,8 @@ interface ListState {
 
 interface Ctx {
   user: SeedUser;
+  /** The API version served. */
+  version: string;
   method: string;
   path: string;
   query: URLSearchParams;
@@ -166,6 +184,7 @@ function parseJson(body: string | undefined): unknown {
   }
 }
 
+const entity_id = (entry: ListEntryWithEntity) => (entry.entity as { id: number }).id;
 const entityOf = (entry: ListEntryWithEntity) =>
   entry.entity as { id: number; fields?: Field[]; isRestricted?: boolean };
 const isRestricted = (entry: ListEntryWithEntity) => entry.type === 'opportunity' && entry.entity.isRestricted === true;
@@ -175,11 +194,25 @@ const startOfNextMonth = (now: number) => {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 };
 
+/**
+ * The headers Nango's proxy passes back with a provider's successful reply: an allowlist (content-type, x-request-id,
+ * x-correlation-id, mcp-session-id) and nothing at all on a 204 (NangoHQ/nango, server/lib/controllers/proxy/
+ * allProxy.ts, `PROXY_RESPONSE_HEADER_ALLOWLIST`). Error replies keep every upstream header.
+ */
+export const NANGO_SUCCESS_HEADERS = ['content-type', 'mcp-session-id', 'x-request-id', 'x-correlation-id'];
+function nangoSuccessHeaders(res: EmulatorResponse): Record<string, string> {
+  if (res.status === 204) return {};
+  return Object.fromEntries(
+    Object.entries(res.headers).filter(([k, v]) => NANGO_SUCCESS_HEADERS.includes(k) && v !== ''),
+  );
+}
+
 export class AffinityEmulator {
   readonly baseUrl: string;
   /** Every request handled (bounded to the last 50,000). */
   requests: LoggedRequest[] = [];
   private readonly clock: () => number;
+  private readonly rowShape: 'complete' | 'sparse';
   private seq = 0;
   private faults: (Fault & { left: number })[] = [];
 
@@ -191,6 +224,8 @@ export class AffinityEmulator {
   private companies = new Map<number, CompanyData>();
   private merged = new Map<string, number>();
   private changes: FieldValueChangeRecord[] = [];
+  /** People and organizations of opportunities created through API v1. */
+  private oppAssociations = new Map<number, { personIds: number[]; organizationIds: number[] }>();
   private changeSeq = 0;
   private minuteWindows = new Map<number, { start: number; count: number }>();
   private monthWindows = new Map<number, { start: number; count: number }>();
@@ -199,6 +234,7 @@ export class AffinityEmulator {
   constructor(seed: EmulatorSeed, opts: EmulatorOptions = {}) {
     this.baseUrl = (opts.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.clock = opts.clock ?? Date.now;
+    this.rowShape = opts.rows ?? 'complete';
     this.routes = this.buildRoutes();
     this.loadSeed(seed);
   }
@@ -388,6 +424,7 @@ export class AffinityEmulator {
         err instanceof ApiError ? err : new ApiError(500, 'server', `Emulator error: ${(err as Error).message}`);
       res = this.errorResponse(e, now);
     }
+    if (via === 'nango' && res.status >= 200 && res.status < 300) res.headers = nangoSuccessHeaders(res);
     entry.status = res.status;
     this.requests.push(entry);
     if (this.requests.length > LOG_LIMIT) this.requests.splice(0, this.requests.length - LOG_LIMIT);
@@ -422,8 +459,11 @@ export class AffinityEmulator {
       path = path.slice('/proxy'.length);
     }
 
+    if (!path.startsWith('/v2/'))
+      return this.spoil(this.handleV1(method, path, upstream, body, now, log, fault), fault);
+
     const user = this.authenticate(upstream);
-    const version = this.versionOf(upstream);
+    const version = this.versionOf(upstream, user);
     if (fault?.status) {
       const res = this.errorResponse(
         errorForStatus(fault.status),
@@ -457,7 +497,7 @@ export class AffinityEmulator {
       if (requested !== undefined && !(SUPPORTED_API_VERSIONS as readonly string[]).includes(requested)) {
         throw validation('X-Affinity-Api-Version', `The provided version: '${requested}' is not valid.`);
       }
-      reply = this.route({ user, method, path, query: url.searchParams, headers: upstream, body, now });
+      reply = this.route({ user, version, method, path, query: url.searchParams, headers: upstream, body, now });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       return this.spoil(this.errorResponse(err, now, user, version), fault);
@@ -514,18 +554,10 @@ export class AffinityEmulator {
     const conn = accounts.find((n) => n.providerConfigKey === pck && n.connectionId === cid);
     if (!conn)
       return { error: { code: 'unknown_connection', message: `No connection '${cid}' for integration '${pck}'.` } };
+    // Only `Nango-Proxy-*` headers reach the provider, prefix removed (Nango's parseHeaders); Nango adds the
+    // credentials. A body goes out as JSON (axios serialising the parsed body: an assumption, see docs).
     const out: Record<string, string> = {};
-    const config = new Set([
-      'authorization',
-      'provider-config-key',
-      'connection-id',
-      'retries',
-      'retry-on',
-      'base-url-override',
-      'decompress',
-      'host',
-    ]);
-    for (const [k, v] of Object.entries(headers)) if (!config.has(k) && !k.startsWith('nango-proxy-')) out[k] = v;
+    if (headers['content-type'] !== undefined) out['content-type'] = 'application/json';
     for (const [k, v] of Object.entries(headers))
       if (k.startsWith('nango-proxy-')) out[k.slice('nango-proxy-'.length)] = v;
     out.authorization = `Bearer ${conn.apiKey}`;
@@ -541,9 +573,13 @@ export class AffinityEmulator {
     return user ?? new ApiError(401, 'authentication', 'The API key provided is not valid');
   }
 
-  private versionOf(headers: Record<string, string>): string {
+  /** The version served: the header's, else the key's default version, else the current one. */
+  private versionOf(headers: Record<string, string>, user?: SeedUser | ApiError): string {
     const v = headers['x-affinity-api-version'];
-    return v && v !== 'current' && (SUPPORTED_API_VERSIONS as readonly string[]).includes(v) ? v : CURRENT_API_VERSION;
+    if (v === 'current') return CURRENT_API_VERSION;
+    if (v && (SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) return v;
+    if (v === undefined && user && !(user instanceof ApiError)) return user.defaultApiVersion ?? CURRENT_API_VERSION;
+    return CURRENT_API_VERSION;
   }
 
   // ---- rate limits ------------------------------------------------------------------------------------------
@@ -626,7 +662,17 @@ export class AffinityEmulator {
 
   private route(ctx: Ctx): Reply {
     const matches = this.routes.map((r) => ({ r, m: r.pattern.exec(ctx.path) })).filter((x) => x.m);
+    if (matches.length === 0 || !matches.some((x) => x.r.method === ctx.method)) {
+      // Any other operation of Affinity's 2026-09-17 spec exists in Affinity: the emulator says it does not model it.
+      const op = matchOperation(ctx.method, ctx.path);
+      if (op) throw new ApiError(501, 'not-implemented', `The emulator does not implement ${op.key}`);
+    }
     if (matches.length === 0) throw notFound(`No route for ${ctx.path}`);
+    // An operation newer than the version served does not exist there (e.g. dropdown options at 2024-01-01).
+    const older = subset.olderVersions[ctx.version];
+    const op = older && matchOperation(ctx.method, ctx.path);
+    if (older && op && !older.includes(op.key))
+      throw notFound(`No route for ${ctx.path} in API version ${ctx.version}`);
     const hit = matches.find((x) => x.r.method === ctx.method);
     if (!hit) throw new ApiError(405, 'method-not-allowed', `Method ${ctx.method} is not allowed on ${ctx.path}`);
     const params = hit.m!.slice(1).map((p) => {
@@ -681,11 +727,19 @@ export class AffinityEmulator {
       r('GET', '/v2/lists/{listId}/saved-views/{viewId}', (_c, [l, v]) =>
         ok(viewSummary(this.requireView(int(l, 'listId'), int(v, 'viewId')))),
       ),
+      r('GET', '/v2/lists/{listId}/saved-views/{viewId}/columns', (c, [l, v]) =>
+        ok(this.viewColumns(c, int(l, 'listId'), int(v, 'viewId'))),
+      ),
       r('GET', '/v2/lists/{listId}/saved-views/{viewId}/list-entries', (c, [l, v]) =>
         ok(this.viewEntries(c, int(l, 'listId'), int(v, 'viewId'))),
       ),
       r('GET', '/v2/lists/{listId}/list-entries', (c, [l]) => ok(this.listEntries(c, int(l, 'listId')))),
-      r('POST', '/v2/lists/{listId}/list-entries', notEmulated),
+      r('POST', '/v2/lists/{listId}/list-entries', (c, [l]) => ({
+        status: 201,
+        body: this.createListEntry(c, int(l, 'listId')),
+      })),
+      r('POST', '/v2/companies/search', (c) => ({ status: 201, body: this.search(c, 'company') })),
+      r('POST', '/v2/persons/search', (c) => ({ status: 201, body: this.search(c, 'person') })),
       r('POST', '/v2/lists/{listId}/list-entries/search', notEmulated),
       r('GET', '/v2/lists/{listId}/list-entries/{listEntryId}', (c, [l, e]) =>
         ok(this.listEntry(c, int(l, 'listId'), int(e, 'listEntryId'))),
@@ -769,6 +823,17 @@ export class AffinityEmulator {
       return entry ? [this.present(entry, metas)] : [];
     });
     return { data, pagination: page.pagination };
+  }
+
+  /**
+   * A view's columns, in its order, whatever its rows (none included). ASSUMED shape (Affinity's reference documents
+   * the endpoint but its schema could not be found): a page of the list's `FieldMetadata`, like `…/fields`.
+   */
+  private viewColumns(ctx: Ctx, listId: number, viewId: number) {
+    const state = this.requireList(listId);
+    const view = this.requireView(listId, viewId);
+    const metas = view.fieldIds.map((id) => state.fieldById.get(id)).filter((m): m is FieldMetadata => m !== undefined);
+    return this.page(ctx, metas, (m) => m.id);
   }
 
   /** Which fields `fieldIds`/`fieldTypes` (or `ids`/`types`) select; undefined when neither is given. */
@@ -856,7 +921,12 @@ export class AffinityEmulator {
     const { fields: _all, ...entity } = entityOf(entry);
     if (!metas) return { ...entry, entity } as ListEntryWithEntity;
     const restricted = isRestricted(entry);
-    const fields = metas.map((m) => presentField(this.storedField(entry, m), restricted));
+    let fields = metas.map((m) => presentField(this.storedField(entry, m), restricted));
+    if (this.rowShape === 'sparse') {
+      fields = fields.filter((f) => f.value.data !== null);
+      const k = fields.length ? entry.id % fields.length : 0;
+      fields = [...fields.slice(k), ...fields.slice(0, k)];
+    }
     return { ...entry, entity: { ...entity, fields } } as ListEntryWithEntity;
   }
 
@@ -989,6 +1059,245 @@ export class AffinityEmulator {
       this.applyWrite(state, state.entries.get(entryId)!, meta, value, changer, ctx.now);
     }
     return { operation: 'update-fields' };
+  }
+
+  // ---- beta: search and list-entry creation -------------------------------------------------------------------
+
+  /** Checks a request against the spec's operation (parameters and body): Affinity's 400 `validation` otherwise. */
+  private checkAgainstSpec(ctx: Ctx): unknown {
+    const body = parseJson(ctx.body);
+    const q = ctx.query.toString();
+    const v = validateRequest(ctx.method, `${ctx.path}${q ? `?${q}` : ''}`, body);
+    if (!v.ok) {
+      const first = v.errors[0];
+      const m = /^(request body|query|path) (\/\S*)/.exec(first);
+      const param = m
+        ? m[2]
+            .replace(/^\//, '')
+            .replace(/\/(\d+)/g, '[$1]')
+            .replace(/\//g, '.') || (m[1] === 'request body' ? 'body' : m[1])
+        : 'body';
+      throw validation(param, first);
+    }
+    return body;
+  }
+
+  /**
+   * `POST /v2/companies/search`, `POST /v2/persons/search` (beta). `search.term`, case-insensitive: a company whose
+   * name contains it or one of whose domains equals or contains it (a URL is reduced to its host, `www.` dropped); a
+   * person whose full name contains it or one of whose email addresses equals or contains it. `filters` and `sorts`
+   * are not modelled (501). Entities come without `fields`.
+   */
+  private search(ctx: Ctx, type: 'company' | 'person') {
+    const body = (this.checkAgainstSpec(ctx) ?? {}) as {
+      search?: { term: string };
+      filters?: unknown;
+      sorts?: unknown;
+    };
+    if (body.filters !== undefined || body.sorts !== undefined)
+      throw new ApiError(501, 'not-implemented', 'The emulator does not model search filters or sorts');
+    const raw = (body.search?.term ?? '').trim().toLowerCase();
+    const host = raw
+      .replace(/^[a-z]+:\/\//, '')
+      .replace(/^www\./, '')
+      .split(/[/?#]/)[0];
+    const matches = (text: string | null | undefined) => !!text && text.toLowerCase().includes(raw);
+    const items =
+      type === 'company'
+        ? (this.companyEntities() as unknown as { name: string; domains?: string[]; domain?: string | null }[]).filter(
+            (c) =>
+              !raw ||
+              matches(c.name) ||
+              [...(c.domains ?? []), ...(c.domain ? [c.domain] : [])].some(
+                (d) => d.toLowerCase() === host || matches(d),
+              ),
+          )
+        : (
+            this.personEntities() as unknown as {
+              firstName: string;
+              lastName: string | null;
+              emailAddresses?: string[];
+              primaryEmailAddress?: string | null;
+            }[]
+          ).filter(
+            (p) =>
+              !raw ||
+              matches([p.firstName, p.lastName].filter(Boolean).join(' ')) ||
+              [...(p.emailAddresses ?? []), ...(p.primaryEmailAddress ? [p.primaryEmailAddress] : [])].some(
+                (e) => e.toLowerCase() === raw || matches(e),
+              ),
+          );
+    const plain = (items as unknown as { id: number; fields?: unknown }[]).map(({ fields: _f, ...x }) => x);
+    return this.page(ctx, plain, (x) => x.id);
+  }
+
+  /**
+   * `POST /v2/lists/{listId}/list-entries` (beta): adds a company or person to a company or person list, as a new row
+   * with every field empty (an entity may be on a list more than once: Affinity's data model). Not for opportunity
+   * lists (an opportunity is created with its list entry: v1 `POST /opportunities`).
+   */
+  private createListEntry(ctx: Ctx, listId: number): ListEntryWithEntity {
+    const state = this.requireList(listId);
+    this.requireExport(ctx);
+    const body = this.checkAgainstSpec(ctx) as { entity: { id: number }; creatorId?: number };
+    const type = state.list.type;
+    if (type === 'opportunity')
+      throw badRequest(
+        `List ${listId} is an opportunity list: create the opportunity instead (API v1 POST /opportunities)`,
+      );
+    const id = body.entity.id;
+    const target = this.merged.get(`${type}:${id}`);
+    if (target !== undefined)
+      throw new ApiError(422, 'unprocessable-entity', `The ${type} ${id} was merged into ${type} ${target}`);
+    const known = (type === 'company' ? this.companyEntities() : this.personEntities()).find((x) => x.id === id);
+    if (!known) throw validation('entity.id', `${type === 'company' ? 'Company' : 'Person'} ${id} not found`);
+    const { fields: _f, ...entity } = known as { id: number; fields?: unknown };
+    const entry = {
+      id: this.nextEntryId(),
+      listId,
+      type,
+      createdAt: new Date(ctx.now).toISOString(),
+      creatorId: body.creatorId ?? ctx.user.whoami.user.id,
+      entity: {
+        ...entity,
+        fields: state.fields.map((m) => ({
+          id: m.id,
+          name: m.name,
+          type: m.type,
+          enrichmentSource: m.enrichmentSource,
+          value: nullValue(m.valueType),
+        })),
+      },
+    } as unknown as ListEntryWithEntity;
+    state.entries.set(entry.id, entry);
+    state.order.push(entry.id);
+    return this.present(entry, undefined);
+  }
+
+  private nextEntryId(): number {
+    let max = 0;
+    for (const state of this.lists.values()) for (const id of state.entries.keys()) max = Math.max(max, id);
+    return max + 1;
+  }
+
+  // ---- API v1: opportunities --------------------------------------------------------------------------------
+
+  private handleV1(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    now: number,
+    log: LoggedRequest,
+    fault: Fault | undefined,
+  ): EmulatorResponse {
+    const answer = (status: number, value: unknown, user?: SeedUser): EmulatorResponse => {
+      const h: Record<string, string> = { 'content-type': 'application/json' };
+      if (user) {
+        const { callerPerMinute: m, orgPerMonth: o } = this.usage(user, now);
+        h['x-affinity-ratelimit-perminute-limit'] = String(m.limit);
+        h['x-affinity-ratelimit-perminute-remaining'] = String(m.remaining);
+        if (o) {
+          h['x-affinity-ratelimit-limit'] = String(o.limit);
+          h['x-affinity-ratelimit-remaining'] = String(o.remaining);
+          h['x-affinity-ratelimit-reset'] = String(Math.floor(startOfNextMonth(now) / 1000));
+        }
+      }
+      return { status, headers: h, body: JSON.stringify(value) };
+    };
+    const key = v1Key(headers.authorization);
+    const user = key ? this.users.get(key) : undefined;
+    if (fault?.status) return answer(fault.status, { message: `Injected ${fault.status}` }, user);
+    if (!user) return answer(401, { message: 'Authentication required or has failed' });
+    log.userId = user.whoami.user.id;
+    if (user.apiAccess === false) return answer(403, { message: 'Your Affinity plan does not include API access' });
+    if (!this.consume(user, now, true)) return answer(429, { message: 'Rate limit exceeded' }, user);
+    try {
+      if (method === 'POST' && path === '/opportunities')
+        return answer(200, this.createOpportunityV1(user, body, now), user);
+      const one = /^\/opportunities\/(\d+)$/.exec(path);
+      if (method === 'GET' && one) return answer(200, this.opportunityV1(Number(one[1])), user);
+      if (path === '/opportunities' || one) throw new V1Error(405, `Method ${method} is not modelled on ${path}`);
+      throw new V1Error(404, `No route for ${path}`);
+    } catch (e) {
+      if (e instanceof V1Error) return answer(e.status, { message: e.message }, user);
+      if (e instanceof ApiError) return answer(e.status, { message: e.message }, user);
+      throw e;
+    }
+  }
+
+  private createOpportunityV1(
+    user: SeedUser,
+    raw: string | undefined,
+    now: number,
+  ): Omit<V1Opportunity, 'person_ids' | 'organization_ids'> {
+    let parsed: unknown;
+    try {
+      parsed = raw === undefined || raw === '' ? undefined : JSON.parse(raw);
+    } catch {
+      throw new V1Error(400, 'The request body is not valid JSON');
+    }
+    const req = parseCreateOpportunity(parsed);
+    const state = this.lists.get(req.listId);
+    if (!state) throw new V1Error(404, `List ${req.listId} not found`);
+    if (state.list.type !== 'opportunity') throw new V1Error(400, `List ${req.listId} is not an opportunity list`);
+    for (const id of req.personIds)
+      if (!this.personEntities().some((p) => p.id === id)) throw new V1Error(400, `Person ${id} not found`);
+    for (const id of req.organizationIds)
+      if (!this.companyEntities().some((c) => c.id === id)) throw new V1Error(400, `Organization ${id} not found`);
+    const oppId = Math.max(0, ...this.opportunities().map((o) => o.id)) + 1;
+    const entry = {
+      id: this.nextEntryId(),
+      listId: req.listId,
+      type: 'opportunity',
+      createdAt: new Date(now).toISOString(),
+      creatorId: user.whoami.user.id,
+      entity: {
+        id: oppId,
+        name: req.name,
+        listId: req.listId,
+        isRedacted: false,
+        isRestricted: false,
+        fields: state.fields.map((m) => ({
+          id: m.id,
+          name: m.name,
+          type: m.type,
+          enrichmentSource: m.enrichmentSource,
+          value: nullValue(m.valueType),
+        })),
+      },
+    } as unknown as ListEntryWithEntity;
+    state.entries.set(entry.id, entry);
+    state.order.push(entry.id);
+    this.oppAssociations.set(oppId, { personIds: req.personIds, organizationIds: req.organizationIds });
+    const { person_ids: _p, organization_ids: _o, ...created } = this.opportunityV1(oppId);
+    return created; // "without person_id and organization_id" (v1 docs)
+  }
+
+  private opportunityV1(id: number): V1Opportunity {
+    for (const state of this.lists.values()) {
+      if (state.list.type !== 'opportunity') continue;
+      for (const entry of state.entries.values()) {
+        if (entity_id(entry) !== id) continue;
+        const links = this.oppAssociations.get(id) ?? { personIds: [], organizationIds: [] };
+        const listEntry: V1ListEntry = {
+          id: entry.id,
+          creator_id: entry.creatorId ?? null,
+          list_id: state.list.id,
+          entity_id: id,
+          entity_type: V1_OPPORTUNITY_ENTITY_TYPE,
+          created_at: entry.createdAt,
+        };
+        return {
+          id,
+          name: (entry.entity as { name: string }).name,
+          person_ids: links.personIds,
+          organization_ids: links.organizationIds,
+          list_entries: [listEntry],
+        };
+      }
+    }
+    throw new V1Error(404, `Opportunity ${id} not found`);
   }
 
   private changerOf(user: SeedUser): User {

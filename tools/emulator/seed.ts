@@ -20,6 +20,11 @@ export interface SeedUser {
   canExport?: boolean;
   /** False for an account whose plan has no API access (trial, Essentials): every call is a 403. Default true. */
   apiAccess?: boolean;
+  /**
+   * The key's Default API Version (chosen when the key is created in Affinity): what a request without an
+   * `X-Affinity-Api-Version` header is served at. Default '2026-09-17'.
+   */
+  defaultApiVersion?: '2024-01-01' | '2026-07-15' | '2026-09-17';
 }
 
 export interface SeedNangoConnection {

@@ -138,6 +138,9 @@ export function startEmulatorServer(
   server.keepAliveTimeout = 0;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
+    // Idle keep-alive sockets stay open until the client or close() ends them: a test's main thread blocked in a long
+    // synchronous run cannot see a server-side idle close, and would reuse the dead socket ("other side closed").
+    server.keepAliveTimeout = 0;
     server.listen(opts.port ?? 0, host, () => {
       const { port } = server.address() as AddressInfo;
       resolve({

@@ -16,6 +16,8 @@ export interface EmulatorWorkerOptions {
   seed?: EmulatorSeed;
   generate?: GenerateOptions;
   baseUrl?: string;
+  /** How rows carry their fields (`EmulatorOptions.rows`). */
+  rows?: 'complete' | 'sparse';
   port?: number;
 }
 
@@ -61,7 +63,7 @@ export function startEmulatorWorker(opts: EmulatorWorkerOptions = {}): Promise<E
 
 async function runInWorker(opts: EmulatorWorkerOptions): Promise<void> {
   const seed = opts.seed ?? (opts.generate ? generateSeed(opts.generate) : dealflowSeed());
-  const emulator = new AffinityEmulator(seed, { baseUrl: opts.baseUrl });
+  const emulator = new AffinityEmulator(seed, { baseUrl: opts.baseUrl, rows: opts.rows });
   const server = await startEmulatorServer(emulator, { port: opts.port });
   parentPort!.on('message', (msg) => {
     if (msg === 'close') void server.close().then(() => process.exit(0));

@@ -19,11 +19,18 @@ import {
   type ListEntryWithEntity,
   type ListWithType,
   type Paged,
+  type RateLimitUsage,
   type SavedView,
   type WhoAmI,
 } from './types';
 
 export const NANGO_BASE_URL = 'https://api.nango.dev';
+/** Nango's proxy forwards to the provider only request headers with this prefix (removed on the way). */
+export const NANGO_PROXY_PREFIX = 'Nango-Proxy-';
+/** In Nango mode, usage is re-read from `GET /v2/rate-limit` after at most this many requests. */
+export const NANGO_USAGE_EVERY = 50;
+/** A list id no account has (the spec's largest): its 404 carries Affinity's headers even through Nango. */
+const VERSION_PROBE_LIST_ID = 9007199254740991;
 
 export type Connection =
   | { mode: 'direct'; apiKey: string }
@@ -117,9 +124,15 @@ function parseErrorBody(body: string): { code?: string; message?: string } {
 }
 
 export class AffinityClient {
-  readonly rateLimit: RateLimitState = {};
   /** Requests sent, retries included (each costs quota). */
   requestsSent = 0;
+  /** The API version Affinity last reported serving (`X-Affinity-Api-Version` of a response), if any. */
+  servedVersion: string | undefined;
+  /** The last usage reading (rate-limit headers, or `GET /v2/rate-limit` in Nango mode). */
+  private readonly rate: RateLimitState = {};
+  /** Requests sent since that reading. */
+  private sentSinceReading = 0;
+  private readingUsage = false;
   private readonly opts: Required<Omit<ClientOptions, 'log'>> & { log?: LogPort };
 
   constructor(
@@ -141,6 +154,89 @@ export class AffinityClient {
 
   whoami(): WhoAmI {
     return this.send<WhoAmI>({ method: 'get', path: '/v2/auth/whoami', purpose: 'whoami' });
+  }
+
+  /**
+   * Refuses a connection that Affinity serves at another API version than the one this client speaks (a key whose
+   * default version is older, with the version header lost on the way). Affinity reports the version only in the
+   * `X-Affinity-Api-Version` response header, which Nango's proxy drops from successful replies but keeps on errors:
+   * when whoami's reply lacked it, one request for a list that cannot exist (a 404) reads it. Unknown after that: the
+   * connection is kept and the log says the version could not be confirmed.
+   */
+  assertApiVersion(): void {
+    if (this.servedVersion === undefined) {
+      try {
+        this.send({ method: 'get', path: `/v2/lists/${VERSION_PROBE_LIST_ID}`, purpose: 'whoami', what: 'list' });
+      } catch (e) {
+        if (!(e instanceof AffinityError)) throw e;
+      }
+    }
+    const served = this.servedVersion;
+    if (served === undefined) {
+      this.opts.log?.log('Affinity: the API version served could not be confirmed (no X-Affinity-Api-Version header)');
+      return;
+    }
+    if (served === AFFINITY_API_VERSION) return;
+    const how =
+      this.connection.mode === 'nango'
+        ? `Nango did not pass the version on to Affinity: the connection must send headers prefixed "${NANGO_PROXY_PREFIX}".`
+        : 'Affinity ignored the version this add-on asks for.';
+    throw new AffinityError(
+      'config',
+      `Affinity answered with API version ${served}, but this add-on needs ${AFFINITY_API_VERSION}. ${how} Nothing was saved.`,
+    );
+  }
+
+  /**
+   * What Affinity's rate limits allow now. Direct: the last response's rate-limit headers. Through Nango, which drops
+   * them from successful replies: the last `GET /v2/rate-limit` reading, less the requests sent since; re-read when
+   * requests were sent since and either none was read yet, NANGO_USAGE_EVERY were sent, or the minute window of the
+   * reading has reset (so at most one usage request per NANGO_USAGE_EVERY others, plus one per minute).
+   */
+  get rateLimit(): RateLimitState {
+    if (this.connection.mode !== 'nango') return this.rate;
+    const now = this.opts.clock.now();
+    const r = this.rate;
+    const windowReset = r.observedAt !== undefined && now >= r.observedAt + (r.userResetSec ?? 60) * 1000;
+    if (
+      this.sentSinceReading > 0 &&
+      !this.readingUsage &&
+      (r.observedAt === undefined || this.sentSinceReading >= NANGO_USAGE_EVERY || windowReset)
+    ) {
+      this.readUsage();
+    }
+    const estimate: RateLimitState = { ...this.rate };
+    const spent = this.sentSinceReading;
+    if (estimate.userRemaining !== undefined) estimate.userRemaining = Math.max(0, estimate.userRemaining - spent);
+    if (estimate.orgRemaining !== undefined) estimate.orgRemaining = Math.max(0, estimate.orgRemaining - spent);
+    return estimate;
+  }
+
+  private readUsage(): void {
+    this.readingUsage = true;
+    try {
+      const [outcome] = this.sendAll<RateLimitUsage>([{ method: 'get', path: '/v2/rate-limit', purpose: 'metadata' }]);
+      const usage = outcome.ok ? outcome.value : undefined;
+      const minute = usage?.callerPerMinute;
+      if (!minute) {
+        // No reading (an error, or an older version without the endpoint): wait for as many requests again.
+        this.sentSinceReading = 0;
+        return;
+      }
+      const month = usage.orgPerMonth;
+      Object.assign(this.rate, {
+        userLimit: minute.limit,
+        userRemaining: minute.remaining,
+        userResetSec: minute.reset,
+        orgLimit: month?.limit,
+        orgRemaining: month?.remaining,
+        orgResetSec: month?.reset,
+        observedAt: this.opts.clock.now(),
+      });
+      this.sentSinceReading = 0;
+    } finally {
+      this.readingUsage = false;
+    }
   }
 
   lists(): ListWithType[] {
@@ -271,11 +367,14 @@ export class AffinityClient {
     while (pending.length > 0) {
       const responses = this.http.fetchAll(pending.map((i) => requests[i]));
       this.requestsSent += pending.length;
+      this.sentSinceReading += pending.length;
       const retry: number[] = [];
       let waitMs = 0;
       pending.forEach((index, k) => {
         const response = responses[k];
         this.readRateLimit(response);
+        const version = headerValue(response.headers ?? {}, 'x-affinity-api-version');
+        if (version) this.servedVersion = version;
         const spec = specs[index];
         const parsed = this.parse(response);
         if (parsed.kind === 'ok') {
@@ -306,8 +405,10 @@ export class AffinityClient {
   }
 
   private toHttpRequest(spec: RequestSpec): HttpRequest {
+    // Through Nango only `Nango-Proxy-` headers reach Affinity (the others are for Nango itself).
+    const upstream = this.connection.mode === 'nango' ? NANGO_PROXY_PREFIX : '';
     const headers: Record<string, string> = {
-      'X-Affinity-Api-Version': AFFINITY_API_VERSION,
+      [`${upstream}X-Affinity-Api-Version`]: AFFINITY_API_VERSION,
       Accept: 'application/json',
     };
     let url = this.resolveUrl(spec.path);
@@ -322,6 +423,7 @@ export class AffinityClient {
     const request: HttpRequest = { url, method: spec.method, headers };
     if (spec.body !== undefined) {
       headers['Content-Type'] = 'application/json';
+      if (upstream) headers[`${upstream}Content-Type`] = 'application/json';
       request.payload = JSON.stringify(spec.body);
     }
     return request;
@@ -384,15 +486,16 @@ export class AffinityClient {
     return errorForStatus(response.status, spec.purpose, {
       ...detail,
       what: spec.what,
-      retryAfterSec: this.rateLimit.userResetSec,
+      retryAfterSec: this.rate.userResetSec,
     });
   }
 
   private readRateLimit(response: HttpResponse): void {
     const seen = rateLimitFromHeaders(response.headers);
     if (Object.keys(seen).length === 0) return;
-    Object.assign(this.rateLimit, seen);
-    this.rateLimit.observedAt = this.opts.clock.now();
+    Object.assign(this.rate, seen);
+    this.rate.observedAt = this.opts.clock.now();
+    this.sentSinceReading = 0;
   }
 
   /** How long to wait after a 429: until the window resets (bounded), with jitter so parallel runs spread out. */

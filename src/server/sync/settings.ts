@@ -81,7 +81,7 @@ function cleanId(raw: unknown, what: string): string {
 }
 
 /**
- * Checks a connection with whoami (and, cheaply, the export permission), then keeps it. A rejected connection stores
+ * Checks a connection with whoami (the API version Affinity serves, and cheaply the export permission), then keeps it. A rejected connection stores
  * nothing and leaves the previous one in place.
  */
 function connectWith(deps: Deps, connection: Connection): ConnectionStatus {
@@ -107,6 +107,7 @@ function connectWith(deps: Deps, connection: Connection): ConnectionStatus {
     }
     throw e;
   }
+  client.assertApiVersion(); // a key answered at another version is refused before anything is stored
   const status: ConnectionStatus = {
     connected: true,
     mode: connection.mode,
