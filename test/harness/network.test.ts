@@ -1,7 +1,7 @@
 /**
  * The network model (docs/harness.md, "Network model"): `fast` prices every request the same; `realistic` prices a
  * page of list entries by its entries × fields, adds UrlFetchApp's overhead, and runs a fetchAll at most 10 at a time.
- * Virtual time only: the real latency of the local server is left out (`urlFetchRealLatency: false`).
+ * Virtual time only: the real latency of the local server and the script's CPU are left out.
  */
 import { type AppsScriptHarness, REALISTIC_NETWORK, resolveNetwork } from '../../tools/harness';
 import { harnessFor, startTestServer, type TestServer } from './helpers';
@@ -17,7 +17,7 @@ describe('network model', () => {
   const make = (network: 'fast' | 'realistic') => {
     const h = harnessFor(code, {
       routes: { 'https://api.affinity.co/': `${server.baseUrl}/` },
-      costs: { urlFetchRealLatency: false },
+      costs: { urlFetchRealLatency: false, cpuFactor: 0 },
       network,
     });
     harnesses.push(h);
