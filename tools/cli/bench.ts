@@ -8,9 +8,12 @@
  *
  *   npm run bench                          both models
  *   npm run bench -- --network=realistic   one model (or HARNESS_NETWORK=realistic)
- *   npm run bench -- --json                the same rows as JSON on stdout (the table goes to stderr)
+ *   npm run bench -- --json                the same rows as JSON on stdout, after npm's banner (the table goes to stderr;
+ *                                          `npm run --silent bench -- --json > bench.json` for a clean file)
+ *   npm run bench -- --json=bench.json     the table on stdout, the rows as JSON in that file
  *   npm run bench -- push 60,000           only the cases whose name contains one of the words
  */
+import { writeFileSync } from 'node:fs';
 import { GENERATED, generateSeed } from '../emulator/generate';
 import type { EmulatorSeed } from '../emulator/seed';
 import type { ExecutionMetrics, HarnessOptions } from '../harness';
@@ -426,7 +429,9 @@ function modelsToRun(args: string[]): NetworkModelName[] {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const json = args.includes('--json');
+  const jsonArg = args.find((a) => a === '--json' || a.startsWith('--json='));
+  const jsonFile = jsonArg?.startsWith('--json=') ? jsonArg.slice('--json='.length) : null;
+  const json = jsonArg !== undefined && !jsonFile;
   const only = args.filter((a) => !a.startsWith('--'));
   const out = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
   const all: BenchRow[] = [];
@@ -445,6 +450,7 @@ async function main(): Promise<void> {
     all.push(...rows);
   }
   if (json) console.log(JSON.stringify(all, null, 2));
+  if (jsonFile) writeFileSync(jsonFile, JSON.stringify(all, null, 2) + '\n');
 }
 
 if (require.main === module) {
