@@ -145,6 +145,12 @@ export async function pullCase(model: BenchModel, entries: number): Promise<Benc
     if (!bound.ok) return [first];
     const summary = bound.value as { tabName: string };
     const sheetId = harness.spreadsheet.getSheetByName(summary.tabName)!.getSheetId();
+    const partial = (row: BenchRow) => {
+      const held = tabEntryIds(product, summary.tabName).length;
+      if (held < entries)
+        row.note = `the tab holds ${held.toLocaleString('en-US')} rows: the pull continues in a later execution`;
+    };
+    partial(first);
     attempt(product, 'pullTab', sheetId);
     const second = fromMetrics(
       model,
@@ -152,6 +158,7 @@ export async function pullCase(model: BenchModel, entries: number): Promise<Benc
       `second pull, nothing changed (${entries.toLocaleString('en-US')})`,
       pages + 2,
     );
+    partial(second);
     return [first, second];
   } finally {
     await product.close();
@@ -290,7 +297,7 @@ export async function resumableCase(
     if (!finished && !whole.error) whole.error = `the run did not finish in ${opts.minutes ?? 90} minutes`;
     if (opts.checkRows) {
       const { lost, doubled } = lostAndDoubled(all.entryIds, tabEntryIds(product, tabName));
-      whole.note = `${lost.toLocaleString('en-US')} rows lost, ${doubled.toLocaleString('en-US')} doubled`;
+      whole.note = `${lost.toLocaleString('en-US')} of the view's rows missing from the tab, ${doubled.toLocaleString('en-US')} doubled`;
     }
     rows.push(whole);
     return rows;
