@@ -107,6 +107,7 @@ describe('killed at any step of a pull that spans executions', () => {
       listId: L,
       viewId: V,
       harness: {
+        network: 'fast', // a flat 20 s a request, whatever HARNESS_NETWORK says
         costs: { urlFetchMs: 20_000 },
         quotas: { triggerRuntimePerDayMs: 6 * 60 * MINUTE, urlFetchPerDay: 100_000 },
       },

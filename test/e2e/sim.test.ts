@@ -42,4 +42,21 @@ describe('npm run sim', () => {
     expect(at(22)).toMatchObject({ paused: null, lastRun: { ok: true } });
     expect(at(24)).toEqual([]);
   });
+
+  it('takes the network model: the same bind costs more virtual time under the realistic model, with the same requests', async () => {
+    const steps = [
+      { do: 'connect', key: 'demo-key-0001' },
+      { do: 'bind', list: 'Deal Flow', view: 'Active Pipeline' },
+    ];
+    // realistic first: it pays the cold start of the bundle, so the difference below is not the JIT's
+    const realistic = await runScenario({ seed: 'dealflow', network: 'realistic', memoryLimitMB: true, steps });
+    const fast = await runScenario({ seed: 'dealflow', network: 'fast', steps });
+    expect(fast.network).toBe('fast');
+    expect(realistic.network).toBe('realistic');
+    expect(realistic.steps.filter((s) => !s.ok)).toEqual([]);
+    expect(realistic.steps[1].requests).toBe(fast.steps[1].requests);
+    // each round trip pays UrlFetchApp's overhead and Affinity's base time (≥ 250 ms) instead of 120 ms
+    expect(realistic.steps[1].virtualMs!).toBeGreaterThan(fast.steps[1].virtualMs! + 250);
+    expect(realistic.steps[1].peakHeapMB).toBeGreaterThan(0);
+  });
 });

@@ -20,6 +20,7 @@ export interface TestServer {
  *   /peak           → 200 {"peakInFlight"}: most /delay requests open at once since the last /peak
  *   /redirect       → 302 to /echo
  *   /headers        → 200 with a repeated Set-Cookie header and X-Custom
+ *   /page/<n>/<f>   → 200 JSON like Affinity's list-entries page: n entries of f fields each
  */
 export function startTestServer(): Promise<TestServer> {
   const source = String.raw`
@@ -48,6 +49,11 @@ export function startTestServer(): Promise<TestServer> {
             res.writeHead(200, { 'Content-Type': 'application/json' });
             res.end(JSON.stringify({ delayed: Number(m[1]) }));
           }, Number(m[1]));
+        } else if ((m = /^\/page\/(\d+)\/(\d+)$/.exec(u.pathname))) {
+          const fields = Array.from({ length: Number(m[2]) }, (_, j) => ({ id: 'field-' + j, name: 'F' + j, type: 'list', value: { type: 'text', data: 'v' } }));
+          const data = Array.from({ length: Number(m[1]) }, (_, i) => ({ id: i + 1, type: 'company', entity: { id: i + 1, name: 'C' + i, fields } }));
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ data, pagination: { nextUrl: null } }));
         } else if (u.pathname === '/peak') {
           res.writeHead(200, { 'Content-Type': 'application/json' });
           res.end(JSON.stringify({ peakInFlight }));

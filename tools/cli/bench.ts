@@ -1,14 +1,29 @@
 /**
- * `npm run bench`: figures, not pass/fail. For pulls of 1,000, 10,000 and 50,000 entries × 30 fields through the
- * real bundle in the Apps Script harness against the emulator: Affinity requests made and the minimum possible
- * (pages + metadata), SpreadsheetApp calls, cells written, CPU ms, virtual time, peak memory; then a second pull
- * with nothing changed; a push; and a 60,000-entry pull resumed over several executions under a schedule, one row per
- * execution (docs/schedules.md). Later features add their cases to CASES.
+ * `npm run bench`: figures, not pass/fail. Through the real bundle in the Apps Script harness against the emulator,
+ * under each network model (docs/harness.md: `fast`, then `realistic` with the 256 MB memory ceiling enforced):
+ * pulls of 1,000, 10,000 and 50,000 entries × 30 fields (Affinity requests made and the minimum possible, SpreadsheetApp
+ * calls, cells written, CPU ms, virtual time, peak heap growth), a second pull with nothing changed; pushes; pull all
+ * tabs over three 15,000-entry tabs; resumable pulls of 60,000 and 100,000 entries over several executions, one row per
+ * execution. A case the product fails today shows the failure in its row (`error`) instead of stopping the bench.
+ *
+ *   npm run bench                          both models
+ *   npm run bench -- --network=realistic   one model (or HARNESS_NETWORK=realistic)
+ *   npm run bench -- --json                the same rows as JSON on stdout, after npm's banner (the table goes to stderr;
+ *                                          `npm run --silent bench -- --json > bench.json` for a clean file)
+ *   npm run bench -- --json=bench.json     the table on stdout, the rows as JSON in that file
+ *   npm run bench -- push 60,000           only the cases whose name contains one of the words
  */
-import { GENERATED } from '../emulator/generate';
+import { writeFileSync } from 'node:fs';
+import { GENERATED, generateSeed } from '../emulator/generate';
+import type { EmulatorSeed } from '../emulator/seed';
+import type { ExecutionMetrics, HarnessOptions } from '../harness';
+import { mb } from '../harness/memory';
+import { type NetworkModelName, resolveNetwork } from '../harness/network';
+import { KEY_COLUMN, METADATA_KEY } from '../../src/server/engine/layout';
 import { startProduct, type Product } from './product';
 
 export interface BenchRow {
+  network: NetworkModelName;
   case: string;
   requests: number;
   minimumRequests: number | string;
@@ -19,12 +34,50 @@ export interface BenchRow {
   virtualMs: number;
   peakHeapMB: number;
   note?: string;
+  /** The execution's failure (the platform's message), when it failed. */
+  error?: string;
 }
 
-function row(product: Product, name: string, minimumRequests: number | string, note?: string): BenchRow {
-  const m = product.harness.lastExecution;
-  if (m.error) throw new Error(`${name}: ${m.error}`);
-  return {
+/** The model a case runs under: the network, and the memory ceiling (MB) or none. */
+export interface BenchModel {
+  network: NetworkModelName;
+  memoryLimitMB: number | false;
+}
+
+export const MODELS: Record<NetworkModelName, BenchModel> = {
+  fast: { network: 'fast', memoryLimitMB: false },
+  realistic: { network: 'realistic', memoryLimitMB: 256 },
+};
+
+function harnessOptions(model: BenchModel): Partial<HarnessOptions> {
+  return { network: model.network, memoryLimitMB: model.memoryLimitMB };
+}
+
+/** Setting up a large tab is not what a case measures: do it under the fast model, no ceiling, then switch. */
+function withSetupModel<T>(product: Product, model: BenchModel, setup: () => T): T {
+  const st = product.harness.state;
+  st.network = resolveNetwork('fast');
+  const limit = st.memoryLimitBytes;
+  const gc = st.gcBeforeExecution;
+  st.memoryLimitBytes = null;
+  try {
+    return setup();
+  } finally {
+    st.network = resolveNetwork(model.network);
+    st.memoryLimitBytes = limit;
+    st.gcBeforeExecution = gc;
+  }
+}
+
+function fromMetrics(
+  model: BenchModel,
+  m: ExecutionMetrics,
+  name: string,
+  minimumRequests: number | string,
+  note?: string,
+): BenchRow {
+  const r: BenchRow = {
+    network: model.network,
     case: name,
     requests: m.urlFetches,
     minimumRequests,
@@ -33,27 +86,79 @@ function row(product: Product, name: string, minimumRequests: number | string, n
     cellsWritten: m.cellsWritten,
     cpuMs: Math.round(m.cpuMs),
     virtualMs: Math.round(m.virtualMs),
-    peakHeapMB: Math.round((m.peakHeapBytes / 1048576) * 10) / 10,
-    note,
+    peakHeapMB: mb(m.peakHeapBytes),
   };
+  if (note) r.note = note;
+  if (m.error) r.error = m.error;
+  return r;
 }
 
-async function pullCase(entries: number): Promise<BenchRow[]> {
-  const product = await startProduct({ generate: { entries, fieldsInView: 30 } });
+/** Runs one execution; a failure is recorded in its metrics (and row), not thrown. */
+function attempt(product: Product, fn: string, ...args: unknown[]): { ok: boolean; value?: unknown } {
+  try {
+    return { ok: true, value: product.harness.run(fn, ...args) };
+  } catch (err) {
+    if (product.harness.executions.length > 0 && product.harness.lastExecution.error) return { ok: false };
+    throw err;
+  }
+}
+
+function last(product: Product): ExecutionMetrics {
+  return product.harness.lastExecution;
+}
+
+/** Sum of executions as one row (virtual time added up; the largest peak heap of them). */
+function total(model: BenchModel, name: string, rows: BenchRow[], minimumRequests: number | string): BenchRow {
+  const sum = (k: 'requests' | 'fetchAllBatches' | 'sheetsCalls' | 'cellsWritten' | 'cpuMs' | 'virtualMs') =>
+    rows.reduce((n, r) => n + r[k], 0);
+  const failed = rows.find((r) => r.error);
+  const out: BenchRow = {
+    network: model.network,
+    case: name,
+    requests: sum('requests'),
+    minimumRequests,
+    fetchAllBatches: sum('fetchAllBatches'),
+    sheetsCalls: sum('sheetsCalls'),
+    cellsWritten: sum('cellsWritten'),
+    cpuMs: sum('cpuMs'),
+    virtualMs: sum('virtualMs'),
+    peakHeapMB: rows.length ? Math.max(...rows.map((r) => r.peakHeapMB)) : 0,
+  };
+  if (failed) out.error = failed.error;
+  return out;
+}
+
+export async function pullCase(model: BenchModel, entries: number): Promise<BenchRow[]> {
+  const product = await startProduct({ generate: { entries, fieldsInView: 30 }, harness: harnessOptions(model) });
   try {
     const { harness } = product;
     harness.run('connect', GENERATED.apiKey);
     const pages = Math.ceil(entries / 100);
-    const summary = harness.run('bindTab', GENERATED.companyListId, GENERATED.sheetViewId) as { tabName: string };
-    const first = row(
-      product,
+    const bound = attempt(product, 'bindTab', GENERATED.companyListId, GENERATED.sheetViewId);
+    const first = fromMetrics(
+      model,
+      last(product),
       `first pull, ${entries.toLocaleString('en-US')} entries × 30 fields`,
       pages + 3,
       'bind: list + view + fields metadata, then pages',
     );
+    if (!bound.ok) return [first];
+    const summary = bound.value as { tabName: string };
     const sheetId = harness.spreadsheet.getSheetByName(summary.tabName)!.getSheetId();
-    harness.run('pullTab', sheetId);
-    const second = row(product, `second pull, nothing changed (${entries.toLocaleString('en-US')})`, pages + 2);
+    const partial = (row: BenchRow) => {
+      const held = tabEntryIds(product, summary.tabName).length;
+      if (held < entries)
+        row.note = `the tab holds ${held.toLocaleString('en-US')} rows: the pull continues in a later execution`;
+    };
+    partial(first);
+    attempt(product, 'pullTab', sheetId);
+    const second = fromMetrics(
+      model,
+      last(product),
+      `second pull, nothing changed (${entries.toLocaleString('en-US')})`,
+      pages + 2,
+    );
+    partial(second);
     return [first, second];
   } finally {
     await product.close();
@@ -61,17 +166,18 @@ async function pullCase(entries: number): Promise<BenchRow[]> {
 }
 
 /**
- * Push (docs/push.md): 500 edited cells over 200 entries of a 10,000-entry tab. The minimum is one PATCH per edited
- * entry plus the conflict check's cheapest read (the view's 100 pages, fewer than the 200 entries); then the same
- * push again and a push after sorting the tab, which must cost nothing.
+ * Push (docs/push.md): 500 edited cells over 200 entries of a tab of `entries`. The minimum is one PATCH per edited
+ * entry plus the conflict check's cheapest read (the view's pages, or the 200 entries when they are fewer); then the
+ * same push again and a push after sorting the tab, which must cost nothing. The tab is bound under the fast model.
  */
-async function pushCase(): Promise<BenchRow[]> {
-  const entries = 10_000;
-  const product = await startProduct({ generate: { entries, fieldsInView: 30 } });
+export async function pushCase(model: BenchModel, entries: number): Promise<BenchRow[]> {
+  const product = await startProduct({ generate: { entries, fieldsInView: 30 }, harness: harnessOptions(model) });
   try {
     const { harness } = product;
-    harness.run('connect', GENERATED.apiKey);
-    const summary = harness.run('bindTab', GENERATED.companyListId, GENERATED.sheetViewId) as { tabName: string };
+    const summary = withSetupModel(product, model, () => {
+      harness.run('connect', GENERATED.apiKey);
+      return harness.run('bindTab', GENERATED.companyListId, GENERATED.sheetViewId) as { tabName: string };
+    });
     const sheet = harness.spreadsheet.getSheetByName(summary.tabName)!;
     const sheetId = sheet.getSheetId();
     const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
@@ -85,34 +191,79 @@ async function pushCase(): Promise<BenchRow[]> {
       sheet.getRange(r, col('Amount')).setValue(1000 + i);
       if (i % 2 === 0) sheet.getRange(r, col('Source Notes')).setValue(`Note ${i}`);
     });
-    harness.run('pushTab', sheetId);
-    const pushed = row(
-      product,
-      'push 500 cells / 200 entries of 10,000',
-      `${200 + Math.ceil(entries / 100)}`,
-      '200 PATCH + 100 page reads',
+    const n = entries.toLocaleString('en-US');
+    const pages = Math.ceil(entries / 100);
+    const checkReads = Math.min(pages, 200);
+    const pushedOk = attempt(product, 'pushTab', sheetId).ok;
+    const pushed = fromMetrics(
+      model,
+      last(product),
+      `push 500 cells / 200 entries of ${n}`,
+      `${200 + checkReads}`,
+      `200 PATCH + ${checkReads} ${checkReads === pages ? 'page' : 'entry'} reads`,
     );
-    harness.run('pushTab', sheetId);
-    const again = row(product, 'same push again', 0);
+    if (!pushedOk) return [pushed];
+    attempt(product, 'pushTab', sheetId);
+    const again = fromMetrics(model, last(product), `same push again (${n})`, 0);
     sheet.getRange(2, 1, entries, sheet.getLastColumn()).sort({ column: col('Amount'), ascending: false });
-    harness.run('pushTab', sheetId);
-    const sorted = row(product, 'push after sorting the tab', 0);
-    return [pushed, again, sorted];
+    attempt(product, 'pushTab', sheetId);
+    const sorted = fromMetrics(model, last(product), `push after sorting the tab (${n})`, 0);
+    return entries === 10_000
+      ? [
+          { ...pushed, case: 'push 500 cells / 200 entries of 10,000' },
+          { ...again, case: 'same push again' },
+          { ...sorted, case: 'push after sorting the tab' },
+        ]
+      : [pushed, again, sorted];
   } finally {
     await product.close();
   }
 }
 
+/** The entry ids in a tab's key column (found by its developer metadata), in row order. */
+function tabEntryIds(product: Product, tabName: string): number[] {
+  const sheet = product.harness.spreadsheet.getSheetByName(tabName);
+  if (!sheet) return [];
+  let keyCol = 0;
+  for (const md of sheet.createDeveloperMetadataFinder().withKey(METADATA_KEY).find()) {
+    if (md.getValue() === KEY_COLUMN) keyCol = md.getLocation().getColumn()!.getColumn();
+  }
+  const rows = sheet.getLastRow();
+  if (!keyCol || rows < 2) return [];
+  return sheet
+    .getRange(2, keyCol, rows - 1, 1)
+    .getValues()
+    .map((r) => Number(r[0]))
+    .filter((x) => Number.isFinite(x) && x > 0);
+}
+
+/** Rows of the view missing from the tab, and rows present more than once. */
+function lostAndDoubled(expected: number[], actual: number[]): { lost: number; doubled: number } {
+  const seen = new Map<number, number>();
+  for (const id of actual) seen.set(id, (seen.get(id) ?? 0) + 1);
+  let lost = 0;
+  for (const id of expected) if (!seen.has(id)) lost++;
+  let doubled = 0;
+  for (const n of seen.values()) if (n > 1) doubled += n - 1;
+  return { lost, doubled };
+}
+
 /**
- * Resumable pull (docs/schedules.md): a tab bound while its view held 100 entries, then the view grows to 60,000 × 30
- * fields and the 15-minute schedule refreshes it. One row per execution of the run (each must stay under the 5-minute
- * budget; the tab is written by the last), then the run's total. `pageMs`: the modelled time Affinity takes to serve
- * a page (the harness's default network model is 120 ms a request).
+ * Resumable pull (docs/schedules.md): a tab bound while its view held 100 entries, then the view grows to `entries`
+ * × 30 fields and the 15-minute schedule refreshes it. One row per execution of the run (each must stay under the
+ * 5-minute budget), then the run's total; the run stops at its first failed execution. `pageMs` (fast model only):
+ * the modelled time Affinity takes to serve a page. With `checkRows`, the total row says whether every entry of the
+ * view is in the tab exactly once.
  */
-async function resumableCase(entries: number, pageMs?: number): Promise<BenchRow[]> {
+export async function resumableCase(
+  model: BenchModel,
+  entries: number,
+  opts: { pageMs?: number; checkRows?: boolean; minutes?: number } = {},
+): Promise<BenchRow[]> {
+  const { pageMs } = opts;
   const product = await startProduct({
     generate: { entries, fieldsInView: 30 },
-    harness: pageMs ? { costs: { urlFetchMs: pageMs } } : {},
+    harness: { ...harnessOptions(model), ...(pageMs ? { costs: { urlFetchMs: pageMs } } : {}) },
   });
   try {
     const { harness, emulator } = product;
@@ -121,92 +272,192 @@ async function resumableCase(entries: number, pageMs?: number): Promise<BenchRow
     const all = await emulator.admin.getView(L, V);
     await emulator.admin.setView(L, V, { entryIds: all.entryIds.slice(0, 100) });
     harness.run('connect', GENERATED.apiKey);
-    harness.run('bindTab', L, V);
+    const { tabName } = harness.run('bindTab', L, V) as { tabName: string };
     harness.run('saveSchedule', { schedule: { kind: 'minutes', every: 15 }, acceptOverBudget: true });
     await emulator.admin.setView(L, V, { entryIds: all.entryIds });
     const from = harness.executions.length;
-    for (let minute = 0; minute < 90; minute++) {
+    const isRun = (m: ExecutionMetrics) => m.fn === 'scheduledSync' || m.fn === 'continueSync';
+    let finished = false;
+    for (let minute = 0; minute < (opts.minutes ?? 90); minute++) {
       harness.advance(60_000);
+      if (harness.executions.slice(from).some((m) => isRun(m) && m.error)) break;
       const s = harness.run('getScheduleState') as { running: unknown; lastRun: { ok: boolean } | null };
-      if (s.running === null && s.lastRun?.ok) break;
+      if (s.running === null && s.lastRun?.ok) {
+        finished = true;
+        break;
+      }
     }
-    const runs = harness.executions.slice(from).filter((m) => m.fn === 'scheduledSync' || m.fn === 'continueSync');
-    const label = `resumable pull, ${entries.toLocaleString('en-US')} entries${pageMs ? `, ${pageMs / 1000} s a page` : ''}`;
-    const rows: BenchRow[] = runs.map((m, i) => {
-      if (m.error) throw new Error(`${label}: ${m.error}`);
-      return {
-        case: `${label}: execution ${i + 1} of ${runs.length} (${m.fn})`,
-        requests: m.urlFetches,
-        minimumRequests: '',
-        fetchAllBatches: m.fetchAllBatches,
-        sheetsCalls: m.callsByService.SpreadsheetApp ?? 0,
-        cellsWritten: m.cellsWritten,
-        cpuMs: Math.round(m.cpuMs),
-        virtualMs: Math.round(m.virtualMs),
-        peakHeapMB: Math.round((m.peakHeapBytes / 1048576) * 10) / 10,
-      };
-    });
-    const sum = (k: 'requests' | 'fetchAllBatches' | 'sheetsCalls' | 'cellsWritten' | 'cpuMs' | 'virtualMs') =>
-      rows.reduce((n, r) => n + r[k], 0);
-    const peak = Math.max(...rows.map((r) => r.peakHeapMB));
-    rows.push({
-      case: `${label}: whole run, ${runs.length} executions`,
-      requests: sum('requests'),
-      minimumRequests: Math.ceil(entries / 100) + 2,
-      fetchAllBatches: sum('fetchAllBatches'),
-      sheetsCalls: sum('sheetsCalls'),
-      cellsWritten: sum('cellsWritten'),
-      cpuMs: sum('cpuMs'),
-      virtualMs: sum('virtualMs'),
-      peakHeapMB: peak,
-    });
+    const runs = harness.executions.slice(from).filter(isRun);
+    const label =
+      `resumable pull, ${entries.toLocaleString('en-US')} entries` + (pageMs ? `, ${pageMs / 1000} s a page` : '');
+    const rows = runs.map((m, i) =>
+      fromMetrics(model, m, `${label}: execution ${i + 1} of ${runs.length} (${m.fn})`, ''),
+    );
+    const whole = total(model, `${label}: whole run, ${runs.length} executions`, rows, Math.ceil(entries / 100) + 2);
+    if (!finished && !whole.error) whole.error = `the run did not finish in ${opts.minutes ?? 90} minutes`;
+    if (opts.checkRows) {
+      const { lost, doubled } = lostAndDoubled(all.entryIds, tabEntryIds(product, tabName));
+      whole.note = `${lost.toLocaleString('en-US')} of the view's rows missing from the tab, ${doubled.toLocaleString('en-US')} doubled`;
+    }
+    rows.push(whole);
     return rows;
   } finally {
     await product.close();
   }
 }
 
-export const CASES: { name: string; run: () => Promise<BenchRow[]> }[] = [
-  { name: 'push 500 cells of 10,000', run: () => pushCase() },
-  { name: 'pull 1,000', run: () => pullCase(1_000) },
-  { name: 'pull 10,000', run: () => pullCase(10_000) },
-  { name: 'pull 50,000', run: () => pullCase(50_000) },
-  { name: 'resumable pull 60,000', run: () => resumableCase(60_000, 1000) },
-  { name: 'resumable pull 60,000, default network', run: () => resumableCase(60_000) },
+/** A seed of `tabs` sheet views of `perTab` entries each, over one generated company list. */
+function multiViewSeed(tabs: number, perTab: number): { seed: EmulatorSeed; viewIds: number[] } {
+  const seed = generateSeed({ entries: tabs * perTab, fieldsInView: 30 });
+  const L = String(GENERATED.companyListId);
+  const views = seed.savedViews[L];
+  const main = views.find((v) => v.id === GENERATED.sheetViewId)!;
+  const ids = main.entryIds;
+  const viewIds: number[] = [];
+  for (let t = 0; t < tabs; t++) {
+    const id = t === 0 ? main.id : 50100 + t;
+    const view = { ...main, id, name: `Pipeline ${String.fromCharCode(65 + t)}` };
+    view.entryIds = ids.slice(t * perTab, (t + 1) * perTab);
+    if (t === 0) Object.assign(main, view);
+    else views.push(view);
+    viewIds.push(id);
+  }
+  return { seed, viewIds };
+}
+
+/**
+ * Pull all tabs (Affinity > Pull all tabs) with three tabs of 15,000 entries × 30 fields, nothing changed since they
+ * were bound: first each tab refreshed on its own (the slowest is the reference), then the one execution that pulls
+ * them all, and any continuation it leaves for the next 30 minutes.
+ */
+export async function pullAllCase(model: BenchModel, tabs = 3, perTab = 15_000): Promise<BenchRow[]> {
+  const { seed, viewIds } = multiViewSeed(tabs, perTab);
+  const product = await startProduct({ seed, harness: harnessOptions(model) });
+  try {
+    const { harness } = product;
+    const names = withSetupModel(product, model, () => {
+      harness.run('connect', GENERATED.apiKey);
+      return viewIds.map((v) => (harness.run('bindTab', GENERATED.companyListId, v) as { tabName: string }).tabName);
+    });
+    const n = perTab.toLocaleString('en-US');
+    const pages = Math.ceil(perTab / 100);
+    const rows: BenchRow[] = [];
+    for (const name of names) {
+      attempt(product, 'pullTab', harness.spreadsheet.getSheetByName(name)!.getSheetId());
+      rows.push(fromMetrics(model, last(product), `pull all tabs (${tabs} × ${n}): “${name}” alone`, pages + 2));
+    }
+    const from = harness.executions.length;
+    attempt(product, 'menuPullAllTabs');
+    harness.advance(30 * 60_000);
+    const runs = harness.executions
+      .slice(from)
+      .filter((m) => m.fn === 'menuPullAllTabs' || m.fn === 'continueSync' || m.fn === 'scheduledSync');
+    const runRows = runs.map((m, i) =>
+      fromMetrics(model, m, `pull all tabs (${tabs} × ${n}): execution ${i + 1} of ${runs.length} (${m.fn})`, ''),
+    );
+    const whole = total(model, `pull all tabs (${tabs} × ${n}): whole run`, runRows, tabs * (pages + 2));
+    const slowest = Math.max(...rows.map((r) => r.virtualMs));
+    whole.note = `${(whole.virtualMs / slowest).toFixed(2)}× the slowest tab alone`;
+    return [...rows, ...runRows, whole];
+  } finally {
+    await product.close();
+  }
+}
+
+export interface BenchCase {
+  name: string;
+  models: NetworkModelName[];
+  run: (model: BenchModel) => Promise<BenchRow[]>;
+}
+
+const BOTH: NetworkModelName[] = ['fast', 'realistic'];
+
+export const CASES: BenchCase[] = [
+  { name: 'push 500 cells of 10,000', models: BOTH, run: (m) => pushCase(m, 10_000) },
+  { name: 'pull 1,000', models: BOTH, run: (m) => pullCase(m, 1_000) },
+  { name: 'pull 10,000', models: BOTH, run: (m) => pullCase(m, 10_000) },
+  { name: 'pull 50,000', models: BOTH, run: (m) => pullCase(m, 50_000) },
+  // the fast model with Affinity's page time as a flat 1 s (the realistic model prices pages itself)
+  {
+    name: 'resumable pull 60,000, 1 s a page',
+    models: ['fast'],
+    run: (m) => resumableCase(m, 60_000, { pageMs: 1000 }),
+  },
+  { name: 'resumable pull 60,000', models: BOTH, run: (m) => resumableCase(m, 60_000) },
+  { name: 'pull all tabs 3 × 15,000', models: BOTH, run: (m) => pullAllCase(m) },
+  { name: 'push 500 cells of 50,000', models: BOTH, run: (m) => pushCase(m, 50_000) },
+  {
+    name: 'resumable pull 100,000',
+    models: BOTH,
+    run: (m) => resumableCase(m, 100_000, { checkRows: true, minutes: 240 }),
+  },
 ];
 
-function print(rows: BenchRow[]): void {
-  const headers: (keyof BenchRow)[] = [
-    'case',
-    'requests',
-    'minimumRequests',
-    'fetchAllBatches',
-    'sheetsCalls',
-    'cellsWritten',
-    'cpuMs',
-    'virtualMs',
-    'peakHeapMB',
-  ];
+const COLUMNS: (keyof BenchRow)[] = [
+  'case',
+  'requests',
+  'minimumRequests',
+  'fetchAllBatches',
+  'sheetsCalls',
+  'cellsWritten',
+  'cpuMs',
+  'virtualMs',
+  'peakHeapMB',
+  'note',
+  'error',
+];
+
+export function formatRows(rows: BenchRow[]): string {
   const text = (r: BenchRow, h: keyof BenchRow) =>
     typeof r[h] === 'number' ? r[h].toLocaleString('en-US') : String(r[h] ?? '');
-  const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => text(r, h).length)));
-  console.log(headers.map((h, i) => h.padEnd(widths[i])).join('  '));
+  const widths = COLUMNS.map((h) => Math.max(h.length, ...rows.map((r) => text(r, h).length)));
+  const left = (h: keyof BenchRow) => h === 'case' || h === 'note' || h === 'error';
+  const lines = [
+    COLUMNS.map((h, i) => h.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  ];
   for (const r of rows)
-    console.log(
-      headers.map((h, i) => (i === 0 ? text(r, h).padEnd(widths[i]) : text(r, h).padStart(widths[i]))).join('  '),
+    lines.push(
+      COLUMNS.map((h, i) => (left(h) ? text(r, h).padEnd(widths[i]) : text(r, h).padStart(widths[i])))
+        .join('  ')
+        .trimEnd(),
     );
+  return lines.join('\n');
+}
+
+function modelsToRun(args: string[]): NetworkModelName[] {
+  const flag = args.find((a) => a.startsWith('--network='))?.slice('--network='.length);
+  const chosen = flag ?? process.env.HARNESS_NETWORK ?? 'both';
+  if (chosen === 'both') return BOTH;
+  if (chosen === 'fast' || chosen === 'realistic') return [chosen];
+  throw new Error(`--network must be fast, realistic or both (got ${chosen})`);
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
-  const rows: BenchRow[] = [];
-  for (const c of CASES) {
-    if (only.length > 0 && !only.some((o) => c.name.includes(o))) continue;
-    process.stderr.write(`running ${c.name}…\n`);
-    rows.push(...(await c.run()));
+  const args = process.argv.slice(2);
+  const jsonArg = args.find((a) => a === '--json' || a.startsWith('--json='));
+  const jsonFile = jsonArg?.startsWith('--json=') ? jsonArg.slice('--json='.length) : null;
+  const json = jsonArg !== undefined && !jsonFile;
+  const only = args.filter((a) => !a.startsWith('--'));
+  const out = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
+  const all: BenchRow[] = [];
+  for (const network of modelsToRun(args)) {
+    const model = MODELS[network];
+    const rows: BenchRow[] = [];
+    for (const c of CASES) {
+      if (!c.models.includes(network)) continue;
+      if (only.length > 0 && !only.some((o) => c.name.includes(o))) continue;
+      process.stderr.write(`[${network}] running ${c.name}…\n`);
+      rows.push(...(await c.run(model)));
+    }
+    const limit = model.memoryLimitMB ? `, memory ceiling ${model.memoryLimitMB} MB` : ', memory measured only';
+    out(`\nnetwork model: ${network}${limit}`);
+    out(formatRows(rows));
+    all.push(...rows);
   }
-  print(rows);
-  if (process.argv.includes('--json')) console.log(JSON.stringify(rows, null, 2));
+  if (json) console.log(JSON.stringify(all, null, 2));
+  if (jsonFile) writeFileSync(jsonFile, JSON.stringify(all, null, 2) + '\n');
 }
 
 if (require.main === module) {

@@ -8,6 +8,8 @@ import type { FieldValueUpdate } from '../../src/server/affinity/types';
 import { canonicalOf } from '../../src/server/engine/codecs';
 import { METADATA_KEY, KEY_COLUMN } from '../../src/server/engine/layout';
 import type { Fault } from '../emulator/emulator';
+import { mb } from '../harness/memory';
+import type { NetworkModelName } from '../harness/network';
 import { generateSeed, type GenerateOptions } from '../emulator/generate';
 import type { EmulatorSeed } from '../emulator/seed';
 import { dealflowSeed } from '../emulator/seeds/dealflow';
@@ -17,6 +19,10 @@ export interface Scenario {
   /** 'dealflow' (default), { generate: {...} }, or a whole seed. */
   seed?: 'dealflow' | { generate: GenerateOptions } | EmulatorSeed;
   spreadsheetTimeZone?: string;
+  /** Network model of the harness (docs/harness.md): 'fast' or 'realistic'; default HARNESS_NETWORK, else fast. */
+  network?: NetworkModelName;
+  /** Memory ceiling per execution: true (256 MB), MB, or false; default HARNESS_MEMORY_LIMIT_MB, else none. */
+  memoryLimitMB?: number | boolean;
   steps: Step[];
 }
 
@@ -30,6 +36,9 @@ export interface StepResult {
   /** What the step's executions cost. */
   requests?: number;
   sheetsCalls?: number;
+  /** Virtual time of the step's executions, and the largest peak heap growth among them (MB). */
+  virtualMs?: number;
+  peakHeapMB?: number;
 }
 
 export interface SimContext {
@@ -322,13 +331,21 @@ async function affinityData(ctx: SimContext): Promise<Record<string, Record<stri
 }
 
 export async function runScenario(scenario: Scenario): Promise<{
+  network: NetworkModelName;
   steps: StepResult[];
   tabs: Record<string, string[][]>;
   affinity: Record<string, Record<string, Record<string, string>>>;
   requests: { method: string; path: string; status: number }[];
 }> {
   const seed = seedOf(scenario.seed);
-  const product = await startProduct({ seed, harness: { spreadsheetTimeZone: scenario.spreadsheetTimeZone } });
+  const product = await startProduct({
+    seed,
+    harness: {
+      spreadsheetTimeZone: scenario.spreadsheetTimeZone,
+      network: scenario.network,
+      memoryLimitMB: scenario.memoryLimitMB,
+    },
+  });
   const ctx: SimContext = { product, seed };
   try {
     const results: StepResult[] = [];
@@ -348,6 +365,8 @@ export async function runScenario(scenario: Scenario): Promise<{
       if (ran.length > 0) {
         result.requests = ran.reduce((n, m) => n + m.urlFetches, 0);
         result.sheetsCalls = ran.reduce((n, m) => n + (m.callsByService.SpreadsheetApp ?? 0), 0);
+        result.virtualMs = Math.round(ran.reduce((n, m) => n + m.virtualMs, 0));
+        result.peakHeapMB = mb(Math.max(...ran.map((m) => m.peakHeapBytes)));
       }
       results.push(result);
     }
@@ -358,7 +377,7 @@ export async function runScenario(scenario: Scenario): Promise<{
       path: r.path,
       status: r.status,
     }));
-    return { steps: results, tabs, affinity: await affinityData(ctx), requests };
+    return { network: product.harness.network.name, steps: results, tabs, affinity: await affinityData(ctx), requests };
   } finally {
     await product.close();
   }

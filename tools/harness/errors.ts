@@ -15,10 +15,15 @@ export class ScriptError extends Error {
   }
 }
 
-/** Thrown (inside the harness) when the platform ends an execution: time limit or abortAfterCalls. */
+export type KillReason = 'time-limit' | 'abort-after-calls' | 'memory-limit';
+
+/** Thrown (inside the harness) when the platform ends an execution: time limit, memory ceiling or abortAfterCalls. */
 export class KillSignal extends ScriptError {
-  constructor(readonly reason: 'time-limit' | 'abort-after-calls') {
-    super(EXCEEDED_TIME, 'Error');
+  constructor(
+    readonly reason: KillReason,
+    message = EXCEEDED_TIME,
+  ) {
+    super(message, 'Error');
   }
 }
 

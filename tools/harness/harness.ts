@@ -11,6 +11,8 @@ import { type CostModel, DEFAULT_COSTS } from './costs';
 import type { AuthModeName } from './env';
 import { EXCEEDED_TIME, HarnessExecutionError, ScriptError, UserEditRejected } from './errors';
 import { emptyMetrics, type ExecutionKind, type ExecutionMetrics } from './metrics';
+import { resolveMemoryLimit } from './memory';
+import { type NetworkModel, type NetworkOption, resolveNetwork } from './network';
 import type { PropertyStore } from './properties';
 import { DEFAULT_QUOTAS, type Quotas, TRIGGER_RUNTIME_MESSAGE } from './quotas';
 import { ExecutionRuntime, HostEnv } from './runtime';
@@ -53,6 +55,19 @@ export interface HarnessOptions {
   /** Virtual epoch ms at start (default 2026-01-05T14:00:00Z). */
   startTime?: number;
   costs?: Partial<CostModel>;
+  /**
+   * Network model (network.ts): 'fast' (120 ms a request, unbounded fetchAll) or 'realistic' (Affinity's latency by
+   * page size, UrlFetchApp's overhead, fetchAll 10 at a time), or a model with some figures changed. Default: the
+   * environment variable HARNESS_NETWORK, else 'fast'.
+   */
+  network?: NetworkOption;
+  /**
+   * Memory ceiling per execution (memory.ts): true = 256 MB of heap growth, a number of MB, false = measured only.
+   * Default: the environment variable HARNESS_MEMORY_LIMIT_MB ("on", "off" or MB), else measured only.
+   */
+  memoryLimitMB?: number | boolean;
+  /** Force a full GC before each execution so its heap baseline is the live heap (default: when a ceiling is set). */
+  gcBeforeExecution?: boolean;
   /** Default 360,000 (6 minutes); simple triggers get 30,000. */
   executionLimitMs?: number;
   /** Echo Logger/console lines to stdout. */
@@ -191,6 +206,9 @@ export class AppsScriptHarness {
       opts.formulaValue ?? defaultFormulaValue,
       opts.verbose === true,
     );
+    this.state.network = resolveNetwork(opts.network);
+    this.state.memoryLimitBytes = resolveMemoryLimit(opts.memoryLimitMB);
+    this.state.gcBeforeExecution = opts.gcBeforeExecution ?? this.state.memoryLimitBytes !== null;
     this.host = new HostEnv(this.state, () => this.user);
     this.spreadsheet = new SpreadsheetApi(this.host, this.state.spreadsheet);
     const st = this.state;
@@ -231,6 +249,14 @@ export class AppsScriptHarness {
   }
   get costs(): Readonly<CostModel> {
     return this.state.costs;
+  }
+  /** The network model in use. */
+  get network(): Readonly<NetworkModel> {
+    return this.state.network;
+  }
+  /** The memory ceiling in bytes, or null when heap growth is only measured. */
+  get memoryLimitBytes(): number | null {
+    return this.state.memoryLimitBytes;
   }
   /** A sheet through the uncounted host API. */
   sheet(name: string): SheetApi {
@@ -320,7 +346,7 @@ export class AppsScriptHarness {
     if (rt.killedBy || (failure && isWatchdog(failure.value))) {
       if (failure && isWatchdog(failure.value)) rt.killedByWatchdog();
       m.killed ??= rt.killedBy?.reason ?? 'time-limit';
-      message = EXCEEDED_TIME;
+      message = rt.killedBy?.message ?? EXCEEDED_TIME;
     } else if (notFound) {
       message = `Script function not found: ${o.fn}`;
       name = 'Exception';

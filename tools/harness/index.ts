@@ -7,6 +7,9 @@ export type { HarnessOptions, ProtectionWarning, RunOptions, UserEditOptions } f
 export { DEFAULT_COSTS } from './costs';
 export type { CostModel } from './costs';
 export { DEFAULT_QUOTAS } from './quotas';
+export { FAST_NETWORK, REALISTIC_NETWORK, resolveNetwork } from './network';
+export type { NetworkModel, NetworkModelName, NetworkOption } from './network';
+export { DEFAULT_MEMORY_LIMIT_MB, EXCEEDED_MEMORY, resolveMemoryLimit } from './memory';
 export type { Quotas } from './quotas';
 export { EXCEEDED_TIME, HarnessExecutionError, ScriptError, UserEditRejected } from './errors';
 export type { ExecutionKind, ExecutionMetrics } from './metrics';

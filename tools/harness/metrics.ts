@@ -33,12 +33,12 @@ export interface ExecutionMetrics {
   /** Virtual epoch ms at start and end. */
   startedAt: number;
   endedAt: number;
-  /** Largest growth of the V8 heap over its size at the start of the execution, sampled at service calls. */
+  /** Largest growth of the V8 heap over its size at the start of the execution, sampled at every service call and at the end (memory.ts). */
   peakHeapBytes: number;
   /** The script's error message when the execution failed. */
   error?: string;
   /** Why the platform ended it, when it did. */
-  killed?: 'time-limit' | 'abort-after-calls';
+  killed?: 'time-limit' | 'abort-after-calls' | 'memory-limit';
   /** Errors inside the harness's own service code (bugs or unsupported arguments), with stacks. */
   internalErrors: string[];
 }

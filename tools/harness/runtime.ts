@@ -5,16 +5,16 @@
  */
 import { performance } from 'node:perf_hooks';
 import { types } from 'node:util';
-import { getHeapStatistics } from 'node:v8';
 import * as vm from 'node:vm';
 import { ApiObject, type ApiClass, apiMethodNames, type ClassMeta } from './api-base';
 import { CacheServiceApi } from './cache';
 import { baseCallCost } from './costs';
 import { ENUMS } from './enums';
 import type { AuthModeName, Env } from './env';
-import { EXCEEDED_TIME, KillSignal, ScriptError } from './errors';
+import { type KillReason, KillSignal, ScriptError } from './errors';
 import { HtmlServiceApi, HtmlTemplateApi } from './html';
 import { LockServiceApi } from './lock';
+import { forceGc, memoryMessage, usedHeap } from './memory';
 import { consoleLine, LoggerApi } from './logger';
 import { emptyMetrics, type ExecutionKind, type ExecutionMetrics } from './metrics';
 import { PropertiesServiceApi } from './properties';
@@ -126,7 +126,8 @@ export class ExecutionRuntime implements Env {
     this.limitMs = spec.limitMs;
     this.metrics = emptyMetrics(spec.fn, spec.kind, spec.user, this.start);
     if (spec.triggerUid) this.metrics.triggerUid = spec.triggerUid;
-    this.heapBase = getHeapStatistics().used_heap_size;
+    if (state.gcBeforeExecution) forceGc();
+    this.heapBase = usedHeap();
     this.heapPeak = this.heapBase;
     this.ctx = vm.createContext({}, { name: `apps-script:${spec.fn}`, microtaskMode: 'afterEvaluate' });
     this.install();
@@ -386,9 +387,9 @@ export class ExecutionRuntime implements Env {
     this.lastMark = 0;
   }
 
-  kill(reason: 'time-limit' | 'abort-after-calls'): never {
+  kill(reason: KillReason, message?: string): never {
     if (!this.killed) {
-      this.killed = new KillSignal(reason);
+      this.killed = new KillSignal(reason, message);
       if (reason === 'time-limit') this.virtualNow = Math.min(this.virtualNow, this.start + this.limitMs);
     }
     throw this.killed;
@@ -398,9 +399,16 @@ export class ExecutionRuntime implements Env {
     return this.killed;
   }
 
-  private sampleHeap(): void {
-    const h = getHeapStatistics().used_heap_size;
+  /** Samples the heap; true when the growth passed the ceiling. */
+  private sampleHeap(): boolean {
+    const h = usedHeap();
     if (h > this.heapPeak) this.heapPeak = h;
+    const limit = this.state.memoryLimitBytes;
+    return limit !== null && this.heapPeak - this.heapBase > limit;
+  }
+
+  private memoryKillMessage(): string {
+    return memoryMessage(this.heapPeak - this.heapBase, this.state.memoryLimitBytes ?? 0);
   }
 
   invoke(meta: ClassMeta, key: string, method: string, self: object, args: unknown[]): unknown {
@@ -418,7 +426,7 @@ export class ExecutionRuntime implements Env {
       m.calls[key] = (m.calls[key] ?? 0) + 1;
       m.callsByService[meta.service] = (m.callsByService[meta.service] ?? 0) + 1;
       m.totalCalls++;
-      if ((m.totalCalls & 31) === 0) this.sampleHeap();
+      if (this.sampleHeap()) this.kill('memory-limit', this.memoryKillMessage());
       const qualified = `${meta.name || meta.service}.${method}`;
       if (this.authMode === 'LIMITED' || this.authMode === 'NONE') {
         const scope = limitedForbidden(meta, method);
@@ -469,7 +477,7 @@ export class ExecutionRuntime implements Env {
 
   private toScriptError(e: unknown, key: string): unknown {
     if (e instanceof KillSignal) {
-      const err = new this.realm.Error(EXCEEDED_TIME);
+      const err = new this.realm.Error(e.message);
       return err;
     }
     if (e instanceof ScriptError) {
@@ -499,7 +507,7 @@ export class ExecutionRuntime implements Env {
     // the platform ends a timed-out execution at the limit, whatever the script did after
     if (this.killed?.reason === 'time-limit') this.virtualNow = this.start + this.limitMs;
     for (const l of this.state.allLocks()) if (l.holder === this.executionId) l.holder = null;
-    this.sampleHeap();
+    if (this.sampleHeap() && !this.killed) this.killed = new KillSignal('memory-limit', this.memoryKillMessage());
     const m = this.metrics;
     m.virtualMs = this.virtualNow - this.start;
     m.endedAt = Math.floor(this.virtualNow);

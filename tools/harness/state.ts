@@ -5,6 +5,7 @@ import type { CostModel } from './costs';
 import type { Env } from './env';
 import { FetchBridge } from './fetch-bridge';
 import { LockState } from './lock';
+import { FAST_NETWORK, type NetworkModel } from './network';
 import { PropertyStore } from './properties';
 import { QuotaTracker, type Quotas } from './quotas';
 import type { TriggerModel } from './script-app';
@@ -48,6 +49,12 @@ export class HarnessState {
   loggerBuffer: string[] = [];
   readonly fetchLog: FetchLogEntry[] = [];
   readonly quotas: QuotaTracker;
+  /** How long requests take (network.ts). */
+  network: NetworkModel = { ...FAST_NETWORK };
+  /** Executions whose heap grows past this many bytes fail (memory.ts); null: measured, not limited. */
+  memoryLimitBytes: number | null = null;
+  /** Force a full GC before each execution's heap baseline (memory.ts). */
+  gcBeforeExecution = false;
   /** Function of the execution in progress (for logs). */
   currentFn: string | null = null;
   private triggerSeq = 0;

@@ -9,6 +9,7 @@ import { ApiObject, type ClassMeta } from './api-base';
 import type { Env } from './env';
 import { ScriptError } from './errors';
 import type { BridgeRequest, BridgeResult } from './fetch-bridge';
+import { batchCost, pageShape, requestCost } from './network';
 import { BlobApi, toBuffer, toSignedBytes } from './utilities';
 
 export const MAX_URL_LENGTH = 2082;
@@ -242,15 +243,18 @@ export class UrlFetchAppApi extends ApiObject {
     env.fetched(prepared.length, batch);
     const at = env.now();
     const results = st.bridge().requestAll(prepared.map((p) => p.bridge));
-    // cost: each request's modelled latency; a batch costs its slowest plus overhead
+    // cost: each request's modelled latency (network.ts); a batch runs them in parallel up to the model's concurrency
+    const net = st.network;
     const costs = results.map((r, i) => {
       if (r.error === 'timeout') return st.fetchTimeoutMs;
-      const kb = (prepared[i].requestBytes + (r.body?.length ?? 0)) / 1024;
-      return st.costs.urlFetchMs + kb * st.costs.urlFetchPerKbMs + (st.costs.urlFetchRealLatency ? r.elapsedMs : 0);
+      return requestCost(net, st.costs, {
+        requestBytes: prepared[i].requestBytes,
+        responseBytes: r.body?.length ?? 0,
+        realMs: r.elapsedMs,
+        shape: net.name === 'fast' ? null : pageShape(r.body, r.rawHeaders),
+      });
     });
-    const total = batch
-      ? Math.max(...costs) + st.costs.fetchAllOverheadMs + st.costs.fetchAllPerRequestMs * prepared.length
-      : costs[0];
+    const total = batch ? batchCost(net, st.costs, costs) : costs[0];
     results.forEach((r, i) => {
       const p = prepared[i];
       st.fetchLog.push({

@@ -1,0 +1,55 @@
+/**
+ * Memory (docs/harness.md, "Memory"): every execution reports its peak heap growth; with a ceiling, an execution
+ * whose heap grows past it fails with Apps Script's "Exceeded memory limit." and the figure, even if the script
+ * catches the error. The ceiling is opt-in (256 MB when turned on without a figure).
+ */
+import { EXCEEDED_MEMORY, resolveMemoryLimit } from '../../tools/harness';
+import { harnessFor } from './helpers';
+
+// keeps ~40 MB alive (50 arrays of 100,000 doubles), one service call per array so the harness samples as it grows
+const code = `
+function grow(n) {
+  var keep = [];
+  for (var i = 0; i < n; i++) { keep.push(new Array(100000).fill(i + 0.5)); Logger.log('block ' + i); }
+  return keep.length;
+}
+function growAndCatch(n) {
+  try { return grow(n); } catch (e) { return 'caught: ' + e.message; }
+}
+`;
+
+describe('memory', () => {
+  it('reports the peak heap growth of an execution, without failing it when no ceiling is set', () => {
+    const h = harnessFor(code, { memoryLimitMB: false, gcBeforeExecution: true });
+    expect(h.memoryLimitBytes).toBeNull();
+    expect(h.run('grow', 50)).toBe(50);
+    expect(h.lastExecution.peakHeapBytes).toBeGreaterThan(35 * 1048576);
+    expect(h.lastExecution.error).toBeUndefined();
+    h.run('grow', 2);
+    expect(h.lastExecution.peakHeapBytes).toBeLessThan(20 * 1048576); // the last execution's arrays are not counted
+  });
+
+  it('fails an execution past the ceiling with the figure in the error, even when the script catches it', () => {
+    const h = harnessFor(code, { memoryLimitMB: 20 });
+    expect(() => h.run('growAndCatch', 50)).toThrow(
+      /^Exceeded memory limit\. Peak heap growth \d+(\.\d)? MB passed the 20 MB ceiling\.$/,
+    );
+    const m = h.lastExecution;
+    expect(m.killed).toBe('memory-limit');
+    expect(m.error!.startsWith(EXCEEDED_MEMORY)).toBe(true);
+    expect(m.peakHeapBytes).toBeGreaterThan(20 * 1048576);
+    expect(m.peakHeapBytes).toBeLessThan(30 * 1048576); // stopped at the first sample past it, not at the end
+    expect(h.logs.length).toBeLessThan(50); // the loop did not run to the end
+    expect(h.run('grow', 5)).toBe(5); // a small execution afterwards runs
+  });
+
+  it('is opt-in: true means 256 MB; HARNESS_MEMORY_LIMIT_MB sets it when the option does not', () => {
+    expect(resolveMemoryLimit(undefined, undefined)).toBeNull();
+    expect(resolveMemoryLimit(true, undefined)).toBe(256 * 1048576);
+    expect(resolveMemoryLimit(undefined, 'on')).toBe(256 * 1048576);
+    expect(resolveMemoryLimit(undefined, '512')).toBe(512 * 1048576);
+    expect(resolveMemoryLimit(false, '512')).toBeNull();
+    expect(resolveMemoryLimit(undefined, 'off')).toBeNull();
+    expect(() => resolveMemoryLimit(undefined, 'lots')).toThrow(/Invalid memory limit/);
+  });
+});
