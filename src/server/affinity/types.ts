@@ -290,6 +290,12 @@ export interface RateLimitWindow {
   used: number;
 }
 
+/** `GET /v2/rate-limit`: the caller's usage (read in Nango mode, where the proxy drops the rate-limit headers). */
+export interface RateLimitUsage {
+  callerPerMinute: RateLimitWindow;
+  orgPerMonth?: RateLimitWindow;
+}
+
 /** Affinity's error body. */
 export interface AffinityErrorBody {
   errors: { code: string; message: string; param?: string }[];
