@@ -46,6 +46,9 @@ describe('formulas: the documented subset', () => {
     expect((h.run('read', 'Sheet1', 'A1:F1') as { values: unknown[][] }).values[0]).toEqual([6, 12, 4, 3, 10, '']);
     h.run('write', 'Sheet1', 'A2', [[30]]);
     expect((h.run('read', 'Sheet1', 'A1:F1') as { values: unknown[][] }).values[0]).toEqual([60, 39, 13, 4, 30, '']);
+    // absolute references, whole rows and open-ended ranges
+    h.run('write', 'Sheet1', 'H2:H3', [['=$A$2+1'], ['=SUM(2:2)+SUM(A3:A)']]);
+    expect((h.run('read', 'Sheet1', 'H2:H3') as { values: unknown[][] }).values).toEqual([[31], [30 + 31 + 4 + 5]]);
     // a formula that reads a formula
     h.run('write', 'Sheet1', 'G1', [['=A1+1']]);
     expect(h.run('one', 'Sheet1', 'G1')).toBe(61);
