@@ -92,6 +92,21 @@ function ast(formula: string): Node | null {
   return n;
 }
 
+interface A1Ref {
+  context?: string[];
+  range?: { top: number | null; left: number | null; bottom: number | null; right: number | null };
+}
+const refCache = new Map<string, A1Ref | undefined>();
+
+/** A reference's sheet and bounds (0-based; null = open-ended), parsed once per text. */
+function a1Ref(text: string): A1Ref | undefined {
+  if (refCache.has(text)) return refCache.get(text);
+  const ref = parseA1Ref(text, { allowTernary: true }) as A1Ref | undefined;
+  if (refCache.size > 20_000) refCache.clear();
+  refCache.set(text, ref);
+  return ref;
+}
+
 function isRange(v: Val): v is RangeV {
   return v !== null && typeof v === 'object' && !(v instanceof FErr);
 }
@@ -170,12 +185,7 @@ export class FormulaEngine {
 
   private reference(n: Node, ctx: Ctx): Val {
     if (n.kind === 'name') return new FErr('#NAME?'); // named ranges are not modelled
-    const ref = parseA1Ref(String(n.value), { allowTernary: true }) as
-      | {
-          context?: string[];
-          range?: { top: number | null; left: number | null; bottom: number | null; right: number | null };
-        }
-      | undefined;
+    const ref = a1Ref(String(n.value));
     if (!ref?.range) return new FErr('#REF!');
     const sheet =
       ref.context && ref.context.length > 0 ? this.book.sheetByName(ref.context[ref.context.length - 1]) : ctx.sheet;
@@ -377,8 +387,7 @@ export class FormulaEngine {
       }
       case 'ReferenceIdentifier': {
         if (n.kind === 'name') return undefined;
-        const ref = parseA1Ref(String(n.value), { allowTernary: true }) as
-          { context?: string[]; range?: { top: number | null; left: number | null } } | undefined;
+        const ref = a1Ref(String(n.value));
         if (!ref?.range || ref.range.top === null || ref.range.left === null) return undefined;
         const sheet = ref.context?.length ? this.book.sheetByName(ref.context[ref.context.length - 1]) : ctx.sheet;
         if (!sheet || ref.range.top >= sheet.maxRows || ref.range.left >= sheet.maxCols) return undefined;
