@@ -23,8 +23,8 @@ describe('value semantics (user-entered)', () => {
     h.run('write', 'A1:C1', [['=SUM(A2:A3)', "'=SUM(A2:A3)", "'007"]]);
     const r = h.run('read', 'A1:C1') as { values: unknown[][]; formulas: unknown[][]; display: unknown[][] };
     expect(r.formulas[0]).toEqual(['=SUM(A2:A3)', '', '']);
-    expect(r.values[0]).toEqual(['#NAME?', '=SUM(A2:A3)', '007']);
-    expect(r.display[0]).toEqual(['#NAME?', '=SUM(A2:A3)', '007']);
+    expect(r.values[0]).toEqual([0, '=SUM(A2:A3)', '007']);
+    expect(r.display[0]).toEqual(['0', '=SUM(A2:A3)', '007']);
   });
 
   it('parses + and - followed by text as a formula that fails', () => {

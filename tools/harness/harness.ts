@@ -20,13 +20,7 @@ import { nextFiring, type TriggerModel } from './script-app';
 import { UserApi } from './session';
 import { parseA1 } from './spreadsheet/a1';
 import { passesValidation, RangeApi, SheetApi, SpreadsheetApi } from './spreadsheet/api';
-import {
-  defaultFormulaValue,
-  displayValue,
-  type FormulaEvaluator,
-  interpret,
-  type Interpreted,
-} from './spreadsheet/values';
+import { displayValue, type FormulaEvaluator, interpret, type Interpreted } from './spreadsheet/values';
 import { type HarnessState, HarnessState as State, type LogEntry, type Manifest } from './state';
 import { unsupportedSyntax } from './syntax-check';
 import type { CacheStore } from './cache';
@@ -76,7 +70,7 @@ export interface HarnessOptions {
   quotas?: Partial<Quotas>;
   /** Real per-request HTTP timeout (default 60,000 ms, UrlFetchApp's). */
   fetchTimeoutMs?: number;
-  /** Value a formula cell reads as (default '#NAME?'); the harness has no formula engine. */
+  /** A fixed answer for every formula cell instead of the formula engine (e.g. `() => '#NAME?'`). */
   formulaValue?: FormulaEvaluator;
   /** Remove one-shot (after/at) clock triggers once they fired (default false: they stay listed, as the harness assumes Apps Script does). */
   deleteFiredOneShotTriggers?: boolean;
@@ -203,7 +197,7 @@ export class AppsScriptHarness {
       { ...DEFAULT_QUOTAS, ...(opts.quotas ?? {}) },
       opts.htmlDir ?? path.join(REPO_ROOT, 'dist'),
       opts.fetchTimeoutMs ?? 60_000,
-      opts.formulaValue ?? defaultFormulaValue,
+      opts.formulaValue ?? null,
       opts.verbose === true,
     );
     this.state.network = resolveNetwork(opts.network);

@@ -10,7 +10,7 @@ import { PropertyStore } from './properties';
 import { QuotaTracker, type Quotas } from './quotas';
 import type { TriggerModel } from './script-app';
 import { SpreadsheetModel } from './spreadsheet/model';
-import { defaultFormulaValue, type FormulaEvaluator } from './spreadsheet/values';
+import { type FormulaEvaluator } from './spreadsheet/values';
 import { UiState } from './ui';
 import type { FetchLogEntry } from './url-fetch';
 
@@ -72,7 +72,7 @@ export class HarnessState {
     quotas: Quotas,
     readonly htmlDir: string,
     readonly fetchTimeoutMs: number,
-    readonly formulaEvaluator: FormulaEvaluator = defaultFormulaValue,
+    readonly formulaEvaluator: FormulaEvaluator | null = null,
     readonly verbose = false,
   ) {
     this.clock = startTime;
@@ -91,6 +91,8 @@ export class HarnessState {
     this.quotas = new QuotaTracker(quotas);
     this.scriptCache = new CacheStore('script', () => this.now());
     this.documentCache = new CacheStore('document', () => this.now());
+    this.spreadsheet.now = () => this.now();
+    this.spreadsheet.formulaOverride = formulaEvaluator;
   }
 
   /** Virtual now: the running execution's clock while one runs, else the harness clock. */

@@ -9,7 +9,6 @@ import { ScriptError } from '../errors';
 import {
   AUTO_FORMAT,
   compareForSort,
-  defaultFormulaValue,
   type FormulaEvaluator,
   interpret,
   type Interpreted,
@@ -17,6 +16,7 @@ import {
   instantFromSerial,
   type Scalar,
 } from './values';
+import { type Computed, FormulaEngine } from './formulas';
 
 /** Cells per spreadsheet (support.google.com/drive/answer/37603; Google Workspace Updates, 2022-03-14). */
 export const CELL_LIMIT = 10_000_000;
@@ -177,7 +177,8 @@ export interface NamedRangeModel {
 export interface WriteContext {
   tz: string;
   now: number;
-  evaluate: FormulaEvaluator;
+  /** Only an override (HarnessOptions.formulaValue) is consulted at write time; the engine computes on read. */
+  evaluate?: FormulaEvaluator | null;
 }
 
 const scratch: Interpreted = { v: '', f: undefined, nf: undefined };
@@ -233,9 +234,31 @@ export class SheetModel {
     this.version++;
   }
 
+  /** A cell's value: formulas are computed now (references see current values; TODAY/NOW follow the clock). */
   value(r: number, c: number): Scalar {
+    const f = this.rows[r]?.x?.[c]?.f;
+    if (f !== undefined) return this.ss.computeFormula(this, r, c, f).v;
     const v = this.rows[r]?.v[c];
     return v === undefined ? '' : v;
+  }
+
+  /** The stored value without computing formulas (FormulaSheet). */
+  raw(r: number, c: number): Scalar | undefined {
+    return this.rows[r]?.v[c];
+  }
+
+  formulaAt(r: number, c: number): string | undefined {
+    return this.rows[r]?.x?.[c]?.f;
+  }
+
+  /** Value and effective number format (a date formula in an Automatic cell shows as a date). */
+  valueAndFormat(r: number, c: number): { v: Scalar | undefined; nf: string | undefined } {
+    const x = this.rows[r]?.x?.[c];
+    if (x?.f !== undefined) {
+      const k = this.ss.computeFormula(this, r, c, x.f);
+      return { v: k.v, nf: x.nf ?? k.nf };
+    }
+    return { v: this.rows[r]?.v[c], nf: x?.nf };
   }
 
   extra(r: number, c: number): CellExtra | undefined {
@@ -338,7 +361,7 @@ export class SheetModel {
    */
   writeValues(r0: number, c0: number, values: ArrayLike<ArrayLike<unknown>>, w: WriteContext): void {
     const tz = w.tz;
-    const evaluate = w.evaluate ?? defaultFormulaValue;
+    const evaluate = w.evaluate ?? null;
     for (let i = 0; i < values.length; i++) {
       const src = values[i];
       const row = this.rows[r0 + i];
@@ -388,7 +411,7 @@ export class SheetModel {
         if (typeof f === 'string' && f.startsWith('=')) {
           if (f.length > 50_000)
             throw new ScriptError('Your input contains more than the maximum of 50000 characters in a single cell.');
-          this.rows[r0 + i].v[c0 + j] = f.length === 1 ? '#ERROR!' : (w.evaluate ?? defaultFormulaValue)(f);
+          this.rows[r0 + i].v[c0 + j] = f.length === 1 ? '#ERROR!' : w.evaluate ? w.evaluate(f) : undefined;
           this.ensureExtra(r0 + i, c0 + j).f = f;
         } else {
           this.writeValues(r0 + i, c0 + j, [[f]], w);
@@ -400,6 +423,17 @@ export class SheetModel {
 
   /** Read a block of values into arrays made by `mk`; date-formatted numbers become dates by `mkDate`. */
   readValues(
+    r0: number,
+    c0: number,
+    nr: number,
+    nc: number,
+    mk: (n: number) => unknown[],
+    mkDate: (ms: number) => unknown,
+  ): unknown[][] {
+    return this.ss.batchFormulas(() => this.readValuesNow(r0, c0, nr, nc, mk, mkDate));
+  }
+
+  private readValuesNow(
     r0: number,
     c0: number,
     nr: number,
@@ -421,10 +455,16 @@ export class SheetModel {
         }
       } else {
         for (let j = 0; j < nc; j++) {
-          const val = v[c0 + j];
+          const f = x[c0 + j]?.f;
+          let val = v[c0 + j];
+          let nf = x[c0 + j]?.nf;
+          if (f !== undefined) {
+            const k = this.ss.computeFormula(this, r0 + i, c0 + j, f);
+            val = k.v;
+            nf ??= k.nf;
+          }
           if (val === undefined) line[j] = '';
           else if (typeof val === 'number') {
-            const nf = x[c0 + j]?.nf;
             line[j] = nf !== undefined && isDateFormat(nf) ? mkDate(instantFromSerial(val, tz)) : val;
           } else line[j] = val;
         }
@@ -617,6 +657,24 @@ export class SpreadsheetModel {
     readonly owner: string,
   ) {
     this.addSheet('Sheet1', 0, 0);
+  }
+
+  /** Virtual now, for volatile formulas (the harness sets it to its clock). */
+  now: () => number = () => Date.now();
+  /** HarnessOptions.formulaValue: a fixed answer for every formula instead of the engine. */
+  formulaOverride: FormulaEvaluator | null = null;
+  private readonly engine = new FormulaEngine(this);
+
+  /** A formula cell's value, computed at the time of the read. */
+  computeFormula(sheet: SheetModel, r: number, c: number, formula: string): Computed {
+    if (this.formulaOverride)
+      return { v: formula.length === 1 ? '#ERROR!' : this.formulaOverride(formula), nf: undefined };
+    return this.engine.compute(sheet, r, c, formula);
+  }
+
+  /** Read many cells with one computation per formula cell. */
+  batchFormulas<T>(fn: () => T): T {
+    return this.engine.batch(fn);
   }
 
   private newSheetId(): number {

@@ -209,8 +209,9 @@ export class RangeApi extends ApiObject {
   getValue(): unknown {
     const s = this._alive();
     this.env.read(1);
-    const v = s.value(this._row - 1, this._col - 1);
-    if (typeof v === 'number' && isDateFormat(s.numberFormat(this._row - 1, this._col - 1))) {
+    const { v, nf } = s.valueAndFormat(this._row - 1, this._col - 1);
+    if (v === undefined) return '';
+    if (typeof v === 'number' && isDateFormat(nf)) {
       return this.env.date(instantFromSerial(v, s.ss.timeZone));
     }
     return v;
@@ -232,12 +233,18 @@ export class RangeApi extends ApiObject {
     return this;
   }
   getDisplayValues(): string[][] {
-    return this._attrGrid((x, r, c) => displayValue(this._sheet.rows[r].v[c], x?.nf), 'values');
+    return this._sheet.ss.batchFormulas(() =>
+      this._attrGrid((_x, r, c) => {
+        const k = this._sheet.valueAndFormat(r, c);
+        return displayValue(k.v, k.nf);
+      }, 'values'),
+    );
   }
   getDisplayValue(): string {
     const s = this._alive();
     this.env.read(1);
-    return displayValue(s.rows[this._row - 1].v[this._col - 1], s.numberFormat(this._row - 1, this._col - 1));
+    const k = s.valueAndFormat(this._row - 1, this._col - 1);
+    return displayValue(k.v, k.nf);
   }
   getFormulas(): string[][] {
     return this._attrGrid((x) => x?.f ?? '', 'values');
