@@ -50,7 +50,7 @@ export function buildRemoteView(
       let spec = specs.get(field.id);
       if (!spec) {
         const m = meta.get(field.id);
-        const valueType: ValueType = m?.valueType ?? (field.value?.type as ValueType) ?? 'text';
+        const valueType: ValueType = m?.valueType ?? field.value?.type ?? 'text';
         const kind = field.type === 'hidden' ? (m?.type ?? 'list') : field.type;
         spec = {
           id: field.id,

@@ -136,7 +136,7 @@ function indexOf<T extends { id: number }>(known: readonly T[], kind: EntityKind
       else index.byKey.set(key, [item]);
     }
   }
-  indexCache.set(known, index as EntityIndex<{ id: number }>);
+  indexCache.set(known, index);
   return index;
 }
 

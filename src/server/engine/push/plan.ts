@@ -5,7 +5,7 @@
  * never sent. The plan is one PATCH per edited entry. Pure.
  */
 import type { EntryUpdate } from '../../affinity/client';
-import type { FieldKind, FieldMetadata, FieldValue, FieldValueUpdate, Location } from '../../affinity/types';
+import type { FieldMetadata, FieldValue, FieldValueUpdate, Location } from '../../affinity/types';
 import { MAX_BATCH_UPDATES } from '../../affinity/types';
 import { parseEdit, type ParseContext } from '../codecs';
 import { pacificDay } from '../dates';
@@ -19,7 +19,7 @@ export function fieldOfColumn(spec: ColumnSpec): FieldMetadata {
   return {
     id: spec.id,
     name: spec.name,
-    type: (spec.kind === 'system' || spec.kind === 'hidden' ? 'list' : spec.kind) as FieldKind,
+    type: spec.kind === 'system' || spec.kind === 'hidden' ? 'list' : spec.kind,
     enrichmentSource: null,
     valueType: spec.valueType,
     createdAt: null,
