@@ -32,7 +32,7 @@ function bodies(operation: string, status = '200', lastPage = false) {
   return arbitraryFor(responseSchema(operation, status)).map((v) => {
     const body =
       lastPage && v && typeof v === 'object'
-        ? { ...(v as object), pagination: { ...((v as { pagination?: object }).pagination ?? {}), nextUrl: null } }
+        ? { ...v, pagination: { ...((v as { pagination?: object }).pagination ?? {}), nextUrl: null } }
         : v;
     const [method, path] = operation.split(' ');
     const url = path.replace(/\{(\w+)\}/g, (_, n: string) => (n === 'fieldId' ? 'field-1' : '7'));

@@ -158,9 +158,9 @@ describe('10 million cells per spreadsheet', () => {
       // One more entry in the view: the tab needs a row (26 cells).
       const view = await w.product.emulator.admin.getView(L, DEALFLOW.views.activePipeline);
       const all = await w.product.emulator.admin.getView(L, DEALFLOW.views.allDeals);
-      const extra = all.entryIds!.find((id) => !view.entryIds!.includes(id))!;
+      const extra = all.entryIds.find((id) => !view.entryIds.includes(id))!;
       await w.product.emulator.admin.setView(L, DEALFLOW.views.activePipeline, {
-        entryIds: [...view.entryIds!, extra],
+        entryIds: [...view.entryIds, extra],
       });
       expect(() => w.run('pullTab', w.sheetId)).toThrow(
         /needs 26 more cells, and Google Sheets allows 10,000,000 per spreadsheet .*the largest is “Archive”/,

@@ -85,7 +85,7 @@ export function pageShape(
   let fields = 0;
   for (const item of data) {
     const o = item as { fields?: unknown; entity?: { fields?: unknown } } | null;
-    const f = Array.isArray(o?.entity?.fields) ? o!.entity!.fields : Array.isArray(o?.fields) ? o!.fields : [];
+    const f = Array.isArray(o?.entity?.fields) ? o.entity.fields : Array.isArray(o?.fields) ? o.fields : [];
     fields += (f as unknown[]).length;
   }
   return { entries: data.length, fields: data.length > 0 ? fields / data.length : 0 };

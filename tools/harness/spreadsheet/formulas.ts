@@ -82,7 +82,7 @@ function ast(formula: string): Node | null {
     try {
       n = parse(tokenize(formula, { mergeRefs: true, allowTernary: true }), {
         permitArrayRanges: true,
-      }) as unknown as Node;
+      });
     } catch {
       n = null; // Sheets: "Formula parse error" shows #ERROR!
     }
