@@ -90,7 +90,9 @@ describe('the formula policy of a push', () => {
       { entryId: 101, columnId: 'field-1', value: new Date(Date.UTC(2026, 0, 5, 14)), formula: '=NOW()' },
     ]);
     const at = cellAt(sheet, 101, 'field-1')!;
-    expect(editsNeedingDisplay(scan, sheet.values, columns).map((e) => e.entryId)).toEqual([101]);
+    const formulaAt = (r: number, c: number) => (r === at.row && c === at.col ? '=NOW()' : '');
+    expect(editsNeedingDisplay(scan, sheet.values, columns, formulaAt).map((e) => e.entryId)).toEqual([101]);
+    expect(editsNeedingDisplay(scan, sheet.values, columns, () => '')).toEqual([]); // a typed date: read as a day
     const out = run('confirm', new Map(), new Map([[`${at.row}:${at.col}`, '1/5/2026 9:00:00']]));
     expect([...out.scan.entries.values()][0].edits[0].local).toBe('1/5/2026 9:00:00');
   });

@@ -1,7 +1,7 @@
 /**
  * The formula step of a push (engine/push/formulas.ts has the rules): reads the edited cells' formulas in one block
- * (one Sheets call, only when something was edited), their displayed texts when a text column holds a non-text value
- * (one more call, only then), and keeps the formulas people confirmed in document properties, per tab.
+ * (one Sheets call, only when something was edited), their displayed texts when a formula in a text column has a
+ * non-text value (one more call, only then), and keeps the formulas people confirmed in document properties, per tab.
  */
 import {
   applyFormulaPolicy,
@@ -71,7 +71,7 @@ export function formulaStep(
   const formulaAt = gridLookup(block, readFormulas(sheet, block));
   let sheetsCalls = 1;
   let displayAt: ((row: number, col: number) => string | undefined) | undefined;
-  const needing: CellEdit[] = editsNeedingDisplay(scan, tab.values, columns);
+  const needing: CellEdit[] = editsNeedingDisplay(scan, tab.values, columns, formulaAt);
   const displayBlock = editBlock(needing);
   if (displayBlock) {
     const shown = gridLookup(displayBlock, readDisplayed(sheet, displayBlock));

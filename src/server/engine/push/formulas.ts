@@ -7,8 +7,8 @@
  *   an edit, whatever its value now: a volatile formula (=NOW(), =TODAY(), =RAND()) is sent once, not on every run;
  * - a push nobody confirms (a scheduled run, Run sync now) holds formula edits back: not read, not sent, kept
  *   pending with their formulas, for a person to push;
- * - a text column sends what the cell shows: a formula (or a value Sheets turned into a date or number) in a text
- *   column is read from its displayed text, not from the day or number behind it.
+ * - a text column sends what the cell shows: a formula whose value is a date or number in a text column is read from
+ *   its displayed text, not from the day or number behind it.
  * Pure.
  */
 import type { ColumnSpec } from '../layout';
@@ -69,17 +69,24 @@ export function gridLookup(
 }
 
 /**
- * Edits of text columns whose cell does not hold text (a formula's date or number, or a value Sheets converted):
- * their displayed text is what the user sees and what must be sent.
+ * Formula edits of text columns whose value is not text (a date or number, e.g. =NOW()): their displayed text is what
+ * the user sees and what must be sent. (A typed value is left as the codec reads it: its base stays comparable by
+ * value, which pull relies on.)
  */
 export function editsNeedingDisplay(
   scan: EditScan,
   values: readonly (readonly unknown[])[],
   columns: Map<string, ColumnSpec>,
+  formulaAt: (row: number, col: number) => string,
 ): CellEdit[] {
   return [...scan.entries.values()]
     .flatMap((e) => e.edits)
-    .filter((e) => columns.get(e.columnId)?.valueType === 'text' && typeof values[e.row]?.[e.col] !== 'string');
+    .filter(
+      (e) =>
+        columns.get(e.columnId)?.valueType === 'text' &&
+        typeof values[e.row]?.[e.col] !== 'string' &&
+        formulaAt(e.row, e.col) !== '',
+    );
 }
 
 export interface FormulaInput {
