@@ -33,6 +33,13 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** A value computed by a formula: the value that is sent, and the formula it comes from, marked. */
+function formulaCell(value: string, formula: string): HTMLTableCellElement {
+  const td = cell(value, 'new');
+  td.appendChild(el('div', `from the formula ${formula} (its value now is sent, once)`, 'formula'));
+  return td;
+}
+
 function cell(text: string, className?: string): HTMLTableCellElement {
   if (text === '') return el('td', '(empty)', `empty ${className ?? ''}`.trim());
   return el('td', text, className);
@@ -128,7 +135,7 @@ function render(p: PushPreview): void {
         cell(who(c.entity, c.entryId)),
         cell(c.field),
         cell(c.old, c.overwrites ? 'theirs' : undefined),
-        cell(c.new, 'new'),
+        c.formula ? formulaCell(c.new, c.formula) : cell(c.new, 'new'),
       );
       body.appendChild(tr);
     }

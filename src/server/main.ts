@@ -35,6 +35,8 @@ export {
 
 export { runSyncNow } from './manualRuns';
 
+export { checkSpreadsheet, menuCheckSpreadsheet, selfCheckTrigger } from './checkActions';
+
 export {
   scheduledSync,
   continueSync,

@@ -62,6 +62,7 @@ export function pushTab(sheetId: number, choices?: ConflictChoiceData[]): PushSu
       return pushAndRecord(ss, binding, pushDeps(), {
         policy: loadPolicy(doc),
         choices: toChoices(choices),
+        formulas: 'confirm',
         user: whoIsPushing(false),
         timestamp: timestampIn(tz),
       });

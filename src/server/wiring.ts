@@ -25,7 +25,9 @@ export const usageLedger = new UsageLedger(
 );
 
 /** Every request the product makes goes through this port, and through the ledger. */
-export const http: HttpPort = urlFetchHttp((calls, responses, sentAt) => usageLedger.record(calls, responses, sentAt));
+export const http: HttpPort = urlFetchHttp((calls, responses, sentAt, requests) =>
+  usageLedger.record(calls, responses, sentAt, requests),
+);
 
 /** What connecting and the Affinity client need: HTTP, clock, log and the user's properties. */
 export function deps(): Deps {

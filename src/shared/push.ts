@@ -11,6 +11,8 @@ export interface PreviewChange {
   new: string;
   /** Sent over a value someone changed in Affinity since the last pull (conflict settled for the sheet). */
   overwrites: boolean;
+  /** The formula the cell holds: `new` is its value now, which is what is sent. */
+  formula?: string;
 }
 
 export interface PreviewConflict {
@@ -83,6 +85,8 @@ export interface PushSummary {
   /** Read-only, cut, restricted or missing cells. */
   notSent: number;
   notSynced: number;
+  /** Edits holding formulas that an unattended push kept pending (a person pushes them). */
+  heldFormulas?: number;
   requests: { reads: number; writes: number; total: number; batches: number };
   failures: { entryId: number; entity: string; message: string }[];
   /** One paragraph for the user. */

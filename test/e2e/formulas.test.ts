@@ -98,6 +98,19 @@ describe('formulas in synced cells: a manual push', () => {
     expect(String(await affinityValue(w, 20003, F.nextStepDate))).toContain(todayInSpreadsheet(w));
   });
 
+  it('a formula in a text column sends what the cell shows (=NOW() shows a date and time, not a day)', async () => {
+    w.type(20006, F.description, '=NOW()');
+    const dateAndTime = /^\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d\d:\d\d$/; // as the cell shows it (the clock moves on)
+    expect(w.shown(20006, F.description)).toMatch(dateAndTime);
+    const p = w.product.harness.runAs('rpc', 'previewPush', w.sheetId) as PushPreview;
+    const change = p.changes.find((c) => c.entryId === 20006)!;
+    expect(change.formula).toBe('=NOW()');
+    expect(change.new).toMatch(dateAndTime);
+    const s = w.run('pushTab', w.sheetId) as PushSummary;
+    expect(s.sent).toBe(1);
+    expect(await affinityValue(w, 20006, F.description)).toMatch(dateAndTime);
+  });
+
   it('a volatile formula pushed once is not sent again by the next push (=RAND(), =NOW())', () => {
     w.type(20010, F.amount, '=RAND()');
     w.type(20006, F.description, '=NOW()');

@@ -7,6 +7,7 @@ import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
 import { startProduct, type Product } from '../../tools/cli/product';
 import type { EmulatorSeed } from '../../tools/emulator/seed';
 import type { ConnectionStatus } from '../../src/shared/types';
+import type { SettingsState } from '../../src/shared/settings';
 import { validateRequest } from '../../tools/contract/validate';
 import { METADATA_KEY } from '../../src/server/engine/layout';
 
@@ -63,6 +64,18 @@ describe('Nango mode, key default version 2024-01-01', () => {
     const usage = received.filter((r) => r.path === '/proxy/v2/rate-limit');
     expect(usage.length).toBeGreaterThanOrEqual(1);
     expect(usage.length).toBeLessThanOrEqual(1 + Math.floor((received.length - usage.length) / 50));
+  });
+
+  it('the settings panel shows Affinity’s limits as of the last reading (Nango drops the rate-limit headers)', () => {
+    const readings = product.harness.fetchLog.filter((r) => r.url.endsWith('/v2/rate-limit'));
+    expect(readings.length).toBeGreaterThanOrEqual(1);
+    const s = rpc<SettingsState>(product, 'getSettingsState');
+    expect(s.usage.affinity).toMatchObject({
+      perMinuteLimit: expect.any(Number) as number,
+      perMinuteRemaining: expect.any(Number) as number,
+    });
+    // Not the headers of connect's version probe (a 404, which keeps them): the last GET /v2/rate-limit's body.
+    expect(s.usage.affinity!.observedAt).toBeGreaterThanOrEqual(readings[readings.length - 1].at);
   });
 
   it('every request the bundle sent is a valid Affinity request through the proxy', () => {

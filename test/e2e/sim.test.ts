@@ -43,6 +43,24 @@ describe('npm run sim', () => {
     expect(at(24)).toEqual([]);
   });
 
+  it('docs/scenarios/formulas.json: a scheduled push holds formulas, a person’s push sends them once', async () => {
+    const out = await runScenario(load('formulas.json'));
+    expect(out.steps.filter((s) => !s.ok)).toEqual([]);
+    const result = (i: number) => out.steps[i].result as Record<string, unknown>;
+    expect(result(4)).toMatchObject({ formula: '=1+1', shows: '2' });
+    const scheduled = out.steps[7];
+    expect(scheduled.requests).toBeGreaterThan(0); // the plain edit went, with the scheduled pull
+    const preview = result(8) as unknown as { changes: { entryId: number; formula?: string }[] };
+    expect(preview.changes.map((c) => [c.entryId, c.formula])).toEqual([
+      [20001, '=1+1'],
+      [20006, '=NOW()'],
+    ]);
+    expect(result(9)).toMatchObject({ sent: 2 });
+    expect(result(11)).toMatchObject({ sent: 0 }); // =NOW() moved on, but it was confirmed: not sent again
+    expect(out.affinity['Deal Flow']['20001'].Amount).toBe('2');
+    expect(out.affinity['Deal Flow']['20005'].Description).toBe('Typed as plain text');
+  });
+
   it('takes the network model: the same bind costs more virtual time under the realistic model, with the same requests', async () => {
     const steps = [
       { do: 'connect', key: 'demo-key-0001' },

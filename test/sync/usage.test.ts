@@ -115,4 +115,37 @@ describe('UsageLedger', () => {
     again.record(2, [ok(), ok()]);
     expect(again.status().urlFetch.used).toBe(2);
   });
+
+  it('in Nango mode (no rate-limit headers on successful replies) reads the limits from GET /v2/rate-limit bodies', () => {
+    const store = memoryStore();
+    const ledger = new UsageLedger(() => store, clock);
+    const get = (url: string) => ({ url, method: 'get' as const, headers: {} });
+    const usage = (remaining: number): HttpResponse => ({
+      status: 200,
+      headers: {},
+      body: JSON.stringify({
+        callerPerMinute: { limit: 900, remaining, reset: 30, used: 900 - remaining },
+        orgPerMonth: { limit: 100000, remaining: 99000, reset: 86400, used: 1000 },
+      }),
+    });
+    // The same body from another endpoint is no reading; a usage reading is.
+    ledger.record(1, [usage(1)], now, [get('https://api.nango.dev/proxy/v2/lists')]);
+    expect(ledger.status().affinity).toBeNull();
+    ledger.record(2, [ok(), usage(880)], now, [
+      get('https://api.nango.dev/proxy/v2/lists'),
+      get('https://api.nango.dev/proxy/v2/rate-limit'),
+    ]);
+    expect(ledger.status().affinity).toMatchObject({
+      perMinuteLimit: 900,
+      perMinuteRemaining: 880,
+      perMinuteResetSec: 30,
+      monthlyLimit: 100000,
+      monthlyRemaining: 99000,
+    });
+    // A failed reading (an older API version without the endpoint) leaves the last one.
+    ledger.record(1, [{ status: 404, headers: {}, body: '{"errors":[]}' }], now, [
+      get('https://api.affinity.co/v2/rate-limit'),
+    ]);
+    expect(ledger.status().affinity).toMatchObject({ perMinuteRemaining: 880 });
+  });
 });

@@ -149,6 +149,20 @@ export const STEPS: Record<string, Runner> = {
     ctx.product.harness.userEdit(tab, at, [[s.value]]);
     return at;
   },
+  /**
+   * Types a formula into a cell (by `a1`, or `entry` + `column`), as a person would: the sheet computes it (the harness's
+   * subset, docs/harness.md). Returns the cell and what it shows.
+   */
+  typeFormula: (ctx, s) => {
+    const tab = str(s, 'tab');
+    const formula = str(s, 'formula');
+    if (!formula.startsWith('=')) throw new Error('step “typeFormula” needs a “formula” starting with =');
+    const at =
+      typeof s.a1 === 'string' ? s.a1 : a1(rowOf(ctx, tab, Number(s.entry)), columnOf(ctx, tab, str(s, 'column')));
+    ctx.product.harness.userEdit(tab, at, [[formula]]);
+    const cell = sheetOf(ctx, tab).getRange(at);
+    return { a1: at, formula: cell.getFormula(), shows: cell.getDisplayValue() };
+  },
   /** Someone edits a field in Affinity's app. `value` is a FieldValueUpdate. */
   editInAffinity: async (ctx, s) => {
     const listId = listIdOf(ctx.seed, s.list);

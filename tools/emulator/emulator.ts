@@ -3,6 +3,7 @@
  * ../shared/affinity and to the behaviour in ../shared/research/affinity-api-v2.md. One synchronous, stateful
  * `handle(request) → response`; server.ts puts it behind real HTTP. See docs/emulator.md.
  */
+import { divergentResponse } from './divergent';
 import type {
   CompanyData,
   DropdownOption,
@@ -97,6 +98,11 @@ export interface EmulatorOptions {
    * goes wrong as it would if Affinity did so (not documented either way: see docs, Assumptions).
    */
   rows?: 'complete' | 'sparse';
+  /**
+   * Every assumption about Affinity turned the other way (divergent.ts): only to test that `npm run verify-live`
+   * reports each difference. Implies sparse rows.
+   */
+  divergent?: boolean;
 }
 
 /** Who edits fields "in Affinity" when a test does not say. Not one of the seed's API users. */
@@ -213,6 +219,7 @@ export class AffinityEmulator {
   requests: LoggedRequest[] = [];
   private readonly clock: () => number;
   private readonly rowShape: 'complete' | 'sparse';
+  private readonly divergent: boolean;
   private seq = 0;
   private faults: (Fault & { left: number })[] = [];
 
@@ -234,7 +241,8 @@ export class AffinityEmulator {
   constructor(seed: EmulatorSeed, opts: EmulatorOptions = {}) {
     this.baseUrl = (opts.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.clock = opts.clock ?? Date.now;
-    this.rowShape = opts.rows ?? 'complete';
+    this.divergent = opts.divergent === true;
+    this.rowShape = this.divergent ? 'sparse' : (opts.rows ?? 'complete');
     this.routes = this.buildRoutes();
     this.loadSeed(seed);
   }
@@ -424,7 +432,8 @@ export class AffinityEmulator {
         err instanceof ApiError ? err : new ApiError(500, 'server', `Emulator error: ${(err as Error).message}`);
       res = this.errorResponse(e, now);
     }
-    if (via === 'nango' && res.status >= 200 && res.status < 300) res.headers = nangoSuccessHeaders(res);
+    if (this.divergent) res = divergentResponse(url.pathname, via, res);
+    else if (via === 'nango' && res.status >= 200 && res.status < 300) res.headers = nangoSuccessHeaders(res);
     entry.status = res.status;
     this.requests.push(entry);
     if (this.requests.length > LOG_LIMIT) this.requests.splice(0, this.requests.length - LOG_LIMIT);

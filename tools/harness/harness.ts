@@ -72,6 +72,12 @@ export interface HarnessOptions {
   fetchTimeoutMs?: number;
   /** A fixed answer for every formula cell instead of the formula engine (e.g. `() => '#NAME?'`). */
   formulaValue?: FormulaEvaluator;
+  /**
+   * A deliberately divergent Google, only to test that *Affinity › Check this spreadsheet* reports each difference:
+   * Plain-text cells drop a leading apostrophe, the active user's email is always empty, there is no trigger limit,
+   * and property values are limited in characters instead of UTF-8 bytes (docs/harness.md, "Divergent mode").
+   */
+  divergent?: boolean;
   /** Remove one-shot (after/at) clock triggers once they fired (default false: they stay listed, as the harness assumes Apps Script does). */
   deleteFiredOneShotTriggers?: boolean;
   /** Refuse a bundle using syntax Apps Script cannot parse (#private members, static class fields/blocks). Default true. */
@@ -201,6 +207,9 @@ export class AppsScriptHarness {
       opts.verbose === true,
     );
     this.state.network = resolveNetwork(opts.network);
+    this.state.divergent = opts.divergent === true;
+    for (const store of [this.state.scriptProperties, this.state.documentProperties])
+      store.divergent = this.state.divergent;
     this.state.memoryLimitBytes = resolveMemoryLimit(opts.memoryLimitMB);
     this.state.gcBeforeExecution = opts.gcBeforeExecution ?? this.state.memoryLimitBytes !== null;
     this.host = new HostEnv(this.state, () => this.user);

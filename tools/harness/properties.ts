@@ -16,6 +16,9 @@ export class PropertyStore {
   readonly map = new Map<string, string>();
   private size = 0;
 
+  /** HarnessOptions.divergent: values limited in characters, not UTF-8 bytes. */
+  divergent = false;
+
   constructor(readonly label: string) {}
 
   get(key: string): string | null {
@@ -29,7 +32,8 @@ export class PropertyStore {
   /** Check and apply a batch of writes atomically (so a failing setProperties changes nothing). */
   apply(sets: [string, string][], deletes: string[], deleteAllOthers = false): void {
     for (const [k, v] of sets) {
-      if (bytes(v) > PROPERTY_VALUE_LIMIT_BYTES) throw new ScriptError('Argument too large: value');
+      const size = this.divergent ? v.length : bytes(v);
+      if (size > PROPERTY_VALUE_LIMIT_BYTES) throw new ScriptError('Argument too large: value');
       if (bytes(k) > PROPERTY_VALUE_LIMIT_BYTES) throw new ScriptError('Argument too large: key');
     }
     const next = deleteAllOthers ? new Map<string, string>() : new Map(this.map);

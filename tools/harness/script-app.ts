@@ -148,7 +148,7 @@ export class AuthorizationInfoApi extends ApiObject {
 function createTrigger(env: Env, t: Omit<TriggerModel, 'uid' | 'owner' | 'createdAt' | 'fired'>): TriggerApi {
   const st = env.state;
   const owner = env.user();
-  if (st.triggers.filter((x) => x.owner === owner).length >= MAX_TRIGGERS_PER_USER)
+  if (!st.divergent && st.triggers.filter((x) => x.owner === owner).length >= MAX_TRIGGERS_PER_USER)
     throw new ScriptError(TOO_MANY_TRIGGERS);
   env.charge(st.costs.triggerChangeMs);
   const now = env.now();

@@ -39,7 +39,9 @@ export class SessionApi extends ApiObject {
   getActiveUser(): UserApi {
     const u = this.env.user();
     const hidden =
-      (this.env.authMode === 'LIMITED' && u !== this.env.state.owner) || this.env.kind === 'installable-trigger';
+      this.env.state.divergent ||
+      (this.env.authMode === 'LIMITED' && u !== this.env.state.owner) ||
+      this.env.kind === 'installable-trigger';
     return new UserApi(this.env, hidden ? '' : u);
   }
   /** The user whose authority the script runs with (trigger owner for installable triggers). */

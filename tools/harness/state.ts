@@ -55,6 +55,8 @@ export class HarnessState {
   memoryLimitBytes: number | null = null;
   /** Force a full GC before each execution's heap baseline (memory.ts). */
   gcBeforeExecution = false;
+  /** HarnessOptions.divergent. */
+  divergent = false;
   /** Function of the execution in progress (for logs). */
   currentFn: string | null = null;
   private triggerSeq = 0;
@@ -109,6 +111,7 @@ export class HarnessState {
     let s = this.userProps.get(email);
     if (!s) {
       s = new PropertyStore(`user:${email}`);
+      s.divergent = this.divergent;
       this.userProps.set(email, s);
     }
     return s;

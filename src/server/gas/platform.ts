@@ -36,7 +36,7 @@ function networkError(e: unknown): string {
 }
 
 /** What the HTTP adapter reports after each fetchAll: UrlFetch calls made, the responses, when they were sent. */
-export type FetchObserver = (calls: number, responses: HttpResponse[], sentAt: number) => void;
+export type FetchObserver = (calls: number, responses: HttpResponse[], sentAt: number, requests: HttpRequest[]) => void;
 
 /** The HTTP port over UrlFetchApp.fetchAll; `observe` sees every batch (the usage ledger, sync/usage.ts). */
 export function urlFetchHttp(observe: FetchObserver): HttpPort {
@@ -62,7 +62,7 @@ export function urlFetchHttp(observe: FetchObserver): HttpPort {
           });
         }
       }
-      observe(calls, responses, sentAt);
+      observe(calls, responses, sentAt, requests);
       return responses;
     },
   };

@@ -38,5 +38,7 @@ export function buildMenu(ui: GoogleAppsScript.Base.Ui): void {
     .addSeparator()
     .addItem('Schedule…', 'menuSchedule')
     .addItem('Run sync now', 'menuRunSyncNow')
+    .addSeparator()
+    .addItem('Check this spreadsheet', 'menuCheckSpreadsheet')
     .addToUi();
 }

@@ -20,6 +20,7 @@ import { previewOf } from '../engine/push/preview';
 import { readStrategy, remoteEntryOf, type ReadStrategy, type RemoteState } from '../engine/push/read';
 import { findEdits, pushColumns, type EditScan } from '../engine/push/scan';
 import { settlePush, type RequestResult } from '../engine/push/settle';
+import { settledCells, type FormulaMode } from '../engine/push/formulas';
 import type { TabCodec } from '../engine/tabState';
 import type { CachePort } from '../gas/cache';
 import { appendChangeLog } from '../gas/changeLog';
@@ -37,6 +38,7 @@ import {
   pendingMarksOn,
   saveColumnSpecs,
 } from './pushStore';
+import { formulaStep, rememberFormulas, type FormulaStep } from './pushFormulas';
 import { codecContext, sheetOf, tabCodec } from './tabContext';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
@@ -59,6 +61,8 @@ export interface PushRunOptions {
   timestamp: () => string;
   /** Clock time after which no more requests are started (Apps Script stops an execution at 6 minutes). */
   deadline?: number;
+  /** 'confirm' when a person pushes (formulas' values are sent); unattended runs hold them ('hold', the default). */
+  formulas?: FormulaMode;
 }
 
 const DROPDOWN_TYPES = new Set(['dropdown', 'ranked-dropdown', 'dropdown-multi']);
@@ -247,13 +251,14 @@ interface Prepared {
   reads: number;
   readBatches: number;
   client: AffinityClient | null;
+  formulas: FormulaStep;
 }
 
 function prepare(
   ss: Spreadsheet,
   binding: Binding,
   deps: PushDeps,
-  opts: { policy: ConflictPolicy; choices?: ConflictChoice[] },
+  opts: { policy: ConflictPolicy; choices?: ConflictChoice[]; formulas?: FormulaMode },
 ): Prepared {
   const sheet = sheetOf(ss, binding);
   const stored = readSnapshot(ss, binding.sheetId);
@@ -269,7 +274,10 @@ function prepare(
   const ctx = codecContext(ss);
   const codec = tabCodec(ctx);
   const { columns, requests: fieldRequests } = columnsFor(binding, stored, deps, getClient);
-  const scan = findEdits({ tab, snapshot: stored.snapshot, columns, codec, viewName: binding.viewName });
+  const edits = findEdits({ tab, snapshot: stored.snapshot, columns, codec, viewName: binding.viewName });
+  const mode = opts.formulas ?? 'hold';
+  const formulas = formulaStep(sheet, tab, edits, columns, codec, deps.doc, binding.sheetId, mode);
+  const { scan } = formulas;
   if (scan.entries.size === 0) {
     const empty: RemoteState = { entries: new Map(), unreadable: new Map() };
     const plan = planPush({
@@ -292,6 +300,7 @@ function prepare(
       reads: fieldRequests,
       readBatches: 0,
       client,
+      formulas,
     };
   }
 
@@ -352,6 +361,7 @@ function prepare(
     reads: fieldRequests + remote.requests + optionRequests,
     readBatches: remote.batches,
     client,
+    formulas,
   };
 }
 
@@ -365,7 +375,7 @@ export function previewBinding(
   deps: PushDeps,
   opts: { policy: ConflictPolicy },
 ): PushPreview {
-  const p = prepare(ss, binding, deps, opts);
+  const p = prepare(ss, binding, deps, { ...opts, formulas: 'confirm' });
   const data = previewOf(p.plan);
   // Pushing reads Affinity again (the check must be fresh), then writes.
   const reads = p.scan.entries.size === 0 ? 0 : readStrategy(p.scan.entries.size, p.stored.snapshot.rows.size).requests;
@@ -412,6 +422,7 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
   });
 
   writeBlocks(p.sheet, out.valueBlocks, out.noteBlocks);
+  rememberFormulas(deps.doc, binding.sheetId, p.formulas, settledCells(plan, results));
   const baseMoved = out.counts.sent + out.counts.alreadyInAffinity + out.counts.takenFromAffinity > 0;
   if (baseMoved) writeSnapshot(ss, binding.sheetId, out.snapshot, p.stored);
   const tabName = p.sheet.getName();
@@ -448,6 +459,7 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
     invalid: c.invalid,
     notSent: c.readOnly + c.locked + c.unreadable,
     notSynced: c.unsynced,
+    heldFormulas: p.formulas.held.length,
     requests: { reads: p.reads, writes, total: p.reads + writes, batches: p.readBatches + writeBatches },
     failures: out.failures.map((f) => ({ entryId: f.entryId, entity: f.entityName, message: f.message })),
     message: '',
@@ -492,6 +504,10 @@ export function pushMessage(s: PushSummary): string {
   if (s.invalid > 0) parts.push(`${plural(s.invalid, 'value', 'values')} that can't be sent as typed`);
   if (s.notSent > 0) parts.push(`${plural(s.notSent, 'edit', 'edits')} in cells that can't be changed from the sheet`);
   if (s.notSynced > 0) parts.push(`${plural(s.notSynced, 'row', 'rows')} not synced`);
+  if (s.heldFormulas)
+    parts.push(
+      `${plural(s.heldFormulas, 'formula waits', 'formulas wait')} for a push from the menu (a scheduled run never sends a formula's value)`,
+    );
   if (parts.length === 0) return `${s.tabName}: nothing to push.`;
   const seeNotes =
     s.failed + s.conflicts + s.invalid + s.notSent + s.notSynced + s.takenFromAffinity > 0

@@ -2,14 +2,17 @@
  * A small ledger of what the script spends, for the settings panel's Status section:
  *  - UrlFetch calls, against Apps Script's daily quota (per user; it resets 24 h after the window's first call, so
  *    the ledger keeps a rolling 24 h window from its first counted call);
- *  - Affinity's rate-limit headers as last seen (per-minute and, on plans that have one, monthly remaining).
+ *  - Affinity's limits as last seen (per-minute and, on plans that have one, monthly remaining): from the rate-limit
+ *    headers, or, in Nango mode (Nango drops those headers from successful replies), from the body of the client's
+ *    own `GET /v2/rate-limit` readings (affinity/client.ts); no request is made for the ledger.
  * The HTTP adapter (gas/platform.ts) records every request it sends, whoever sends it (pull, push, connect...).
  * Stored as one JSON value in the user's properties. Writes are read-modify-write so that two executions running at
  * once lose little; during a long pull they are batched (`deferWhile`) and flushed at the end.
  */
 import { rateLimitFromHeaders } from '../affinity/client';
 import type { AffinityLimits, UsageStatus } from '../../shared/settings';
-import type { HttpResponse, KeyValueStore } from '../ports';
+import type { RateLimitUsage } from '../affinity/types';
+import type { HttpRequest, HttpResponse, KeyValueStore } from '../ports';
 
 export const USAGE_PROPERTY = 'affinity.usage';
 export const URLFETCH_CONSUMER_LIMIT = 20_000;
@@ -38,11 +41,50 @@ function read(store: KeyValueStore): Stored | null {
   return null;
 }
 
-/** Affinity's limits in a batch of responses: the last response that carried any. */
-export function limitsIn(responses: HttpResponse[], at: number): AffinityLimits | null {
+/** Whether a request is Affinity's usage endpoint, directly or through a proxy (`…/v2/rate-limit`). */
+const USAGE_PATH = /\/v2\/rate-limit(\?|$)/;
+
+/** The limits in a `GET /v2/rate-limit` body (null when it is not one). */
+function limitsOfBody(body: string, at: number): AffinityLimits | null {
+  try {
+    const u = JSON.parse(body) as Partial<RateLimitUsage>;
+    const minute = u.callerPerMinute;
+    if (!minute || typeof minute.limit !== 'number') return null;
+    const month = u.orgPerMonth;
+    return {
+      perMinuteLimit: minute.limit,
+      perMinuteRemaining: minute.remaining,
+      perMinuteResetSec: minute.reset,
+      monthlyLimit: month?.limit,
+      monthlyRemaining: month?.remaining,
+      monthlyResetSec: month?.reset,
+      observedAt: at,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Affinity's limits in a batch of responses: the last response that carried any, in its rate-limit headers or, for
+ * a successful `GET /v2/rate-limit` (`requests` tells which), in its body.
+ */
+export function limitsIn(
+  responses: HttpResponse[],
+  at: number,
+  requests?: readonly HttpRequest[],
+): AffinityLimits | null {
   for (let i = responses.length - 1; i >= 0; i--) {
     const r = rateLimitFromHeaders(responses[i].headers ?? {});
-    if (Object.keys(r).length === 0) continue;
+    if (Object.keys(r).length === 0) {
+      const req = requests?.[i];
+      const usage =
+        req && req.method.toLowerCase() === 'get' && responses[i].status === 200 && USAGE_PATH.test(req.url)
+          ? limitsOfBody(responses[i].body, at)
+          : null;
+      if (usage) return usage;
+      continue;
+    }
     return {
       perMinuteLimit: r.userLimit,
       perMinuteRemaining: r.userRemaining,
@@ -69,14 +111,14 @@ export class UsageLedger {
   ) {}
 
   /**
-   * Counts `calls` UrlFetch calls sent at `sentAt` and keeps the rate-limit headers of their responses. Never throws.
+   * Counts `calls` UrlFetch calls sent at `sentAt` and keeps the limits their responses carry. Never throws.
    */
-  record(calls: number, responses: HttpResponse[], sentAt?: number): void {
+  record(calls: number, responses: HttpResponse[], sentAt?: number, requests?: readonly HttpRequest[]): void {
     if (calls <= 0) return;
     const at = this.now();
     if (this.pendingSince === null) this.pendingSince = sentAt ?? at;
     this.pendingCalls += calls;
-    const rate = limitsIn(responses, at);
+    const rate = limitsIn(responses, at, requests);
     if (rate) this.pendingRate = rate;
     if (this.deferDepth > 0 && this.pendingCalls < DEFER_CALLS && at - this.lastFlush < DEFER_MS) return;
     this.flush();

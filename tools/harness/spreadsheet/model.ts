@@ -179,6 +179,8 @@ export interface WriteContext {
   now: number;
   /** Only an override (HarnessOptions.formulaValue) is consulted at write time; the engine computes on read. */
   evaluate?: FormulaEvaluator | null;
+  /** HarnessOptions.divergent. */
+  plainTextDropsApostrophe?: boolean;
 }
 
 const scratch: Interpreted = { v: '', f: undefined, nf: undefined };
@@ -393,7 +395,8 @@ export class SheetModel {
             }
           }
         }
-        interpret(val, ex?.nf, tz, w.now, evaluate, scratch);
+        const dropped = w.plainTextDropsApostrophe && ex?.nf === '@' && typeof val === 'string' && val.startsWith("'");
+        interpret(dropped ? val.slice(1) : val, ex?.nf, tz, w.now, evaluate, scratch);
         v[c] = scratch.v === '' ? undefined : scratch.v;
         if (scratch.f !== undefined) this.ensureExtra(r0 + i, c).f = scratch.f;
         else if (ex?.f !== undefined) this.setAttr(r0 + i, c, 'f', undefined);

@@ -78,7 +78,12 @@ export function checkGrid(method: string, data: unknown, nr: number, nc: number)
 }
 
 export function writeContext(env: Env): WriteContext {
-  return { tz: env.state.spreadsheet.timeZone, now: env.now(), evaluate: env.state.formulaEvaluator };
+  return {
+    tz: env.state.spreadsheet.timeZone,
+    now: env.now(),
+    evaluate: env.state.formulaEvaluator,
+    plainTextDropsApostrophe: env.state.divergent,
+  };
 }
 
 export function spanOf(start1: number, count: number): Span {

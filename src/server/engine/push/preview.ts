@@ -17,7 +17,13 @@ export function previewOf(plan: PushPlan): PreviewData {
     switch (d.status) {
       case 'send':
       case 'overwrite':
-        out.changes.push({ ...who, old: d.remote ?? d.base, new: d.local, overwrites: d.status === 'overwrite' });
+        out.changes.push({
+          ...who,
+          old: d.remote ?? d.base,
+          new: d.local,
+          overwrites: d.status === 'overwrite',
+          ...(d.formula ? { formula: d.formula } : {}),
+        });
         if (d.status === 'overwrite') {
           out.conflicts.push({
             ...who,

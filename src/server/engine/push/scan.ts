@@ -51,6 +51,8 @@ export interface CellEdit {
   columnId: string;
   base: string;
   local: string;
+  /** The formula the cell holds, when it holds one (push/formulas.ts). */
+  formula?: string;
 }
 
 export interface UnsyncedRow {
