@@ -307,8 +307,12 @@ export async function resumableCase(
 }
 
 /** A seed of `tabs` sheet views of `perTab` entries each, over one generated company list. */
-function multiViewSeed(tabs: number, perTab: number): { seed: EmulatorSeed; viewIds: number[] } {
-  const seed = generateSeed({ entries: tabs * perTab, fieldsInView: 30 });
+export function multiViewSeed(
+  tabs: number,
+  perTab: number,
+  fieldsInView = 30,
+): { seed: EmulatorSeed; viewIds: number[] } {
+  const seed = generateSeed({ entries: tabs * perTab, fieldsInView });
   const L = String(GENERATED.companyListId);
   const views = seed.savedViews[L];
   const main = views.find((v) => v.id === GENERATED.sheetViewId)!;
