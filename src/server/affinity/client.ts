@@ -295,7 +295,9 @@ export class AffinityClient {
       urls.map((path) => ({ method: 'get', path, purpose: 'read-entries', what: 'saved view' })),
     );
     return outcomes.map((o) =>
-      o.ok ? { ok: true as const, value: { entries: o.value?.data ?? [], nextUrl: o.value?.pagination?.nextUrl ?? null } } : o,
+      o.ok
+        ? { ok: true as const, value: { entries: o.value?.data ?? [], nextUrl: o.value?.pagination?.nextUrl ?? null } }
+        : o,
     );
   }
 

@@ -15,6 +15,8 @@ import { sheetOf } from './tabContext';
 /** Time kept for staging what a round gathered: a fixed part and a part per buffered page. */
 const FLUSH_RESERVE_MS = 5_000;
 const FLUSH_PER_PAGE_MS = 25;
+/** Pages held in memory, all views together, before they are staged (memory, issue 10): 100 pages ≈ 10,000 rows. */
+const MAX_BUFFERED_PAGES = 100;
 /** First guess of a round's time, before one is measured. */
 const FIRST_ROUND_MS = 1_000;
 
@@ -66,13 +68,31 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
   }
   if (views.length === 0) return 0;
   log.log(`Paging ${views.length} views together: ${views.map((v) => `“${v.cp.viewName}”`).join(', ')}.`);
+  // Requests and fetch time since the last staging, shared among the views by the pages each buffered.
+  let stagedRequests = startRequests;
+  let stagedAt = execStart;
+  const stageAll = () => {
+    const totalPages = views.reduce((n, v) => n + v.buf.pages.length, 0) || 1;
+    const requests = client.requestsSent - stagedRequests;
+    const elapsed = clock.now() - stagedAt;
+    for (const v of views) {
+      const share = v.buf.pages.length / totalPages;
+      stageView(pc, v, Math.round(requests * share), Math.round(elapsed * share));
+    }
+    stagedRequests = client.requestsSent;
+    stagedAt = clock.now();
+  };
   let roundMs = FIRST_ROUND_MS;
   let rounds = 0;
   let stopped = '';
   for (;;) {
     const active = views.filter((v) => v.cp.nextUrl !== null);
     if (active.length === 0) break;
-    const buffered = views.reduce((n, v) => n + v.buf.pages.length, 0);
+    let buffered = views.reduce((n, v) => n + v.buf.pages.length, 0);
+    if (buffered + active.length > MAX_BUFFERED_PAGES) {
+      stageAll();
+      buffered = 0;
+    }
     const reserve = FLUSH_RESERVE_MS + FLUSH_PER_PAGE_MS * (buffered + active.length);
     if (pc.timeLeft() < roundMs * 1.5 + reserve) {
       stopped = 'time budget reached';
@@ -108,13 +128,8 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
         );
     });
   }
-  // Requests and fetch time of this execution, shared among the views by pages fetched.
-  const totalPages = views.reduce((n, v) => n + v.buf.pages.length, 0) || 1;
-  const requests = client.requestsSent - startRequests;
-  const elapsed = clock.now() - execStart;
+  stageAll();
   for (const v of views) {
-    const share = v.buf.pages.length / totalPages;
-    stageView(pc, v, Math.round(requests * share), Math.round(elapsed * share));
     if (v.cp.nextUrl !== null)
       pc.progress(
         v.binding.sheetId,

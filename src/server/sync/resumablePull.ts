@@ -51,6 +51,11 @@ const FLUSH_RESERVE_MS = 5_000;
 const FLUSH_PER_PAGE_MS = 25;
 /** First guess of a page's time, before one is measured. */
 const FIRST_PAGE_MS = 800;
+/**
+ * Rows of views one execution writes to their tabs (memory, issue 10): a second view that would pass it waits for a
+ * fresh execution. About 20,000 rows × 30 columns; a single view larger than that is written on its own.
+ */
+const APPLY_ROWS_PER_EXECUTION = 20_000;
 /** Requests an apply may make (dropdown options of the view's columns). */
 const APPLY_REQUESTS = 10;
 
@@ -80,6 +85,8 @@ export interface PullContext {
   /** Makes sure a continuation follows if this execution is killed; `force`: about to do something long in one go. */
   ensureWatchdog: (force?: boolean) => void;
   run: RunState;
+  /** Rows of views written to their tabs in this execution so far. */
+  rowsApplied?: number;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -131,7 +138,13 @@ export class PageBuffer {
   readonly values: Directory[] = [];
   readonly rowEntities: Directory[] = [];
 
-  add(cp: PullCheckpoint, page: { entries: ListEntryWithEntity[]; nextUrl: string | null }, fields: FieldMetadata[], binding: Binding, ctx: CodecContext): void {
+  add(
+    cp: PullCheckpoint,
+    page: { entries: ListEntryWithEntity[]; nextUrl: string | null },
+    fields: FieldMetadata[],
+    binding: Binding,
+    ctx: CodecContext,
+  ): void {
     this.pages.push(stagePage(cp.pages, page.entries, fields, binding.listType, ctx));
     this.values.push(entitiesIn(page.entries, { rows: false }));
     this.rowEntities.push(entitiesIn(page.entries, { rows: true }));
@@ -140,8 +153,22 @@ export class PageBuffer {
     cp.nextUrl = page.nextUrl;
   }
 
+  clear(): void {
+    this.pages.length = 0;
+    this.values.length = 0;
+    this.rowEntities.length = 0;
+  }
+
   /** Writes the buffered pages to staging, then the checkpoint (requests and fetch time of this execution added). */
-  stage(ss: Spreadsheet, doc: KeyValueStore, sheetId: number, cp: PullCheckpoint, requests: number, fetchMs: number, now: number): void {
+  stage(
+    ss: Spreadsheet,
+    doc: KeyValueStore,
+    sheetId: number,
+    cp: PullCheckpoint,
+    requests: number,
+    fetchMs: number,
+    now: number,
+  ): void {
     const records: StagedRecord[] = this.pages.map((p) => ({ k: 'page', ...p }));
     if (this.values.length + this.rowEntities.length > 0) {
       records.push({
@@ -290,6 +317,10 @@ function pullFrom(
   const fresh = clock.now() - pc.startedAt < MIN_TASK_MS;
   if (!fresh && pc.timeLeft() < applyEstimate)
     return stop(`every page is in; writing ${fmt(cp.rows)} rows needs a fresh execution`);
+  // Memory: one execution writes at most about APPLY_ROWS_PER_EXECUTION rows of views (a view larger than that alone).
+  const applied = pc.rowsApplied ?? 0;
+  if (applied > 0 && applied + cp.rows > APPLY_ROWS_PER_EXECUTION)
+    return stop(`every page is in; writing ${fmt(cp.rows)} more rows in this execution would pass its memory budget`);
 
   // Writing the tab may fetch dropdown options: keep them under the per-minute limit too.
   pace(APPLY_REQUESTS, applyEstimate);
@@ -309,6 +340,10 @@ function pullFrom(
   for (const p of mem) pages.push(p);
   const remote = viewFromPages(pages, nameColumnSpec(binding.listType));
   const directory = fitDirectory(mergeDirectories(...values, ...rowEntities));
+  // The staged records are in the view now: let them go before the tab is written (memory, issue 10).
+  staged.length = 0;
+  pages.length = 0;
+  buf.clear();
   const fetchMs = cp.fetchMs + (clock.now() - execStart);
   const applyStart = clock.now();
   const summary = applyPulledView(ss, binding, client, log, pc.today, {
@@ -319,6 +354,7 @@ function pullFrom(
     requests: () => cp.requests + (client.requestsSent - startRequests),
   });
   const applyMs = clock.now() - applyStart;
+  pc.rowsApplied = applied + summary.rows;
   updateStats(doc, sheetId, {
     rows: summary.rows,
     pages: cp.pages,

@@ -100,7 +100,8 @@ export function newRun(kind: RunState['kind'], by: string, tasks: Task[], now: n
 export function syncTasks(bindings: Binding[], pushFirst: boolean, manual: boolean): Task[] {
   const tasks: Task[] = [];
   // Every push first, so that the pulls can page their views together (sync/parallelPull.ts).
-  if (pushFirst) for (const b of bindings) tasks.push({ sheetId: b.sheetId, step: 'push', manual: manual || undefined });
+  if (pushFirst)
+    for (const b of bindings) tasks.push({ sheetId: b.sheetId, step: 'push', manual: manual || undefined });
   for (const b of bindings) tasks.push({ sheetId: b.sheetId, step: 'pull', manual: manual || undefined });
   return tasks;
 }
