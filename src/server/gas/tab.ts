@@ -3,7 +3,7 @@
  * depends on the number of columns and change blocks, never on the number of rows.
  */
 import { columnFormat } from '../engine/codecs';
-import { KEY_COLUMN, METADATA_KEY, NOTE_MARK, type ColumnSpec, type SheetCell } from '../engine/layout';
+import { KEY_COLUMN, METADATA_KEY, NOTE_MARK, type ColumnSpec } from '../engine/layout';
 import type { PullPlan } from '../engine/pull';
 import type { TabState } from '../engine/tabState';
 import { ensureCellRoom } from './cellLimit';
@@ -82,7 +82,7 @@ export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
   const holdsKey = (b: PullPlan['blocks'][number]) =>
     keyCol !== undefined && b.col <= keyCol && keyCol < b.col + b.values[0].length;
   for (const b of [...plan.blocks.filter(holdsKey), ...plan.blocks.filter((b) => !holdsKey(b))]) {
-    setValuesSliced(sheet, 2 + b.row, 1 + b.col, b.values, (r, c, slice) => plain.adapt(r, c, slice as SheetCell[][]));
+    setValuesSliced(sheet, 2 + b.row, 1 + b.col, b.values, (r, c, slice) => plain.adapt(r, c, slice));
   }
   for (const b of plan.noteBlocks) {
     sheet.getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length).setNotes(b.values);

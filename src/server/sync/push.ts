@@ -393,7 +393,7 @@ export function previewBinding(
   ss: Spreadsheet,
   binding: Binding,
   deps: PushDeps,
-  opts: { policy: ConflictPolicy },
+  opts: { policy: ConflictPolicy; deadline?: number },
 ): PushPreview {
   const p = prepare(ss, binding, deps, opts);
   const data = previewOf(p.plan);
