@@ -407,6 +407,19 @@ export const CASES: BenchCase[] = [
   },
 ];
 
+const EMPTY_ROW: BenchRow = {
+  network: 'realistic',
+  case: '',
+  requests: 0,
+  minimumRequests: '',
+  fetchAllBatches: 0,
+  sheetsCalls: 0,
+  cellsWritten: 0,
+  cpuMs: 0,
+  virtualMs: 0,
+  peakHeapMB: 0,
+};
+
 const COLUMNS: (keyof BenchRow)[] = [
   'case',
   'requests',
@@ -463,7 +476,15 @@ async function main(): Promise<void> {
       if (!c.models.includes(network)) continue;
       if (only.length > 0 && !only.some((o) => c.name.includes(o))) continue;
       process.stderr.write(`[${network}] running ${c.name}…\n`);
-      rows.push(...(await c.run(model)));
+      let got: BenchRow[];
+      try {
+        got = await c.run(model);
+      } catch (err) {
+        // A failure of the bench's own setup is a row too, so that the other cases still report.
+        got = [{ ...EMPTY_ROW, network, case: c.name, error: err instanceof Error ? err.message : String(err) }];
+      }
+      process.stderr.write(formatRows(got) + '\n');
+      rows.push(...got);
     }
     const limit = model.memoryLimitMB ? `, memory ceiling ${model.memoryLimitMB} MB` : ', memory measured only';
     out(`\nnetwork model: ${network}${limit}`);
