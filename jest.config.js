@@ -6,6 +6,9 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   // Finds Chromium once per run, before the workers start (test/browser/support/find-browser.ts).
   globalSetup: '<rootDir>/test/browser/support/global-setup.ts',
+  // The harness defaults to the realistic network model; the suite opts into the fast one for speed (tests of time
+  // behaviour set `network: 'realistic'` themselves). HARNESS_NETWORK=realistic runs the whole suite under it.
+  setupFiles: ['<rootDir>/test/support/network.ts'],
   // A net for a test that hangs, not a speed budget: no test may fail because the machine is slow or busy
   // (`npm run test:stress`). Tests set no timeouts of their own.
   testTimeout: 15 * 60_000,

@@ -84,8 +84,20 @@ function continuingSummary(ss: Spreadsheet, binding: Binding, requests: number):
   };
 }
 
+/**
+ * Menu "Pull all tabs": one run that pulls every bound tab under one budget for the execution, paging the views
+ * together; what does not fit continues in the background (a continuation), never as a platform error.
+ */
+export function pullAllRun(): string {
+  return syncNow(false);
+}
+
 /** Menu "Run sync now": what the schedule does (push first when set, then pull every bound tab), now. */
 export function runSyncNow(): string {
+  return syncNow(true);
+}
+
+function syncNow(withPushes: boolean): string {
   const startedAt = Date.now();
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const doc = documentStore();
@@ -95,13 +107,14 @@ export function runSyncNow(): string {
   const got = withLocks(MANUAL_LOCK_WAIT_MS, () =>
     usageLedger.deferWhile((): string => {
       const run = loadRun(doc) ?? newRun('manual', effectiveUserEmail(), [], startedAt);
-      for (const t of syncTasks(bindings, settings.pushFirst, true)) {
+      for (const t of syncTasks(bindings, withPushes && settings.pushFirst, true)) {
         if (!run.tasks.some((x) => x.sheetId === t.sheetId && x.step === t.step)) run.tasks.push(t);
       }
       const result = executeRun(runDeps(ss, settings, startedAt), run);
       const pulled = [...result.pulled.values()].map((s) => `${s.tabName}: ${s.rows.toLocaleString('en-US')} rows`);
-      if (result.status === 'done') return `Sync done. ${pulled.join('; ')}`.trim();
-      return `${pulled.length > 0 ? `${pulled.join('; ')}. ` : ''}The sync continues in the background (large views take several executions).`;
+      const what = withPushes ? 'Sync' : 'Pull';
+      if (result.status === 'done') return `${what} done. ${pulled.join('; ')}`.trim();
+      return `${pulled.length > 0 ? `${pulled.join('; ')}. ` : ''}The ${what.toLowerCase()} continues in the background (large views take several executions).`;
     }),
   );
   if (!got.ran) throw busy();

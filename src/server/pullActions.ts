@@ -6,7 +6,7 @@ import { assertSheetView } from './affinity/client';
 import { userMessage } from './affinity/errors';
 import { documentStore } from './gas/platform';
 import { offerSettings } from './gas/ui';
-import { pullTabRun } from './manualRuns';
+import { pullAllRun, pullTabRun } from './manualRuns';
 import { findBinding, loadBindings, removeBinding, upsertBinding, type Binding } from './sync/bindings';
 import { pullMessage } from './sync/pull';
 import { affinityClient } from './wiring';
@@ -33,8 +33,14 @@ export function menuPullAllTabs(): void {
     offerSettings('No synced tabs', 'No tab is bound to an Affinity view yet.');
     return;
   }
-  const messages = bindings.map((b) => pullAndReport(b));
-  ss.toast(messages.join('\n'), 'Affinity', 10);
+  // One run, one budget for the execution: the views are paged together and what does not fit continues later.
+  let message: string;
+  try {
+    message = pullAllRun();
+  } catch (e) {
+    message = userMessage(e);
+  }
+  ss.toast(message, 'Affinity', 10);
 }
 
 function pullAndReport(binding: Binding): string {

@@ -11,9 +11,10 @@ import { markPending } from './gas/pushSheet';
 import { setEditTrigger } from './gas/triggers';
 import { offerSettings } from './gas/ui';
 import { findBinding, type Binding } from './sync/bindings';
+import { ReadDoesNotFit } from './engine/push/read';
 import { previewBinding, pushAndRecord } from './sync/push';
 import { loadColumnSpecs, loadPolicy, pendingMarksOn, savePolicy, setPendingMarksFlag } from './sync/pushStore';
-import { pushDeps, whoIsPushing } from './wiring';
+import { executionDeadline, pushDeps, whoIsPushing } from './wiring';
 import type { ConflictChoiceData, ConflictPolicy, PushPreview, PushSettings, PushSummary } from '../shared/push';
 
 const PENDING_HANDLER = 'onEditMarkPending';
@@ -65,9 +66,10 @@ export function pushTab(sheetId: number, choices?: ConflictChoiceData[]): PushSu
         formulas: 'confirm',
         user: whoIsPushing(false),
         timestamp: timestampIn(tz),
+        deadline: executionDeadline(),
       });
     } catch (e) {
-      throw e instanceof AffinityError ? e : new Error(userMessage(e));
+      throw pushError(e);
     }
   });
   if (!got.ran)
@@ -80,10 +82,23 @@ export function previewPush(sheetId: number): PushPreview {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const binding = bindingOf(sheetId);
   try {
-    return previewBinding(ss, binding, pushDeps(), { policy: loadPolicy(documentStore()) });
+    return previewBinding(ss, binding, pushDeps(), {
+      policy: loadPolicy(documentStore()),
+      deadline: executionDeadline(),
+    });
   } catch (e) {
-    throw e instanceof AffinityError ? e : new Error(userMessage(e));
+    throw pushError(e);
   }
+}
+
+/** A failure as the person sees it; a conflict check that does not fit the execution is said in words, not as an error. */
+function pushError(e: unknown): Error {
+  if (e instanceof ReadDoesNotFit)
+    return new AffinityError(
+      'config',
+      `Nothing was sent: ${e.message}. Your edits stay pending; push again in a minute, or the schedule pushes them.`,
+    );
+  return e instanceof AffinityError ? e : new Error(userMessage(e));
 }
 
 /** What the panel's Push section shows: the conflict setting (with its choices in words) and the pending marks. */

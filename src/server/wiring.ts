@@ -12,11 +12,29 @@ import { ProgressStore } from './sync/progress';
 import { pushAndRecord, type PushDeps } from './sync/push';
 import { loadPolicy } from './sync/pushStore';
 import type { RunDeps } from './sync/runs';
-import { budgetOf, reserveOf, type ScheduleSettings } from './sync/schedule';
+import { budgetOf, loadSettings, reserveOf, type ScheduleSettings } from './sync/schedule';
 import { clientFor, connectionStatus, type Deps } from './sync/settings';
 import { UsageLedger } from './sync/usage';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+/**
+ * When this execution started. Apps Script evaluates the bundle afresh for every execution, so this module's load time
+ * is the execution's start: every entry point measures its one budget from it (issue 10: one deadline per execution).
+ */
+const EXECUTION_START = Date.now();
+
+/** Time kept after the deadline for what must still happen (saving the run, writing the outcome). */
+const DEADLINE_MARGIN_MS = 10_000;
+
+export function executionStart(): number {
+  return EXECUTION_START;
+}
+
+/** The one deadline of this execution: its start plus the budget (schedule settings, default 5 of the 6 minutes). */
+export function executionDeadline(settings: ScheduleSettings = loadSettings(documentStore())): number {
+  return EXECUTION_START + budgetOf(settings) - DEADLINE_MARGIN_MS;
+}
 
 /** UrlFetch calls and Affinity's rate-limit headers, counted for the settings panel (sync/usage.ts). */
 export const usageLedger = new UsageLedger(
@@ -83,7 +101,8 @@ export function runDeps(
     clock: gasClock,
     log: gasLog,
     client: getClient,
-    startedAt,
+    // Whoever calls, the budget counts from the execution's start.
+    startedAt: Math.min(startedAt, EXECUTION_START),
     budgetMs: budgetOf(settings),
     reserve: reserveOf(settings),
     today: todayIn(ss.getSpreadsheetTimeZone()),

@@ -151,12 +151,22 @@ describe('findEdits', () => {
 
 describe('readStrategy', () => {
   it('re-reads the pages when more entries were edited than the view has pages, else each entry', () => {
-    expect(readStrategy(200, 10_000)).toEqual({ mode: 'pages', requests: 100 });
-    expect(readStrategy(100, 10_000)).toEqual({ mode: 'entries', requests: 100 });
-    expect(readStrategy(3, 250)).toEqual({ mode: 'entries', requests: 3 });
-    expect(readStrategy(4, 250)).toEqual({ mode: 'pages', requests: 3 });
-    expect(readStrategy(2, 50)).toEqual({ mode: 'pages', requests: 1 });
-    expect(readStrategy(0, 50)).toEqual({ mode: 'entries', requests: 0 });
+    expect(readStrategy(200, 10_000)).toMatchObject({ mode: 'pages', requests: 100, fits: true });
+    expect(readStrategy(100, 10_000)).toMatchObject({ mode: 'entries', requests: 100, fits: true });
+    expect(readStrategy(3, 250)).toMatchObject({ mode: 'entries', requests: 3, fits: true });
+    expect(readStrategy(4, 250)).toMatchObject({ mode: 'pages', requests: 3, fits: true });
+    expect(readStrategy(2, 50)).toMatchObject({ mode: 'pages', requests: 1, fits: true });
+    expect(readStrategy(0, 50)).toMatchObject({ mode: 'entries', requests: 0, fits: true });
+  });
+
+  it('takes the faster read when the cheaper one does not fit the time left, and starts none when neither fits', () => {
+    const costs = { pageMs: 1_000, entryMs: 300, parallel: 10 };
+    // 500 pages one after the other (≈ 500 s) do not fit 270 s; 1,000 entries in 100 waves (≈ 30 s) do.
+    expect(readStrategy(1_000, 50_000, 270_000, costs)).toMatchObject({ mode: 'entries', requests: 1_000, fits: true });
+    // Within the time, the fewer requests win, as before.
+    expect(readStrategy(1_000, 50_000, 600_000, costs)).toMatchObject({ mode: 'pages', requests: 500, fits: true });
+    // 20 s left: neither 500 pages nor 100 waves of entries fit.
+    expect(readStrategy(1_000, 50_000, 20_000, costs)).toMatchObject({ mode: 'pages', fits: false });
   });
 });
 

@@ -80,8 +80,9 @@ describe('network model', () => {
     expect(f.lastExecution.virtualMs / fastSingle).toBeLessThan(1.6); // the slowest + overheads, not 3 waves
   });
 
-  it('is chosen per harness, else by HARNESS_NETWORK, else fast', () => {
-    expect(resolveNetwork(undefined, undefined).name).toBe('fast');
+  it('is chosen per harness, else by HARNESS_NETWORK, else realistic', () => {
+    expect(resolveNetwork(undefined, '').name).toBe('realistic');
+    expect(resolveNetwork(undefined, 'fast').name).toBe('fast');
     expect(resolveNetwork(undefined, 'realistic').name).toBe('realistic');
     expect(resolveNetwork('fast', 'realistic').name).toBe('fast');
     expect(resolveNetwork({ name: 'realistic', fetchAllConcurrency: 4 }).fetchAllConcurrency).toBe(4);

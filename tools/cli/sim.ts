@@ -19,7 +19,7 @@ export interface Scenario {
   /** 'dealflow' (default), { generate: {...} }, or a whole seed. */
   seed?: 'dealflow' | { generate: GenerateOptions } | EmulatorSeed;
   spreadsheetTimeZone?: string;
-  /** Network model of the harness (docs/harness.md): 'fast' or 'realistic'; default HARNESS_NETWORK, else fast. */
+  /** Network model of the harness (docs/harness.md): 'fast' or 'realistic'; default HARNESS_NETWORK, else realistic. */
   network?: NetworkModelName;
   /** Memory ceiling per execution: true (256 MB), MB, or false; default HARNESS_MEMORY_LIMIT_MB, else none. */
   memoryLimitMB?: number | boolean;

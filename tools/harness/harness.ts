@@ -52,7 +52,7 @@ export interface HarnessOptions {
   /**
    * Network model (network.ts): 'fast' (120 ms a request, unbounded fetchAll) or 'realistic' (Affinity's latency by
    * page size, UrlFetchApp's overhead, fetchAll 10 at a time), or a model with some figures changed. Default: the
-   * environment variable HARNESS_NETWORK, else 'fast'.
+   * environment variable HARNESS_NETWORK, else 'realistic'.
    */
   network?: NetworkOption;
   /**

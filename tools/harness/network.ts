@@ -1,9 +1,9 @@
 /**
  * How long a UrlFetchApp request takes in virtual time. Two models (docs/harness.md, "Network model"):
  *
- * - `fast` (the default for now): a flat `costs.urlFetchMs` (120 ms) a request plus bytes; a `fetchAll` costs its
+ * - `fast` (an option for quick tests; the test suite opts into it): a flat `costs.urlFetchMs` (120 ms) a request plus bytes; a `fetchAll` costs its
  *   slowest request plus overhead, all requests at once. Cheap and quick for behaviour tests.
- * - `realistic`: UrlFetchApp's own overhead plus Affinity's latency as a function of the page it serves (entries ×
+ * - `realistic` (the default, issue 10): UrlFetchApp's own overhead plus Affinity's latency as a function of the page it serves (entries ×
  *   fields, read from the response), and `fetchAll` running at most `fetchAllConcurrency` requests at a time.
  *
  * Select per harness with `HarnessOptions.network`, or for every harness of a process (bench, simulator) with the
@@ -52,9 +52,9 @@ export const REALISTIC_NETWORK: Readonly<NetworkModel> = Object.freeze({
 
 export type NetworkOption = NetworkModelName | (Partial<NetworkModel> & { name: NetworkModelName });
 
-/** The model a harness uses: its option, else HARNESS_NETWORK, else fast. */
+/** The model a harness uses: its option, else HARNESS_NETWORK, else realistic. */
 export function resolveNetwork(option: NetworkOption | undefined, env = process.env.HARNESS_NETWORK): NetworkModel {
-  const chosen = option ?? (env ? env.trim().toLowerCase() : 'fast');
+  const chosen = option ?? (env ? env.trim().toLowerCase() : 'realistic');
   if (typeof chosen === 'string') {
     if (chosen === 'fast') return { ...FAST_NETWORK };
     if (chosen === 'realistic') return { ...REALISTIC_NETWORK };

@@ -289,6 +289,18 @@ export class AffinityClient {
     return { entries: page?.data ?? [], nextUrl: page?.pagination?.nextUrl ?? null };
   }
 
+  /** One page of each of several views at once (one fetchAll): pages of different views are independent. */
+  entriesPages(urls: string[]): Outcome<{ entries: ListEntryWithEntity[]; nextUrl: string | null }>[] {
+    const outcomes = this.sendAll<Paged<ListEntryWithEntity>>(
+      urls.map((path) => ({ method: 'get', path, purpose: 'read-entries', what: 'saved view' })),
+    );
+    return outcomes.map((o) =>
+      o.ok
+        ? { ok: true as const, value: { entries: o.value?.data ?? [], nextUrl: o.value?.pagination?.nextUrl ?? null } }
+        : o,
+    );
+  }
+
   /** Every row of a saved view (follows nextUrl until null). */
   savedViewEntries(
     listId: number,

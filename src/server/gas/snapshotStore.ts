@@ -4,6 +4,7 @@
  * and cache could not). Row 1 holds the column ids; each row below holds an entry id and its canonical texts.
  * Writes are diffed against what is stored, in blocks, like the tab.
  */
+import { setValuesSliced, sliceRows } from './slicedWrites';
 import { blocksFromChanges, type Changes } from '../engine/blocks';
 import { KEY_COLUMN, NOTE_MARK } from '../engine/layout';
 import type { Snapshot } from '../engine/tabState';
@@ -126,7 +127,7 @@ export function writeSnapshot(ss: Spreadsheet, sheetId: number, next: Snapshot, 
   ensureSize(sheet, rows + 1, columns.length + 1);
   let cells = 0;
   for (const b of blocks) {
-    sheet.getRange(1 + b.row, 1 + b.col, b.values.length, b.values[0].length).setValues(b.values);
+    setValuesSliced(sheet, 1 + b.row, 1 + b.col, b.values);
     cells += b.values.length * b.values[0].length;
   }
   return cells;
@@ -145,17 +146,28 @@ function ensureSize(sheet: Sheet, rows: number, cols: number): void {
  * value and be overwritten by the next pull). Stale rows left below by such a kill are ignored by readSnapshot.
  */
 function rewrite(sheet: Sheet, next: Snapshot, stored: StoredSnapshot | null): number {
-  const grid: (string | number)[][] = [[KEY_COLUMN, ...next.columns]];
-  for (const [entryId, texts] of next.rows) grid.push([entryId, ...texts.map(asText)]);
-  const width = grid[0].length;
-  ensureSize(sheet, grid.length, width);
-  sheet.getRange(1, 1, grid.length, width).setValues(grid);
+  // Built and written a slice at a time (gas/slicedWrites.ts): never the whole snapshot as one grid.
+  const width = next.columns.length + 1;
+  const total = next.rows.size + 1;
+  ensureSize(sheet, total, width);
+  const step = sliceRows(width);
+  let slice: (string | number)[][] = [[KEY_COLUMN, ...next.columns]];
+  let at = 1;
+  const write = () => {
+    sheet.getRange(at, 1, slice.length, width).setValues(slice);
+    at += slice.length;
+    slice = [];
+  };
+  for (const [entryId, texts] of next.rows) {
+    slice.push([entryId, ...texts.map(asText)]);
+    if (slice.length >= step) write();
+  }
+  if (slice.length > 0) write();
   if (stored) {
     const oldRows = stored.rows + 1;
     const oldWidth = stored.columns.length + 1;
-    if (oldWidth > width) sheet.getRange(1, width + 1, Math.min(oldRows, grid.length), oldWidth - width).clearContent();
-    if (oldRows > grid.length)
-      sheet.getRange(grid.length + 1, 1, oldRows - grid.length, Math.max(oldWidth, width)).clearContent();
+    if (oldWidth > width) sheet.getRange(1, width + 1, Math.min(oldRows, total), oldWidth - width).clearContent();
+    if (oldRows > total) sheet.getRange(total + 1, 1, oldRows - total, Math.max(oldWidth, width)).clearContent();
   }
-  return grid.length * width;
+  return total * width;
 }

@@ -8,6 +8,7 @@ import type { PullPlan } from '../engine/pull';
 import type { TabState } from '../engine/tabState';
 import { ensureCellRoom } from './cellLimit';
 import { plainTextWriter, type PlainTextWriter } from './plainText';
+import { setValuesSliced } from './slicedWrites';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type DeveloperMetadata = GoogleAppsScript.Spreadsheet.DeveloperMetadata;
@@ -81,9 +82,7 @@ export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
   const holdsKey = (b: PullPlan['blocks'][number]) =>
     keyCol !== undefined && b.col <= keyCol && keyCol < b.col + b.values[0].length;
   for (const b of [...plan.blocks.filter(holdsKey), ...plan.blocks.filter((b) => !holdsKey(b))]) {
-    sheet
-      .getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length)
-      .setValues(plain.adapt(2 + b.row, 1 + b.col, b.values));
+    setValuesSliced(sheet, 2 + b.row, 1 + b.col, b.values, (r, c, slice) => plain.adapt(r, c, slice));
   }
   for (const b of plan.noteBlocks) {
     sheet.getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length).setNotes(b.values);

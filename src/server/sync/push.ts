@@ -17,7 +17,15 @@ import { POLICY_LABELS, type ConflictChoice, type ConflictPolicy } from '../engi
 import { nextBatch } from '../engine/push/batch';
 import { planPush, type PushPlan } from '../engine/push/plan';
 import { previewOf } from '../engine/push/preview';
-import { readStrategy, remoteEntryOf, type ReadStrategy, type RemoteState } from '../engine/push/read';
+import {
+  ReadDoesNotFit,
+  readStrategy,
+  remoteEntryOf,
+  type ReadCosts,
+  DEFAULT_READ_COSTS,
+  type ReadStrategy,
+  type RemoteState,
+} from '../engine/push/read';
 import { findEdits, pushColumns, type EditScan } from '../engine/push/scan';
 import { settlePush, type RequestResult } from '../engine/push/settle';
 import { settledCells, type FormulaMode } from '../engine/push/formulas';
@@ -39,6 +47,7 @@ import {
   saveColumnSpecs,
 } from './pushStore';
 import { formulaStep, rememberFormulas, type FormulaStep } from './pushFormulas';
+import { loadStats } from './runStore';
 import { codecContext, sheetOf, tabCodec } from './tabContext';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
@@ -153,12 +162,17 @@ function readRemote(
   viewEntries: number,
   ctx: ReturnType<typeof codecContext>,
   clock: Clock,
+  deadline: number,
+  costs: ReadCosts,
 ): RemoteRead {
   const state: RemoteState = { entries: new Map(), unreadable: new Map() };
   const ids = [...scan.entries.keys()];
-  const strategy = readStrategy(ids.length, viewEntries);
+  const timeLeft = deadline - clock.now();
+  const strategy = readStrategy(ids.length, viewEntries, timeLeft, costs);
   const seen: Directory = { persons: [], companies: [] };
   if (ids.length === 0) return { state, strategy, requests: 0, batches: 0, seen };
+  // Never start a read that cannot finish: the edits stay pending and the push goes on in a later execution.
+  if (!strategy.fits) throw new ReadDoesNotFit(strategy, timeLeft);
   const start = client.requestsSent;
   const fieldsOf = (id: number) => [
     ...new Set(
@@ -217,6 +231,13 @@ function readRemote(
   return { state, strategy, requests: client.requestsSent - start, batches, seen };
 }
 
+/** The view's own page time when a pull measured it (sync/runStore.ts), else the default figures. */
+function readCostsOf(doc: KeyValueStore, binding: Binding): ReadCosts {
+  const s = loadStats(doc)[String(binding.sheetId)];
+  if (!s || !s.pages || !s.fetchMs) return DEFAULT_READ_COSTS;
+  return { ...DEFAULT_READ_COSTS, pageMs: Math.max(DEFAULT_READ_COSTS.pageMs, s.fetchMs / s.pages) };
+}
+
 // ---- metadata ----------------------------------------------------------------------------------------------------
 
 function columnsFor(
@@ -258,7 +279,7 @@ function prepare(
   ss: Spreadsheet,
   binding: Binding,
   deps: PushDeps,
-  opts: { policy: ConflictPolicy; choices?: ConflictChoice[]; formulas?: FormulaMode },
+  opts: { policy: ConflictPolicy; choices?: ConflictChoice[]; formulas?: FormulaMode; deadline?: number },
 ): Prepared {
   const sheet = sheetOf(ss, binding);
   const stored = readSnapshot(ss, binding.sheetId);
@@ -305,7 +326,16 @@ function prepare(
   }
 
   const c = getClient();
-  const remote = readRemote(c, binding, scan, stored.snapshot.rows.size, ctx, deps.clock);
+  const remote = readRemote(
+    c,
+    binding,
+    scan,
+    stored.snapshot.rows.size,
+    ctx,
+    deps.clock,
+    opts.deadline ?? deps.clock.now() + SEND_DEADLINE_MS,
+    readCostsOf(deps.doc, binding),
+  );
   const dropdownFields = [
     ...new Set(
       [...scan.entries.values()]
@@ -373,7 +403,7 @@ export function previewBinding(
   ss: Spreadsheet,
   binding: Binding,
   deps: PushDeps,
-  opts: { policy: ConflictPolicy },
+  opts: { policy: ConflictPolicy; deadline?: number },
 ): PushPreview {
   const p = prepare(ss, binding, deps, { ...opts, formulas: 'confirm' });
   const data = previewOf(p.plan);
@@ -484,7 +514,9 @@ export function pushAndRecord(ss: Spreadsheet, binding: Binding, deps: PushDeps,
     });
     return summary;
   } catch (e) {
-    recordOutcome(deps.doc, binding.sheetId, 'lastPush', { at: Date.now(), ok: false, message: userMessage(e) });
+    // A check that does not fit this execution is no failure: the edits stay pending and the push goes on later.
+    if (!(e instanceof ReadDoesNotFit))
+      recordOutcome(deps.doc, binding.sheetId, 'lastPush', { at: Date.now(), ok: false, message: userMessage(e) });
     throw e;
   }
 }

@@ -8,7 +8,7 @@
  */
 import type { AffinityClient } from '../affinity/client';
 import { AffinityError } from '../affinity/errors';
-import type { FieldMetadata, SavedView } from '../affinity/types';
+import type { FieldMetadata, ListEntryWithEntity, SavedView } from '../affinity/types';
 import type { CodecContext } from '../engine/codecs';
 import {
   entitiesIn,
@@ -51,6 +51,11 @@ const FLUSH_RESERVE_MS = 5_000;
 const FLUSH_PER_PAGE_MS = 25;
 /** First guess of a page's time, before one is measured. */
 const FIRST_PAGE_MS = 800;
+/**
+ * Rows of views one execution writes to their tabs (memory, issue 10): a second view that would pass it waits for a
+ * fresh execution. About 20,000 rows × 30 columns; a single view larger than that is written on its own.
+ */
+const APPLY_ROWS_PER_EXECUTION = 20_000;
 /** Requests an apply may make (dropdown options of the view's columns). */
 const APPLY_REQUESTS = 10;
 
@@ -80,27 +85,120 @@ export interface PullContext {
   /** Makes sure a continuation follows if this execution is killed; `force`: about to do something long in one go. */
   ensureWatchdog: (force?: boolean) => void;
   run: RunState;
+  /** Rows of views written to their tabs in this execution so far. */
+  rowsApplied?: number;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** The binding's checkpoint if it can be resumed; a stale one (or one of another view) is discarded. */
+export function usableCheckpoint(pc: PullContext, binding: Binding): PullCheckpoint | null {
+  const { ss, doc, clock, log } = pc;
+  const now0 = clock.now();
+  const cp = loadCheckpoint(doc, binding.sheetId);
+  if (cp && (cp.listId !== binding.listId || cp.viewId !== binding.viewId || now0 - cp.updatedAt > CHECKPOINT_TTL_MS)) {
+    log.log(
+      `Pull of “${binding.viewName}”: the pull left off ${Math.round((now0 - cp.updatedAt) / 60_000)} min ago is stale; starting over.`,
+    );
+    discardPull(ss, doc, binding.sheetId);
+    return null;
+  }
+  return cp;
+}
+
+/** A new pull of the binding's view: reads the view (unless given) and clears leftovers of an abandoned pull. */
+export function beginCheckpoint(pc: PullContext, binding: Binding, prefetched?: SavedView): PullCheckpoint {
+  const client = pc.client();
+  const view = prefetched ?? client.savedView(binding.listId, binding.viewId);
+  const firstUrl = client.savedViewEntriesUrl(binding.listId, view);
+  dropStaging(pc.ss, binding.sheetId);
+  const now = pc.clock.now();
+  return {
+    listId: binding.listId,
+    viewId: binding.viewId,
+    viewName: view.name,
+    startedAt: now,
+    updatedAt: now,
+    pages: 0,
+    rows: 0,
+    nextUrl: firstUrl,
+    staged: 0,
+    requests: 0,
+    fetchMs: 0,
+    executions: 1,
+  };
+}
+
+/**
+ * The pages of one view gathered in this execution, not yet staged: compact pages and the people and companies they
+ * mention. `stage` writes them to the staging sheet and saves the checkpoint; the buffer is empty after.
+ */
+export class PageBuffer {
+  readonly pages: StagedPage[] = [];
+  readonly values: Directory[] = [];
+  readonly rowEntities: Directory[] = [];
+
+  add(
+    cp: PullCheckpoint,
+    page: { entries: ListEntryWithEntity[]; nextUrl: string | null },
+    fields: FieldMetadata[],
+    binding: Binding,
+    ctx: CodecContext,
+  ): void {
+    this.pages.push(stagePage(cp.pages, page.entries, fields, binding.listType, ctx));
+    this.values.push(entitiesIn(page.entries, { rows: false }));
+    this.rowEntities.push(entitiesIn(page.entries, { rows: true }));
+    cp.pages++;
+    cp.rows += page.entries.length;
+    cp.nextUrl = page.nextUrl;
+  }
+
+  clear(): void {
+    this.pages.length = 0;
+    this.values.length = 0;
+    this.rowEntities.length = 0;
+  }
+
+  /** Writes the buffered pages to staging, then the checkpoint (requests and fetch time of this execution added). */
+  stage(
+    ss: Spreadsheet,
+    doc: KeyValueStore,
+    sheetId: number,
+    cp: PullCheckpoint,
+    requests: number,
+    fetchMs: number,
+    now: number,
+  ): void {
+    const records: StagedRecord[] = this.pages.map((p) => ({ k: 'page', ...p }));
+    if (this.values.length + this.rowEntities.length > 0) {
+      records.push({
+        k: 'dir',
+        v: packDirectory(fitDirectory(mergeDirectories(...this.values))),
+        e: packDirectory(fitDirectory(mergeDirectories(...this.rowEntities))),
+      });
+    }
+    writeStaged(ss, sheetId, cp.staged, records);
+    flushSheets(); // staged rows are on the sheet before the checkpoint counts them
+    cp.staged += records.length;
+    cp.requests += requests;
+    cp.fetchMs += fetchMs;
+    cp.updatedAt = now;
+    saveCheckpoint(doc, sheetId, cp);
+    this.pages.length = 0;
+    this.values.length = 0;
+    this.rowEntities.length = 0;
+  }
+}
 
 /**
  * Advances a binding's pull as far as this execution's budget allows. Returns the summary once the view is complete
  * and applied, or null after checkpointing (the run continues later).
  */
 export function pullStep(pc: PullContext, binding: Binding, prefetched?: SavedView): PullSummary | null {
-  const { ss, doc, clock, log } = pc;
+  const { ss, doc, log } = pc;
   const sheetId = binding.sheetId;
   sheetOf(ss, binding); // a deleted tab fails before any request
-  const now0 = clock.now();
-  let cp = loadCheckpoint(doc, sheetId);
-  if (cp && (cp.listId !== binding.listId || cp.viewId !== binding.viewId || now0 - cp.updatedAt > CHECKPOINT_TTL_MS)) {
-    log.log(
-      `Pull of “${binding.viewName}”: the pull left off ${Math.round((now0 - cp.updatedAt) / 60_000)} min ago is stale; starting over.`,
-    );
-    discardPull(ss, doc, sheetId);
-    cp = null;
-  }
+  let cp = usableCheckpoint(pc, binding);
   for (let attempt = 0; ; attempt++) {
     try {
       return pullFrom(pc, binding, prefetched, cp);
@@ -152,52 +250,26 @@ function pullFrom(
     cp = { ...resumed, executions: resumed.executions + 1 };
   } else {
     if (!prefetched) pace(2, MIN_TASK_MS);
-    const view = prefetched ?? client.savedView(binding.listId, binding.viewId);
-    const firstUrl = client.savedViewEntriesUrl(binding.listId, view);
-    dropStaging(ss, sheetId); // leftovers of an abandoned pull
-    cp = {
-      listId: binding.listId,
-      viewId: binding.viewId,
-      viewName: view.name,
-      startedAt: execStart,
-      updatedAt: execStart,
-      pages: 0,
-      rows: 0,
-      nextUrl: firstUrl,
-      staged: 0,
-      requests: 0,
-      fetchMs: 0,
-      executions: 1,
-    };
+    cp = beginCheckpoint(pc, binding, prefetched);
+    cp.startedAt = execStart;
+    cp.updatedAt = execStart;
   }
-  const mem: StagedPage[] = [];
-  const values: Directory[] = [];
-  const rowEntities: Directory[] = [];
+  const buf = new PageBuffer();
+  const mem = buf.pages;
+  const values = buf.values;
+  const rowEntities = buf.rowEntities;
   let fields: FieldMetadata[] | null = null;
   let pageMs = stats && stats.pages > 0 && stats.fetchMs ? Math.max(50, stats.fetchMs / stats.pages) : FIRST_PAGE_MS;
   let measured = 0;
   const expectedRows = Math.max(stats?.rows ?? 0, cp.rows);
 
   /** Writes the pages gathered in this execution to staging and saves the checkpoint. */
+  let stagedRequests = startRequests;
+  let stagedAt = execStart;
   const checkpoint = () => {
-    const records: StagedRecord[] = mem.map((p) => ({ k: 'page', ...p }));
-    if (values.length + rowEntities.length > 0) {
-      records.push({
-        k: 'dir',
-        v: packDirectory(fitDirectory(mergeDirectories(...values))),
-        e: packDirectory(fitDirectory(mergeDirectories(...rowEntities))),
-      });
-    }
-    writeStaged(ss, sheetId, cp.staged, records);
-    flushSheets(); // staged rows are on the sheet before the checkpoint counts them
-    cp.staged += records.length;
-    cp.requests += client.requestsSent - startRequests;
-    cp.fetchMs += clock.now() - execStart;
-    cp.updatedAt = clock.now();
-    saveCheckpoint(doc, sheetId, cp);
-    mem.length = 0;
-    values.length = 0;
-    rowEntities.length = 0;
+    buf.stage(ss, doc, sheetId, cp, client.requestsSent - stagedRequests, clock.now() - stagedAt, clock.now());
+    stagedRequests = client.requestsSent;
+    stagedAt = clock.now();
   };
 
   const stop = (why: string): null => {
@@ -229,12 +301,7 @@ function pullFrom(
     const page = client.entriesPage(cp.nextUrl);
     measured++;
     pageMs = measured === 1 ? clock.now() - t0 : pageMs * 0.8 + (clock.now() - t0) * 0.2;
-    mem.push(stagePage(cp.pages, page.entries, fields, binding.listType, ctx));
-    values.push(entitiesIn(page.entries, { rows: false }));
-    rowEntities.push(entitiesIn(page.entries, { rows: true }));
-    cp.pages++;
-    cp.rows += page.entries.length;
-    cp.nextUrl = page.nextUrl;
+    buf.add(cp, page, fields, binding, ctx);
     if (cp.pages % 5 === 0)
       pc.progress(
         sheetId,
@@ -250,6 +317,10 @@ function pullFrom(
   const fresh = clock.now() - pc.startedAt < MIN_TASK_MS;
   if (!fresh && pc.timeLeft() < applyEstimate)
     return stop(`every page is in; writing ${fmt(cp.rows)} rows needs a fresh execution`);
+  // Memory: one execution writes at most about APPLY_ROWS_PER_EXECUTION rows of views (a view larger than that alone).
+  const applied = pc.rowsApplied ?? 0;
+  if (applied > 0 && applied + cp.rows > APPLY_ROWS_PER_EXECUTION)
+    return stop(`every page is in; writing ${fmt(cp.rows)} more rows in this execution would pass its memory budget`);
 
   // Writing the tab may fetch dropdown options: keep them under the per-minute limit too.
   pace(APPLY_REQUESTS, applyEstimate);
@@ -269,6 +340,10 @@ function pullFrom(
   for (const p of mem) pages.push(p);
   const remote = viewFromPages(pages, nameColumnSpec(binding.listType));
   const directory = fitDirectory(mergeDirectories(...values, ...rowEntities));
+  // The staged records are in the view now: let them go before the tab is written (memory, issue 10).
+  staged.length = 0;
+  pages.length = 0;
+  buf.clear();
   const fetchMs = cp.fetchMs + (clock.now() - execStart);
   const applyStart = clock.now();
   const summary = applyPulledView(ss, binding, client, log, pc.today, {
@@ -279,6 +354,7 @@ function pullFrom(
     requests: () => cp.requests + (client.requestsSent - startRequests),
   });
   const applyMs = clock.now() - applyStart;
+  pc.rowsApplied = applied + summary.rows;
   updateStats(doc, sheetId, {
     rows: summary.rows,
     pages: cp.pages,

@@ -96,13 +96,13 @@ export function newRun(kind: RunState['kind'], by: string, tasks: Task[], now: n
   return { id: now.toString(36), kind, by, startedAt: now, updatedAt: now, tasks, executions: 0, requests: 0 };
 }
 
-/** The tasks a full sync of the bindings makes: each tab's push (when asked) then its pull. */
+/** The tasks a full sync of the bindings makes: each tab's push (when asked), then each tab's pull. */
 export function syncTasks(bindings: Binding[], pushFirst: boolean, manual: boolean): Task[] {
   const tasks: Task[] = [];
-  for (const b of bindings) {
-    if (pushFirst) tasks.push({ sheetId: b.sheetId, step: 'push', manual: manual || undefined });
-    tasks.push({ sheetId: b.sheetId, step: 'pull', manual: manual || undefined });
-  }
+  // Every push first, so that the pulls can page their views together (sync/parallelPull.ts).
+  if (pushFirst)
+    for (const b of bindings) tasks.push({ sheetId: b.sheetId, step: 'push', manual: manual || undefined });
+  for (const b of bindings) tasks.push({ sheetId: b.sheetId, step: 'pull', manual: manual || undefined });
   return tasks;
 }
 

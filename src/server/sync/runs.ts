@@ -11,11 +11,13 @@
  */
 import type { AffinityClient } from '../affinity/client';
 import type { SavedView } from '../affinity/types';
+import { ReadDoesNotFit } from '../engine/push/read';
 import { CONTINUATION_DELAY_MS, EXECUTION_LIMIT_MS } from '../engine/quota';
 import { clearContinuations, scheduleContinuation } from '../gas/triggers';
 import type { PullSummary } from '../../shared/types';
 import type { Clock, KeyValueStore, LogPort } from '../ports';
 import { findBinding, type Binding } from './bindings';
+import { gatherTogether } from './parallelPull';
 import { Deferred, MIN_TASK_MS, WATCHDOG_AFTER_MS, pullStep, type PullContext } from './resumablePull';
 import { discardPull, saveRun, updateStats, type RunState } from './runStore';
 import { codecContext } from './tabContext';
@@ -51,6 +53,17 @@ export interface ExecutionResult {
   pulled: Map<number, PullSummary>;
   /** Requests this execution made. */
   requests: number;
+}
+
+/** The bound tabs whose pull is queued and whose push (if any) is done, in queue order. */
+function pullsDue(doc: KeyValueStore, run: RunState): Binding[] {
+  const out: Binding[] = [];
+  for (const t of run.tasks) {
+    if (t.step !== 'pull' || run.tasks.some((x) => x.sheetId === t.sheetId && x.step === 'push')) continue;
+    const b = findBinding(doc, t.sheetId);
+    if (b && !out.some((x) => x.sheetId === b.sheetId)) out.push(b);
+  }
+  return out;
 }
 
 function deadlineOf(deps: RunDeps): number {
@@ -92,6 +105,22 @@ export function executeRun(
   run.updatedAt = deps.clock.now();
   saveRun(doc, run);
   let pc: PullContext | null = null;
+  let pagedTogether = false;
+  const pullContext = (): PullContext => ({
+    ss: deps.ss,
+    doc,
+    clock: deps.clock,
+    log,
+    client: getClient,
+    codec: codecContext(deps.ss),
+    startedAt: deps.startedAt,
+    timeLeft: () => timeLeft(deps),
+    reserve: deps.reserve,
+    today: deps.today,
+    progress: deps.progress,
+    ensureWatchdog,
+    run,
+  });
   let deferred: string | null = null;
   const settle = () => {
     run.requests += requestsSoFar();
@@ -114,32 +143,30 @@ export function executeRun(
       }
       if (timeLeft(deps) < MIN_TASK_MS) break;
       try {
+        if (task.step === 'pull' && !pagedTogether && opts.until === undefined) {
+          // Several pulls due (their pushes done): page their views together, then write each tab in turn.
+          pagedTogether = true;
+          const due = pullsDue(doc, run);
+          if (due.length > 1) gatherTogether((pc ??= pullContext()), due);
+        }
         if (task.step === 'push') {
           const pushed = deps.push(binding, deadlineOf(deps) - 10_000);
           updateStats(doc, binding.sheetId, { pushRequests: pushed.requests });
           log.log(`Sync run ${run.id}: ${pushed.message}`);
         } else {
-          pc ??= {
-            ss: deps.ss,
-            doc,
-            clock: deps.clock,
-            log,
-            client: getClient,
-            codec: codecContext(deps.ss),
-            startedAt: deps.startedAt,
-            timeLeft: () => timeLeft(deps),
-            reserve: deps.reserve,
-            today: deps.today,
-            progress: deps.progress,
-            ensureWatchdog,
-            run,
-          };
+          pc ??= pullContext();
           const view = opts.prefetchedView?.sheetId === binding.sheetId ? opts.prefetchedView.view : undefined;
           const summary = pullStep(pc, binding, view);
           if (!summary) break;
           pulled.set(binding.sheetId, summary);
         }
       } catch (e) {
+        if (e instanceof ReadDoesNotFit && deps.clock.now() - deps.startedAt >= MIN_TASK_MS) {
+          // Nothing read or sent; the push stays first in the queue and starts a fresh execution.
+          log.log(`Sync run ${run.id}: push of “${binding.viewName}” continues in the next execution (${e.message}).`);
+          deps.progress(binding.sheetId, 'Push: continuing in the background…');
+          break;
+        }
         if (e instanceof Deferred) {
           run.tasks = [];
           deferred = e.message;

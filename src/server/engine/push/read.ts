@@ -12,13 +12,60 @@ export interface ReadStrategy {
   mode: 'pages' | 'entries';
   /** Requests the read costs (not counting entries that left the view). */
   requests: number;
+  /** Estimated time of the read, ms. */
+  ms: number;
+  /** Whether it fits in the time given (always, without a time). */
+  fits: boolean;
 }
 
-/** Re-read the view's pages when more entries were edited than the view has pages, else each edited entry. */
-export function readStrategy(editedEntries: number, viewEntries: number): ReadStrategy {
+/**
+ * What a read costs in time (docs/harness.md, realistic model): a page of the view is cursor-chained, one after the
+ * other; entries are read in parallel, `parallel` at a time (UrlFetch's fetchAll), each a small request.
+ */
+export interface ReadCosts {
+  pageMs: number;
+  entryMs: number;
+  parallel: number;
+}
+
+export const DEFAULT_READ_COSTS: ReadCosts = { pageMs: 1_000, entryMs: 300, parallel: 10 };
+
+/**
+ * The conflict check's read: the view's pages when more entries were edited than the view has pages (fewer requests),
+ * else each edited entry. When the cheaper one does not fit in `timeLeftMs` but the other does, the other (time
+ * beats requests then); when neither fits, `fits` is false and the read must not start.
+ */
+export function readStrategy(
+  editedEntries: number,
+  viewEntries: number,
+  timeLeftMs = Infinity,
+  costs: ReadCosts = DEFAULT_READ_COSTS,
+): ReadStrategy {
   const pages = Math.max(1, Math.ceil(viewEntries / MAX_PAGE_SIZE));
-  if (editedEntries > pages) return { mode: 'pages', requests: pages };
-  return { mode: 'entries', requests: editedEntries };
+  const byPages = { mode: 'pages' as const, requests: pages, ms: pages * costs.pageMs };
+  const byEntries = {
+    mode: 'entries' as const,
+    requests: editedEntries,
+    ms: Math.ceil(editedEntries / Math.max(1, costs.parallel)) * costs.entryMs,
+  };
+  const [cheaper, other] = editedEntries > pages ? [byPages, byEntries] : [byEntries, byPages];
+  if (cheaper.ms <= timeLeftMs) return { ...cheaper, fits: true };
+  if (other.ms <= timeLeftMs) return { ...other, fits: true };
+  return { ...cheaper, fits: false };
+}
+
+/** A conflict check that cannot finish in the time left: nothing was read or sent, the edits stay pending. */
+export class ReadDoesNotFit extends Error {
+  constructor(
+    readonly strategy: ReadStrategy,
+    readonly timeLeftMs: number,
+  ) {
+    super(
+      `checking ${strategy.mode === 'pages' ? `${strategy.requests} pages of the view` : `${strategy.requests} edited entries`} ` +
+        `needs about ${Math.ceil(strategy.ms / 1000)} s and this execution has ${Math.max(0, Math.floor(timeLeftMs / 1000))} s left`,
+    );
+    this.name = 'ReadDoesNotFit';
+  }
 }
 
 export type LockReason = 'truncated' | 'restricted';

@@ -1,0 +1,149 @@
+/**
+ * Several views paged together (docs/schedules.md): pages of one view are cursor-chained, but pages of different
+ * views are independent, so a run with several pulls due fetches one page of each view per round in one `fetchAll`.
+ * k views of p pages take about max(p) round trips instead of Σp. Each view keeps its own checkpoint and staging
+ * (sync/resumablePull.ts); once a view's last page is in, its pull step only has to write the tab. Requests are the
+ * same as paging each view alone (the view, its list's fields, its pages), paced under Affinity's per-minute limit.
+ */
+import type { FieldMetadata } from '../affinity/types';
+import { MINUTE_RESERVE, paceDelayMs } from '../engine/quota';
+import type { Binding } from './bindings';
+import { loadStats, type PullCheckpoint } from './runStore';
+import { MIN_TASK_MS, PageBuffer, beginCheckpoint, usableCheckpoint, type PullContext } from './resumablePull';
+import { sheetOf } from './tabContext';
+
+/** Time kept for staging what a round gathered: a fixed part and a part per buffered page. */
+const FLUSH_RESERVE_MS = 5_000;
+const FLUSH_PER_PAGE_MS = 25;
+/** Pages held in memory, all views together, before they are staged (memory, issue 10): 100 pages ≈ 10,000 rows. */
+const MAX_BUFFERED_PAGES = 100;
+/** First guess of a round's time, before one is measured. */
+const FIRST_ROUND_MS = 1_000;
+
+interface ViewInProgress {
+  binding: Binding;
+  cp: PullCheckpoint;
+  fields: FieldMetadata[];
+  buf: PageBuffer;
+  expectedRows: number;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * Pages every given view that still has pages to fetch, one page of each per round, until all are in or the budget
+ * is spent; stages each view's pages and saves its checkpoint either way. Views whose tab is gone are left to their
+ * own pull step (which reports it). Returns the views that have every page in.
+ */
+export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
+  const { ss, doc, clock, log } = pc;
+  const client = pc.client();
+  const execStart = clock.now();
+  const startRequests = client.requestsSent;
+  const stats = loadStats(doc);
+  const views: ViewInProgress[] = [];
+  for (const binding of bindings) {
+    if (pc.timeLeft() < MIN_TASK_MS) break;
+    try {
+      sheetOf(ss, binding);
+    } catch {
+      continue;
+    }
+    const resumed = usableCheckpoint(pc, binding);
+    if (resumed && resumed.nextUrl === null) continue;
+    // The pull step counts the execution when it resumes.
+    const cp = resumed ? { ...resumed } : { ...beginCheckpoint(pc, binding), executions: 0 };
+    const s = stats[String(binding.sheetId)];
+    views.push({
+      binding,
+      cp,
+      fields: client.listFields(binding.listId),
+      buf: new PageBuffer(),
+      expectedRows: Math.max(s?.rows ?? 0, cp.rows),
+    });
+    pc.progress(
+      binding.sheetId,
+      resumed ? `Resuming: ${fmt(resumed.rows)} rows fetched so far…` : 'Reading the view from Affinity…',
+    );
+  }
+  if (views.length === 0) return 0;
+  log.log(`Paging ${views.length} views together: ${views.map((v) => `“${v.cp.viewName}”`).join(', ')}.`);
+  // Requests and fetch time since the last staging, shared among the views by the pages each buffered.
+  let stagedRequests = startRequests;
+  let stagedAt = execStart;
+  const stageAll = () => {
+    const totalPages = views.reduce((n, v) => n + v.buf.pages.length, 0) || 1;
+    const requests = client.requestsSent - stagedRequests;
+    const elapsed = clock.now() - stagedAt;
+    for (const v of views) {
+      const share = v.buf.pages.length / totalPages;
+      stageView(pc, v, Math.round(requests * share), Math.round(elapsed * share));
+    }
+    stagedRequests = client.requestsSent;
+    stagedAt = clock.now();
+  };
+  let roundMs = FIRST_ROUND_MS;
+  let rounds = 0;
+  let stopped = '';
+  for (;;) {
+    const active = views.filter((v) => v.cp.nextUrl !== null);
+    if (active.length === 0) break;
+    let buffered = views.reduce((n, v) => n + v.buf.pages.length, 0);
+    if (buffered + active.length > MAX_BUFFERED_PAGES) {
+      stageAll();
+      buffered = 0;
+    }
+    const reserve = FLUSH_RESERVE_MS + FLUSH_PER_PAGE_MS * (buffered + active.length);
+    if (pc.timeLeft() < roundMs * 1.5 + reserve) {
+      stopped = 'time budget reached';
+      break;
+    }
+    const wait = paceDelayMs(client.rateLimit, clock.now(), MINUTE_RESERVE, active.length);
+    if (wait > 0) {
+      if (pc.timeLeft() < wait + roundMs * 1.5 + reserve) {
+        stopped = "Affinity's per-minute limit is nearly used up and so is the time budget";
+        break;
+      }
+      clock.sleep(wait);
+    }
+    pc.ensureWatchdog();
+    const t0 = clock.now();
+    const outcomes = client.entriesPages(active.map((v) => v.cp.nextUrl as string));
+    rounds++;
+    roundMs = rounds === 1 ? clock.now() - t0 : roundMs * 0.8 + (clock.now() - t0) * 0.2;
+    outcomes.forEach((o, i) => {
+      const v = active[i];
+      if (!o.ok) {
+        // This view's pull step fetches the page again on its own and reports the failure.
+        log.log(`Pull of “${v.cp.viewName}”: a page failed while paging views together (${o.error.message}).`);
+        views.splice(views.indexOf(v), 1);
+        stageView(pc, v, 0, 0);
+        return;
+      }
+      v.buf.add(v.cp, o.value, v.fields, v.binding, pc.codec);
+      if (v.cp.pages % 5 === 0)
+        pc.progress(
+          v.binding.sheetId,
+          `${fmt(v.cp.rows)} rows fetched${v.expectedRows > v.cp.rows ? ` of about ${fmt(v.expectedRows)}` : ''}…`,
+        );
+    });
+  }
+  stageAll();
+  for (const v of views) {
+    if (v.cp.nextUrl !== null)
+      pc.progress(
+        v.binding.sheetId,
+        `${fmt(v.cp.rows)} rows fetched${v.expectedRows > v.cp.rows ? ` of about ${fmt(v.expectedRows)}` : ''}; continuing in a minute…`,
+      );
+  }
+  const done = views.filter((v) => v.cp.nextUrl === null).length;
+  log.log(
+    `Paged ${views.length} views together in ${rounds} rounds: ${done} complete` +
+      (stopped ? `; ${stopped}, the others continue from their checkpoints.` : '.'),
+  );
+  return done;
+}
+
+function stageView(pc: PullContext, v: ViewInProgress, requests: number, fetchMs: number): void {
+  v.buf.stage(pc.ss, pc.doc, v.binding.sheetId, v.cp, requests, fetchMs, pc.clock.now());
+}

@@ -1,0 +1,109 @@
+/**
+ * One budget per execution (issue 10, docs/schedules.md): under a slow Affinity (the realistic network model with a
+ * page of 100 entries taking about 4–10 s, so that small views exercise what large ones do at 1 s a page), pull all
+ * tabs pages the views together under one deadline and never dies at the platform's limit, and a push's conflict
+ * check chooses a read that fits the time left. Virtual time only. Run `npm run build` first.
+ */
+import { GENERATED } from '../../tools/emulator/generate';
+import { multiViewSeed } from '../../tools/cli/bench';
+import { startProduct, type Product } from '../../tools/cli/product';
+import { resolveNetwork, type NetworkOption } from '../../tools/harness/network';
+import type { ExecutionMetrics } from '../../tools/harness';
+import type { PushSummary } from '../../src/shared/push';
+import { KEY_COLUMN, METADATA_KEY } from '../../src/server/engine/layout';
+import { MINUTE, servedView, tabVersusView } from './scheduleHelpers';
+
+const L = GENERATED.companyListId;
+const BUDGET_MS = 5 * MINUTE;
+
+/** Affinity serving a page of 100 entries × 10 fields in about 4.5 s (a PATCH or one entry: 0.25 s). */
+const SLOW: NetworkOption = { name: 'realistic', affinityPerEntryMs: 40 };
+
+function keyColumn(product: Product, tab: string): number {
+  const sheet = product.harness.sheet(tab);
+  for (const md of sheet.createDeveloperMetadataFinder().withKey(METADATA_KEY).find())
+    if (md.getValue() === KEY_COLUMN) return md.getLocation().getColumn()!.getColumn();
+  throw new Error('no key column');
+}
+
+describe('pull all tabs: three views paged together under one budget', () => {
+  const TABS = 3;
+  const PER_TAB = 3_000; // 30 pages each: 90 pages one after the other ≈ 7 min, over the 6-minute limit
+  let product: Product;
+  let viewIds: number[];
+  beforeAll(async () => {
+    const made = multiViewSeed(TABS, PER_TAB, 10);
+    viewIds = made.viewIds;
+    product = await startProduct({ seed: made.seed, harness: { network: SLOW } });
+  });
+  afterAll(() => product.close());
+
+  it('completes without a platform error, in about max(pages) rounds, and every tab equals its view', async () => {
+    const h = product.harness;
+    // Binding is not what this measures: bind under the fast model.
+    h.state.network = resolveNetwork('fast');
+    h.run('connect', GENERATED.apiKey);
+    const tabs = viewIds.map((v) => (h.run('bindTab', L, v) as { tabName: string }).tabName);
+    h.state.network = resolveNetwork(SLOW);
+    // Nothing changed: a refresh of each tab reads every page again.
+    const from = h.executions.length;
+    h.openSpreadsheet();
+    h.clickMenu('Affinity', 'Pull all tabs');
+    h.advance(20 * MINUTE);
+    const runs = h.executions
+      .slice(from)
+      .filter((m: ExecutionMetrics) => ['menuPullAllTabs', 'continueSync'].includes(m.fn));
+    for (const m of runs) {
+      expect(m.error).toBeUndefined();
+      expect(m.killed).toBeUndefined();
+      expect(m.virtualMs).toBeLessThan(BUDGET_MS + 30_000);
+    }
+    const first = runs[0];
+    // One fetchAll per round (30 rounds of 3 pages), plus a few metadata reads: not 90 page round trips.
+    expect(first.urlFetches).toBeGreaterThanOrEqual(TABS * 30);
+    expect(first.fetchAllBatches).toBeLessThanOrEqual(30 + 2 * TABS + 5);
+    expect(h.ui.toasts.some((t) => /Pull done|continues in the background/.test(t.message))).toBe(true);
+    for (let t = 0; t < TABS; t++) {
+      const view = await servedView(product, GENERATED.apiKey, L, viewIds[t]);
+      expect(view.entries).toHaveLength(PER_TAB);
+      expect(tabVersusView(h, tabs[t], view)).toEqual([]);
+    }
+  });
+});
+
+describe("a push's conflict check fits the time left", () => {
+  const ENTRIES = 3_000; // 30 pages at about 10.5 s each: re-reading the view takes over 5 minutes
+  const SLOWER: NetworkOption = { name: 'realistic', affinityPerEntryMs: 100 };
+  let product: Product;
+  beforeAll(async () => {
+    product = await startProduct({ generate: { entries: ENTRIES, fieldsInView: 10 }, harness: { network: SLOWER } });
+  });
+  afterAll(() => product.close());
+
+  it('200 edited entries of a slow 30-page view: reads the entries in parallel instead of the pages, and sends every edit in one execution', () => {
+    const h = product.harness;
+    h.run('connect', GENERATED.apiKey);
+    // The bind's pull spans two executions (its pages take over 5 minutes) and measures the view's page time.
+    const { tabName } = h.run('bindTab', L, GENERATED.sheetViewId) as { tabName: string };
+    h.advance(10 * MINUTE);
+    const sheet = h.sheet(tabName);
+    expect(sheet.getLastRow()).toBe(ENTRIES + 1);
+    const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
+    const col = header.indexOf('Description') + 1;
+    expect(col).toBeGreaterThan(0);
+    const key = keyColumn(product, tabName);
+    const rows: number[] = [];
+    for (let r = 2; rows.length < 200; r += 13) if (Number(sheet.getRange(r, key).getValue()) > 0) rows.push(r);
+    for (const r of rows) sheet.getRange(r, col).setValue(`Edited ${r}`);
+    const from = h.fetchLog.length;
+    const s = h.run('pushTab', sheet.getSheetId()) as PushSummary;
+    const m = h.lastExecution;
+    expect(m.error).toBeUndefined();
+    expect(m.virtualMs).toBeLessThan(BUDGET_MS);
+    expect(s.sent).toBe(200);
+    expect(s.failed).toBe(0);
+    const sent = h.fetchLog.slice(from);
+    expect(sent.filter((r) => /saved-views/.test(r.url))).toHaveLength(0);
+    expect(sent.filter((r) => r.method.toLowerCase() === 'patch')).toHaveLength(200);
+  });
+});
