@@ -9,6 +9,8 @@ import type { Field, ValueType } from '../affinity/types';
 export type SheetCell = string | number | boolean | Date;
 
 export const METADATA_KEY = 'affinitySync.column';
+/** Key of a column whose field left the view (value: the field id): no longer synced, bound again if the field returns. */
+export const LEFT_METADATA_KEY = 'affinitySync.leftView';
 /** Column id of the key column (list-entry id). */
 export const KEY_COLUMN = '@entry';
 /** Column id of the entity's name (company, person or opportunity name). */

@@ -17,6 +17,7 @@ import { POLICY_LABELS, type ConflictChoice, type ConflictPolicy } from '../engi
 import { nextBatch } from '../engine/push/batch';
 import { planPush, type PushPlan } from '../engine/push/plan';
 import { previewOf } from '../engine/push/preview';
+import { leftEditsForPreview } from '../engine/leftFields';
 import { readStrategy, remoteEntryOf, type ReadStrategy, type RemoteState } from '../engine/push/read';
 import { findEdits, pushColumns, type EditScan } from '../engine/push/scan';
 import { settlePush, type RequestResult } from '../engine/push/settle';
@@ -367,6 +368,9 @@ export function previewBinding(
 ): PushPreview {
   const p = prepare(ss, binding, deps, opts);
   const data = previewOf(p.plan);
+  data.notSent.push(
+    ...leftEditsForPreview(p.tab, p.stored.snapshot, loadColumnSpecs(deps.doc, binding.sheetId), p.codec),
+  );
   // Pushing reads Affinity again (the check must be fresh), then writes.
   const reads = p.scan.entries.size === 0 ? 0 : readStrategy(p.scan.entries.size, p.stored.snapshot.rows.size).requests;
   const writes = p.plan.requests.length;

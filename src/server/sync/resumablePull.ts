@@ -37,6 +37,7 @@ import {
   type RunState,
 } from './runStore';
 import { sheetOf } from './tabContext';
+import { fetchViewColumns } from './viewColumns';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -274,6 +275,7 @@ function pullFrom(
   const summary = applyPulledView(ss, binding, client, log, pc.today, {
     viewName: cp.viewName,
     remote,
+    columns: fetchViewColumns(client, binding.listId, binding.viewId, log),
     directory,
     ctx,
     requests: () => cp.requests + (client.requestsSent - startRequests),
