@@ -18,6 +18,7 @@ import { nextBatch } from '../engine/push/batch';
 import { planPush, type PushPlan } from '../engine/push/plan';
 import { previewOf } from '../engine/push/preview';
 import { leftEditsForPreview } from '../engine/leftFields';
+import { adoptIfCopied, withoutOriginalEdits } from './copiedSpreadsheet';
 import { readStrategy, remoteEntryOf, type ReadStrategy, type RemoteState } from '../engine/push/read';
 import { findEdits, pushColumns, type EditScan } from '../engine/push/scan';
 import { settlePush, type RequestResult } from '../engine/push/settle';
@@ -256,6 +257,7 @@ function prepare(
   deps: PushDeps,
   opts: { policy: ConflictPolicy; choices?: ConflictChoice[] },
 ): Prepared {
+  adoptIfCopied(ss, deps.doc); // a copy never sends the original's pending edits (sync/copiedSpreadsheet.ts)
   const sheet = sheetOf(ss, binding);
   const stored = readSnapshot(ss, binding.sheetId);
   if (!stored) {
@@ -271,6 +273,7 @@ function prepare(
   const codec = tabCodec(ctx);
   const { columns, requests: fieldRequests } = columnsFor(binding, stored, deps, getClient);
   const scan = findEdits({ tab, snapshot: stored.snapshot, columns, codec, viewName: binding.viewName });
+  withoutOriginalEdits(deps.doc, binding.sheetId, scan);
   if (scan.entries.size === 0) {
     const empty: RemoteState = { entries: new Map(), unreadable: new Map() };
     const plan = planPush({
