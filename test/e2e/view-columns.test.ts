@@ -176,3 +176,43 @@ describe('a field dropped from the view with an edit not pushed', () => {
     expect(field?.value.data).toBe('Edited before the field left');
   });
 });
+
+describe('a system field that looks editable', () => {
+  let product: Product;
+  afterEach(() => product.close());
+
+  it('created-at (a list field of type datetime) is read-only: an edit is restored and never sent', async () => {
+    const seed = dealflowSeed();
+    seed.fields[String(L)] = [
+      ...seed.fields[String(L)],
+      {
+        id: 'created-at',
+        name: 'Date Added',
+        type: 'list',
+        valueType: 'datetime',
+        enrichmentSource: null,
+        createdAt: null,
+        description: null,
+        isRequired: false,
+      },
+    ];
+    const view = seed.savedViews[String(L)].find((v) => v.id === V)!;
+    view.fieldIds = [...view.fieldIds, 'created-at'];
+    product = await startProduct({ seed });
+    const h = product.harness;
+    h.openSpreadsheet();
+    h.run('connect', DEALFLOW.apiKey);
+    const { tab, sheet, sheetId } = bind(product);
+    const cols = boundColumns(sheet);
+    expect(cols.has('created-at')).toBe(true);
+    const keys = sheet.getRange(2, cols.get(KEY_COLUMN)!, sheet.getLastRow() - 1, 1).getValues();
+    const a1 = `${letters(cols.get('created-at')!)}${2 + keys.findIndex((r) => Number(r[0]) === 20001)}`;
+    h.userEdit(tab, a1, [['2026-01-02']]);
+    const preview = h.runAs('rpc', 'previewPush', sheetId) as PushPreview;
+    expect(preview.changes).toEqual([]);
+    expect(preview.notSent).toEqual([expect.objectContaining({ entryId: 20001, field: 'Date Added' })]);
+    const from = h.fetchLog.length;
+    h.run('pushTab', sheetId);
+    expect(patches(h.fetchLog.slice(from))).toEqual([]);
+  });
+});
