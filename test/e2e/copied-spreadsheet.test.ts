@@ -24,7 +24,7 @@ describe('a copied spreadsheet', () => {
   });
   afterEach(() => w.close());
 
-  it('keeps its bindings, says what to do, and never sends the original’s pending edits', async () => {
+  it('keeps its bindings, says what to do, and never sends the original’s pending edits', () => {
     const h = w.product.harness;
     w.run('saveSchedule', { schedule: { kind: 'hourly' } });
     expect(h.triggers.length).toBeGreaterThan(0);

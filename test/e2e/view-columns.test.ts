@@ -40,7 +40,7 @@ async function open(opts: { rows?: 'complete' | 'sparse' } = {}): Promise<Produc
 
 function bind(product: Product): { tab: string; sheet: FakeSheet; sheetId: number; summary: PullSummary } {
   const summary = product.harness.run('bindTab', L, V) as PullSummary;
-  const sheet = product.harness.sheet(summary.tabName) as unknown as FakeSheet;
+  const sheet = product.harness.sheet(summary.tabName);
   return { tab: summary.tabName, sheet, sheetId: sheet.getSheetId(), summary };
 }
 
@@ -58,7 +58,7 @@ describe("a view's columns", () => {
     const fieldCols = [...cols].filter(([id]) => !id.startsWith('@'));
     expect(fieldCols.map(([id]) => id)).toEqual(view.fieldIds);
     expect(fieldCols.map(([, c]) => c)).toEqual([...fieldCols.map(([, c]) => c)].sort((a, b) => a - b));
-    expect(sheet.getRange(1, cols.get(F.stage)!).getValue()).toBe('Stage');
+    expect(sheet.getRange(1, cols.get(F.stage)).getValue()).toBe('Stage');
     expectValidRequests(product.harness.fetchLog.filter((r) => r.url.startsWith('https://api.affinity.co/')));
   });
 
@@ -205,7 +205,7 @@ describe('a system field that looks editable', () => {
     const { tab, sheet, sheetId } = bind(product);
     const cols = boundColumns(sheet);
     expect(cols.has('created-at')).toBe(true);
-    const keys = sheet.getRange(2, cols.get(KEY_COLUMN)!, sheet.getLastRow() - 1, 1).getValues();
+    const keys = sheet.getRange(2, cols.get(KEY_COLUMN), sheet.getLastRow() - 1, 1).getValues();
     const a1 = `${letters(cols.get('created-at')!)}${2 + keys.findIndex((r) => Number(r[0]) === 20001)}`;
     h.userEdit(tab, a1, [['2026-01-02']]);
     const preview = h.runAs('rpc', 'previewPush', sheetId) as PushPreview;
