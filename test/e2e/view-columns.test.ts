@@ -109,14 +109,23 @@ describe("a view's columns", () => {
     expect(sparse).toEqual(complete);
   });
 
-  it('costs one request more per pull than before: the columns, with the view', async () => {
+  it('costs no request more than before: the view’s columns replace the list’s fields (which a fallback reads)', async () => {
     product = await open();
     const { sheetId } = bind(product);
-    const from = product.harness.fetchLog.length;
+    const paths = (from: number) => product.harness.fetchLog.slice(from).map((r) => new URL(r.url).pathname);
+    let from = product.harness.fetchLog.length;
     const s = product.harness.run('pullTab', sheetId) as PullSummary;
-    const urls = product.harness.fetchLog.slice(from).map((r) => new URL(r.url).pathname);
+    let urls = paths(from);
     expect(urls.filter((u) => u.endsWith('/columns'))).toHaveLength(1);
+    expect(urls.filter((u) => u.endsWith('/fields'))).toHaveLength(0);
     expect(s.requests).toBe(urls.length);
+    // without the columns endpoint: the list's fields, as before
+    await product.emulator.admin.injectFault({ status: 404, count: -1, match: { pathIncludes: '/columns' } });
+    from = product.harness.fetchLog.length;
+    product.harness.run('pullTab', sheetId);
+    urls = paths(from);
+    expect(urls.filter((u) => u.endsWith('/fields'))).toHaveLength(1);
+    expect(urls.length).toBe(s.requests + 1);
   });
 });
 
