@@ -5,7 +5,7 @@
  * them differently pull the same tab; a field dropped from the view with an edit not pushed keeps the edit, says so
  * where the user looks, and sends it once the field is back. The built bundle in the harness, against the emulator.
  */
-import { KEY_COLUMN, LEFT_METADATA_KEY, METADATA_KEY } from '../../src/server/engine/layout';
+import { KEY_COLUMN, LEFT_VIEW_PREFIX, METADATA_KEY } from '../../src/server/engine/layout';
 import type { PushPreview, PushSummary } from '../../src/shared/push';
 import type { PullSummary } from '../../src/shared/types';
 import { startProduct, tabDisplay, type Product } from '../../tools/cli/product';
@@ -17,10 +17,14 @@ const L = DEALFLOW.listId;
 const V = DEALFLOW.views.activePipeline;
 const F = DEALFLOW.fields;
 
-function boundColumns(sheet: FakeSheet, key = METADATA_KEY): Map<string, number> {
+/** Synced columns by field id (or, with `left`, columns whose field left the view). */
+function boundColumns(sheet: FakeSheet, left = false): Map<string, number> {
   const out = new Map<string, number>();
-  for (const md of sheet.createDeveloperMetadataFinder().withKey(key).find())
-    out.set(md.getValue()!, md.getLocation().getColumn()!.getColumn());
+  for (const md of sheet.createDeveloperMetadataFinder().withKey(METADATA_KEY).find()) {
+    const value = md.getValue()!;
+    if (value.startsWith(LEFT_VIEW_PREFIX) !== left) continue;
+    out.set(left ? value.slice(LEFT_VIEW_PREFIX.length) : value, md.getLocation().getColumn()!.getColumn());
+  }
   return out;
 }
 
@@ -81,7 +85,7 @@ describe("a view's columns", () => {
       const gone = product.harness.run('pullTab', sheetId) as PullSummary;
       expect(gone.rows).toBe(0);
       expect(boundColumns(sheet)).toEqual(cols);
-      expect(boundColumns(sheet, LEFT_METADATA_KEY).size).toBe(0);
+      expect(boundColumns(sheet, true).size).toBe(0);
       expect(headerNotes(sheet).filter((n) => n.includes('no longer in the view'))).toEqual([]);
 
       await product.emulator.admin.setView(L, V, { entryIds: view.entryIds });
@@ -152,7 +156,7 @@ describe('a field dropped from the view with an edit not pushed', () => {
     expect(sheet.getRange(a1).getValue()).toBe('Edited before the field left');
     expect(sheet.getRange(a1).getNote()).toMatch(/not sent.*Description.*no longer in the view/);
     expect(boundColumns(sheet).has(F.description)).toBe(false);
-    expect(boundColumns(sheet, LEFT_METADATA_KEY).get(F.description)).toBe(col);
+    expect(boundColumns(sheet, true).get(F.description)).toBe(col);
     const base = h.spreadsheet.getSheetByName(`_affinity_base_${sheetId}`)!;
     expect(base.getRange(1, 1, 1, base.getLastColumn()).getValues()[0]).toContain(F.description);
 

@@ -1,6 +1,6 @@
 /**
  * Edits not pushed yet in a column whose field left the view. Such a column is no longer synced (its developer
- * metadata key becomes LEFT_METADATA_KEY), but an edit in it is not dropped silently: its cell gets a note, the
+ * metadata value gets LEFT_VIEW_PREFIX), but an edit in it is not dropped silently: its cell gets a note, the
  * pull's summary counts it, the push preview lists it under "not sent: field left the view", and the column's base
  * values are kept, so that if the field returns to the view the column is bound again and the edit is pending again.
  * Pure.

@@ -3,7 +3,7 @@
  * depends on the number of columns and change blocks, never on the number of rows.
  */
 import { columnFormat } from '../engine/codecs';
-import { KEY_COLUMN, LEFT_METADATA_KEY, METADATA_KEY, NOTE_MARK, type ColumnSpec } from '../engine/layout';
+import { KEY_COLUMN, LEFT_VIEW_PREFIX, METADATA_KEY, NOTE_MARK, type ColumnSpec } from '../engine/layout';
 import type { PullPlan } from '../engine/pull';
 import type { TabState } from '../engine/tabState';
 import { ensureCellRoom } from './cellLimit';
@@ -32,20 +32,25 @@ export interface TabRead extends TabState {
 export function readTab(sheet: Sheet): TabRead {
   const columnOf = new Map<string, number>();
   const metadata = new Map<string, DeveloperMetadata>();
+  const left: [string, number, DeveloperMetadata][] = [];
   for (const md of sheet.createDeveloperMetadataFinder().withKey(METADATA_KEY).find()) {
-    const id = md.getValue();
+    const value = md.getValue();
     const location = md.getLocation().getColumn();
-    if (!id || !location || columnOf.has(id)) continue;
-    columnOf.set(id, location.getColumn() - 1);
-    metadata.set(id, md);
+    if (!value || !location) continue;
+    if (value.startsWith(LEFT_VIEW_PREFIX)) {
+      left.push([value.slice(LEFT_VIEW_PREFIX.length), location.getColumn() - 1, md]);
+      continue;
+    }
+    if (columnOf.has(value)) continue;
+    columnOf.set(value, location.getColumn() - 1);
+    metadata.set(value, md);
   }
+  // Columns whose field left the view (the same key, a prefixed value: no extra call).
   const leftColumnOf = new Map<string, number>();
   const leftMetadata = new Map<string, DeveloperMetadata>();
-  for (const md of sheet.createDeveloperMetadataFinder().withKey(LEFT_METADATA_KEY).find()) {
-    const id = md.getValue();
-    const location = md.getLocation().getColumn();
-    if (!id || !location || columnOf.has(id) || leftColumnOf.has(id)) continue;
-    leftColumnOf.set(id, location.getColumn() - 1);
+  for (const [id, col, md] of left) {
+    if (columnOf.has(id) || leftColumnOf.has(id)) continue;
+    leftColumnOf.set(id, col);
     leftMetadata.set(id, md);
   }
   const lastRow = sheet.getLastRow();
@@ -154,7 +159,7 @@ function markStale(sheet: Sheet, tab: TabRead, id: string): void {
   const md = tab.metadata.get(id);
   if (col === undefined || !md) return;
   // Kept under another key, so that the column is bound again (not duplicated) if the field returns.
-  md.setKey(LEFT_METADATA_KEY);
+  md.setValue(`${LEFT_VIEW_PREFIX}${id}`);
   sheet
     .getRange(1, col + 1)
     .setNote(
@@ -168,7 +173,7 @@ function bindAgain(sheet: Sheet, tab: TabRead, id: string): void {
   const md = tab.leftMetadata.get(id);
   const col = tab.leftColumnOf?.get(id);
   if (!md || col === undefined) return;
-  md.setKey(METADATA_KEY);
+  md.setValue(id);
   const header = sheet.getRange(1, col + 1);
   if (header.getNote().includes('no longer in the view')) header.setNote('');
 }

@@ -3,7 +3,8 @@
  * too), their developer metadata and the document properties, so its tabs stay bound to their views; it gets no
  * triggers and no user properties (docs/harness.md, makeCopy), so nobody is connected and no schedule runs.
  *
- * The product tells a copy by the spreadsheet id it recorded in document properties. The first time it sees a copy
+ * The product tells a copy by the script id it recorded in document properties (a copy's bound script is a new
+ * project with a new id, while document properties are copied; ScriptApp.getScriptId costs no Sheets call). The first time it sees a copy
  * (the panel opening, a preview or a push), it adopts it:
  * - edits that were pending in the original when it was copied are not the copy's to send: each such cell keeps its
  *   text and gets a note saying so, and the edit is recorded (document properties) so that no push from the copy
@@ -20,7 +21,7 @@ import { findEdits, type EditScan } from '../engine/push/scan';
 import { readSnapshot } from '../gas/snapshotStore';
 import { writeBlocks } from '../gas/pushSheet';
 import { readTab } from '../gas/tab';
-import { syncTriggerInstalled } from '../gas/triggers';
+import { scriptId, syncTriggerInstalled } from '../gas/triggers';
 import type { KeyValueStore } from '../ports';
 import { loadBindings, type Binding } from './bindings';
 import { readChunked, writeChunked } from './propertyChunks';
@@ -31,7 +32,7 @@ import { codecContext, tabCodec } from './tabContext';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
-const ID_KEY = 'affinity.spreadsheetId';
+const ID_KEY = 'affinity.scriptId';
 const COPIED_FROM_KEY = 'affinity.copiedFrom';
 
 export const COPIED_EDIT_NOTE =
@@ -39,11 +40,11 @@ export const COPIED_EDIT_NOTE =
   '(the original sends it). To send it from here, type it again.';
 
 /**
- * Records the spreadsheet's id the first time, and adopts a copy the first time it is seen (see above). Returns
+ * Records the script's id the first time, and adopts a copy the first time it is seen (see above). Returns
  * the number of pending edits of the original it set aside. Cheap when nothing changed: one property read.
  */
 export function adoptIfCopied(ss: Spreadsheet, doc: KeyValueStore): number {
-  const id = ss.getId();
+  const id = scriptId();
   const recorded = doc.get(ID_KEY);
   if (recorded === id) return 0;
   if (recorded === null) {
