@@ -7,7 +7,9 @@ import { userMessage } from './affinity/errors';
 import { documentStore } from './gas/platform';
 import { offerSettings } from './gas/ui';
 import { pullAllRun, pullTabRun } from './manualRuns';
-import { findBinding, loadBindings, removeBinding, upsertBinding, type Binding } from './sync/bindings';
+import { findBinding, loadBindings, upsertBinding, type Binding } from './sync/bindings';
+import { unbind } from './sync/unbind';
+import { adoptIfCopied } from './sync/copiedSpreadsheet';
 import { pullMessage } from './sync/pull';
 import { affinityClient } from './wiring';
 import type { BindingInfo, PullSummary } from '../shared/types';
@@ -65,6 +67,7 @@ export function bindTab(listId: number, viewId: number, sheetId?: number): PullS
   const view = client.savedView(listId, viewId);
   assertSheetView(view);
   const doc = documentStore();
+  adoptIfCopied(ss, doc); // records which spreadsheet this is (sync/copiedSpreadsheet.ts)
   let sheet = sheetId !== undefined && sheetId !== null ? ss.getSheetById(sheetId) : null;
   if (!sheet) sheet = ss.insertSheet(uniqueTabName(ss, view.name));
   const binding: Binding = {
@@ -81,7 +84,7 @@ export function bindTab(listId: number, viewId: number, sheetId?: number): PullS
 }
 
 export function unbindTab(sheetId: number): boolean {
-  return removeBinding(documentStore(), sheetId);
+  return unbind(SpreadsheetApp.getActiveSpreadsheet(), documentStore(), sheetId);
 }
 
 export function getBindings(): BindingInfo[] {

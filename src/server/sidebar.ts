@@ -3,6 +3,7 @@
  * snapshot of everything it shows, the Nango connection, the tabs it can bind, progress, opening a tab). main.ts
  * re-exports them. The panel itself is src/client/sidebar.*; it shares only types (src/shared) with this code.
  */
+import { adoptIfCopied, copyNotice } from './sync/copiedSpreadsheet';
 import { AffinityError } from './affinity/errors';
 import { documentStore, userStore } from './gas/platform';
 import { showSidebar } from './gas/ui';
@@ -54,8 +55,10 @@ function lastRuns(bindings: BindingInfo[]): RunRecord[] {
 /** Everything the panel shows, in one call. Never contains the API key or the Nango secret. */
 export function getSettingsState(): SettingsState {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
+  adoptIfCopied(ss, documentStore());
   const sheets = tabNames(ss);
   const bindings = withTabNames(loadBindings(documentStore()), sheets);
+  const connection = connectionStatus(userStore());
   let activeSheetId: number | null = null;
   try {
     activeSheetId = ss.getActiveSheet().getSheetId();
@@ -64,12 +67,13 @@ export function getSettingsState(): SettingsState {
   }
   return {
     now: Date.now(),
-    connection: connectionStatus(userStore()),
+    connection,
     bindings,
     activeSheetId,
     progress: progressStore().of(bindings.map((b) => b.sheetId)),
     usage: usageLedger.status(),
     lastRuns: lastRuns(bindings),
+    copyNotice: copyNotice(documentStore(), connection.connected),
   };
 }
 

@@ -69,4 +69,6 @@ export interface SettingsState {
   usage: UsageStatus;
   /** Latest first. */
   lastRuns: RunRecord[];
+  /** In a copied spreadsheet, what to do before it syncs (connect, save the schedule again); null otherwise. */
+  copyNotice?: string | null;
 }

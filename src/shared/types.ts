@@ -46,6 +46,8 @@ export interface PullSummary {
   conflicts: number;
   requests: number;
   cellsWritten: number;
+  /** Unpushed edits in columns whose field left the view: kept in their cells, not sent (engine/leftFields.ts). */
+  leftViewEdits?: number;
   /** 'continuing': the view is too large for one execution; the tab is written once every row is in (docs/schedules.md). */
   status?: 'done' | 'continuing';
   /** What to tell the user when `status` is 'continuing'. */

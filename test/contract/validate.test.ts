@@ -235,3 +235,14 @@ describe('speed', () => {
     expect(validateMs).toBeLessThan(jsonMs * 5);
   });
 });
+
+describe('the view columns operation (documented, not in the digest: spec/README.md)', () => {
+  it('a request as the reference page shows it passes; anything else fails', () => {
+    expect(validateRequest('GET', 'https://api.affinity.co/v2/lists/7001/saved-views/9001/columns').errors).toEqual([]);
+    expect(validateRequest('GET', '/proxy/v2/lists/7001/saved-views/9001/columns').errors).toEqual([]);
+    expect(validateRequest('GET', '/v2/lists/x/saved-views/9001/columns').ok).toBe(false);
+    expect(validateRequest('GET', '/v2/lists/7001/saved-views/9001/columns?limit=100').ok).toBe(false);
+    expect(validateRequest('GET', '/v2/lists/7001/saved-views/9001/columns', { a: 1 }).ok).toBe(false);
+    expect(validateRequest('POST', '/v2/lists/7001/saved-views/9001/columns').ok).toBe(false);
+  });
+});

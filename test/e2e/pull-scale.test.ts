@@ -55,7 +55,7 @@ describe('pull at scale', () => {
     expect(large.second.callsByService.SpreadsheetApp).toBe(small.second.callsByService.SpreadsheetApp);
 
     expect(large.second.cellsWritten).toBe(0);
-    expect(large.second.requests.filter((r) => !r.path.endsWith('/list-entries')).length).toBe(2); // view + fields; options from the cache
+    expect(large.second.requests.filter((r) => !r.path.endsWith('/list-entries')).length).toBe(2); // view + its columns (they carry the fields' metadata); options from the cache
     expect(large.first.error).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 /** The documented example scenarios keep running: every step succeeds and the final state is what they describe. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PushPreview } from '../../src/shared/push';
 import { runScenario, type Scenario } from '../../tools/cli/sim';
 
 const load = (name: string) =>
@@ -59,6 +60,44 @@ describe('npm run sim', () => {
     expect(result(11)).toMatchObject({ sent: 0 }); // =NOW() moved on, but it was confirmed: not sent again
     expect(out.affinity['Deal Flow']['20001'].Amount).toBe('2');
     expect(out.affinity['Deal Flow']['20005'].Description).toBe('Typed as plain text');
+  });
+
+  it('docs/scenarios/view-columns.json: an empty view, entries leaving and returning, a field dropped with an edit and added back, a renamed field, a Plain-text column (sparse rows)', async () => {
+    const out = await runScenario(load('view-columns.json'));
+    expect(out.steps.filter((s) => !s.ok)).toEqual([]);
+    const at = (i: number) => out.steps[i].result as Record<string, unknown>;
+    // the empty view's tab has its field columns
+    expect(out.tabs['Active Pipeline'][0]).toEqual(
+      expect.arrayContaining(['Entry ID', 'Organization', 'Stage', 'Amount']),
+    );
+    // every entry left and returned: no column duplicated
+    const header = out.tabs['All Deals'][0];
+    expect(new Set(header).size).toBe(header.length);
+    expect(at(8)).toMatchObject({ rows: 25, added: 25 });
+    // the dropped field's edit: counted, noted, previewed, then sent once the field is back
+    expect(at(11)).toMatchObject({ leftViewEdits: 1 });
+    expect(Object.values(at(12)).some((n) => /Description.*no longer in the view/.test(String(n)))).toBe(true);
+    expect((at(13) as unknown as PushPreview).notSent).toEqual([
+      expect.objectContaining({ entryId: 20002, reason: expect.stringMatching(/^not sent: field left the view/) }),
+    ]);
+    expect(at(17)).toMatchObject({ pendingEdits: 1 });
+    expect(at(18)).toMatchObject({ sent: 1 });
+    expect(out.affinity['Deal Flow']['20002'].Description).toBe('Edited, then the field left');
+    const col = header.indexOf('Description');
+    expect(out.tabs['All Deals'].find((r) => r[0] === '20002')![col]).toBe('Edited, then the field left');
+  });
+
+  it('docs/scenarios/copied-spreadsheet.json: the copy keeps its tab, says what to do, never sends the original’s edit', async () => {
+    const out = await runScenario(load('copied-spreadsheet.json'));
+    expect(out.steps.filter((s) => !s.ok)).toEqual([]);
+    const at = (i: number) => out.steps[i].result as Record<string, unknown>;
+    expect(at(5)).toMatchObject({ triggers: 0 });
+    expect(String(at(6).copyNotice)).toMatch(/connect to Affinity.*save the schedule again/);
+    expect(at(8)).toMatchObject({ sent: 0 });
+    expect(Object.values(at(9)).some((n) => /copied from/.test(String(n)))).toBe(true);
+    expect(at(11)).toMatchObject({ sent: 1 });
+    expect(at(13).copyNotice ?? null).toBeNull();
+    expect(out.affinity['Deal Flow']['20001'].Description).toBe('Typed in the copy');
   });
 
   it('takes the network model: the same bind costs more virtual time under the realistic model, with the same requests', async () => {

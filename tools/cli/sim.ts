@@ -23,6 +23,8 @@ export interface Scenario {
   network?: NetworkModelName;
   /** Memory ceiling per execution: true (256 MB), MB, or false; default HARNESS_MEMORY_LIMIT_MB, else none. */
   memoryLimitMB?: number | boolean;
+  /** How the emulator's rows carry their fields: 'complete' (default) or 'sparse' (docs/emulator.md). */
+  rows?: 'complete' | 'sparse';
   steps: Step[];
 }
 
@@ -211,6 +213,47 @@ export const STEPS: Record<string, Runner> = {
     if (Array.isArray(s.fieldIds)) change.fieldIds = s.fieldIds.map((f) => fieldIdOf(ctx.seed, listId, f));
     await ctx.product.emulator.admin.setView(listId, viewIdOf(ctx.seed, listId, s.view), change);
   },
+  /** Someone renames a field in Affinity's app. */
+  renameField: async (ctx, s) => {
+    const listId = listIdOf(ctx.seed, s.list);
+    await ctx.product.emulator.admin.renameField(listId, fieldIdOf(ctx.seed, listId, s.field), str(s, 'name'));
+  },
+  /** Someone removes a column (field) from a saved view in Affinity. */
+  removeViewColumn: async (ctx, s) => {
+    const listId = listIdOf(ctx.seed, s.list);
+    const viewId = viewIdOf(ctx.seed, listId, s.view);
+    const view = await ctx.product.emulator.admin.getView(listId, viewId);
+    const fieldId = fieldIdOf(ctx.seed, listId, s.field);
+    return ctx.product.emulator.admin.setView(listId, viewId, { fieldIds: view.fieldIds.filter((f) => f !== fieldId) });
+  },
+  /** Someone adds a column (field) to a saved view in Affinity, at `at` (1-based among the view's columns; default last). */
+  addViewColumn: async (ctx, s) => {
+    const listId = listIdOf(ctx.seed, s.list);
+    const viewId = viewIdOf(ctx.seed, listId, s.view);
+    const view = await ctx.product.emulator.admin.getView(listId, viewId);
+    const fieldId = fieldIdOf(ctx.seed, listId, s.field);
+    const rest = view.fieldIds.filter((f) => f !== fieldId);
+    const at = s.at === undefined ? rest.length : Math.max(0, Math.min(rest.length, Number(s.at) - 1));
+    return ctx.product.emulator.admin.setView(listId, viewId, {
+      fieldIds: [...rest.slice(0, at), fieldId, ...rest.slice(at)],
+    });
+  },
+  /** The user sets a column's number format (Format › Number), e.g. `"@"` for Plain text. */
+  setNumberFormat: (ctx, s) => {
+    const tab = str(s, 'tab');
+    const sheet = sheetOf(ctx, tab);
+    const col = columnOf(ctx, tab, str(s, 'column'));
+    sheet.getRange(1, col, sheet.getMaxRows(), 1).setNumberFormat(str(s, 'format'));
+  },
+  /** *File › Make a copy*: from here on the scenario works in the copy (harness.makeCopy, docs/harness.md). */
+  copySpreadsheet: ({ product }) => {
+    product.harness.makeCopy();
+    return { spreadsheetId: product.harness.spreadsheet.getId(), triggers: product.harness.triggers.length };
+  },
+  /** The settings panel's state as it opens (connection, tabs, a copy's notice...). */
+  panel: ({ product }) => product.harness.runAs('rpc', 'getSettingsState'),
+  /** Unbinds a tab in the panel (the tab and its data stay). */
+  unbind: (ctx, s) => ctx.product.harness.run('unbindTab', bindingSheetId(ctx, str(s, 'tab'))),
   /** Injects a fault at the emulator: status for the next `count` requests, latency, a broken body... */
   fault: async ({ product }, s) => {
     const { do: _, path, method, ...rest } = s;
@@ -354,6 +397,7 @@ export async function runScenario(scenario: Scenario): Promise<{
   const seed = seedOf(scenario.seed);
   const product = await startProduct({
     seed,
+    rows: scenario.rows,
     harness: {
       spreadsheetTimeZone: scenario.spreadsheetTimeZone,
       network: scenario.network,

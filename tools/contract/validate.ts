@@ -262,9 +262,31 @@ function parseBody(body: unknown, what: string, errors: string[]): { present: bo
   }
 }
 
+/**
+ * `GET /v2/lists/{listId}/saved-views/{viewId}/columns`: documented in Affinity's 2026-09-17 reference ("Get the
+ * columns on a Saved View") but absent from the digest, so not in spec/ (spec/README.md). Its request is checked by
+ * what the reference page shows: integer path ids, no query, no body. Its response is not validated (shape assumed).
+ */
+const VIEW_COLUMNS = /^\/v2\/lists\/(\d+)\/saved-views\/(\d+)\/columns$/;
+
+function viewColumnsRequest(method: string, url: string, body: unknown): Result | null {
+  const u = parseUrl(url);
+  const p = u && apiPath(u);
+  if (method.toUpperCase() !== 'GET' || !p || !/^\/v2\/lists\/[^/]+\/saved-views\/[^/]+\/columns$/.test(p)) return null;
+  const errors: string[] = [];
+  if (!VIEW_COLUMNS.test(p)) errors.push('path: listId and viewId must be integers');
+  if ([...u.searchParams.keys()].length > 0) errors.push('query: the columns operation takes none');
+  if (body !== undefined && body !== null && body !== '') errors.push('request body: the columns operation takes none');
+  return { ok: errors.length === 0, errors };
+}
+
 export function validateRequest(method: string, url: string, body?: unknown): Result {
   const match = matchOperation(method, url);
-  if (!match) return { ok: false, errors: [`unknown operation ${method.toUpperCase()} ${url}`] };
+  if (!match) {
+    const columns = viewColumnsRequest(method, url, body);
+    if (columns) return columns;
+    return { ok: false, errors: [`unknown operation ${method.toUpperCase()} ${url}`] };
+  }
   const op = subset.operations[match.key];
   const errors: string[] = [];
 

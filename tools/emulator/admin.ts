@@ -76,6 +76,11 @@ export class EmulatorAdmin {
     return this.call('POST', `/lists/${listId}/views/${viewId}`, change);
   }
 
+  /** Renames a field (as an admin does in Affinity's app). */
+  renameField(listId: number, fieldId: string, name: string): Promise<unknown> {
+    return this.call('POST', `/lists/${listId}/fields/${encodeURIComponent(fieldId)}`, { name });
+  }
+
   /** Field value changes recorded so far. */
   changes(): Promise<unknown[]> {
     return this.call('GET', '/changes');

@@ -335,6 +335,17 @@ export class AffinityEmulator {
     this.storeValue(state, entry, meta, value);
   }
 
+  /** Renames a field, as an admin does in Affinity's app: its metadata and every row serve the new name. */
+  renameField(listId: number, fieldId: string, name: string): FieldMetadata {
+    const state = this.requireList(listId);
+    const meta = state.fieldById.get(fieldId);
+    if (!meta) throw notFound(`Field ${fieldId} not found on list ${listId}`);
+    const renamed = { ...meta, name }; // seed objects are never mutated
+    state.fieldById.set(fieldId, renamed);
+    state.fields = state.fields.map((f) => (f.id === fieldId ? renamed : f));
+    return structuredClone(renamed);
+  }
+
   getView(listId: number, viewId: number): SeedView | undefined {
     const view = this.lists.get(listId)?.views.find((v) => v.id === viewId);
     return view && structuredClone(view);
@@ -930,7 +941,7 @@ export class AffinityEmulator {
     const { fields: _all, ...entity } = entityOf(entry);
     if (!metas) return { ...entry, entity } as ListEntryWithEntity;
     const restricted = isRestricted(entry);
-    let fields = metas.map((m) => presentField(this.storedField(entry, m), restricted));
+    let fields = metas.map((m) => presentField({ ...this.storedField(entry, m), name: m.name }, restricted));
     if (this.rowShape === 'sparse') {
       fields = fields.filter((f) => f.value.data !== null);
       const k = fields.length ? entry.id % fields.length : 0;

@@ -82,6 +82,10 @@ function admin(emulator: AffinityEmulator, method: string, url: URL, body: strin
     emulator.editField(Number(m[1]), Number(m[2]), decodeURIComponent(m[3]), value, { changer, at });
     return send(res, 204);
   }
+  if ((m = /^\/lists\/(\d+)\/fields\/([^/]+)$/.exec(p)) && method === 'POST') {
+    const { name } = json() as { name: string };
+    return send(res, 200, emulator.renameField(Number(m[1]), decodeURIComponent(m[2]), name));
+  }
   if ((m = /^\/lists\/(\d+)\/views\/(\d+)$/.exec(p))) {
     const [listId, viewId] = [Number(m[1]), Number(m[2])];
     if (method === 'GET') {

@@ -3,6 +3,7 @@
  * node:vm context per execution, with in-memory Apps Script services whose state persists across
  * executions, a virtual clock, call counting, and the platform's limits.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { types } from 'node:util';
@@ -594,6 +595,34 @@ export class AppsScriptHarness {
    * Moves the virtual clock forward, firing due time-driven triggers in time order, each as its
    * own execution (which itself takes virtual time). Returns the executions that ran.
    */
+  /**
+   * File › Make a copy, from the copy's side: after this call the harness IS the copy, and the original is left
+   * behind. What a copy keeps and loses follows Google's documentation: copying a container copies its bound script
+   * ("Container-bound scripts": a copy of the file gets a copy of the script, a new project), and with it the tabs
+   * (hidden ones too), their developer metadata and protections, and the document properties (stored with the
+   * document); it does not copy installable triggers ("Installable triggers": they belong to the project and user
+   * that created them) nor user properties or caches (per user and per script project: the copy is a new project).
+   * Script properties are kept (ASSUMED: stored with the project's content; docs/harness.md). The copy gets a new
+   * spreadsheet id and script id, and the name "Copy of …".
+   */
+  makeCopy(): void {
+    const st = this.state as unknown as {
+      scriptId: string;
+      userProps: Map<string, unknown>;
+      userCaches: Map<string, unknown>;
+      triggers: unknown[];
+    };
+    const model = this.state.spreadsheet;
+    model.id = `${model.id.slice(0, 20)}copy${createHash('sha1').update(`${model.id}:${this.state.clock}`).digest('hex').slice(0, 16)}`;
+    model.name = `Copy of ${model.name}`;
+    st.scriptId = `${this.state.scriptId}Copy`;
+    st.triggers = [];
+    st.userProps.clear();
+    st.userCaches.clear();
+    this.state.scriptCache.entries.clear();
+    this.state.documentCache.entries.clear();
+  }
+
   advance(ms: number): ExecutionMetrics[] {
     if (!(ms >= 0)) throw new Error('advance: ms must be >= 0');
     const st = this.state;

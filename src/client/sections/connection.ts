@@ -252,7 +252,9 @@ function mount(container: HTMLElement, panel: Panel): void {
   }
 
   const intro = h('p', { class: 'intro' }, 'Connect to Affinity to choose which saved views these tabs follow.');
-  replace(container, intro, form, connectedView);
+  // A copied spreadsheet: what to do before it syncs (connect, save the schedule again).
+  const copyNotice = h('p', { class: 'message warning copy-notice', attrs: { role: 'status' }, hidden: true });
+  replace(container, copyNotice, intro, form, connectedView);
   let shown: 'form' | 'connected' | null = null;
 
   // Redraws only what changed, so a refresh never disturbs someone typing in the form.
@@ -272,7 +274,11 @@ function mount(container: HTMLElement, panel: Panel): void {
     shown = next;
   }
 
-  panel.onState((s) => render(s.connection));
+  panel.onState((s) => {
+    copyNotice.textContent = s.copyNotice ?? '';
+    copyNotice.hidden = !s.copyNotice;
+    render(s.connection);
+  });
 }
 
 const connection: Section = { id: 'connection', title: 'Connection', mount };

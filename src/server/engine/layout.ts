@@ -9,6 +9,11 @@ import type { Field, ValueType } from '../affinity/types';
 export type SheetCell = string | number | boolean | Date;
 
 export const METADATA_KEY = 'affinitySync.column';
+/**
+ * Prefix of the metadata value (same key) of a column whose field left the view: no longer synced, bound again if the
+ * field returns. Same key, so that reading a tab's columns stays one finder call.
+ */
+export const LEFT_VIEW_PREFIX = 'left:';
 /** Column id of the key column (list-entry id). */
 export const KEY_COLUMN = '@entry';
 /** Column id of the entity's name (company, person or opportunity name). */

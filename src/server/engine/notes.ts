@@ -26,6 +26,9 @@ export function replacedNote(remote: string, local: string): string {
   );
 }
 
+/** Words of the note on a cell edited in the original of a copied spreadsheet (push keeps it; sync/copiedSpreadsheet.ts). */
+export const COPIED_EDIT_WORDS = 'edited in the spreadsheet this one was copied from';
+
 /** Start of the note of an edit a push did not send (pull keeps it while the edit is pending). */
 export const NOT_SENT_PREFIX = `${NOTE_MARK}not sent. `;
 export const notSent = (why: string): string => `${NOT_SENT_PREFIX}${why}`;

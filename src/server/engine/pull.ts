@@ -12,10 +12,11 @@
  */
 import { blocksFromChanges, type Block, type Changes } from './blocks';
 import { NOT_SENT_PREFIX, conflictNote, replacedNote } from './notes';
+import { isLeftViewNote, leftFieldEdits, leftViewNote } from './leftFields';
 import type { ConflictPolicy } from './policy';
 import type { RemoteView } from './remote';
 import type { Snapshot, TabCodec, TabState } from './tabState';
-import { KEY_COLUMN, NOTE_MARK, entryIdOf, isOwnNote, type ColumnSpec, type SheetCell } from './layout';
+import { KEY_COLUMN, NAME_COLUMN, NOTE_MARK, entryIdOf, isOwnNote, type ColumnSpec, type SheetCell } from './layout';
 
 export interface Conflict {
   entryId: number;
@@ -32,6 +33,10 @@ export interface PullPlan {
   columnOf: Map<string, number>;
   /** Columns known to the tab that the view no longer has. */
   staleColumns: string[];
+  /** Columns whose field had left the view and is back: bound again where they are (engine/leftFields.ts). */
+  reboundColumns?: { col: number; id: string }[];
+  /** Specs of columns out of the view whose base the snapshot keeps (edits pending in them, or place unknown). */
+  heldColumns?: ColumnSpec[];
   /** Known columns whose header cell is empty (a pull killed between tying a column to its field and naming it). */
   missingHeaders?: { col: number; name: string }[];
   /** Rows to append below the existing data (their values are in `blocks`). */
@@ -55,6 +60,8 @@ export interface PullPlan {
     restoredReadOnly: number;
     /** Edits replaced by Affinity's value under the 'affinity-wins' policy (each keeps a note). */
     replacedEdits: number;
+    /** Unpushed edits in columns whose field left the view (kept, noted, not sent). */
+    leftViewEdits: number;
   };
 }
 
@@ -73,6 +80,10 @@ export interface PullInput {
    * Affinity's value into the cell and keeps the replaced edit in a note.
    */
   policy?: ConflictPolicy;
+  /** Columns the tab syncs whose place in the view is unknown: left as they are (engine/viewColumns.ts). */
+  keep?: readonly ColumnSpec[];
+  /** Known specs of the tab's columns as last saved (to read edits in columns whose field left the view). */
+  knownSpecs?: ReadonlyMap<string, ColumnSpec>;
 }
 
 export function planPull(input: PullInput): PullPlan {
@@ -80,9 +91,19 @@ export function planPull(input: PullInput): PullPlan {
   const columns = [input.keyColumn, ...view.columns];
   const columnOf = new Map(tab.columnOf);
   const newColumns: { col: number; spec: ColumnSpec }[] = [];
+  const reboundColumns: { col: number; id: string }[] = [];
+  const leftOf = new Map(tab.leftColumnOf ?? []);
+  const taken = new Set(tab.columnOf.values());
   let nextCol = tab.width;
   for (const spec of columns) {
-    if (!columnOf.has(spec.id)) {
+    const left = leftOf.get(spec.id);
+    if (!columnOf.has(spec.id) && left !== undefined && !taken.has(left)) {
+      // The field is back in the view: its old column is bound again, with the edits it kept.
+      columnOf.set(spec.id, left);
+      taken.add(left);
+      leftOf.delete(spec.id);
+      reboundColumns.push({ col: left, id: spec.id });
+    } else if (!columnOf.has(spec.id)) {
       columnOf.set(spec.id, nextCol);
       newColumns.push({ col: nextCol, spec });
       nextCol++;
@@ -93,7 +114,8 @@ export function planPull(input: PullInput): PullPlan {
         .filter((c) => tab.columnOf.has(c.id) && (tab.headers![tab.columnOf.get(c.id)!] ?? '') === '')
         .map((c) => ({ col: tab.columnOf.get(c.id)!, name: c.name }))
     : [];
-  const inView = new Set(columns.map((c) => c.id));
+  const keep = input.keep ?? [];
+  const inView = new Set([...columns.map((c) => c.id), ...keep.map((c) => c.id)]);
   const staleColumns = [...tab.columnOf.keys()].filter((id) => !inView.has(id));
 
   const keyCol = columnOf.get(KEY_COLUMN)!;
@@ -131,7 +153,24 @@ export function planPull(input: PullInput): PullPlan {
     m.set(row, note);
   };
 
-  const snapColumns = view.columns.map((c) => c.id);
+  // Columns out of the view: edits pending in them are kept, noted and counted, and their base is held.
+  const outOfView = new Map<string, { col: number; spec: ColumnSpec }>();
+  for (const [id, col] of [...tab.columnOf].filter(([id]) => staleColumns.includes(id)).concat([...leftOf])) {
+    const spec = input.knownSpecs?.get(id);
+    if (spec && spec.editable) outOfView.set(id, { col, spec });
+  }
+  const leftEdits = leftFieldEdits({
+    tab,
+    columns: outOfView,
+    baseOf,
+    codec,
+    keyCol: keyIsNew ? undefined : keyCol,
+    nameCol: tab.columnOf.get(NAME_COLUMN),
+  });
+  const heldIds = new Set(leftEdits.map((e) => e.columnId));
+  const heldColumns = [...keep, ...[...outOfView.values()].filter((c) => heldIds.has(c.spec.id)).map((c) => c.spec)];
+  const snapColumns = [...view.columns.map((c) => c.id), ...heldColumns.map((c) => c.id)];
+  const heldBase = (entryId: number): string[] => heldColumns.map((c) => baseOf(entryId, c.id) ?? '');
   const newSnapshot: Snapshot = { columns: snapColumns, rows: new Map() };
   const conflicts: Conflict[] = [];
   const counts = {
@@ -144,6 +183,7 @@ export function planPull(input: PullInput): PullPlan {
     conflicts: 0,
     restoredReadOnly: 0,
     replacedEdits: 0,
+    leftViewEdits: leftEdits.length,
   };
   const existingRows = tab.values.length;
   let appendRows = 0;
@@ -162,6 +202,7 @@ export function planPull(input: PullInput): PullPlan {
         setChange(r, columnOf.get(spec.id)!, codec.write(text, spec));
         baseRow.push(text);
       }
+      for (let k = 0; k < heldColumns.length; k++) baseRow.push('');
       newSnapshot.rows.set(remote.entryId, baseRow);
       continue;
     }
@@ -189,7 +230,7 @@ export function planPull(input: PullInput): PullPlan {
         counts.pendingEdits++;
         // Keep the reason a push gave for not sending this edit (invalid value, refused by Affinity...).
         const current = tab.notes[existing]?.[col] ?? '';
-        if (current.startsWith(NOT_SENT_PREFIX)) note = current;
+        if (current.startsWith(NOT_SENT_PREFIX) && !isLeftViewNote(current)) note = current;
       } else if (input.policy === 'sheet-wins') {
         next = base;
         counts.pendingEdits++;
@@ -207,6 +248,7 @@ export function planPull(input: PullInput): PullPlan {
       setNote(existing, col, note);
       baseRow.push(next);
     }
+    baseRow.push(...heldBase(remote.entryId));
     newSnapshot.rows.set(remote.entryId, baseRow);
   }
 
@@ -228,7 +270,7 @@ export function planPull(input: PullInput): PullPlan {
     }
     if (hasOwnData || hasPendingEdit) {
       counts.keptOutOfView++;
-      newSnapshot.rows.set(entryId, oldBase);
+      newSnapshot.rows.set(entryId, [...oldBase, ...heldBase(entryId)]);
       const why = hasPendingEdit ? 'it has edits not pushed yet' : 'it holds data of yours';
       const current = tab.notes[r]?.[keyCol] ?? '';
       const note =
@@ -242,6 +284,10 @@ export function planPull(input: PullInput): PullPlan {
     }
   }
   deleteRows.sort((a, b) => b - a);
+  for (const e of leftEdits) {
+    const current = tab.notes[e.row]?.[e.col] ?? '';
+    setNote(e.row, e.col, isLeftViewNote(current) ? current : leftViewNote(e.fieldName, input.viewName, input.today));
+  }
 
   const specOfCol = new Map<number, ColumnSpec>();
   for (const spec of columns) specOfCol.set(columnOf.get(spec.id)!, spec);
@@ -257,6 +303,8 @@ export function planPull(input: PullInput): PullPlan {
     newColumns,
     columnOf,
     staleColumns,
+    reboundColumns,
+    heldColumns,
     missingHeaders,
     appendRows,
     blocks,

@@ -57,7 +57,7 @@ export function buildRemoteView(
           name: m?.name ?? field.name,
           valueType,
           kind,
-          editable: isEditable({ type: kind, valueType }),
+          editable: isEditable({ id: field.id, type: kind, valueType }),
         };
         specs.set(field.id, spec);
         columns.push(spec);

@@ -9,6 +9,8 @@ export interface TabState {
   width: number;
   /** Column id → 0-based column, from developer metadata. */
   columnOf: Map<string, number>;
+  /** Field id → 0-based column of columns whose field left the view (engine/leftFields.ts). */
+  leftColumnOf?: Map<string, number>;
   /** Header row texts, when read. */
   headers?: string[];
 }

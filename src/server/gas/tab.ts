@@ -3,7 +3,7 @@
  * depends on the number of columns and change blocks, never on the number of rows.
  */
 import { columnFormat } from '../engine/codecs';
-import { KEY_COLUMN, METADATA_KEY, NOTE_MARK, type ColumnSpec } from '../engine/layout';
+import { KEY_COLUMN, LEFT_VIEW_PREFIX, METADATA_KEY, NOTE_MARK, type ColumnSpec } from '../engine/layout';
 import type { PullPlan } from '../engine/pull';
 import type { TabState } from '../engine/tabState';
 import { ensureCellRoom } from './cellLimit';
@@ -26,17 +26,33 @@ export function columnLetter(col1: number): string {
 
 export interface TabRead extends TabState {
   metadata: Map<string, DeveloperMetadata>;
+  /** Metadata of columns whose field left the view, by field id. */
+  leftMetadata: Map<string, DeveloperMetadata>;
 }
 
 export function readTab(sheet: Sheet): TabRead {
   const columnOf = new Map<string, number>();
   const metadata = new Map<string, DeveloperMetadata>();
+  const left: [string, number, DeveloperMetadata][] = [];
   for (const md of sheet.createDeveloperMetadataFinder().withKey(METADATA_KEY).find()) {
-    const id = md.getValue();
+    const value = md.getValue();
     const location = md.getLocation().getColumn();
-    if (!id || !location || columnOf.has(id)) continue;
-    columnOf.set(id, location.getColumn() - 1);
-    metadata.set(id, md);
+    if (!value || !location) continue;
+    if (value.startsWith(LEFT_VIEW_PREFIX)) {
+      left.push([value.slice(LEFT_VIEW_PREFIX.length), location.getColumn() - 1, md]);
+      continue;
+    }
+    if (columnOf.has(value)) continue;
+    columnOf.set(value, location.getColumn() - 1);
+    metadata.set(value, md);
+  }
+  // Columns whose field left the view (the same key, a prefixed value: no extra call).
+  const leftColumnOf = new Map<string, number>();
+  const leftMetadata = new Map<string, DeveloperMetadata>();
+  for (const [id, col, md] of left) {
+    if (columnOf.has(id) || leftColumnOf.has(id)) continue;
+    leftColumnOf.set(id, col);
+    leftMetadata.set(id, md);
   }
   const lastRow = sheet.getLastRow();
   const width = Math.max(sheet.getLastColumn(), ...[...columnOf.values()].map((c) => c + 1), 0);
@@ -51,7 +67,7 @@ export function readTab(sheet: Sheet): TabRead {
     headers = values.shift()!.map((v) => (v === null || v === undefined ? '' : String(v)));
     notes.shift();
   }
-  return { values, notes, width, columnOf, metadata, headers };
+  return { values, notes, width, columnOf, metadata, headers, leftColumnOf, leftMetadata };
 }
 
 const READ_ONLY_NOTE =
@@ -76,6 +92,7 @@ export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
   for (const m of plan.missingHeaders ?? [])
     sheet.getRange(1, m.col + 1).setValue(plain.adapt(1, m.col + 1, [[`'${m.name}`]])[0][0]);
   for (const id of plan.staleColumns) markStale(sheet, tab, id);
+  for (const r of plan.reboundColumns ?? []) bindAgain(sheet, tab, r.id);
 
   // Blocks holding entry ids first: an execution killed part way must not leave appended rows without their id.
   const keyCol = plan.columnOf.get(KEY_COLUMN);
@@ -140,12 +157,24 @@ function markStale(sheet: Sheet, tab: TabRead, id: string): void {
   const col = tab.columnOf.get(id);
   const md = tab.metadata.get(id);
   if (col === undefined || !md) return;
-  md.remove();
+  // Kept under another key, so that the column is bound again (not duplicated) if the field returns.
+  md.setValue(`${LEFT_VIEW_PREFIX}${id}`);
   sheet
     .getRange(1, col + 1)
     .setNote(
-      `${NOTE_MARK}this field is no longer in the view, so the column is no longer synced. Its cells are yours now.`,
+      `${NOTE_MARK}this field is no longer in the view, so the column is no longer synced. Its cells are yours now; ` +
+        `if the field returns to the view, the column is synced again.`,
     );
+}
+
+/** A column whose field is back in the view: synced again where it is. */
+function bindAgain(sheet: Sheet, tab: TabRead, id: string): void {
+  const md = tab.leftMetadata.get(id);
+  const col = tab.leftColumnOf?.get(id);
+  if (!md || col === undefined) return;
+  md.setValue(id);
+  const header = sheet.getRange(1, col + 1);
+  if (header.getNote().includes('no longer in the view')) header.setNote('');
 }
 
 function sameOptions(current: unknown, options: string[]): boolean {

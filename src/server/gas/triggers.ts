@@ -47,6 +47,16 @@ export function installSyncTrigger(
   return id;
 }
 
+/** The bound script project's id (a copied spreadsheet's script is a new project: docs/harness.md, makeCopy). */
+export function scriptId(): string {
+  return ScriptApp.getScriptId();
+}
+
+/** Whether the current user has a sync trigger in this script project (a copied spreadsheet has none). */
+export function syncTriggerInstalled(): boolean {
+  return ownTriggers(SYNC_HANDLER).length > 0;
+}
+
 /** Deletes the current user's sync triggers (pause). */
 export function removeSyncTriggers(): number {
   const mine = ownTriggers(SYNC_HANDLER);

@@ -3,19 +3,22 @@
  * one request per page of 100 rows, over one or several executions), into its tab (engine/pull.ts has the rules).
  */
 import type { AffinityClient } from '../affinity/client';
-import type { ListEntryWithEntity } from '../affinity/types';
+import type { FieldMetadata, ListEntryWithEntity } from '../affinity/types';
 import type { CodecContext } from '../engine/codecs';
 import { cellsIn } from '../engine/blocks';
 import { keyColumnSpec } from '../engine/layout';
 import type { Directory } from '../engine/directory';
 import { planPull } from '../engine/pull';
 import type { RemoteView } from '../engine/remote';
+import { fitViewToColumns } from '../engine/viewColumns';
+import { documentStore } from '../gas/platform';
 import { readSnapshot, writeSnapshot } from '../gas/snapshotStore';
 import { applyPlan, readTab } from '../gas/tab';
 import type { PullSummary } from '../../shared/types';
 import type { LogPort } from '../ports';
 import type { Binding } from './bindings';
 import { pullPolicy, refreshPushAids } from './pushAids';
+import { loadColumnSpecs } from './pushStore';
 import { codecContext, sheetOf, tabCodec } from './tabContext';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
@@ -24,6 +27,8 @@ type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 export interface PulledView {
   viewName: string;
   remote: RemoteView;
+  /** The view's columns in order (GET …/saved-views/{viewId}/columns), or null when Affinity did not answer them. */
+  columns?: readonly FieldMetadata[] | null;
   /** For push's people-and-companies cache: the entries (a one-go pull) or a directory gathered page by page. */
   entries?: readonly ListEntryWithEntity[];
   directory?: Directory;
@@ -47,11 +52,22 @@ export function applyPulledView(
 ): PullSummary {
   const sheet = sheetOf(ss, binding);
   const ctx = pulled.ctx ?? codecContext(ss);
-  const { remote } = pulled;
   const tab = readTab(sheet);
+  const knownSpecs = loadColumnSpecs(documentStore(), binding.sheetId);
+  const remote = fitViewToColumns(pulled.remote, pulled.columns ?? null, {
+    ids: tab.columnOf.keys(),
+    specs: knownSpecs,
+  });
+  if (remote.keep.length > 0)
+    log.log(
+      `Pull of “${pulled.viewName}”: the view's columns are not known (Affinity did not answer them); ` +
+        `${remote.keep.length} synced column(s) no row carries are left as they are.`,
+    );
   const stored = readSnapshot(ss, binding.sheetId);
   const plan = planPull({
     view: remote,
+    keep: remote.keep,
+    knownSpecs: knownSpecs ?? undefined,
     keyColumn: keyColumnSpec(),
     tab,
     snapshot: stored?.snapshot ?? null,
@@ -63,6 +79,7 @@ export function applyPulledView(
   applyPlan(sheet, tab, plan);
   refreshPushAids(sheet, binding, client, log, {
     columns: remote.columns,
+    held: plan.heldColumns,
     columnOf: plan.columnOf,
     rows: remote.rows,
     entries: pulled.entries,
@@ -81,9 +98,11 @@ export function applyPulledView(
     requests: pulled.requests(),
     cellsWritten: cellsIn(plan.blocks),
   };
+  if (plan.counts.leftViewEdits) summary.leftViewEdits = plan.counts.leftViewEdits;
   log.log(
     `Pulled “${pulled.viewName}” into “${summary.tabName}”: ${summary.rows} rows, ${summary.added} added, ${summary.updatedCells} cells updated, ` +
-      `${summary.removed} removed, ${summary.keptOutOfView} kept out of view, ${summary.pendingEdits} pending edits, ${summary.conflicts} conflicts; ` +
+      `${summary.removed} removed, ${summary.keptOutOfView} kept out of view, ${summary.pendingEdits} pending edits, ${summary.conflicts} conflicts` +
+      `${summary.leftViewEdits ? `, ${summary.leftViewEdits} edits kept in columns whose field left the view` : ''}; ` +
       `${summary.requests} requests, ${summary.cellsWritten} tab cells and ${snapshotCells} snapshot cells written`,
   );
   return summary;
@@ -98,5 +117,7 @@ export function pullMessage(s: PullSummary): string {
   if (s.removed) parts.push(`${s.removed} removed`);
   if (s.pendingEdits) parts.push(`${s.pendingEdits} edits not pushed yet`);
   if (s.conflicts) parts.push(`${s.conflicts} conflicts flagged`);
+  if (s.leftViewEdits)
+    parts.push(`${s.leftViewEdits} edits not sent: their field left the view (kept in their cells, see the notes)`);
   return `${parts.join(', ')}.`;
 }

@@ -26,6 +26,8 @@ import {
   type ReadStrategy,
   type RemoteState,
 } from '../engine/push/read';
+import { leftEditsForPreview } from '../engine/leftFields';
+import { adoptIfCopied, withoutOriginalEdits } from './copiedSpreadsheet';
 import { findEdits, pushColumns, type EditScan } from '../engine/push/scan';
 import { settlePush, type RequestResult } from '../engine/push/settle';
 import { settledCells, type FormulaMode } from '../engine/push/formulas';
@@ -281,6 +283,7 @@ function prepare(
   deps: PushDeps,
   opts: { policy: ConflictPolicy; choices?: ConflictChoice[]; formulas?: FormulaMode; deadline?: number },
 ): Prepared {
+  adoptIfCopied(ss, deps.doc); // a copy never sends the original's pending edits (sync/copiedSpreadsheet.ts)
   const sheet = sheetOf(ss, binding);
   const stored = readSnapshot(ss, binding.sheetId);
   if (!stored) {
@@ -296,6 +299,7 @@ function prepare(
   const codec = tabCodec(ctx);
   const { columns, requests: fieldRequests } = columnsFor(binding, stored, deps, getClient);
   const edits = findEdits({ tab, snapshot: stored.snapshot, columns, codec, viewName: binding.viewName });
+  withoutOriginalEdits(deps.doc, binding.sheetId, edits);
   const mode = opts.formulas ?? 'hold';
   const formulas = formulaStep(sheet, tab, edits, columns, codec, deps.doc, binding.sheetId, mode);
   const { scan } = formulas;
@@ -407,6 +411,9 @@ export function previewBinding(
 ): PushPreview {
   const p = prepare(ss, binding, deps, { ...opts, formulas: 'confirm' });
   const data = previewOf(p.plan);
+  data.notSent.push(
+    ...leftEditsForPreview(p.tab, p.stored.snapshot, loadColumnSpecs(deps.doc, binding.sheetId), p.codec),
+  );
   // Pushing reads Affinity again (the check must be fresh), then writes.
   const reads = p.scan.entries.size === 0 ? 0 : readStrategy(p.scan.entries.size, p.stored.snapshot.rows.size).requests;
   const writes = p.plan.requests.length;

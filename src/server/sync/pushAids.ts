@@ -31,6 +31,8 @@ export function refreshPushAids(
   log: LogPort,
   view: {
     columns: ColumnSpec[];
+    /** Columns out of the view whose base the snapshot keeps: their types stay known to push. */
+    held?: ColumnSpec[];
     columnOf: Map<string, number>;
     rows: readonly RemoteRow[];
     entries?: readonly ListEntryWithEntity[];
@@ -38,7 +40,7 @@ export function refreshPushAids(
   },
 ): void {
   try {
-    saveColumnSpecs(documentStore(), binding.sheetId, view.columns);
+    saveColumnSpecs(documentStore(), binding.sheetId, [...view.columns, ...(view.held ?? [])]);
     const cache = documentCache();
     if (cache)
       putCachedJson(cache, {

@@ -37,6 +37,7 @@ import {
   type RunState,
 } from './runStore';
 import { sheetOf } from './tabContext';
+import { fetchViewColumns } from './viewColumns';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -259,6 +260,12 @@ function pullFrom(
   const values = buf.values;
   const rowEntities = buf.rowEntities;
   let fields: FieldMetadata[] | null = null;
+  /** The view's columns as read in this execution (undefined: not read yet; null: Affinity did not answer them). */
+  let viewColumns: FieldMetadata[] | null | undefined;
+  const readColumns = (): FieldMetadata[] | null => {
+    if (viewColumns === undefined) viewColumns = fetchViewColumns(client, binding.listId, binding.viewId, log);
+    return viewColumns;
+  };
   let pageMs = stats && stats.pages > 0 && stats.fetchMs ? Math.max(50, stats.fetchMs / stats.pages) : FIRST_PAGE_MS;
   let measured = 0;
   const expectedRows = Math.max(stats?.rows ?? 0, cp.rows);
@@ -296,7 +303,8 @@ function pullFrom(
       throw new Deferred("Affinity's monthly allowance is down to the share kept for people");
     }
     ensureWatchdog();
-    fields ??= client.listFields(binding.listId);
+    // The view's columns carry the field metadata of every column: the list's fields only when they are unknown.
+    fields ??= readColumns() ?? client.listFields(binding.listId);
     const t0 = clock.now();
     const page = client.entriesPage(cp.nextUrl);
     measured++;
@@ -349,6 +357,7 @@ function pullFrom(
   const summary = applyPulledView(ss, binding, client, log, pc.today, {
     viewName: cp.viewName,
     remote,
+    columns: readColumns(),
     directory,
     ctx,
     requests: () => cp.requests + (client.requestsSent - startRequests),

@@ -1,5 +1,6 @@
 /** An edited cell's canonical text → the FieldValueUpdate Affinity accepts (for push). */
 
+import { isSystemField } from '../systemFields';
 import type {
   CompanyData,
   Dropdown,
@@ -21,9 +22,10 @@ import { WRITABLE_VALUE_TYPES, type ParseContext, type ParseResult } from './typ
 /**
  * Whether a column may be edited in the sheet and pushed: only list and global fields (not enriched,
  * relationship-intelligence or hidden ones) whose value type Affinity can write and users can create (see
- * WRITABLE_VALUE_TYPES).
+ * WRITABLE_VALUE_TYPES), and never a field Affinity fills itself (engine/systemFields.ts: any id but `field-<number>`).
  */
-export function isEditable(field: { type: Field['type']; valueType: ValueType }): boolean {
+export function isEditable(field: { id?: string; type: Field['type']; valueType: ValueType }): boolean {
+  if (field.id !== undefined && isSystemField(field.id)) return false; // created-at, time-in-current-status...
   return (field.type === 'list' || field.type === 'global') && WRITABLE_VALUE_TYPES.has(field.valueType);
 }
 

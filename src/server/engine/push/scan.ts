@@ -17,7 +17,7 @@ import {
   type ColumnSpec,
   type SheetCell,
 } from '../layout';
-import { quoted } from '../notes';
+import { COPIED_EDIT_WORDS, quoted } from '../notes';
 import type { Snapshot, TabCodec, TabState } from '../tabState';
 
 /**
@@ -153,7 +153,8 @@ export function findEdits(input: ScanInput): EditScan {
       const local = codec.read(line[t.col] ?? '', t.spec);
       const b = base[t.si] ?? '';
       if (local === b) {
-        if (isOwnNote(noteAt(r, t.col))) scan.staleNotes.push({ row: r, col: t.col });
+        const note = noteAt(r, t.col);
+        if (isOwnNote(note) && !note.includes(COPIED_EDIT_WORDS)) scan.staleNotes.push({ row: r, col: t.col });
         continue;
       }
       const edit: CellEdit = { entryId: id, row: r, col: t.col, columnId: t.id, base: b, local };

@@ -1,0 +1,25 @@
+/**
+ * Unbinding a tab: the binding goes, and so does everything the product kept for it (its column types in document
+ * properties, its hidden base snapshot sheet, a pull in progress with its checkpoint and staging sheet). The tab and
+ * its data stay as they are; its columns keep their developer metadata, so binding the tab again to the same view
+ * finds them rather than adding new ones.
+ */
+import { snapshotSheetName } from '../gas/snapshotStore';
+import type { KeyValueStore } from '../ports';
+import { removeBinding } from './bindings';
+import { forgetOriginalEdits } from './copiedSpreadsheet';
+import { forgetColumnSpecs } from './pushStore';
+import { discardPull } from './runStore';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+/** Removes a tab's binding and what was kept for it; false when the tab was not bound. */
+export function unbind(ss: Spreadsheet, doc: KeyValueStore, sheetId: number): boolean {
+  const removed = removeBinding(doc, sheetId);
+  forgetColumnSpecs(doc, sheetId);
+  forgetOriginalEdits(doc, sheetId);
+  discardPull(ss, doc, sheetId);
+  const base = ss.getSheetByName(snapshotSheetName(sheetId));
+  if (base) ss.deleteSheet(base);
+  return removed;
+}
