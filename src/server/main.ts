@@ -33,6 +33,8 @@ export {
   onEditMarkPending,
 } from './pushActions';
 
+export { onEdit } from './editActions';
+
 export { runSyncNow } from './manualRuns';
 
 export {

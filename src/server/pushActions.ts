@@ -13,7 +13,8 @@ import { offerSettings } from './gas/ui';
 import { findBinding, type Binding } from './sync/bindings';
 import { previewBinding, pushAndRecord } from './sync/push';
 import { loadColumnSpecs, loadPolicy, pendingMarksOn, savePolicy, setPendingMarksFlag } from './sync/pushStore';
-import { pushDeps, whoIsPushing } from './wiring';
+import { pushDeps, pusherNow, whoIsPushing } from './wiring';
+import { pushGate } from './sync/attributionGate';
 import type { ConflictChoiceData, ConflictPolicy, PushPreview, PushSettings, PushSummary } from '../shared/push';
 
 const PENDING_HANDLER = 'onEditMarkPending';
@@ -52,7 +53,7 @@ function toChoices(choices: ConflictChoiceData[] | undefined): ConflictChoice[] 
  * Sends the tab's edits to Affinity. `choices` settle single conflicts as chosen in the preview ("keep mine" /
  * "take Affinity's"), as long as Affinity still has the value shown there.
  */
-export function pushTab(sheetId: number, choices?: ConflictChoiceData[]): PushSummary {
+export function pushTab(sheetId: number, choices?: ConflictChoiceData[], confirmOthers?: boolean): PushSummary {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const doc = documentStore();
   const binding = bindingOf(sheetId);
@@ -64,6 +65,7 @@ export function pushTab(sheetId: number, choices?: ConflictChoiceData[]): PushSu
         choices: toChoices(choices),
         user: whoIsPushing(false),
         timestamp: timestampIn(tz),
+        gate: pushGate(doc, binding.sheetId, pusherNow(), confirmOthers === true ? 'all' : 'own'),
       });
     } catch (e) {
       throw e instanceof AffinityError ? e : new Error(userMessage(e));
@@ -79,7 +81,11 @@ export function previewPush(sheetId: number): PushPreview {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const binding = bindingOf(sheetId);
   try {
-    return previewBinding(ss, binding, pushDeps(), { policy: loadPolicy(documentStore()) });
+    const doc = documentStore();
+    return previewBinding(ss, binding, pushDeps(), {
+      policy: loadPolicy(doc),
+      gate: pushGate(doc, binding.sheetId, pusherNow(), 'look'),
+    });
   } catch (e) {
     throw e instanceof AffinityError ? e : new Error(userMessage(e));
   }
@@ -192,7 +198,20 @@ export function menuPushThisTab(): void {
   if (!active) return;
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   try {
-    const s = pushTab(active.binding.sheetId);
+    let s = pushTab(active.binding.sheetId);
+    if (s.heldForOthers?.length) {
+      const ui = SpreadsheetApp.getUi();
+      const lines = s.heldForOthers
+        .slice(0, 8)
+        .map((h) => `• ${h.entity || `Entry ${h.entryId}`} · ${h.field}: edited by ${h.editedBy}`);
+      if (s.heldForOthers.length > 8) lines.push(`…and ${s.heldForOthers.length - 8} more.`);
+      const answer = ui.alert(
+        'Send edits made by others?',
+        `${s.message}\n\nThese edits were made by others. Send them to Affinity under your key? The change log names both of you.\n\n${lines.join('\n')}`,
+        ui.ButtonSet.YES_NO,
+      );
+      if (answer === ui.Button.YES) s = pushTab(active.binding.sheetId, undefined, true);
+    }
     if (s.failed > 0) {
       const ui = SpreadsheetApp.getUi();
       const lines = s.failures.slice(0, 8).map((f) => `• ${f.entity || `Entry ${f.entryId}`}: ${f.message}`);

@@ -23,10 +23,12 @@ import { withLocks } from './gas/locks';
 import { documentStore, effectiveUserEmail, gasLog, shortTimeIn, userStore } from './gas/platform';
 import { clearContinuations, installSyncTrigger, removeSyncTriggers, removeTrigger } from './gas/triggers';
 import { showSidebar } from './gas/ui';
+import { activeEditor } from './gas/editor';
 import { runSyncNow } from './manualRuns';
 import type { KeyValueStore } from './ports';
 import { findBinding, loadBindings, recordOutcome } from './sync/bindings';
 import { executeRun } from './sync/runs';
+import { claimRun } from './sync/runOwner';
 import {
   discardPull,
   loadRun,
@@ -202,7 +204,14 @@ export function scheduledSync(e?: GoogleAppsScript.Events.TimeDriven): void {
 function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: number): void {
   const doc = documentStore();
   const now = Date.now();
-  let run = loadRun(doc);
+  const claim = claimRun(ss, doc, gasLog, effectiveUserEmail(), !!storedConnection(userStore()), now);
+  if (claim.kind === 'theirs') {
+    gasLog.log(
+      `Scheduled sync skipped: a sync started by ${claim.run.by || 'another user'} is in progress; it is theirs to finish.`,
+    );
+    return;
+  }
+  let run = claim.kind === 'mine' ? claim.run : null;
   if (!run) {
     const status = loadStatus(doc);
     if (status.nextAttemptAt && now < status.nextAttemptAt) {
@@ -277,11 +286,15 @@ export function continueSync(e?: GoogleAppsScript.Events.TimeDriven): void {
   try {
     const got = withLocks(SCHEDULED_LOCK_WAIT_MS, () =>
       usageLedger.deferWhile(() => {
-        const run = loadRun(doc);
-        if (!run) {
+        const claim = claimRun(ss, doc, gasLog, effectiveUserEmail(), !!storedConnection(userStore()), Date.now());
+        if (claim.kind !== 'mine') {
+          // Nothing left, or another user's run: this user's continuation never works on it.
           removeTrigger(e?.triggerUid);
+          if (claim.kind === 'theirs')
+            gasLog.log(`Sync continuation skipped: the run in progress belongs to ${claim.run.by || 'another user'}.`);
           return;
         }
+        const run = claim.run;
         if (run.kind === 'scheduled') {
           if (settings.schedule.kind === 'off' || loadStatus(doc).paused) {
             // Turned off or paused since: the run ends here (its pulls keep their checkpoints for a while).
@@ -454,8 +467,8 @@ export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
     saveSettings(
       doc,
       triggerId
-        ? { ...base, owner: you, ownerAffinity: affinityUser(), triggerId }
-        : { ...base, owner: undefined, ownerAffinity: undefined, triggerId: undefined },
+        ? { ...base, owner: you, ownerAffinity: affinityUser(), ownerKey: activeEditor().key, triggerId }
+        : { ...base, owner: undefined, ownerAffinity: undefined, ownerKey: undefined, triggerId: undefined },
     );
   });
   updateStatus(doc, (s) => ({ ...s, paused: undefined, failures: 0, nextAttemptAt: undefined }));

@@ -12,6 +12,8 @@ import { planPull } from '../engine/pull';
 import type { RemoteView } from '../engine/remote';
 import { readSnapshot, writeSnapshot } from '../gas/snapshotStore';
 import { applyPlan, readTab } from '../gas/tab';
+import { documentStore } from '../gas/platform';
+import { pullBase, recordBase } from './baseGuard';
 import type { PullSummary } from '../../shared/types';
 import type { LogPort } from '../ports';
 import type { Binding } from './bindings';
@@ -54,7 +56,7 @@ export function applyPulledView(
     view: remote,
     keyColumn: keyColumnSpec(),
     tab,
-    snapshot: stored?.snapshot ?? null,
+    snapshot: stored ? pullBase(binding.sheetId, stored.snapshot, remote, log) : null,
     codec: tabCodec(ctx),
     viewName: pulled.viewName,
     today,
@@ -69,6 +71,7 @@ export function applyPulledView(
     directory: pulled.directory,
   });
   const snapshotCells = writeSnapshot(ss, binding.sheetId, plan.snapshot, stored);
+  recordBase(documentStore(), binding.sheetId, plan.snapshot);
   const summary: PullSummary = {
     tabName: sheet.getName(),
     rows: plan.counts.rows,

@@ -38,6 +38,10 @@ import {
   saveColumnSpecs,
 } from './pushStore';
 import { codecContext, sheetOf, tabCodec } from './tabContext';
+import { explainUnknown, guardedBase, recordBase } from './baseGuard';
+import type { PushGate } from './attributionGate';
+import { heldText, heldEdits, previewEditors } from './attributionReport';
+import type { BaseCheck } from '../engine/baseDigest';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -59,6 +63,8 @@ export interface PushRunOptions {
   timestamp: () => string;
   /** Clock time after which no more requests are started (Apps Script stops an execution at 6 minutes). */
   deadline?: number;
+  /** Holds back edits this push must not send, and credits each edit's editor (sync/attributionGate.ts). */
+  gate?: PushGate;
 }
 
 const DROPDOWN_TYPES = new Set(['dropdown', 'ranked-dropdown', 'dropdown-multi']);
@@ -239,6 +245,7 @@ interface Prepared {
   sheet: GoogleAppsScript.Spreadsheet.Sheet;
   tab: TabRead;
   stored: StoredSnapshot;
+  check: BaseCheck;
   scan: EditScan;
   plan: PushPlan;
   columns: Map<string, ColumnSpec>;
@@ -253,7 +260,7 @@ function prepare(
   ss: Spreadsheet,
   binding: Binding,
   deps: PushDeps,
-  opts: { policy: ConflictPolicy; choices?: ConflictChoice[] },
+  opts: { policy: ConflictPolicy; choices?: ConflictChoice[]; gate?: PushGate },
 ): Prepared {
   const sheet = sheetOf(ss, binding);
   const stored = readSnapshot(ss, binding.sheetId);
@@ -265,11 +272,17 @@ function prepare(
   }
   let client: AffinityClient | null = null;
   const getClient = () => (client ??= deps.client());
+  const base = guardedBase(deps.doc, binding.sheetId, stored.snapshot, sheet.getName());
   const tab = readTab(sheet);
   const ctx = codecContext(ss);
   const codec = tabCodec(ctx);
   const { columns, requests: fieldRequests } = columnsFor(binding, stored, deps, getClient);
-  const scan = findEdits({ tab, snapshot: stored.snapshot, columns, codec, viewName: binding.viewName });
+  const scan = explainUnknown(
+    findEdits({ tab, snapshot: base.snapshot, columns, codec, viewName: binding.viewName }),
+    tab,
+    base.check,
+  );
+  opts.gate?.apply(scan, tab);
   if (scan.entries.size === 0) {
     const empty: RemoteState = { entries: new Map(), unreadable: new Map() };
     const plan = planPush({
@@ -284,6 +297,7 @@ function prepare(
       sheet,
       tab,
       stored,
+      check: base.check,
       scan,
       plan,
       columns,
@@ -344,6 +358,7 @@ function prepare(
     sheet,
     tab,
     stored,
+    check: base.check,
     scan,
     plan,
     columns,
@@ -363,10 +378,11 @@ export function previewBinding(
   ss: Spreadsheet,
   binding: Binding,
   deps: PushDeps,
-  opts: { policy: ConflictPolicy },
+  opts: { policy: ConflictPolicy; gate?: PushGate },
 ): PushPreview {
   const p = prepare(ss, binding, deps, opts);
   const data = previewOf(p.plan);
+  if (opts.gate) previewEditors(data, opts.gate, p.columns);
   // Pushing reads Affinity again (the check must be fresh), then writes.
   const reads = p.scan.entries.size === 0 ? 0 : readStrategy(p.scan.entries.size, p.stored.snapshot.rows.size).requests;
   const writes = p.plan.requests.length;
@@ -382,6 +398,19 @@ export function previewBinding(
 }
 
 // ---- push ---------------------------------------------------------------------------------------------------------
+
+/** The change log's User cell: who pushed, and who made the edit. */
+function creditLine(
+  pusher: string,
+  gate: PushGate,
+  entryId: number,
+  field: string,
+  columns: Map<string, ColumnSpec>,
+): string {
+  const id = [...columns.values()].find((c) => c.name === field)?.id;
+  const editor = id === undefined ? undefined : gate.editorOf(entryId, id);
+  return editor ? `edited by ${editor}; pushed by ${pusher || 'unknown'}` : pusher;
+}
 
 export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, opts: PushRunOptions): PushSummary {
   const started = deps.clock.now();
@@ -413,7 +442,10 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
 
   writeBlocks(p.sheet, out.valueBlocks, out.noteBlocks);
   const baseMoved = out.counts.sent + out.counts.alreadyInAffinity + out.counts.takenFromAffinity > 0;
-  if (baseMoved) writeSnapshot(ss, binding.sheetId, out.snapshot, p.stored);
+  if (baseMoved) {
+    writeSnapshot(ss, binding.sheetId, out.snapshot, p.stored);
+    recordBase(deps.doc, binding.sheetId, out.snapshot, p.check);
+  }
   const tabName = p.sheet.getName();
   if (out.log.length > 0) {
     const time = opts.timestamp();
@@ -421,7 +453,7 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
       ss,
       out.log.map((l) => ({
         time,
-        user: opts.user,
+        user: opts.gate ? creditLine(opts.user, opts.gate, l.entryId, l.field, p.columns) : opts.user,
         tab: tabName,
         entryId: l.entryId,
         entity: l.entityName,
@@ -452,6 +484,7 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
     failures: out.failures.map((f) => ({ entryId: f.entryId, entity: f.entityName, message: f.message })),
     message: '',
   };
+  if (opts.gate && opts.gate.held().length > 0) summary.heldForOthers = heldEdits(opts.gate, p.scan, p.columns);
   summary.message = pushMessage(summary);
   deps.log.log(
     `Pushed “${tabName}”: ${c.sent} sent, ${c.failed} failed, ${c.alreadyInAffinity} already in Affinity, ${c.conflicts} conflicts, ` +
@@ -492,6 +525,7 @@ export function pushMessage(s: PushSummary): string {
   if (s.invalid > 0) parts.push(`${plural(s.invalid, 'value', 'values')} that can't be sent as typed`);
   if (s.notSent > 0) parts.push(`${plural(s.notSent, 'edit', 'edits')} in cells that can't be changed from the sheet`);
   if (s.notSynced > 0) parts.push(`${plural(s.notSynced, 'row', 'rows')} not synced`);
+  if (s.heldForOthers?.length) parts.push(heldText(s.heldForOthers));
   if (parts.length === 0) return `${s.tabName}: nothing to push.`;
   const seeNotes =
     s.failed + s.conflicts + s.invalid + s.notSent + s.notSynced + s.takenFromAffinity > 0
