@@ -2,13 +2,15 @@
  * A digest of a tab's base snapshot, kept where the Sheets UI cannot reach it (document properties), so that a base
  * changed by hand (the hidden base tab only warns) is noticed before it decides what a push sends or a pull keeps.
  *
- * Entries are spread over buckets by entry id (id mod buckets, about ROWS_PER_BUCKET rows each); each bucket's digest
+ * Entries are spread over buckets by entry id (id mod buckets, about ROWS_PER_BUCKET rows each, at most MAX_BUCKETS); each bucket's digest
  * is a cryptographic hash (SHA-256 through the `hash` port) of the bucket's rows in id order. A row added, removed or changed in the base makes its bucket fail; rows of other buckets still verify.
  * Pure (the hash is a port: Utilities.computeDigest in Apps Script).
  */
 import type { Snapshot } from './tabState';
 
-export const ROWS_PER_BUCKET = 128;
+/** Small buckets flag few rows around a forged one; at most MAX_BUCKETS keep the digest small (about 13 KB). */
+export const ROWS_PER_BUCKET = 8;
+export const MAX_BUCKETS = 512;
 
 export interface BaseDigest {
   v: 1;
@@ -61,7 +63,7 @@ function bucketTexts(snapshot: Snapshot, buckets: number): string[] {
 }
 
 export function bucketCount(rows: number): number {
-  return Math.max(1, Math.ceil(rows / ROWS_PER_BUCKET));
+  return Math.min(MAX_BUCKETS, Math.max(1, Math.ceil(rows / ROWS_PER_BUCKET)));
 }
 
 /** The digest of a snapshot. `keep`: buckets whose stored sum is kept as it was (so that a bad bucket stays bad). */
