@@ -17,6 +17,11 @@ export interface BaseDigest {
   buckets: number;
   /** Digest per bucket (base64 of 16 bytes). */
   sums: string[];
+  /**
+   * The digest before a base write in progress: recorded just before the write and dropped just after, so that an
+   * execution killed in between leaves rows that verify against the old or the new digest.
+   */
+  prev?: { buckets: number; sums: string[] };
 }
 
 /** SHA-256 of a text's UTF-8 bytes, as base64 (or any encoding, as long as it is the same every time). */
@@ -91,6 +96,7 @@ export function verifyBase(snapshot: Snapshot, digest: BaseDigest | null, hash: 
     };
   }
   const texts = bucketTexts(snapshot, digest.buckets);
+  let hashes = texts.length;
   const badBuckets = new Set<number>();
   texts.forEach((text, b) => {
     if (hash(text) !== digest.sums[b]) badBuckets.add(b);
@@ -98,7 +104,19 @@ export function verifyBase(snapshot: Snapshot, digest: BaseDigest | null, hash: 
   const unknown = new Set<number>();
   if (badBuckets.size > 0)
     for (const id of snapshot.rows.keys()) if (badBuckets.has(id % digest.buckets)) unknown.add(id);
-  return { ok: badBuckets.size === 0, missing: false, unknown, badBuckets, hashes: texts.length };
+  const prev = digest.prev;
+  if (unknown.size > 0 && prev && prev.buckets >= 1 && prev.sums.length === prev.buckets) {
+    // A write cut short: rows of buckets that verify against the digest before it are known too.
+    const old = bucketTexts(snapshot, prev.buckets);
+    const wanted = new Set([...unknown].map((id) => id % prev.buckets));
+    for (const b of wanted) {
+      hashes++;
+      if (hash(old[b]) !== prev.sums[b]) wanted.delete(b);
+    }
+    for (const id of [...unknown]) if (wanted.has(id % prev.buckets)) unknown.delete(id);
+    if (unknown.size === 0) badBuckets.clear();
+  }
+  return { ok: unknown.size === 0, missing: false, unknown, badBuckets, hashes };
 }
 
 /**

@@ -42,7 +42,8 @@ export function pushGate(doc: KeyValueStore, sheetId: number, pusher: Pusher, mo
         // Records of cells no longer pending (pushed or pulled away since) go.
         const pending = new Set([...attributed.map((a) => `${a.edit.entryId}:${a.edit.columnId}`)]);
         for (const e of scan.readOnly) pending.add(`${e.entryId}:${e.columnId}`);
-        pruneStored(doc, sheetId, (e, c) => pending.has(`${e}:${c}`));
+        // Rows the scan did not match (a base that did not verify, a row out of the view) keep their records.
+        pruneStored(doc, sheetId, (e, c) => pending.has(`${e}:${c}`) || !scan.names.has(e));
       }
     },
     held: () => held,

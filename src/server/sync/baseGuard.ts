@@ -36,16 +36,34 @@ export function checkBase(doc: KeyValueStore, sheetId: number, snapshot: Snapsho
 }
 
 /**
- * Records the digest of the base just written. `check`: the check made before the write; buckets that failed it keep
- * their old sum (a push leaves rows it could not trust as they were, and they stay unknown until a pull).
+ * The digest of a base about to be written, kept with the current one until the write is done (`commitBase`), so that
+ * an execution killed during the write leaves every row verifiable against one of them. `check`: the check made before
+ * the write; buckets that failed it keep their old sum (a push leaves rows it could not trust as they were, and they
+ * stay unknown until a pull). Returns the digest to commit, or null when there is none to vouch for.
  */
-export function recordBase(doc: KeyValueStore, sheetId: number, snapshot: Snapshot, check?: BaseCheck): void {
+export function stageBase(doc: KeyValueStore, sheetId: number, next: Snapshot, check?: BaseCheck): BaseDigest | null {
   // A push never vouches for a base it could not verify.
-  if (check?.missing && snapshot.rows.size > 0) return;
-  const old = check && !check.missing && check.badBuckets.size > 0 ? loadDigest(doc, sheetId) : null;
-  const next = digestBase(snapshot, sha256, old ? { digest: old, buckets: check!.badBuckets } : undefined);
-  const text = JSON.stringify(next);
-  if (readChunked(doc, keyOf(sheetId)) !== text) writeChunked(doc, keyOf(sheetId), text);
+  if (check?.missing && next.rows.size > 0) return null;
+  const current = loadDigest(doc, sheetId);
+  const keep = check && !check.missing && check.badBuckets.size > 0 && current ? current : null;
+  const digest = digestBase(next, sha256, keep ? { digest: keep, buckets: check!.badBuckets } : undefined);
+  const same = current && !current.prev && sameSums(current, digest);
+  if (!same) {
+    const staged: BaseDigest = current ? { ...digest, prev: { buckets: current.buckets, sums: current.sums } } : digest;
+    writeChunked(doc, keyOf(sheetId), JSON.stringify(staged));
+  }
+  return digest;
+}
+
+const sameSums = (a: BaseDigest, b: BaseDigest) =>
+  a.buckets === b.buckets && a.sums.length === b.sums.length && a.sums.every((s, i) => s === b.sums[i]);
+
+/** The base is written: its digest alone stands. */
+export function commitBase(doc: KeyValueStore, sheetId: number, digest: BaseDigest | null): void {
+  if (!digest) return;
+  const current = loadDigest(doc, sheetId);
+  if (current && !current.prev && sameSums(current, digest)) return;
+  writeChunked(doc, keyOf(sheetId), JSON.stringify(digest));
 }
 
 /** Forgets a tab's digest (unbind). */

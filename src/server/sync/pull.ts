@@ -13,7 +13,7 @@ import type { RemoteView } from '../engine/remote';
 import { readSnapshot, writeSnapshot } from '../gas/snapshotStore';
 import { applyPlan, readTab } from '../gas/tab';
 import { documentStore } from '../gas/platform';
-import { pullBase, recordBase } from './baseGuard';
+import { commitBase, pullBase, stageBase } from './baseGuard';
 import type { PullSummary } from '../../shared/types';
 import type { LogPort } from '../ports';
 import type { Binding } from './bindings';
@@ -70,8 +70,9 @@ export function applyPulledView(
     entries: pulled.entries,
     directory: pulled.directory,
   });
+  const digest = stageBase(documentStore(), binding.sheetId, plan.snapshot);
   const snapshotCells = writeSnapshot(ss, binding.sheetId, plan.snapshot, stored);
-  recordBase(documentStore(), binding.sheetId, plan.snapshot);
+  commitBase(documentStore(), binding.sheetId, digest);
   const summary: PullSummary = {
     tabName: sheet.getName(),
     rows: plan.counts.rows,

@@ -38,7 +38,7 @@ import {
   saveColumnSpecs,
 } from './pushStore';
 import { codecContext, sheetOf, tabCodec } from './tabContext';
-import { explainUnknown, guardedBase, recordBase } from './baseGuard';
+import { commitBase, explainUnknown, guardedBase, stageBase } from './baseGuard';
 import type { PushGate } from './attributionGate';
 import { heldText, heldEdits, previewEditors } from './attributionReport';
 import type { BaseCheck } from '../engine/baseDigest';
@@ -443,8 +443,9 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
   writeBlocks(p.sheet, out.valueBlocks, out.noteBlocks);
   const baseMoved = out.counts.sent + out.counts.alreadyInAffinity + out.counts.takenFromAffinity > 0;
   if (baseMoved) {
+    const digest = stageBase(deps.doc, binding.sheetId, out.snapshot, p.check);
     writeSnapshot(ss, binding.sheetId, out.snapshot, p.stored);
-    recordBase(deps.doc, binding.sheetId, out.snapshot, p.check);
+    commitBase(deps.doc, binding.sheetId, digest);
   }
   const tabName = p.sheet.getName();
   if (out.log.length > 0) {
