@@ -4,7 +4,7 @@
  * spreadsheet and write document properties, and Google tells the editor's per-user key, and their email when it may.
  * Cells are recorded by entry id and column id, with a fingerprint of the value, in one record per edit event.
  */
-import { addEvent } from './engine/attribution';
+import { ANY_VALUE, addEvent } from './engine/attribution';
 import { KEY_COLUMN, METADATA_KEY, entryIdOf, type SheetCell } from './engine/layout';
 import { activeEditor } from './gas/editor';
 import { documentStore, gasLog } from './gas/platform';
@@ -36,12 +36,16 @@ export function onEdit(e: GoogleAppsScript.Events.SheetsOnEdit): void {
     if (!keyCol || idAt.size === 0) return;
     const rows = lastRow - firstRow + 1;
     const keys = sheet.getRange(firstRow, keyCol, rows, 1).getValues();
-    const values: SheetCell[][] = sheet.getRange(firstRow, firstCol, rows, lastCol - firstCol + 1).getValues();
-    const cells: { entryId: number; columnId: string; value: SheetCell }[] = [];
+    const block = sheet.getRange(firstRow, firstCol, rows, lastCol - firstCol + 1);
+    const values: SheetCell[][] = block.getValues();
+    // A formula's value may change on its own (=RAND(), =TODAY()): the cell is then recorded whatever its value.
+    const formulas = block.getFormulas();
+    const cells: { entryId: number; columnId: string; value: SheetCell | typeof ANY_VALUE }[] = [];
     for (let r = 0; r < rows; r++) {
       const entryId = entryIdOf(keys[r][0] as SheetCell);
       if (entryId === null) continue;
-      for (const [col, columnId] of idAt) cells.push({ entryId, columnId, value: values[r][col - firstCol] });
+      for (const [col, columnId] of idAt)
+        cells.push({ entryId, columnId, value: formulas[r][col - firstCol] ? ANY_VALUE : values[r][col - firstCol] });
     }
     if (cells.length === 0) return;
     saveRecords(doc, sheetId, addEvent(loadRecords(doc, sheetId), activeEditor(), Date.now(), cells));

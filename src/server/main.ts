@@ -46,4 +46,5 @@ export {
   previewSchedule,
   saveSchedule,
   resumeSchedule,
+  takeOverSchedule,
 } from './scheduleActions';

@@ -6,7 +6,7 @@ import { AffinityError, userMessage } from './affinity/errors';
 import { KEY_COLUMN, METADATA_KEY, NAME_COLUMN, NOTE_MARK, isOwnNote } from './engine/layout';
 import { CONFLICT_POLICIES, POLICY_LABELS, isConflictPolicy, type ConflictChoice } from './engine/policy';
 import { withDocumentLock } from './gas/locks';
-import { documentStore, gasLog, timestampIn } from './gas/platform';
+import { documentStore, gasLog, timestampIn, userStore } from './gas/platform';
 import { markPending } from './gas/pushSheet';
 import { setEditTrigger } from './gas/triggers';
 import { offerSettings } from './gas/ui';
@@ -61,7 +61,7 @@ export function pushTab(sheetId: number, choices?: ConflictChoiceData[], confirm
     try {
       const tz = ss.getSpreadsheetTimeZone();
       return pushAndRecord(ss, binding, pushDeps(), {
-        policy: loadPolicy(doc),
+        policy: loadPolicy(userStore()),
         choices: toChoices(choices),
         user: whoIsPushing(false),
         timestamp: timestampIn(tz),
@@ -83,7 +83,7 @@ export function previewPush(sheetId: number): PushPreview {
   try {
     const doc = documentStore();
     return previewBinding(ss, binding, pushDeps(), {
-      policy: loadPolicy(doc),
+      policy: loadPolicy(userStore()),
       gate: pushGate(doc, binding.sheetId, pusherNow(), 'look'),
     });
   } catch (e) {
@@ -94,14 +94,14 @@ export function previewPush(sheetId: number): PushPreview {
 /** What the panel's Push section shows: the conflict setting (with its choices in words) and the pending marks. */
 export function getPushSettings(): PushSettings {
   return {
-    policy: loadPolicy(documentStore()),
+    policy: loadPolicy(userStore()),
     policies: CONFLICT_POLICIES.map((id) => ({ id, label: POLICY_LABELS[id] })),
     pendingMarks: pendingMarksOn(documentStore()),
   };
 }
 
 export function getConflictPolicy(): ConflictPolicy {
-  return loadPolicy(documentStore());
+  return loadPolicy(userStore());
 }
 
 export function setConflictPolicy(policy: string): ConflictPolicy {
@@ -111,7 +111,8 @@ export function setConflictPolicy(policy: string): ConflictPolicy {
       `Unknown conflict setting “${String(policy)}”: use one of ${CONFLICT_POLICIES.join(', ')}.`,
     );
   }
-  savePolicy(documentStore(), policy);
+  // Yours alone: it decides what is sent under your key (docs/sharing.md).
+  savePolicy(userStore(), policy);
   return policy;
 }
 

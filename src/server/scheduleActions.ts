@@ -430,6 +430,14 @@ export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
   const settings = loadSettings(doc);
   const x = inputOf(input, settings);
   const you = effectiveUserEmail();
+  const owner = settings.schedule.kind !== 'off' && settings.triggerId ? (settings.owner ?? '') : '';
+  if (owner && owner.toLowerCase() !== you.toLowerCase() && input?.takeOver !== true) {
+    // Never silently replace someone else's schedule: the panel offers "Take over the schedule" instead.
+    throw new AffinityError(
+      'config',
+      `The schedule runs as ${owner}. Take it over to run it as you (with your key, pushing only your edits), or ask ${owner} to change it.`,
+    );
+  }
   if (x.schedule.kind !== 'off') {
     if (!storedConnection(userStore())) {
       throw new AffinityError(
@@ -480,6 +488,18 @@ export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
   return getScheduleState();
 }
 
+/** "Take over the schedule": the same schedule, re-created to run as the clicking user (their key, their edits). */
+export function takeOverSchedule(): ScheduleState {
+  const settings = loadSettings(documentStore());
+  return saveSchedule({
+    schedule: settings.schedule,
+    pushFirst: settings.pushFirst,
+    plan: settings.plan ?? 'auto',
+    acceptOverBudget: true,
+    takeOver: true,
+  });
+}
+
 /** Resumes a paused schedule as it was (as the user resuming it). */
 export function resumeSchedule(): ScheduleState {
   const settings = loadSettings(documentStore());
@@ -488,5 +508,6 @@ export function resumeSchedule(): ScheduleState {
     pushFirst: settings.pushFirst,
     plan: settings.plan ?? 'auto',
     acceptOverBudget: true,
+    takeOver: true,
   });
 }

@@ -120,7 +120,7 @@ export function runDeps(
       const before = c.requestsSent;
       const user = whoIsPushing(true);
       const summary = pushAndRecord(ss, binding, pushDeps(getClient, doc), {
-        policy: loadPolicy(doc),
+        policy: loadPolicy(userStore()),
         user,
         timestamp: timestampIn(tz),
         deadline,

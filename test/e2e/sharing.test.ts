@@ -157,6 +157,30 @@ describe('sharing: edits by others wait for a manual push by their editor', () =
   });
 });
 
+describe('sharing: settings that decide what is sent under someone’s identity belong to them', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world();
+  });
+  afterAll(() => w.close());
+
+  it('the conflict setting is per user; the schedule is taken over only on purpose, and then runs as the new owner', () => {
+    const h = w.product.harness;
+    h.runWith({ kind: 'rpc', user: MALLORY }, 'setConflictPolicy', 'sheet-wins');
+    expect(h.runWith({ kind: 'rpc', user: OWNER }, 'getConflictPolicy')).toBe('flag');
+    expect(h.runWith({ kind: 'rpc', user: MALLORY }, 'getConflictPolicy')).toBe('sheet-wins');
+    h.runWith({ kind: 'rpc', user: BOB }, 'connect', BOB_KEY);
+    expect(() =>
+      h.runWith({ kind: 'rpc', user: BOB }, 'saveSchedule', { schedule: { kind: 'hourly' }, pushFirst: true }),
+    ).toThrow(/The schedule runs as owner@example.com. Take it over/);
+    const state = h.runWith({ kind: 'rpc', user: BOB }, 'takeOverSchedule') as { runsAs: { email: string } };
+    expect(state.runsAs.email).toBe(BOB);
+    h.advance(20 * MINUTE);
+    const owners = h.triggers.filter((t) => t.handler === 'scheduledSync').map((t) => t.owner);
+    expect(owners).toEqual([BOB]);
+  });
+});
+
 describe('sharing: a run belongs to the user who started it', () => {
   let w: World;
   beforeAll(async () => {
@@ -187,7 +211,11 @@ describe('sharing: a run belongs to the user who started it', () => {
     );
     // Bob connects and takes the schedule over (the owner's trigger removes itself when it fires).
     h.runWith({ kind: 'rpc', user: BOB }, 'connect', BOB_KEY);
-    h.runWith({ kind: 'rpc', user: BOB }, 'saveSchedule', { schedule: { kind: 'minutes', every: 5 }, pushFirst: true });
+    h.runWith({ kind: 'rpc', user: BOB }, 'saveSchedule', {
+      schedule: { kind: 'minutes', every: 5 },
+      pushFirst: true,
+      takeOver: true,
+    });
     const from = h.fetchLog.length;
     const logsFrom = h.logs.length;
     h.advance(6 * MINUTE);

@@ -43,6 +43,10 @@ export function fingerprint(cell: SheetCell | undefined): string {
   return h.toString(36);
 }
 
+/** Recorded for a cell holding a formula: its value may change on its own, so any value matches. */
+export const ANY_VALUE: unique symbol = Symbol('any value');
+const ANY_FP = '*';
+
 const cellKey = (entryId: number, columnId: string) => `${entryId}:${columnId}`;
 
 /** Adds one event (the cells an edit touched, by one editor). */
@@ -50,7 +54,7 @@ export function addEvent(
   records: EditRecords,
   editor: Editor,
   at: number,
-  cells: { entryId: number; columnId: string; value: SheetCell }[],
+  cells: { entryId: number; columnId: string; value: SheetCell | typeof ANY_VALUE }[],
 ): EditRecords {
   if (cells.length === 0) return records;
   let u = records.users.findIndex((x) => x.key === editor.key && x.email === editor.email);
@@ -60,7 +64,11 @@ export function addEvent(
     if (i < 0) i = records.columns.push(id) - 1;
     return i;
   };
-  records.events.push([at, u, cells.map((c) => [c.entryId, colIndex(c.columnId), fingerprint(c.value)])]);
+  records.events.push([
+    at,
+    u,
+    cells.map((c) => [c.entryId, colIndex(c.columnId), c.value === ANY_VALUE ? ANY_FP : fingerprint(c.value)]),
+  ]);
   return records;
 }
 
@@ -95,7 +103,7 @@ export function attributeEdits(
   for (const { edits } of scan.entries.values()) {
     for (const edit of edits) {
       const rec = last.get(cellKey(edit.entryId, edit.columnId));
-      const matches = rec !== undefined && rec.fp === fingerprint(cellAt(edit.row, edit.col));
+      const matches = rec !== undefined && (rec.fp === ANY_FP || rec.fp === fingerprint(cellAt(edit.row, edit.col)));
       out.push({ edit, editor: matches ? rec.editor : null });
     }
   }
