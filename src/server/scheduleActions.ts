@@ -23,6 +23,7 @@ import { withLocks } from './gas/locks';
 import { documentStore, effectiveUserEmail, gasLog, shortTimeIn, userStore } from './gas/platform';
 import { clearContinuations, installSyncTrigger, removeSyncTriggers, removeTrigger } from './gas/triggers';
 import { showSidebar } from './gas/ui';
+import { setTabStatus } from './gas/tabStatus';
 import { activeEditor } from './gas/editor';
 import { runSyncNow } from './manualRuns';
 import type { KeyValueStore } from './ports';
@@ -62,6 +63,8 @@ const RUNTIME_KEY = 'affinity.runtime';
 const SCHEDULED_LOCK_WAIT_MS = 1_000;
 const BACKOFF_SLACK_MS = 60_000;
 /** Failures that will not pass on their own: they pause the schedule. */
+/** Failures in a row after which every synced tab shows that the schedule is failing. */
+const FAILING_AFTER = 3;
 const PERMANENT = new Set(['auth', 'plan', 'permission', 'not-found', 'unsupported-view', 'config']);
 
 function affinityUser(): string {
@@ -142,6 +145,11 @@ function scheduledRunFailed(
   if (isPermanent(e)) {
     if (failedSheetId !== null) discardPull(ss, doc, failedSheetId);
     removeSyncTriggers();
+    setTabStatus(
+      ss,
+      loadBindings(doc).map((b) => b.sheetId),
+      `Scheduled sync PAUSED since ${shortTimeIn(ss.getSpreadsheetTimeZone(), now)}: ${text} It runs as ${settings.owner || 'its owner'}: they fix it and resume it in Affinity › Settings…, or another editor takes the schedule over there.`,
+    );
     updateStatus(doc, (s) => ({
       ...s,
       paused: { reason: text, at: now },
@@ -163,6 +171,12 @@ function scheduledRunFailed(
       lastRun: { at: now, ok: false, message: text },
     };
   });
+  if ((status.failures ?? 0) >= FAILING_AFTER)
+    setTabStatus(
+      ss,
+      loadBindings(doc).map((b) => b.sheetId),
+      `Scheduled sync FAILING (${status.failures} runs in a row, last at ${shortTimeIn(ss.getSpreadsheetTimeZone(), now)}): ${text} It runs as ${settings.owner || 'its owner'}; see Affinity › Settings… › Schedule.`,
+    );
   gasLog.log(
     `Scheduled sync run ${run.id} failed (${status.failures} in a row): ${text}` +
       (status.nextAttemptAt
@@ -255,6 +269,13 @@ function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: nu
       updateStatus(doc, (s) => ({ ...s, lastSkip: { at: Date.now(), reason } }));
     }
     if (result.status === 'done') {
+      // The tabs said the schedule was failing: they stop saying so.
+      if ((loadStatus(doc).failures ?? 0) >= FAILING_AFTER)
+        setTabStatus(
+          ss,
+          loadBindings(doc).map((b) => b.sheetId),
+          null,
+        );
       const tabs = new Set(before.map((t) => t.sheetId)).size;
       const text = `${tabs} tab${tabs === 1 ? '' : 's'} refreshed in ${run.executions} execution${run.executions === 1 ? '' : 's'}, ${run.requests.toLocaleString('en-US')} requests.`;
       updateStatus(doc, (s) => ({
@@ -479,6 +500,13 @@ export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
         : { ...base, owner: undefined, ownerAffinity: undefined, ownerKey: undefined, triggerId: undefined },
     );
   });
+  const was = loadStatus(doc);
+  if (was.paused || (was.failures ?? 0) >= FAILING_AFTER)
+    setTabStatus(
+      ss,
+      loadBindings(doc).map((b) => b.sheetId),
+      null,
+    );
   updateStatus(doc, (s) => ({ ...s, paused: undefined, failures: 0, nextAttemptAt: undefined }));
   gasLog.log(
     x.schedule.kind === 'off'

@@ -232,3 +232,26 @@ describe('sharing: a run belongs to the user who started it', () => {
     expect(w.shown(20001, F.description)).toBe('Owner, queued');
   });
 });
+
+describe('sharing: a schedule never dies silently', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world();
+  });
+  afterAll(() => w.close());
+
+  it('a paused schedule says so on every synced tab, with its owner and what to do; resuming clears it', async () => {
+    const h = w.product.harness;
+    const header = () => h.sheet(w.tab).getRange(1, w.col(KEY_COLUMN)).getNote();
+    expect(header()).not.toMatch(/Scheduled sync/);
+    await w.product.emulator.admin.injectFault({ status: 401, count: -1 });
+    h.advance(15 * MINUTE);
+    expect(header()).toMatch(
+      /Scheduled sync PAUSED since .*: .* It runs as owner@example.com: they fix it and resume it/,
+    );
+    await w.product.emulator.admin.clearFaults();
+    h.runWith({ kind: 'rpc', user: OWNER }, 'resumeSchedule');
+    expect(header()).not.toMatch(/Scheduled sync/);
+    expect(header()).toMatch(/list-entry id/);
+  });
+});
