@@ -33,6 +33,8 @@ export {
   onEditMarkPending,
 } from './pushActions';
 
+export { onEdit } from './editActions';
+
 export { runSyncNow } from './manualRuns';
 
 export { checkSpreadsheet, menuCheckSpreadsheet, selfCheckTrigger } from './checkActions';
@@ -46,4 +48,5 @@ export {
   previewSchedule,
   saveSchedule,
   resumeSchedule,
+  takeOverSchedule,
 } from './scheduleActions';

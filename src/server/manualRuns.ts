@@ -5,11 +5,13 @@
 import type { AffinityClient } from './affinity/client';
 import { AffinityError, userMessage } from './affinity/errors';
 import type { SavedView } from './affinity/types';
-import { documentStore, effectiveUserEmail } from './gas/platform';
+import { documentStore, effectiveUserEmail, gasLog, userStore } from './gas/platform';
 import { withLocks } from './gas/locks';
 import { findBinding, loadBindings, recordOutcome, type Binding } from './sync/bindings';
 import { executeRun } from './sync/runs';
-import { loadRun, newRun, rowsGathered, syncTasks } from './sync/runStore';
+import { loadRun, newRun, rowsGathered, syncTasks, type RunState } from './sync/runStore';
+import { claimRun } from './sync/runOwner';
+import { storedConnection } from './sync/settings';
 import { loadSettings } from './sync/schedule';
 import { runDeps, usageLedger } from './wiring';
 import type { PullSummary } from '../shared/types';
@@ -27,6 +29,14 @@ function busy(): AffinityError {
   return new AffinityError('config', `Another sync of this spreadsheet is running${since}; try again in a minute.`);
 }
 
+/** The caller's run in progress, or a new one; another user's live run is theirs (busy). */
+function ownRun(ss: Spreadsheet, startedAt: number): RunState {
+  const me = effectiveUserEmail();
+  const claim = claimRun(ss, documentStore(), gasLog, me, !!storedConnection(userStore()), startedAt);
+  if (claim.kind === 'theirs') throw busy();
+  return claim.kind === 'mine' ? claim.run : newRun('manual', me, [], startedAt);
+}
+
 /**
  * Pulls one tab now, as a run: under the locks, resumable. Returns its summary; when the view is too large for one
  * execution the summary says `status: 'continuing'` and the tab is written when every row is in.
@@ -40,7 +50,7 @@ export function pullTabRun(sheetId: number, prefetched?: { client: AffinityClien
   const settings = loadSettings(doc);
   const got = withLocks(MANUAL_LOCK_WAIT_MS, () =>
     usageLedger.deferWhile((): PullSummary => {
-      const run = loadRun(doc) ?? newRun('manual', effectiveUserEmail(), [], startedAt);
+      const run = ownRun(ss, startedAt);
       run.tasks = [
         { sheetId, step: 'pull', manual: true },
         ...run.tasks.filter((t) => !(t.sheetId === sheetId && t.step === 'pull')),
@@ -106,7 +116,7 @@ function syncNow(withPushes: boolean): string {
   if (bindings.length === 0) return 'No tab is bound to an Affinity view yet.';
   const got = withLocks(MANUAL_LOCK_WAIT_MS, () =>
     usageLedger.deferWhile((): string => {
-      const run = loadRun(doc) ?? newRun('manual', effectiveUserEmail(), [], startedAt);
+      const run = ownRun(ss, startedAt);
       for (const t of syncTasks(bindings, withPushes && settings.pushFirst, true)) {
         if (!run.tasks.some((x) => x.sheetId === t.sheetId && x.step === t.step)) run.tasks.push(t);
       }

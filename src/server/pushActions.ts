@@ -6,7 +6,7 @@ import { AffinityError, userMessage } from './affinity/errors';
 import { KEY_COLUMN, METADATA_KEY, NAME_COLUMN, NOTE_MARK, isOwnNote } from './engine/layout';
 import { CONFLICT_POLICIES, POLICY_LABELS, isConflictPolicy, type ConflictChoice } from './engine/policy';
 import { withDocumentLock } from './gas/locks';
-import { documentStore, gasLog, timestampIn } from './gas/platform';
+import { documentStore, gasLog, timestampIn, userStore } from './gas/platform';
 import { markPending } from './gas/pushSheet';
 import { setEditTrigger } from './gas/triggers';
 import { offerSettings } from './gas/ui';
@@ -14,7 +14,8 @@ import { findBinding, type Binding } from './sync/bindings';
 import { ReadDoesNotFit } from './engine/push/read';
 import { previewBinding, pushAndRecord } from './sync/push';
 import { loadColumnSpecs, loadPolicy, pendingMarksOn, savePolicy, setPendingMarksFlag } from './sync/pushStore';
-import { executionDeadline, pushDeps, whoIsPushing } from './wiring';
+import { executionDeadline, pushDeps, pusherNow, whoIsPushing } from './wiring';
+import { pushGate } from './sync/attributionGate';
 import type { ConflictChoiceData, ConflictPolicy, PushPreview, PushSettings, PushSummary } from '../shared/push';
 
 const PENDING_HANDLER = 'onEditMarkPending';
@@ -53,7 +54,7 @@ function toChoices(choices: ConflictChoiceData[] | undefined): ConflictChoice[] 
  * Sends the tab's edits to Affinity. `choices` settle single conflicts as chosen in the preview ("keep mine" /
  * "take Affinity's"), as long as Affinity still has the value shown there.
  */
-export function pushTab(sheetId: number, choices?: ConflictChoiceData[]): PushSummary {
+export function pushTab(sheetId: number, choices?: ConflictChoiceData[], confirmOthers?: boolean): PushSummary {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const doc = documentStore();
   const binding = bindingOf(sheetId);
@@ -61,12 +62,13 @@ export function pushTab(sheetId: number, choices?: ConflictChoiceData[]): PushSu
     try {
       const tz = ss.getSpreadsheetTimeZone();
       return pushAndRecord(ss, binding, pushDeps(), {
-        policy: loadPolicy(doc),
+        policy: loadPolicy(userStore()),
         choices: toChoices(choices),
         formulas: 'confirm',
         user: whoIsPushing(false),
         timestamp: timestampIn(tz),
         deadline: executionDeadline(),
+        gate: pushGate(doc, binding.sheetId, pusherNow(), confirmOthers === true ? 'all' : 'own'),
       });
     } catch (e) {
       throw pushError(e);
@@ -82,9 +84,11 @@ export function previewPush(sheetId: number): PushPreview {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const binding = bindingOf(sheetId);
   try {
+    const doc = documentStore();
     return previewBinding(ss, binding, pushDeps(), {
-      policy: loadPolicy(documentStore()),
+      policy: loadPolicy(userStore()),
       deadline: executionDeadline(),
+      gate: pushGate(doc, binding.sheetId, pusherNow(), 'look'),
     });
   } catch (e) {
     throw pushError(e);
@@ -104,14 +108,14 @@ function pushError(e: unknown): Error {
 /** What the panel's Push section shows: the conflict setting (with its choices in words) and the pending marks. */
 export function getPushSettings(): PushSettings {
   return {
-    policy: loadPolicy(documentStore()),
+    policy: loadPolicy(userStore()),
     policies: CONFLICT_POLICIES.map((id) => ({ id, label: POLICY_LABELS[id] })),
     pendingMarks: pendingMarksOn(documentStore()),
   };
 }
 
 export function getConflictPolicy(): ConflictPolicy {
-  return loadPolicy(documentStore());
+  return loadPolicy(userStore());
 }
 
 export function setConflictPolicy(policy: string): ConflictPolicy {
@@ -121,7 +125,8 @@ export function setConflictPolicy(policy: string): ConflictPolicy {
       `Unknown conflict setting “${String(policy)}”: use one of ${CONFLICT_POLICIES.join(', ')}.`,
     );
   }
-  savePolicy(documentStore(), policy);
+  // Yours alone: it decides what is sent under your key (docs/sharing.md).
+  savePolicy(userStore(), policy);
   return policy;
 }
 
@@ -208,7 +213,20 @@ export function menuPushThisTab(): void {
   if (!active) return;
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   try {
-    const s = pushTab(active.binding.sheetId);
+    let s = pushTab(active.binding.sheetId);
+    if (s.heldForOthers?.length) {
+      const ui = SpreadsheetApp.getUi();
+      const lines = s.heldForOthers
+        .slice(0, 8)
+        .map((h) => `• ${h.entity || `Entry ${h.entryId}`} · ${h.field}: edited by ${h.editedBy}`);
+      if (s.heldForOthers.length > 8) lines.push(`…and ${s.heldForOthers.length - 8} more.`);
+      const answer = ui.alert(
+        'Send edits made by others?',
+        `${s.message}\n\nThese edits were made by others. Send them to Affinity under your key? The change log names both of you.\n\n${lines.join('\n')}`,
+        ui.ButtonSet.YES_NO,
+      );
+      if (answer === ui.Button.YES) s = pushTab(active.binding.sheetId, undefined, true);
+    }
     if (s.failed > 0) {
       const ui = SpreadsheetApp.getUi();
       const lines = s.failures.slice(0, 8).map((f) => `• ${f.entity || `Entry ${f.entryId}`}: ${f.message}`);

@@ -23,10 +23,13 @@ import { withLocks } from './gas/locks';
 import { documentStore, effectiveUserEmail, gasLog, shortTimeIn, userStore } from './gas/platform';
 import { clearContinuations, installSyncTrigger, removeSyncTriggers, removeTrigger } from './gas/triggers';
 import { showSidebar } from './gas/ui';
+import { setTabStatus } from './gas/tabStatus';
+import { activeEditor } from './gas/editor';
 import { runSyncNow } from './manualRuns';
 import type { KeyValueStore } from './ports';
 import { findBinding, loadBindings, recordOutcome } from './sync/bindings';
 import { executeRun } from './sync/runs';
+import { claimRun } from './sync/runOwner';
 import {
   discardPull,
   loadRun,
@@ -60,6 +63,8 @@ const RUNTIME_KEY = 'affinity.runtime';
 const SCHEDULED_LOCK_WAIT_MS = 1_000;
 const BACKOFF_SLACK_MS = 60_000;
 /** Failures that will not pass on their own: they pause the schedule. */
+/** Failures in a row after which every synced tab shows that the schedule is failing. */
+const FAILING_AFTER = 3;
 const PERMANENT = new Set(['auth', 'plan', 'permission', 'not-found', 'unsupported-view', 'config']);
 
 function affinityUser(): string {
@@ -140,6 +145,11 @@ function scheduledRunFailed(
   if (isPermanent(e)) {
     if (failedSheetId !== null) discardPull(ss, doc, failedSheetId);
     removeSyncTriggers();
+    setTabStatus(
+      ss,
+      loadBindings(doc).map((b) => b.sheetId),
+      `Scheduled sync PAUSED since ${shortTimeIn(ss.getSpreadsheetTimeZone(), now)}: ${text} It runs as ${settings.owner || 'its owner'}: they fix it and resume it in Affinity › Settings…, or another editor takes the schedule over there.`,
+    );
     updateStatus(doc, (s) => ({
       ...s,
       paused: { reason: text, at: now },
@@ -161,6 +171,12 @@ function scheduledRunFailed(
       lastRun: { at: now, ok: false, message: text },
     };
   });
+  if ((status.failures ?? 0) >= FAILING_AFTER)
+    setTabStatus(
+      ss,
+      loadBindings(doc).map((b) => b.sheetId),
+      `Scheduled sync FAILING (${status.failures} runs in a row, last at ${shortTimeIn(ss.getSpreadsheetTimeZone(), now)}): ${text} It runs as ${settings.owner || 'its owner'}; see Affinity › Settings… › Schedule.`,
+    );
   gasLog.log(
     `Scheduled sync run ${run.id} failed (${status.failures} in a row): ${text}` +
       (status.nextAttemptAt
@@ -202,7 +218,14 @@ export function scheduledSync(e?: GoogleAppsScript.Events.TimeDriven): void {
 function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: number): void {
   const doc = documentStore();
   const now = Date.now();
-  let run = loadRun(doc);
+  const claim = claimRun(ss, doc, gasLog, effectiveUserEmail(), !!storedConnection(userStore()), now);
+  if (claim.kind === 'theirs') {
+    gasLog.log(
+      `Scheduled sync skipped: a sync started by ${claim.run.by || 'another user'} is in progress; it is theirs to finish.`,
+    );
+    return;
+  }
+  let run = claim.kind === 'mine' ? claim.run : null;
   if (!run) {
     const status = loadStatus(doc);
     if (status.nextAttemptAt && now < status.nextAttemptAt) {
@@ -246,6 +269,13 @@ function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: nu
       updateStatus(doc, (s) => ({ ...s, lastSkip: { at: Date.now(), reason } }));
     }
     if (result.status === 'done') {
+      // The tabs said the schedule was failing: they stop saying so.
+      if ((loadStatus(doc).failures ?? 0) >= FAILING_AFTER)
+        setTabStatus(
+          ss,
+          loadBindings(doc).map((b) => b.sheetId),
+          null,
+        );
       const tabs = new Set(before.map((t) => t.sheetId)).size;
       const text = `${tabs} tab${tabs === 1 ? '' : 's'} refreshed in ${run.executions} execution${run.executions === 1 ? '' : 's'}, ${run.requests.toLocaleString('en-US')} requests.`;
       updateStatus(doc, (s) => ({
@@ -277,11 +307,15 @@ export function continueSync(e?: GoogleAppsScript.Events.TimeDriven): void {
   try {
     const got = withLocks(SCHEDULED_LOCK_WAIT_MS, () =>
       usageLedger.deferWhile(() => {
-        const run = loadRun(doc);
-        if (!run) {
+        const claim = claimRun(ss, doc, gasLog, effectiveUserEmail(), !!storedConnection(userStore()), Date.now());
+        if (claim.kind !== 'mine') {
+          // Nothing left, or another user's run: this user's continuation never works on it.
           removeTrigger(e?.triggerUid);
+          if (claim.kind === 'theirs')
+            gasLog.log(`Sync continuation skipped: the run in progress belongs to ${claim.run.by || 'another user'}.`);
           return;
         }
+        const run = claim.run;
         if (run.kind === 'scheduled') {
           if (settings.schedule.kind === 'off' || loadStatus(doc).paused) {
             // Turned off or paused since: the run ends here (its pulls keep their checkpoints for a while).
@@ -417,6 +451,14 @@ export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
   const settings = loadSettings(doc);
   const x = inputOf(input, settings);
   const you = effectiveUserEmail();
+  const owner = settings.schedule.kind !== 'off' && settings.triggerId ? (settings.owner ?? '') : '';
+  if (owner && owner.toLowerCase() !== you.toLowerCase() && input?.takeOver !== true) {
+    // Never silently replace someone else's schedule: the panel offers "Take over the schedule" instead.
+    throw new AffinityError(
+      'config',
+      `The schedule runs as ${owner}. Take it over to run it as you (with your key, pushing only your edits), or ask ${owner} to change it.`,
+    );
+  }
   if (x.schedule.kind !== 'off') {
     if (!storedConnection(userStore())) {
       throw new AffinityError(
@@ -454,10 +496,17 @@ export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
     saveSettings(
       doc,
       triggerId
-        ? { ...base, owner: you, ownerAffinity: affinityUser(), triggerId }
-        : { ...base, owner: undefined, ownerAffinity: undefined, triggerId: undefined },
+        ? { ...base, owner: you, ownerAffinity: affinityUser(), ownerKey: activeEditor().key, triggerId }
+        : { ...base, owner: undefined, ownerAffinity: undefined, ownerKey: undefined, triggerId: undefined },
     );
   });
+  const was = loadStatus(doc);
+  if (was.paused || (was.failures ?? 0) >= FAILING_AFTER)
+    setTabStatus(
+      ss,
+      loadBindings(doc).map((b) => b.sheetId),
+      null,
+    );
   updateStatus(doc, (s) => ({ ...s, paused: undefined, failures: 0, nextAttemptAt: undefined }));
   gasLog.log(
     x.schedule.kind === 'off'
@@ -465,6 +514,18 @@ export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
       : `Schedule saved: ${scheduleLabel(x.schedule, tz)}${x.pushFirst ? ', pushing edits first' : ''}; runs as ${you}.`,
   );
   return getScheduleState();
+}
+
+/** "Take over the schedule": the same schedule, re-created to run as the clicking user (their key, their edits). */
+export function takeOverSchedule(): ScheduleState {
+  const settings = loadSettings(documentStore());
+  return saveSchedule({
+    schedule: settings.schedule,
+    pushFirst: settings.pushFirst,
+    plan: settings.plan ?? 'auto',
+    acceptOverBudget: true,
+    takeOver: true,
+  });
 }
 
 /** Resumes a paused schedule as it was (as the user resuming it). */
@@ -475,5 +536,6 @@ export function resumeSchedule(): ScheduleState {
     pushFirst: settings.pushFirst,
     plan: settings.plan ?? 'auto',
     acceptOverBudget: true,
+    takeOver: true,
   });
 }

@@ -5,7 +5,18 @@
  */
 import type { AffinityClient } from './affinity/client';
 import { documentCache } from './gas/cache';
-import { documentStore, gasClock, gasLog, timestampIn, todayIn, urlFetchHttp, userStore } from './gas/platform';
+import { activeEditor } from './gas/editor';
+import {
+  documentStore,
+  effectiveUserEmail,
+  gasClock,
+  gasLog,
+  timestampIn,
+  todayIn,
+  urlFetchHttp,
+  userStore,
+} from './gas/platform';
+import { pushGate, type Pusher } from './sync/attributionGate';
 import type { HttpPort } from './ports';
 import type { Binding } from './sync/bindings';
 import { ProgressStore } from './sync/progress';
@@ -81,6 +92,23 @@ export function whoIsPushing(scheduled: boolean): string {
   return s.userName ?? s.userEmail ?? '';
 }
 
+/** Who is pushing now (a person at the keyboard): their email and per-user key. */
+export function pusherNow(): Pusher {
+  const me = activeEditor();
+  return { email: effectiveUserEmail() || me.email, key: me.key };
+}
+
+/**
+ * Who a run's push acts for: the user whose execution this is; when that is the schedule's owner, the per-user key
+ * they had when saving the schedule (a trigger may not know it).
+ */
+function runPusher(settings: ScheduleSettings): Pusher {
+  const email = effectiveUserEmail();
+  const now = activeEditor();
+  const owner = !!settings.owner && email.toLowerCase() === settings.owner.toLowerCase();
+  return { email, key: owner && settings.ownerKey ? settings.ownerKey : now.key };
+}
+
 /**
  * What a run's executions need (sync/runs.ts): one client for the execution (or the one a bind already made), the
  * budget and reserve of the schedule's settings, progress, and the push of a tab as a scheduled run does it.
@@ -113,10 +141,12 @@ export function runDeps(
       const before = c.requestsSent;
       const user = whoIsPushing(true);
       const summary = pushAndRecord(ss, binding, pushDeps(getClient, doc), {
-        policy: loadPolicy(doc),
+        policy: loadPolicy(userStore()),
         user,
         timestamp: timestampIn(tz),
         deadline,
+        // A run sends only its own user's edits; others' wait for a manual push (docs/sharing.md).
+        gate: pushGate(doc, binding.sheetId, runPusher(settings), 'own'),
       });
       return { requests: c.requestsSent - before, message: summary.message };
     },

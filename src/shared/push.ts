@@ -13,6 +13,16 @@ export interface PreviewChange {
   overwrites: boolean;
   /** The formula the cell holds: `new` is its value now, which is what is sent. */
   formula?: string;
+  /** Who made the edit ("unknown editor" when Google withheld it). */
+  editedBy?: string;
+}
+
+/** An edit made by someone other than the pushing user (docs/sharing.md). */
+export interface OthersEdit {
+  entryId: number;
+  entity: string;
+  field: string;
+  editedBy: string;
 }
 
 export interface PreviewConflict {
@@ -63,6 +73,8 @@ export interface PushPreview extends PreviewData {
   policy: ConflictPolicy;
   policyLabel: string;
   cost: PushCost;
+  /** Edits in this preview made by others: a push asks before sending them under your key. */
+  byOthers?: OthersEdit[];
 }
 
 /** A choice made in the preview for one conflict; `affinity` is the value the user saw there. */
@@ -89,6 +101,8 @@ export interface PushSummary {
   heldFormulas?: number;
   requests: { reads: number; writes: number; total: number; batches: number };
   failures: { entryId: number; entity: string; message: string }[];
+  /** Edits by others (or unknown editors) this push held back: they wait, pending, for a manual push. */
+  heldForOthers?: OthersEdit[];
   /** One paragraph for the user. */
   message: string;
 }

@@ -80,4 +80,6 @@ export interface ScheduleSettingsInput {
   acceptOverBudget?: boolean;
   /** Time budget of one execution of a run, ms (1 to 5.5 minutes; default 5). Not in the panel. */
   budgetMs?: number;
+  /** Replace another user's schedule with one running as you ("Take over the schedule"); refused without it. */
+  takeOver?: boolean;
 }

@@ -273,7 +273,15 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     expect(patches(w.requestsSince(from))).toEqual([]);
     expect(h.sheet(w.tab).getDataRange().getValues()).toEqual(before);
     expect(p.changes).toEqual([
-      { entryId: 20003, entity: 'Kairo AI', field: 'Stage', old: 'Term Sheet', new: 'closed', overwrites: false },
+      {
+        entryId: 20003,
+        entity: 'Kairo AI',
+        field: 'Stage',
+        old: 'Term Sheet',
+        new: 'closed',
+        overwrites: false,
+        editedBy: 'owner@example.com',
+      },
     ]);
     expect(p.conflicts).toEqual([
       {
@@ -334,8 +342,9 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     const log = h.sheet('Affinity change log');
     const rows = log.getDataRange().getDisplayValues();
     expect(rows[0]).toEqual(['Time', 'User', 'Tab', 'Entry ID', 'Name', 'Field', 'Old value', 'New value', 'Result']);
+    // Both the editor (the Google account that typed it) and the pusher (their Affinity identity) are credited.
     expect(rows[1].slice(1)).toEqual([
-      'Ada Lovelace <ada@analytical.vc>',
+      'edited by owner@example.com; pushed by Ada Lovelace <ada@analytical.vc>',
       'Active Pipeline',
       '20001',
       'LedgerLeaf',
@@ -437,7 +446,8 @@ describe('push: batches sized by the rate-limit headers', () => {
       const sheet = h.sheet(w.tab);
       for (let i = 0; i < 40; i++) sheet.getRange(2 + i, w.col('field-1003')).setValue(500 + i);
       const from = h.fetchLog.length;
-      const s = w.run('pushTab', w.sheetId) as PushSummary;
+      // Written by a script, not typed: no editor is recorded, so the push is confirmed (as after the menu's question).
+      const s = w.run('pushTab', w.sheetId, undefined, true) as PushSummary;
       const sent = w.requestsSince(from);
       expect(s).toMatchObject({ sent: 40, failed: 0 });
       expect(sent.filter((r) => r.status === 429)).toEqual([]);

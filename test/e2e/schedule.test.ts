@@ -64,7 +64,9 @@ describe('schedule: one trigger per spreadsheet', () => {
     w.run('saveSchedule', { schedule: { kind: 'minutes', every: 5 } });
     h.user = 'bea@example.com';
     h.run('connect', DEALFLOW.apiKey);
-    w.run('saveSchedule', { schedule: { kind: 'hourly' } });
+    // Another user's schedule is never replaced silently: a plain save is refused; taking it over is explicit.
+    expect(() => w.run('saveSchedule', { schedule: { kind: 'hourly' } })).toThrow(/runs as owner@example.com/);
+    w.run('saveSchedule', { schedule: { kind: 'hourly' }, takeOver: true });
     h.user = 'owner@example.com';
     expect(
       triggersOf(h, 'scheduledSync')

@@ -277,7 +277,48 @@ export const STEPS: Record<string, Runner> = {
       affinity: String(c.affinity ?? ''),
       choice: c.choice,
     }));
-    return ctx.product.harness.runAs('rpc', 'pushTab', bindingSheetId(ctx, str(s, 'tab')), choices);
+    return ctx.product.harness.runAs(
+      'rpc',
+      'pushTab',
+      bindingSheetId(ctx, str(s, 'tab')),
+      choices,
+      s.confirmOthers === true,
+    );
+  },
+  // ---- shared spreadsheets (docs/sharing.md) ----
+  /** The user unhides the tab's hidden base snapshot sheet (its protection only warns). Returns its name. */
+  showBase: (ctx, s) => {
+    const name = `_affinity_base_${bindingSheetId(ctx, str(s, 'tab'))}`;
+    sheetOf(ctx, name).showSheet();
+    return name;
+  },
+  /**
+   * The user edits the base snapshot sheet by hand: sets `column` (field id or name) of `entry`'s base row to `value`,
+   * adding a row for the entry when the base has none.
+   */
+  editBase: (ctx, s) => {
+    const name = `_affinity_base_${bindingSheetId(ctx, str(s, 'tab'))}`;
+    const base = sheetOf(ctx, name);
+    const header = base.getRange(1, 1, 1, base.getLastColumn()).getValues()[0].map(String);
+    const col = header.indexOf(anyFieldId(ctx.seed, s.column)) + 1;
+    if (col < 1) throw new Error(`no column ${String(s.column)} in the base of ${str(s, 'tab')}`);
+    const keys = base.getRange(1, 1, base.getLastRow(), 1).getValues();
+    let row = keys.findIndex((r) => Number(r[0]) === Number(s.entry)) + 1;
+    if (row < 1) {
+      row = base.getLastRow() + 1;
+      ctx.product.harness.userEdit(name, a1(row, 1), [[Number(s.entry)]]);
+    }
+    ctx.product.harness.userEdit(name, a1(row, col), [[s.value]]);
+    return a1(row, col);
+  },
+  /** The user types a new row at the bottom of a tab: `entry` in the Entry ID column and `values` (column → value). */
+  addRow: (ctx, s) => {
+    const tab = str(s, 'tab');
+    const row = sheetOf(ctx, tab).getLastRow() + 1;
+    ctx.product.harness.userEdit(tab, a1(row, columnOf(ctx, tab, KEY_COLUMN)), [[Number(s.entry)]]);
+    for (const [column, value] of Object.entries((s.values ?? {}) as Record<string, unknown>))
+      ctx.product.harness.userEdit(tab, a1(row, columnOf(ctx, tab, column)), [[value]]);
+    return row;
   },
   /** Affinity › Preview changes…: every pending change, conflict, invalid cell and the request count; sends nothing. */
   preview: (ctx, s) => ctx.product.harness.runAs('rpc', 'previewPush', bindingSheetId(ctx, str(s, 'tab'))),
@@ -392,7 +433,7 @@ export async function runScenario(scenario: Scenario): Promise<{
   steps: StepResult[];
   tabs: Record<string, string[][]>;
   affinity: Record<string, Record<string, Record<string, string>>>;
-  requests: { method: string; path: string; status: number }[];
+  requests: { method: string; path: string; status: number; key?: string }[];
 }> {
   const seed = seedOf(scenario.seed);
   const product = await startProduct({
@@ -411,6 +452,9 @@ export async function runScenario(scenario: Scenario): Promise<{
       const runner = STEPS[step.do];
       const before = product.harness.executions.length;
       const result: StepResult = { step, ok: true };
+      // `as`: the step is taken by that user (edits, menu items, panel calls); the default user is the owner.
+      const user = product.harness.user;
+      if (typeof step.as === 'string') product.harness.user = step.as;
       try {
         if (!runner) throw new Error(`unknown step “${step.do}” (known: ${Object.keys(STEPS).join(', ')})`);
         const value = await runner(ctx, step);
@@ -418,6 +462,8 @@ export async function runScenario(scenario: Scenario): Promise<{
       } catch (e) {
         result.ok = false;
         result.error = e instanceof Error ? e.message : String(e);
+      } finally {
+        product.harness.user = user;
       }
       const ran = product.harness.executions.slice(before);
       if (ran.length > 0) {
@@ -434,6 +480,8 @@ export async function runScenario(scenario: Scenario): Promise<{
       method: r.method,
       path: r.path,
       status: r.status,
+      // Whose key it carried (its last four characters), for scenarios with several users.
+      key: (r.headers.authorization ?? '').slice(-4),
     }));
     return { network: product.harness.network.name, steps: results, tabs, affinity: await affinityData(ctx), requests };
   } finally {

@@ -254,7 +254,13 @@ function mount(container: HTMLElement, panel: Panel): void {
   const intro = h('p', { class: 'intro' }, 'Connect to Affinity to choose which saved views these tabs follow.');
   // A copied spreadsheet: what to do before it syncs (connect, save the schedule again).
   const copyNotice = h('p', { class: 'message warning copy-notice', attrs: { role: 'status' }, hidden: true });
-  replace(container, copyNotice, intro, form, connectedView);
+  // One line: what other editors can and cannot do (README, “Who can do what in a shared spreadsheet”).
+  const sharing = h(
+    'p',
+    { class: 'help' },
+    'Shared spreadsheet? Your key stays yours, and others’ edits wait for you to confirm them; anyone who can edit the script can act as you: see “Who can do what in a shared spreadsheet” in the README.',
+  );
+  replace(container, copyNotice, intro, form, connectedView, sharing);
   let shown: 'form' | 'connected' | null = null;
 
   // Redraws only what changed, so a refresh never disturbs someone typing in the form.

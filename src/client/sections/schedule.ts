@@ -101,6 +101,24 @@ function mount(container: HTMLElement, panel: Panel): void {
   const formError = h('p', { class: 'message error', attrs: { role: 'alert' }, hidden: true });
   const save = h('button', { class: 'button action', attrs: { type: 'submit' } }, 'Save schedule');
   const runsAs = h('p', { class: 'help schedule-runs-as' });
+  // Another user's schedule is never replaced by a plain save: one click takes it over, to run as you.
+  const takeOver = h(
+    'button',
+    { class: 'button small', attrs: { type: 'button' }, hidden: true },
+    'Take over the schedule',
+  );
+  takeOver.addEventListener('click', () => {
+    const done = busy(takeOver, 'Taking over…');
+    panel.bridge
+      .takeOverSchedule()
+      .then((next) => {
+        dirty = false;
+        draw(next);
+        panel.announce('The schedule now runs as you.');
+      })
+      .catch((err: Error) => say(formError, err.message))
+      .finally(done);
+  });
   const form = h(
     'form',
     { class: 'schedule-form', attrs: { novalidate: true, 'aria-label': 'Schedule' } },
@@ -113,6 +131,7 @@ function mount(container: HTMLElement, panel: Panel): void {
     formError,
     h('div', { class: 'buttons' }, save),
     runsAs,
+    takeOver,
   );
   const history = h('div', { class: 'schedule-history' });
   replace(container, paused, backoff, running, form, history);
@@ -349,8 +368,9 @@ function mount(container: HTMLElement, panel: Panel): void {
   /** Who the schedule runs as, notices and history: what changes without the user touching the form. */
   function drawStatus(s: ScheduleState): void {
     runsAs.textContent = s.runsAs
-      ? `Runs as ${s.runsAs.email}${s.runsAs.affinityUser ? ` (Affinity: ${s.runsAs.affinityUser})` : ''}: Apps Script runs a trigger as the account that saved it, with its Affinity connection.${s.runsAs.email !== s.you && s.you ? ` Saving here makes it run as you (${s.you}).` : ''}`
+      ? `Runs as ${s.runsAs.email}${s.runsAs.affinityUser ? ` (Affinity: ${s.runsAs.affinityUser})` : ''}: Apps Script runs a trigger as the account that saved it, with its Affinity connection, and it pushes only that account's edits.${s.runsAs.email !== s.you && s.you ? ` To run it as you (${s.you}), take it over.` : ''}`
       : `Saving a schedule makes it run as you${s.you ? ` (${s.you})` : ''}, with your Affinity connection.`;
+    takeOver.hidden = !(s.runsAs && s.you && s.runsAs.email.toLowerCase() !== s.you.toLowerCase());
     drawNotices(s);
     drawHistory(s);
   }

@@ -268,6 +268,18 @@ export function planPull(input: PullInput): PullPlan {
       if (col === undefined || base === undefined || !spec.editable) continue;
       if (codec.read(line[col] ?? '', spec) !== base) hasPendingEdit = true;
     }
+    const known = snapshot?.rows.has(entryId) === true;
+    if (!known && line.some((cell, c) => c !== keyCol && cell !== '' && cell !== null)) {
+      // An Entry ID the last pull did not put here (typed, pasted, or its base did not verify): kept as the user left
+      // it, out of the base, so no push ever sends it (docs/sharing.md).
+      counts.keptOutOfView++;
+      setNote(
+        r,
+        keyCol,
+        `${NOTE_MARK}not in this view: entry ${entryId} was not put here by the sync, so nothing in this row is sent to Affinity. Delete the row when you no longer need it.`,
+      );
+      continue;
+    }
     if (hasOwnData || hasPendingEdit) {
       counts.keptOutOfView++;
       newSnapshot.rows.set(entryId, [...oldBase, ...heldBase(entryId)]);

@@ -72,7 +72,7 @@ export function readTab(sheet: Sheet): TabRead {
 
 const READ_ONLY_NOTE =
   'Filled from Affinity; this column is read-only and edits here are not sent (the next pull restores them).';
-const KEY_NOTE = 'The Affinity list-entry id of each row. Sync finds rows by it: do not edit it.';
+export const KEY_NOTE = 'The Affinity list-entry id of each row. Sync finds rows by it: do not edit it.';
 
 export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
   const neededRows = 1 + tab.values.length + plan.appendRows;

@@ -14,6 +14,7 @@ import { fitViewToColumns } from '../engine/viewColumns';
 import { documentStore } from '../gas/platform';
 import { readSnapshot, writeSnapshot } from '../gas/snapshotStore';
 import { applyPlan, readTab } from '../gas/tab';
+import { commitBase, pullBase, stageBase } from './baseGuard';
 import type { PullSummary } from '../../shared/types';
 import type { LogPort } from '../ports';
 import type { Binding } from './bindings';
@@ -70,7 +71,7 @@ export function applyPulledView(
     knownSpecs: knownSpecs ?? undefined,
     keyColumn: keyColumnSpec(),
     tab,
-    snapshot: stored?.snapshot ?? null,
+    snapshot: stored ? pullBase(binding.sheetId, stored.snapshot, remote, log) : null,
     codec: tabCodec(ctx),
     viewName: pulled.viewName,
     today,
@@ -85,7 +86,9 @@ export function applyPulledView(
     entries: pulled.entries,
     directory: pulled.directory,
   });
+  const digest = stageBase(documentStore(), binding.sheetId, plan.snapshot);
   const snapshotCells = writeSnapshot(ss, binding.sheetId, plan.snapshot, stored);
+  commitBase(documentStore(), binding.sheetId, digest);
   const summary: PullSummary = {
     tabName: sheet.getName(),
     rows: plan.counts.rows,

@@ -51,6 +51,10 @@ import {
 import { formulaStep, rememberFormulas, type FormulaStep } from './pushFormulas';
 import { loadStats } from './runStore';
 import { codecContext, sheetOf, tabCodec } from './tabContext';
+import { commitBase, explainUnknown, guardedBase, stageBase } from './baseGuard';
+import type { PushGate } from './attributionGate';
+import { heldText, heldEdits, previewEditors } from './attributionReport';
+import type { BaseCheck } from '../engine/baseDigest';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -74,6 +78,8 @@ export interface PushRunOptions {
   deadline?: number;
   /** 'confirm' when a person pushes (formulas' values are sent); unattended runs hold them ('hold', the default). */
   formulas?: FormulaMode;
+  /** Holds back edits this push must not send, and credits each edit's editor (sync/attributionGate.ts). */
+  gate?: PushGate;
 }
 
 const DROPDOWN_TYPES = new Set(['dropdown', 'ranked-dropdown', 'dropdown-multi']);
@@ -266,6 +272,7 @@ interface Prepared {
   sheet: GoogleAppsScript.Spreadsheet.Sheet;
   tab: TabRead;
   stored: StoredSnapshot;
+  check: BaseCheck;
   scan: EditScan;
   plan: PushPlan;
   columns: Map<string, ColumnSpec>;
@@ -281,7 +288,13 @@ function prepare(
   ss: Spreadsheet,
   binding: Binding,
   deps: PushDeps,
-  opts: { policy: ConflictPolicy; choices?: ConflictChoice[]; formulas?: FormulaMode; deadline?: number },
+  opts: {
+    policy: ConflictPolicy;
+    choices?: ConflictChoice[];
+    formulas?: FormulaMode;
+    deadline?: number;
+    gate?: PushGate;
+  },
 ): Prepared {
   adoptIfCopied(ss, deps.doc); // a copy never sends the original's pending edits (sync/copiedSpreadsheet.ts)
   const sheet = sheetOf(ss, binding);
@@ -294,12 +307,18 @@ function prepare(
   }
   let client: AffinityClient | null = null;
   const getClient = () => (client ??= deps.client());
+  const base = guardedBase(deps.doc, binding.sheetId, stored.snapshot, sheet.getName());
   const tab = readTab(sheet);
   const ctx = codecContext(ss);
   const codec = tabCodec(ctx);
   const { columns, requests: fieldRequests } = columnsFor(binding, stored, deps, getClient);
-  const edits = findEdits({ tab, snapshot: stored.snapshot, columns, codec, viewName: binding.viewName });
+  const edits = explainUnknown(
+    findEdits({ tab, snapshot: base.snapshot, columns, codec, viewName: binding.viewName }),
+    tab,
+    base.check,
+  );
   withoutOriginalEdits(deps.doc, binding.sheetId, edits);
+  opts.gate?.apply(edits, tab);
   const mode = opts.formulas ?? 'hold';
   const formulas = formulaStep(sheet, tab, edits, columns, codec, deps.doc, binding.sheetId, mode);
   const { scan } = formulas;
@@ -317,6 +336,7 @@ function prepare(
       sheet,
       tab,
       stored,
+      check: base.check,
       scan,
       plan,
       columns,
@@ -387,6 +407,7 @@ function prepare(
     sheet,
     tab,
     stored,
+    check: base.check,
     scan,
     plan,
     columns,
@@ -407,13 +428,14 @@ export function previewBinding(
   ss: Spreadsheet,
   binding: Binding,
   deps: PushDeps,
-  opts: { policy: ConflictPolicy; deadline?: number },
+  opts: { policy: ConflictPolicy; deadline?: number; gate?: PushGate },
 ): PushPreview {
   const p = prepare(ss, binding, deps, { ...opts, formulas: 'confirm' });
   const data = previewOf(p.plan);
   data.notSent.push(
     ...leftEditsForPreview(p.tab, p.stored.snapshot, loadColumnSpecs(deps.doc, binding.sheetId), p.codec),
   );
+  if (opts.gate) previewEditors(data, opts.gate, p.columns);
   // Pushing reads Affinity again (the check must be fresh), then writes.
   const reads = p.scan.entries.size === 0 ? 0 : readStrategy(p.scan.entries.size, p.stored.snapshot.rows.size).requests;
   const writes = p.plan.requests.length;
@@ -429,6 +451,19 @@ export function previewBinding(
 }
 
 // ---- push ---------------------------------------------------------------------------------------------------------
+
+/** The change log's User cell: who pushed, and who made the edit. */
+function creditLine(
+  pusher: string,
+  gate: PushGate,
+  entryId: number,
+  field: string,
+  columns: Map<string, ColumnSpec>,
+): string {
+  const id = [...columns.values()].find((c) => c.name === field)?.id;
+  const editor = id === undefined ? undefined : gate.editorOf(entryId, id);
+  return editor ? `edited by ${editor}; pushed by ${pusher || 'unknown'}` : pusher;
+}
 
 export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, opts: PushRunOptions): PushSummary {
   const started = deps.clock.now();
@@ -461,7 +496,11 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
   writeBlocks(p.sheet, out.valueBlocks, out.noteBlocks);
   rememberFormulas(deps.doc, binding.sheetId, p.formulas, settledCells(plan, results));
   const baseMoved = out.counts.sent + out.counts.alreadyInAffinity + out.counts.takenFromAffinity > 0;
-  if (baseMoved) writeSnapshot(ss, binding.sheetId, out.snapshot, p.stored);
+  if (baseMoved) {
+    const digest = stageBase(deps.doc, binding.sheetId, out.snapshot, p.check);
+    writeSnapshot(ss, binding.sheetId, out.snapshot, p.stored);
+    commitBase(deps.doc, binding.sheetId, digest);
+  }
   const tabName = p.sheet.getName();
   if (out.log.length > 0) {
     const time = opts.timestamp();
@@ -469,7 +508,7 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
       ss,
       out.log.map((l) => ({
         time,
-        user: opts.user,
+        user: opts.gate ? creditLine(opts.user, opts.gate, l.entryId, l.field, p.columns) : opts.user,
         tab: tabName,
         entryId: l.entryId,
         entity: l.entityName,
@@ -501,6 +540,7 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
     failures: out.failures.map((f) => ({ entryId: f.entryId, entity: f.entityName, message: f.message })),
     message: '',
   };
+  if (opts.gate && opts.gate.held().length > 0) summary.heldForOthers = heldEdits(opts.gate, p.scan, p.columns);
   summary.message = pushMessage(summary);
   deps.log.log(
     `Pushed “${tabName}”: ${c.sent} sent, ${c.failed} failed, ${c.alreadyInAffinity} already in Affinity, ${c.conflicts} conflicts, ` +
@@ -547,6 +587,7 @@ export function pushMessage(s: PushSummary): string {
     parts.push(
       `${plural(s.heldFormulas, 'formula waits', 'formulas wait')} for a push from the menu (a scheduled run never sends a formula's value)`,
     );
+  if (s.heldForOthers?.length) parts.push(heldText(s.heldForOthers));
   if (parts.length === 0) return `${s.tabName}: nothing to push.`;
   const seeNotes =
     s.failed + s.conflicts + s.invalid + s.notSent + s.notSynced + s.takenFromAffinity > 0

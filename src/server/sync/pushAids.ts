@@ -12,7 +12,7 @@ import { directoryOf, packDirectory, type Directory } from '../engine/directory'
 import type { RemoteRow } from '../engine/remote';
 import type { ColumnSpec } from '../engine/layout';
 import { documentCache } from '../gas/cache';
-import { documentStore } from '../gas/platform';
+import { documentStore, userStore } from '../gas/platform';
 import { setDropdownValidation } from '../gas/tab';
 import type { LogPort } from '../ports';
 import type { Binding } from './bindings';
@@ -21,7 +21,7 @@ import type { ConflictPolicy } from '../engine/policy';
 
 /** The conflict policy pulls follow (the same setting as push). */
 export function pullPolicy(): ConflictPolicy {
-  return loadPolicy(documentStore());
+  return loadPolicy(userStore());
 }
 
 export function refreshPushAids(

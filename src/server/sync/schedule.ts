@@ -39,6 +39,8 @@ export interface ScheduleSettings {
   /** Who the trigger runs as, and their Affinity user (for the panel). */
   owner?: string;
   ownerAffinity?: string;
+  /** The owner's per-user key when they saved the schedule (their edits are theirs to push: docs/sharing.md). */
+  ownerKey?: string;
   triggerId?: string;
   savedAt?: number;
 }

@@ -1,0 +1,143 @@
+/**
+ * A digest of a tab's base snapshot, kept where the Sheets UI cannot reach it (document properties), so that a base
+ * changed by hand (the hidden base tab only warns) is noticed before it decides what a push sends or a pull keeps.
+ *
+ * Entries are spread over buckets by entry id (id mod buckets, about ROWS_PER_BUCKET rows each, at most MAX_BUCKETS); each bucket's digest
+ * is a cryptographic hash (SHA-256 through the `hash` port) of the bucket's rows in id order. A row added, removed or changed in the base makes its bucket fail; rows of other buckets still verify.
+ * Pure (the hash is a port: Utilities.computeDigest in Apps Script).
+ */
+import type { Snapshot } from './tabState';
+
+/** Small buckets flag few rows around a forged one; at most MAX_BUCKETS keep the digest small (about 13 KB). */
+export const ROWS_PER_BUCKET = 8;
+export const MAX_BUCKETS = 512;
+
+export interface BaseDigest {
+  v: 1;
+  buckets: number;
+  /** Digest per bucket (base64 of 16 bytes). */
+  sums: string[];
+  /**
+   * The digest before a base write in progress: recorded just before the write and dropped just after, so that an
+   * execution killed in between leaves rows that verify against the old or the new digest.
+   */
+  prev?: { buckets: number; sums: string[] };
+}
+
+/** SHA-256 of a text's UTF-8 bytes, as base64 (or any encoding, as long as it is the same every time). */
+export type HashPort = (text: string) => string;
+
+export interface BaseCheck {
+  /** True when the digest exists and every bucket verifies. */
+  ok: boolean;
+  /** No digest was stored (a base written before digests, or a write cut short). */
+  missing: boolean;
+  /** Entries of the base whose bucket does not verify: their base is unknown. */
+  unknown: Set<number>;
+  /** Buckets that do not verify. */
+  badBuckets: Set<number>;
+  /** Hash computations made (for the bench). */
+  hashes: number;
+}
+
+/**
+ * Each bucket as one text: its rows in id order, each as its non-empty (column id, text) pairs in column id order,
+ * length-prefixed (no text can pass for another), so that the stored column order and columns left blank (the base
+ * sheet keeps them until it is compacted) do not count.
+ */
+function bucketTexts(snapshot: Snapshot, buckets: number): string[] {
+  const order = snapshot.columns
+    .map((id, i) => [id, i] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const ids: number[][] = Array.from({ length: buckets }, () => []);
+  for (const id of snapshot.rows.keys()) ids[id % buckets].push(id);
+  return ids.map((list) => {
+    list.sort((a, b) => a - b);
+    const parts: string[] = [];
+    for (const id of list) {
+      const texts = snapshot.rows.get(id)!;
+      parts.push(`#${id}:`);
+      for (const [col, i] of order) {
+        const t = texts[i] ?? '';
+        if (t !== '') parts.push(`${col.length}:${col}${t.length}:${t}`);
+      }
+      parts.push(';');
+    }
+    return parts.join('');
+  });
+}
+
+export function bucketCount(rows: number): number {
+  return Math.min(MAX_BUCKETS, Math.max(1, Math.ceil(rows / ROWS_PER_BUCKET)));
+}
+
+/** The digest of a snapshot. `keep`: buckets whose stored sum is kept as it was (so that a bad bucket stays bad). */
+export function digestBase(
+  snapshot: Snapshot,
+  hash: HashPort,
+  keep?: { digest: BaseDigest; buckets: Set<number> },
+): BaseDigest {
+  const buckets = keep ? keep.digest.buckets : bucketCount(snapshot.rows.size);
+  const sums = bucketTexts(snapshot, buckets).map((text, b) =>
+    keep?.buckets.has(b) ? keep.digest.sums[b] : hash(text),
+  );
+  return { v: 1, buckets, sums };
+}
+
+/** Checks a snapshot against its stored digest. Without a digest every entry of the base is unknown. */
+export function verifyBase(snapshot: Snapshot, digest: BaseDigest | null, hash: HashPort): BaseCheck {
+  if (!digest || digest.v !== 1 || digest.sums.length !== digest.buckets || digest.buckets < 1) {
+    return {
+      ok: snapshot.rows.size === 0,
+      missing: true,
+      unknown: new Set(snapshot.rows.keys()),
+      badBuckets: new Set(),
+      hashes: 0,
+    };
+  }
+  const texts = bucketTexts(snapshot, digest.buckets);
+  let hashes = texts.length;
+  const badBuckets = new Set<number>();
+  texts.forEach((text, b) => {
+    if (hash(text) !== digest.sums[b]) badBuckets.add(b);
+  });
+  const unknown = new Set<number>();
+  if (badBuckets.size > 0)
+    for (const id of snapshot.rows.keys()) if (badBuckets.has(id % digest.buckets)) unknown.add(id);
+  const prev = digest.prev;
+  if (unknown.size > 0 && prev && prev.buckets >= 1 && prev.sums.length === prev.buckets) {
+    // A write cut short: rows of buckets that verify against the digest before it are known too.
+    const old = bucketTexts(snapshot, prev.buckets);
+    const wanted = new Set([...unknown].map((id) => id % prev.buckets));
+    for (const b of wanted) {
+      hashes++;
+      if (hash(old[b]) !== prev.sums[b]) wanted.delete(b);
+    }
+    for (const id of [...unknown]) if (wanted.has(id % prev.buckets)) unknown.delete(id);
+    if (unknown.size === 0) badBuckets.clear();
+  }
+  return { ok: unknown.size === 0, missing: false, unknown, badBuckets, hashes };
+}
+
+/**
+ * The base a pull can trust: rows that verify as stored; a row whose base is unknown takes Affinity's values as its
+ * base (so a difference in the tab is kept as a pending edit, never overwritten, and never mistaken for Affinity's
+ * value), and is dropped when the view no longer has it.
+ */
+export function trustedBase(snapshot: Snapshot, check: BaseCheck, remote: Map<number, Map<string, string>>): Snapshot {
+  if (check.unknown.size === 0) return snapshot;
+  const rows = new Map<number, string[]>();
+  for (const [id, texts] of snapshot.rows) {
+    if (!check.unknown.has(id)) {
+      rows.set(id, texts);
+      continue;
+    }
+    const now = remote.get(id);
+    if (now)
+      rows.set(
+        id,
+        snapshot.columns.map((c) => now.get(c) ?? ''),
+      );
+  }
+  return { columns: snapshot.columns, rows };
+}

@@ -1,0 +1,130 @@
+/**
+ * The base snapshot's digest in document properties (engine/baseDigest.ts): checked before every push and pull,
+ * written after every base write. Other editors can unhide and edit the base sheet (its protection only warns); they
+ * cannot reach document properties from the Sheets UI.
+ */
+import { AffinityError } from '../affinity/errors';
+import { digestBase, trustedBase, verifyBase, type BaseCheck, type BaseDigest } from '../engine/baseDigest';
+import type { RemoteView } from '../engine/remote';
+import { NOTE_MARK, entryIdOf } from '../engine/layout';
+import type { EditScan } from '../engine/push/scan';
+import type { Snapshot, TabState } from '../engine/tabState';
+import { sha256 } from '../gas/digest';
+import { documentStore } from '../gas/platform';
+import type { KeyValueStore, LogPort } from '../ports';
+import { readChunked, writeChunked } from './propertyChunks';
+
+const PREFIX = 'affinity.base.';
+
+function keyOf(sheetId: number): string {
+  return PREFIX + sheetId;
+}
+
+export function loadDigest(doc: KeyValueStore, sheetId: number): BaseDigest | null {
+  const raw = readChunked(doc, keyOf(sheetId));
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as BaseDigest;
+  } catch {
+    return null;
+  }
+}
+
+/** Checks the stored base of a tab against its digest. */
+export function checkBase(doc: KeyValueStore, sheetId: number, snapshot: Snapshot): BaseCheck {
+  return verifyBase(snapshot, loadDigest(doc, sheetId), sha256);
+}
+
+/**
+ * The digest of a base about to be written, kept with the current one until the write is done (`commitBase`), so that
+ * an execution killed during the write leaves every row verifiable against one of them. `check`: the check made before
+ * the write; buckets that failed it keep their old sum (a push leaves rows it could not trust as they were, and they
+ * stay unknown until a pull). Returns the digest to commit, or null when there is none to vouch for.
+ */
+export function stageBase(doc: KeyValueStore, sheetId: number, next: Snapshot, check?: BaseCheck): BaseDigest | null {
+  // A push never vouches for a base it could not verify.
+  if (check?.missing && next.rows.size > 0) return null;
+  const current = loadDigest(doc, sheetId);
+  const keep = check && !check.missing && check.badBuckets.size > 0 && current ? current : null;
+  const digest = digestBase(next, sha256, keep ? { digest: keep, buckets: check!.badBuckets } : undefined);
+  const same = current && !current.prev && sameSums(current, digest);
+  if (!same) {
+    const staged: BaseDigest = current ? { ...digest, prev: { buckets: current.buckets, sums: current.sums } } : digest;
+    writeChunked(doc, keyOf(sheetId), JSON.stringify(staged));
+  }
+  return digest;
+}
+
+const sameSums = (a: BaseDigest, b: BaseDigest) =>
+  a.buckets === b.buckets && a.sums.length === b.sums.length && a.sums.every((s, i) => s === b.sums[i]);
+
+/** The base is written: its digest alone stands. */
+export function commitBase(doc: KeyValueStore, sheetId: number, digest: BaseDigest | null): void {
+  if (!digest) return;
+  const current = loadDigest(doc, sheetId);
+  if (current && !current.prev && sameSums(current, digest)) return;
+  writeChunked(doc, keyOf(sheetId), JSON.stringify(digest));
+}
+
+/** Forgets a tab's digest (unbind). */
+export function forgetBase(doc: KeyValueStore, sheetId: number): void {
+  writeChunked(doc, keyOf(sheetId), '');
+  doc.delete(keyOf(sheetId));
+}
+
+/**
+ * The base a push may use: the rows that verify. A row whose base does not verify is left out, so the push sends
+ * nothing for it (its tab row is reported by explainUnknown). A base with no digest at all is refused.
+ */
+export function guardedBase(
+  doc: KeyValueStore,
+  sheetId: number,
+  snapshot: Snapshot,
+  tabName: string,
+): { snapshot: Snapshot; check: BaseCheck } {
+  const check = checkBase(doc, sheetId, snapshot);
+  if (check.missing && snapshot.rows.size > 0) {
+    throw new AffinityError(
+      'config',
+      `“${tabName}” has no verified base yet (its last pull was before this version, or was cut short). Pull it first; the pull keeps your edits pending.`,
+    );
+  }
+  if (check.unknown.size === 0) return { snapshot, check };
+  const rows = new Map(snapshot.rows);
+  for (const id of check.unknown) rows.delete(id);
+  return { snapshot: { columns: snapshot.columns, rows }, check };
+}
+
+const UNVERIFIED =
+  'not sent: the hidden base tab was changed outside the sync, so what was last synced for this row is unknown (or the entry is not in this view). Pull the tab: it re-reads Affinity and keeps your edits pending.';
+
+/** Rows a push left out because their base did not verify are reported as such (not as rows of another view). */
+export function explainUnknown(scan: EditScan, tab: TabState, check: BaseCheck): EditScan {
+  if (check.unknown.size === 0) return scan;
+  for (const u of scan.unsynced) {
+    const id = entryIdOf(tab.values[u.row]?.[scan.keyCol]);
+    if (id !== null && check.unknown.has(id)) u.reason = `${NOTE_MARK}${UNVERIFIED}`;
+  }
+  return scan;
+}
+
+/**
+ * The base a pull merges with: rows that verify as stored; a row whose base does not verify takes Affinity's values
+ * as its base (engine/baseDigest.ts trustedBase: a difference in the tab stays a pending edit). A base with no digest
+ * (written before this version) is trusted once; the pull then records its digest.
+ */
+export function pullBase(
+  sheetId: number,
+  snapshot: Snapshot,
+  remote: RemoteView,
+  log: LogPort,
+  doc = documentStore(),
+): Snapshot {
+  const check = checkBase(doc, sheetId, snapshot);
+  if (check.missing || check.unknown.size === 0) return snapshot;
+  log.log(
+    `The base of tab ${sheetId} did not verify for ${check.unknown.size} rows (the hidden base tab was changed outside the sync): ` +
+      'their base is taken from Affinity, and differences in the tab stay pending.',
+  );
+  return trustedBase(snapshot, check, new Map(remote.rows.map((r) => [r.entryId, r.texts])));
+}

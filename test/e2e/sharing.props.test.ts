@@ -1,0 +1,140 @@
+/**
+ * Property (issue 8): for any interleaving of edits by two users, base tampering and scheduled runs, every write to
+ * Affinity carries the key of a user who either made the edit or confirmed it in a manual push. The owner (key A) owns
+ * the schedule with push-first; Bob (key B) is an editor with his own key. Run `npm run build` first.
+ */
+import fc from 'fast-check';
+import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
+import type { EmulatorSeed } from '../../tools/emulator/seed';
+import { KEY_COLUMN } from '../../src/server/engine/layout';
+import { bindWorld, letters, patches } from './pushHelpers';
+
+const F = DEALFLOW.fields;
+const L = DEALFLOW.listId;
+const OWNER = 'owner@example.com';
+const BOB = 'bob@example.com';
+const KEYS: Record<string, string> = { [OWNER]: DEALFLOW.apiKey, [BOB]: 'demo-key-0002' };
+const ENTRIES = [20001, 20002, 20003, 20004, 20005, 20006];
+const OUTSIDE = 20007; // in the list, not in the view
+
+function seed(): EmulatorSeed {
+  const s = dealflowSeed();
+  s.users.push({
+    apiKey: KEYS[BOB],
+    whoami: {
+      tenant: s.users[0].whoami.tenant,
+      user: { id: 502, firstName: 'Bob', lastName: 'Byron', emailAddress: 'bob@analytical.vc' },
+      grant: { type: 'api-key', scopes: ['api'], createdAt: '2026-01-12T09:30:00.000Z' },
+    },
+  });
+  return s;
+}
+
+type Action =
+  | { kind: 'edit'; user: string; entry: number; text: string }
+  | { kind: 'tamper'; entry: number; text: string }
+  | { kind: 'forge' }
+  | { kind: 'scheduled' }
+  | { kind: 'manualPush'; user: string; confirm: boolean };
+
+const user = fc.constantFrom(OWNER, BOB);
+const action: fc.Arbitrary<Action> = fc.oneof(
+  fc.record({
+    kind: fc.constant('edit' as const),
+    user,
+    entry: fc.constantFrom(...ENTRIES),
+    text: fc.string({ minLength: 1, maxLength: 6 }),
+  }),
+  fc.record({
+    kind: fc.constant('tamper' as const),
+    entry: fc.constantFrom(...ENTRIES),
+    text: fc.string({ maxLength: 6 }),
+  }),
+  fc.record({ kind: fc.constant('forge' as const) }),
+  fc.record({ kind: fc.constant('scheduled' as const) }),
+  fc.record({ kind: fc.constant('manualPush' as const), user, confirm: fc.boolean() }),
+);
+
+const keyOf = (headers: Record<string, string>) =>
+  (Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '').replace(/^Bearer /, '');
+
+describe('sharing: who a write is sent as', () => {
+  it('every PATCH carries the key of the edit’s author, or of a user who confirmed it in a manual push', async () => {
+    let sent = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 3, maxLength: 8 }), async (actions) => {
+        const w = await bindWorld({
+          seed: seed(),
+          apiKey: DEALFLOW.apiKey,
+          listId: L,
+          viewId: DEALFLOW.views.activePipeline,
+        });
+        try {
+          const h = w.product.harness;
+          h.runWith({ kind: 'rpc', user: BOB }, 'connect', KEYS[BOB]);
+          h.runWith({ kind: 'rpc', user: OWNER }, 'saveSchedule', {
+            schedule: { kind: 'minutes', every: 15 },
+            pushFirst: true,
+          });
+          /** Who may have a cell's current value sent: its author, and whoever confirmed it in a manual push since. */
+          const allowed = new Map<string, Set<string>>();
+          const baseName = `_affinity_base_${w.sheetId}`;
+          for (const a of actions) {
+            if (a.kind === 'edit') {
+              const text = `${a.user[0]}:${a.text}`;
+              h.userEdit(w.tab, w.a1(a.entry, F.description), [[text]], { user: a.user });
+              allowed.set(`${a.entry}:${text}`, new Set([KEYS[a.user]]));
+            } else if (a.kind === 'tamper') {
+              const base = h.sheet(baseName);
+              const header = base.getRange(1, 1, 1, base.getLastColumn()).getValues()[0].map(String);
+              const keys = base.getRange(1, 1, base.getLastRow(), 1).getValues();
+              const r = keys.findIndex((x) => Number(x[0]) === a.entry) + 1;
+              if (r > 0)
+                h.userEdit(baseName, `${letters(header.indexOf(F.description) + 1)}${r}`, [[a.text]], {
+                  user: 'mallory@example.com',
+                });
+            } else if (a.kind === 'forge') {
+              const tab = h.sheet(w.tab);
+              const row = tab.getLastRow() + 1;
+              h.userEdit(w.tab, `${letters(w.col(KEY_COLUMN))}${row}`, [[OUTSIDE]], { user: 'mallory@example.com' });
+              h.userEdit(w.tab, `${letters(w.col(F.description))}${row}`, [['forged']], {
+                user: 'mallory@example.com',
+              });
+            } else if (a.kind === 'scheduled') {
+              h.advance(15 * 60_000);
+            } else {
+              if (a.confirm) {
+                // Confirming sends every pending edit: its current value may be sent under this user's key.
+                for (const id of ENTRIES) {
+                  const v = w.shown(id, F.description);
+                  const set = allowed.get(`${id}:${v}`) ?? new Set<string>();
+                  set.add(KEYS[a.user]);
+                  allowed.set(`${id}:${v}`, set);
+                }
+              }
+              h.runWith({ kind: 'rpc', user: a.user }, 'pushTab', w.sheetId, undefined, a.confirm);
+            }
+          }
+          const bad: string[] = [];
+          for (const r of patches(w.requestsSince(0))) {
+            sent++;
+            const entry = Number(/list-entries\/(\d+)/.exec(r.url)![1]);
+            const body = JSON.parse(r.payload!) as {
+              operation: string;
+              updates: { id: string; value: { data: unknown } }[];
+            };
+            for (const u of body.updates) {
+              const ok = entry !== OUTSIDE && allowed.get(`${entry}:${String(u.value.data)}`)?.has(keyOf(r.headers));
+              if (!ok) bad.push(`${entry} ${u.id}=${JSON.stringify(u.value.data)} as …${keyOf(r.headers).slice(-4)}`);
+            }
+          }
+          expect(bad).toEqual([]);
+        } finally {
+          await w.close();
+        }
+      }),
+      { numRuns: 12 },
+    );
+    expect(sent).toBeGreaterThan(0); // the property was tested on real writes
+  });
+});
