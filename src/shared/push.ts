@@ -33,7 +33,20 @@ export interface PreviewProblem {
   reason: string;
 }
 
+/** A new row of the tab that the push will add to the list (or bind to the entity's entry already on it). */
+export interface PreviewAddition {
+  /** Sheet row number, 1-based. */
+  row: number;
+  entity: string;
+  list: string;
+  /** 0 when the push will create the entry; else the entry already on the list the row binds to. */
+  entryId: number;
+  values: { field: string; value: string }[];
+}
+
 export interface PreviewData {
+  /** New rows: "add LedgerLeaf to Deal Flow", with the values the push will set. */
+  additions?: PreviewAddition[];
   changes: PreviewChange[];
   conflicts: PreviewConflict[];
   /** Values that can't be sent as typed (text in a number field, unknown option...). */
@@ -83,6 +96,10 @@ export interface PushSummary {
   /** Read-only, cut, restricted or missing cells. */
   notSent: number;
   notSynced: number;
+  /** Entries created from new rows of the tab. */
+  added?: number;
+  /** New rows bound to entries already on the list (their values went as edits). */
+  bound?: number;
   requests: { reads: number; writes: number; total: number; batches: number };
   failures: { entryId: number; entity: string; message: string }[];
   /** One paragraph for the user. */

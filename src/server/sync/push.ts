@@ -38,6 +38,7 @@ import {
   saveColumnSpecs,
 } from './pushStore';
 import { codecContext, sheetOf, tabCodec } from './tabContext';
+import { applyNewRows, knownRemote, type NewRowsStep } from './newRowsStep';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -149,9 +150,10 @@ function readRemote(
   viewEntries: number,
   ctx: ReturnType<typeof codecContext>,
   clock: Clock,
+  known: RemoteState['entries'] = new Map(),
 ): RemoteRead {
-  const state: RemoteState = { entries: new Map(), unreadable: new Map() };
-  const ids = [...scan.entries.keys()];
+  const state: RemoteState = { entries: new Map(known), unreadable: new Map() };
+  const ids = [...scan.entries.keys()].filter((id) => !known.has(id));
   const strategy = readStrategy(ids.length, viewEntries);
   const seen: Directory = { persons: [], companies: [] };
   if (ids.length === 0) return { state, strategy, requests: 0, batches: 0, seen };
@@ -247,13 +249,15 @@ interface Prepared {
   reads: number;
   readBatches: number;
   client: AffinityClient | null;
+  /** New rows: added to the list (or, in a preview, to be added), or noted. */
+  added: NewRowsStep;
 }
 
 function prepare(
   ss: Spreadsheet,
   binding: Binding,
   deps: PushDeps,
-  opts: { policy: ConflictPolicy; choices?: ConflictChoice[] },
+  opts: { policy: ConflictPolicy; choices?: ConflictChoice[]; dryRun?: boolean; deadline?: number },
 ): Prepared {
   const sheet = sheetOf(ss, binding);
   const stored = readSnapshot(ss, binding.sheetId);
@@ -269,7 +273,20 @@ function prepare(
   const ctx = codecContext(ss);
   const codec = tabCodec(ctx);
   const { columns, requests: fieldRequests } = columnsFor(binding, stored, deps, getClient);
-  const scan = findEdits({ tab, snapshot: stored.snapshot, columns, codec, viewName: binding.viewName });
+  // The base as this push sees it: the stored one, plus the rows of entries that new rows are bound to.
+  const base = { columns: stored.snapshot.columns, rows: new Map(stored.snapshot.rows) };
+  const added = applyNewRows({
+    sheet,
+    tab,
+    snapshot: base,
+    binding,
+    doc: deps.doc,
+    client: getClient,
+    send: (items, send) => sendInBatches(getClient(), deps.clock, items, send, opts.deadline),
+    dryRun: opts.dryRun ?? false,
+  });
+  const scan = findEdits({ tab, snapshot: base, columns, codec, viewName: binding.viewName });
+  added.noteRows(scan);
   if (scan.entries.size === 0) {
     const empty: RemoteState = { entries: new Map(), unreadable: new Map() };
     const plan = planPush({
@@ -289,14 +306,23 @@ function prepare(
       columns,
       codec,
       strategy: readStrategy(0, 0),
-      reads: fieldRequests,
-      readBatches: 0,
+      reads: fieldRequests + added.result.requests - added.result.creates,
+      readBatches: added.result.batches,
       client,
+      added,
     };
   }
 
   const c = getClient();
-  const remote = readRemote(c, binding, scan, stored.snapshot.rows.size, ctx, deps.clock);
+  const remote = readRemote(
+    c,
+    binding,
+    scan,
+    stored.snapshot.rows.size,
+    ctx,
+    deps.clock,
+    knownRemote(added.result, scan, columns, ctx),
+  );
   const dropdownFields = [
     ...new Set(
       [...scan.entries.values()]
@@ -349,9 +375,10 @@ function prepare(
     columns,
     codec,
     strategy: remote.strategy,
-    reads: fieldRequests + remote.requests + optionRequests,
-    readBatches: remote.batches,
+    reads: fieldRequests + remote.requests + optionRequests + added.result.requests - added.result.creates,
+    readBatches: remote.batches + added.result.batches,
     client,
+    added,
   };
 }
 
@@ -365,8 +392,8 @@ export function previewBinding(
   deps: PushDeps,
   opts: { policy: ConflictPolicy },
 ): PushPreview {
-  const p = prepare(ss, binding, deps, opts);
-  const data = previewOf(p.plan);
+  const p = prepare(ss, binding, deps, { ...opts, dryRun: true });
+  const data = { ...previewOf(p.plan), additions: p.added.additions(p.columns, p.codec) };
   // Pushing reads Affinity again (the check must be fresh), then writes.
   const reads = p.scan.entries.size === 0 ? 0 : readStrategy(p.scan.entries.size, p.stored.snapshot.rows.size).requests;
   const writes = p.plan.requests.length;
@@ -385,7 +412,7 @@ export function previewBinding(
 
 export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, opts: PushRunOptions): PushSummary {
   const started = deps.clock.now();
-  const p = prepare(ss, binding, deps, opts);
+  const p = prepare(ss, binding, deps, { ...opts, deadline: opts.deadline ?? started + SEND_DEADLINE_MS });
   const { plan } = p;
   let results: RequestResult[] = [];
   let writeBatches = 0;
@@ -406,20 +433,21 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
     results,
     scan: p.scan,
     tab: p.tab,
-    snapshot: p.stored.snapshot,
+    snapshot: p.added.base,
     columns: p.columns,
     codec: p.codec,
   });
 
   writeBlocks(p.sheet, out.valueBlocks, out.noteBlocks);
-  const baseMoved = out.counts.sent + out.counts.alreadyInAffinity + out.counts.takenFromAffinity > 0;
+  const baseMoved =
+    out.counts.sent + out.counts.alreadyInAffinity + out.counts.takenFromAffinity + p.added.result.added.length > 0;
   if (baseMoved) writeSnapshot(ss, binding.sheetId, out.snapshot, p.stored);
   const tabName = p.sheet.getName();
-  if (out.log.length > 0) {
+  if (out.log.length + p.added.result.added.length > 0) {
     const time = opts.timestamp();
     appendChangeLog(
       ss,
-      out.log.map((l) => ({
+      [...p.added.logLines(), ...out.log].map((l) => ({
         time,
         user: opts.user,
         tab: tabName,
@@ -436,7 +464,7 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
     clearPendingMarks(p.sheet, out.resolved, p.tab.width, p.tab.values.length);
 
   const c = out.counts;
-  const writes = results.length;
+  const writes = results.length + p.added.result.creates;
   const summary: PushSummary = {
     tabName,
     policy: opts.policy,
@@ -448,6 +476,8 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
     invalid: c.invalid,
     notSent: c.readOnly + c.locked + c.unreadable,
     notSynced: c.unsynced,
+    added: p.added.result.added.filter((a) => a.created).length,
+    bound: p.added.result.added.filter((a) => !a.created).length,
     requests: { reads: p.reads, writes, total: p.reads + writes, batches: p.readBatches + writeBatches },
     failures: out.failures.map((f) => ({ entryId: f.entryId, entity: f.entityName, message: f.message })),
     message: '',
@@ -481,6 +511,8 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 export function pushMessage(s: PushSummary): string {
   const parts: string[] = [];
+  if (s.added) parts.push(`${plural(s.added, 'entry', 'entries')} added to the list`);
+  if (s.bound) parts.push(`${plural(s.bound, 'new row', 'new rows')} matched to entries already on the list`);
   if (s.sent > 0) parts.push(`${plural(s.sent, 'change', 'changes')} sent to Affinity`);
   if (s.alreadyInAffinity > 0)
     parts.push(`${plural(s.alreadyInAffinity, 'edit was', 'edits were')} already in Affinity`);

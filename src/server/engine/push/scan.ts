@@ -128,7 +128,7 @@ export function findEdits(input: ScanInput): EditScan {
     if (id === null) {
       if (hasData) {
         reason = isBlank(keyCell)
-          ? 'it has no Affinity entry id. Rows added in the sheet are not created in Affinity: add the entry to the list in Affinity, then pull.'
+          ? 'it has no Affinity entry id and no name. To add it to the list, type the name, domain, email or Affinity id of the record in the name column, then push.'
           : `its Entry ID cell holds ${quoted(String(keyCell))}, which is not an Affinity entry id. Put the original id back, or delete the row.`;
       }
     } else if (!snapshot.rows.has(id)) {

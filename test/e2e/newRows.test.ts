@@ -1,0 +1,176 @@
+/**
+ * New rows end to end: a row added to a bound tab with a name and no Entry ID becomes an Affinity entry in one push
+ * (search, existence check, create, one PATCH), exactly once, whatever step a killed push stopped at.
+ * Run `npm run build` first.
+ */
+import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
+import type { EmulatorSeed } from '../../tools/emulator/seed';
+import type { ListEntryWithEntity } from '../../src/server/affinity/types';
+import { KEY_COLUMN, NAME_COLUMN } from '../../src/server/engine/layout';
+import type { PushPreview, PushSummary } from '../../src/shared/push';
+import { bindWorld, expectValidRequests, letters, patches, type World } from './pushHelpers';
+
+const F = DEALFLOW.fields;
+const L = DEALFLOW.listId;
+
+/** The user inserts a row before sheet row `position` (1-based; the header is row 1) and types `values` in it. */
+function addRow(w: World, position: number, values: Record<string, string | number>): number {
+  const h = w.product.harness;
+  h.sheet(w.tab).insertRowsBefore(position, 1);
+  for (const [columnId, v] of Object.entries(values))
+    h.userEdit(w.tab, `${letters(w.col(columnId))}${position}`, [[v]]);
+  return position;
+}
+
+const cell = (w: World, row: number, columnId: string) =>
+  w.product.harness.sheet(w.tab).getRange(`${letters(w.col(columnId))}${row}`);
+
+/** Every entry of the list with its fields, read from the emulator through the API (as another client would). */
+async function listEntries(w: World, listId = L, apiKey: string = DEALFLOW.apiKey): Promise<ListEntryWithEntity[]> {
+  const out: ListEntryWithEntity[] = [];
+  let url: string | null = `${w.product.emulator.url}/v2/lists/${listId}/list-entries?limit=100&fieldTypes=list`;
+  while (url) {
+    const res = await fetch(url, { headers: { Authorization: `Bearer ${apiKey}` } });
+    const page = (await res.json()) as { data: ListEntryWithEntity[]; pagination: { nextUrl: string | null } };
+    out.push(...page.data);
+    url = page.pagination.nextUrl?.replace('https://api.affinity.co', w.product.emulator.url) ?? null;
+  }
+  return out;
+}
+
+function seedWith(extra: (s: EmulatorSeed) => void): EmulatorSeed {
+  const s = dealflowSeed();
+  extra(s);
+  return s;
+}
+
+describe('new rows become entries (deal flow, company list)', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await bindWorld({
+      seed: seedWith((s) => {
+        s.companies!.push(
+          { id: 40001, name: 'Acme', domain: 'acme.com' },
+          { id: 40002, name: 'Acme', domain: 'acme.io' },
+          { id: 40003, name: 'LedgerLeaf Labs', domain: 'ledgerleaf.dev' },
+        );
+      }),
+      apiKey: DEALFLOW.apiKey,
+      listId: L,
+      viewId: DEALFLOW.views.activePipeline,
+    });
+  });
+  afterEach(() => w.close());
+
+  it('a unique company by domain: preview lists it, push creates it and writes its values in one push', async () => {
+    const before = (await listEntries(w)).length;
+    const row = addRow(w, 3, { [NAME_COLUMN]: 'https://www.northwind.vc/team', [F.description]: 'Fund of funds' });
+    const preview = w.run('previewPush', w.sheetId) as PushPreview;
+    expect(preview.additions).toEqual([
+      {
+        row,
+        entity: 'Northwind Ventures',
+        list: 'Deal Flow',
+        entryId: 0,
+        values: [{ field: 'Description', value: 'Fund of funds' }],
+      },
+    ]);
+    expect((await listEntries(w)).length).toBe(before);
+
+    const from = w.product.harness.fetchLog.length;
+    const s = w.run('pushTab', w.sheetId) as PushSummary;
+    const sent = w.requestsSince(from);
+    expectValidRequests(sent);
+    expect(s).toMatchObject({ added: 1, sent: 1, failed: 0 });
+    const after = await listEntries(w);
+    expect(after.length).toBe(before + 1);
+    const created = after[after.length - 1];
+    expect(created.entity.id).toBe(8001);
+    expect(created.entity).toMatchObject({ name: 'Northwind Ventures' });
+    expect(cell(w, row, KEY_COLUMN).getValue()).toBe(created.id);
+    expect(cell(w, row, NAME_COLUMN).getDisplayValue()).toBe('Northwind Ventures');
+    const description = created.entity.fields!.find((f) => f.id === F.description)!;
+    expect(description.value).toMatchObject({ data: 'Fund of funds' });
+    // One search, the existence check, one create, one PATCH; no read of the new entry.
+    expect(sent.filter((r) => r.url.includes('/companies/search'))).toHaveLength(1);
+    expect(
+      sent.filter((r) => r.method.toLowerCase() === 'post' && r.url.endsWith(`/lists/${L}/list-entries`)),
+    ).toHaveLength(1);
+    expect(patches(sent)).toHaveLength(1);
+    // A second push does nothing more.
+    const again = w.product.harness.fetchLog.length;
+    const s2 = w.run('pushTab', w.sheetId) as PushSummary;
+    expect(s2.added ?? 0).toBe(0);
+    expect(w.requestsSince(again)).toEqual([]);
+  });
+
+  it('an ambiguous name creates nothing and notes up to five candidates; typing the id disambiguates', async () => {
+    const before = (await listEntries(w)).length;
+    const row = addRow(w, 4, { [NAME_COLUMN]: 'Acme', [F.description]: 'Which one?' });
+    const s = w.run('pushTab', w.sheetId) as PushSummary;
+    expect(s.added ?? 0).toBe(0);
+    expect((await listEntries(w)).length).toBe(before);
+    const note = cell(w, row, KEY_COLUMN).getNote();
+    expect(note).toMatch(/2 Affinity records have this name/);
+    expect(note).toContain('Acme (acme.com), id 40001');
+    expect(note).toContain('Acme (acme.io), id 40002');
+    w.product.harness.userEdit(w.tab, `${letters(w.col(NAME_COLUMN))}${row}`, [['40002']]);
+    const s2 = w.run('pushTab', w.sheetId) as PushSummary;
+    expect(s2).toMatchObject({ added: 1, sent: 1 });
+    const after = await listEntries(w);
+    expect(after[after.length - 1].entity.id).toBe(40002);
+    expect(cell(w, row, KEY_COLUMN).getNote()).toBe('');
+  });
+
+  it('no exact match: a note with the close matches, nothing created', async () => {
+    const before = (await listEntries(w)).length;
+    const row = addRow(w, 2, { [NAME_COLUMN]: 'LedgerLeaf Lab' });
+    w.run('pushTab', w.sheetId);
+    expect((await listEntries(w)).length).toBe(before);
+    expect(cell(w, row, KEY_COLUMN).getNote()).toMatch(
+      /no Affinity record has exactly this name[\s\S]*LedgerLeaf Labs \(ledgerleaf\.dev\), id 40003/,
+    );
+  });
+
+  it('an entity already on the list binds to its entry; its values go as edits under the conflict rules', async () => {
+    const all = await listEntries(w);
+    const inView = new Set<number>();
+    const keys = w.product.harness
+      .sheet(w.tab)
+      .getRange(2, w.col(KEY_COLUMN), w.product.harness.sheet(w.tab).getLastRow() - 1, 1)
+      .getValues();
+    for (const [k] of keys) inView.add(Number(k));
+    const outside = all.find((e) => !inView.has(e.id))!;
+    expect(outside).toBeDefined();
+    const domain = (outside.entity as { domain: string }).domain;
+    const row = addRow(w, 2, { [NAME_COLUMN]: domain, [F.amount]: 1234 });
+    const s = w.run('pushTab', w.sheetId) as PushSummary;
+    expect(s).toMatchObject({ added: 0, bound: 1 });
+    expect((await listEntries(w)).length).toBe(all.length);
+    expect(cell(w, row, KEY_COLUMN).getValue()).toBe(outside.id);
+    const amount = outside.entity.fields!.find((f) => f.id === F.amount)!.value;
+    const hadAmount = amount !== null && (amount as { data: unknown }).data !== null;
+    // With a value already in Affinity the cell is a conflict (flagged by default); with none, the value is sent.
+    if (hadAmount) expect(s.conflicts).toBe(1);
+    else expect(s.sent).toBe(1);
+  });
+
+  it('a row on the list already in the tab is noted, not added', async () => {
+    const first = Number(cell(w, 2, KEY_COLUMN).getValue());
+    const entry = (await listEntries(w)).find((e) => e.id === first)!;
+    const domain = (entry.entity as { domain: string }).domain;
+    const before = (await listEntries(w)).length;
+    const row = addRow(w, 5, { [NAME_COLUMN]: domain });
+    w.run('pushTab', w.sheetId);
+    expect((await listEntries(w)).length).toBe(before);
+    expect(cell(w, row, KEY_COLUMN).getNote()).toMatch(/already on “Deal Flow”, in row/);
+  });
+
+  it('deleting rows in the sheet deletes nothing in Affinity', async () => {
+    const before = (await listEntries(w)).length;
+    w.product.harness.sheet(w.tab).deleteRow(2);
+    const s = w.run('pushTab', w.sheetId) as PushSummary;
+    expect(s.added ?? 0).toBe(0);
+    expect((await listEntries(w)).length).toBe(before);
+  });
+});
