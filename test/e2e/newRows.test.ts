@@ -174,3 +174,104 @@ describe('new rows become entries (deal flow, company list)', () => {
     expect((await listEntries(w)).length).toBe(before);
   });
 });
+
+describe('exactly once: a 20-row add killed at every step', () => {
+  const ROWS = 20;
+  const ROUNDS = 60;
+  const nameOf = (round: number, i: number) => `Kill Co ${round}-${i}`;
+  const idOf = (round: number, i: number) => 50000 + round * 100 + i;
+  let w: World;
+  beforeAll(async () => {
+    w = await bindWorld({
+      seed: seedWith((s) => {
+        for (let r = 0; r <= ROUNDS; r++)
+          for (let i = 0; i < ROWS; i++)
+            s.companies!.push({ id: idOf(r, i), name: nameOf(r, i), domain: `killco-${r}-${i}.com` });
+      }),
+      apiKey: DEALFLOW.apiKey,
+      listId: L,
+      viewId: DEALFLOW.views.activePipeline,
+    });
+  });
+  afterAll(() => w.close());
+
+  /** Appends the round's 20 rows below the tab (domain in the name cell, a value in Description). */
+  function addRound(round: number): number {
+    const h = w.product.harness;
+    const first = h.sheet(w.tab).getLastRow() + 1;
+    const nameCol = w.col(NAME_COLUMN);
+    const descCol = w.col(F.description);
+    expect(descCol).toBe(nameCol + (descCol - nameCol));
+    h.userEdit(
+      w.tab,
+      `${letters(nameCol)}${first}:${letters(nameCol)}${first + ROWS - 1}`,
+      Array.from({ length: ROWS }, (_, i) => [`killco-${round}-${i}.com`]),
+    );
+    h.userEdit(
+      w.tab,
+      `${letters(descCol)}${first}:${letters(descCol)}${first + ROWS - 1}`,
+      Array.from({ length: ROWS }, (_, i) => [`note ${round}-${i}`]),
+    );
+    return first;
+  }
+
+  function rowIds(first: number): (number | '')[] {
+    const sheet = w.product.harness.sheet(w.tab);
+    return sheet
+      .getRange(first, w.col(KEY_COLUMN), ROWS, 1)
+      .getValues()
+      .map(([v]) => (v === '' ? '' : Number(v)));
+  }
+
+  /** Calls that change something outside the execution: sending requests, writing cells, notes or properties. */
+  const CHANGES =
+    /UrlFetchApp\.fetchAll|UrlFetchApp\.fetch$|setValues|setValue$|setNotes|setProperty|deleteProperty|insertSheet|insertRows|Cache\.put/;
+
+  it('every kill point leaves each row created or pending, and the next push completes with 0 duplicates', async () => {
+    const h = w.product.harness;
+    // Round 0, not killed: the calls of a complete push of 20 new rows, in order.
+    const first0 = addRound(0);
+    h.runWith({ kind: 'menu', traceCalls: true }, 'pushTab', w.sheetId);
+    const trace = h.lastExecution.callTrace!;
+    expect(rowIds(first0).every((id) => id !== '')).toBe(true);
+    // Kill before and after each call that changes something (between two such calls every kill point is the same).
+    const points = new Set<number>([1]);
+    trace.forEach((key, j) => {
+      if (!CHANGES.test(key)) return;
+      points.add(j);
+      points.add(j + 1);
+    });
+    const kills = [...points].filter((k) => k >= 1 && k < trace.length).sort((a, b) => a - b);
+    expect(kills.length).toBeGreaterThan(10);
+    expect(kills.length).toBeLessThanOrEqual(ROUNDS);
+    const rounds: { first: number; round: number }[] = [{ first: first0, round: 0 }];
+    kills.forEach((k, n) => {
+      const round = n + 1;
+      const first = addRound(round);
+      rounds.push({ first, round });
+      try {
+        h.runWith({ kind: 'menu', abortAfterCalls: k }, 'pushTab', w.sheetId);
+      } catch {
+        // killed, as intended
+      }
+      expect(h.lastExecution.killed).toBe('abort-after-calls');
+      // Each row is created (its id is on the list) or pending (no id yet): checked below, after the next push.
+      w.run('pushTab', w.sheetId);
+      expect([k, rowIds(first).filter((id) => id === '')]).toEqual([k, []]);
+    });
+    // The list holds each entity exactly once, and each row's id is that entity's entry, with its value written.
+    const entries = await listEntries(w);
+    const byEntity = new Map<number, ListEntryWithEntity[]>();
+    for (const e of entries) byEntity.set(e.entity.id, [...(byEntity.get(e.entity.id) ?? []), e]);
+    for (const { first, round } of rounds) {
+      const ids = rowIds(first);
+      for (let i = 0; i < ROWS; i++) {
+        const onList = byEntity.get(idOf(round, i)) ?? [];
+        expect(onList.map((e) => e.id)).toEqual([ids[i]]);
+        expect(onList[0].entity.fields!.find((f) => f.id === F.description)!.value).toMatchObject({
+          data: `note ${round}-${i}`,
+        });
+      }
+    }
+  });
+});
