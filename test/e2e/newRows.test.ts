@@ -3,6 +3,7 @@
  * (search, existence check, create, one PATCH), exactly once, whatever step a killed push stopped at.
  * Run `npm run build` first.
  */
+import { GENERATED } from '../../tools/emulator/generate';
 import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
 import type { EmulatorSeed } from '../../tools/emulator/seed';
 import type { ListEntryWithEntity } from '../../src/server/affinity/types';
@@ -26,7 +27,11 @@ const cell = (w: World, row: number, columnId: string) =>
   w.product.harness.sheet(w.tab).getRange(`${letters(w.col(columnId))}${row}`);
 
 /** Every entry of the list with its fields, read from the emulator through the API (as another client would). */
-async function listEntries(w: World, listId = L, apiKey: string = DEALFLOW.apiKey): Promise<ListEntryWithEntity[]> {
+async function listEntries(
+  w: World,
+  listId: number = L,
+  apiKey: string = DEALFLOW.apiKey,
+): Promise<ListEntryWithEntity[]> {
   const out: ListEntryWithEntity[] = [];
   let url: string | null = `${w.product.emulator.url}/v2/lists/${listId}/list-entries?limit=100&fieldTypes=list`;
   while (url) {
@@ -272,6 +277,118 @@ describe('exactly once: a 20-row add killed at every step', () => {
           data: `note ${round}-${i}`,
         });
       }
+    }
+  });
+});
+
+describe('new rows: person by email, opportunity via API v1', () => {
+  it('a person row is found by email and added to a person list with its value', async () => {
+    const PL = 7100;
+    const createdAt = '2026-01-01T00:00:00.000Z';
+    const seed = seedWith((s) => {
+      s.lists.push({
+        id: PL,
+        name: 'Founders',
+        type: 'person',
+        isPublic: true,
+        ownerId: 501,
+        creatorId: 501,
+        createdAt,
+      });
+      s.fields[PL] = [
+        {
+          id: 'field-701',
+          name: 'Role',
+          type: 'list',
+          enrichmentSource: null,
+          valueType: 'text',
+          createdAt,
+          description: null,
+          isRequired: false,
+        },
+      ];
+      const mateo = s.persons!.find((p) => p.id === 602)!;
+      s.entries[PL] = [
+        {
+          id: 71001,
+          listId: PL,
+          type: 'person',
+          createdAt,
+          creatorId: 501,
+          entity: {
+            id: mateo.id,
+            firstName: mateo.firstName!,
+            lastName: mateo.lastName,
+            primaryEmailAddress: mateo.primaryEmailAddress,
+            emailAddresses: mateo.primaryEmailAddress ? [mateo.primaryEmailAddress] : [],
+            type: 'external',
+            fields: [
+              {
+                id: 'field-701',
+                name: 'Role',
+                type: 'list',
+                enrichmentSource: null,
+                value: { type: 'text', data: 'CTO' },
+              },
+            ],
+          },
+        },
+      ];
+      s.savedViews[PL] = [
+        { id: 9100, name: 'All Founders', type: 'sheet', createdAt, entryIds: [71001], fieldIds: ['field-701'] },
+      ];
+    });
+    const w = await bindWorld({ seed, apiKey: DEALFLOW.apiKey, listId: PL, viewId: 9100 });
+    try {
+      const row = addRow(w, 2, { [NAME_COLUMN]: 'Grace@LedgerLeaf.io', 'field-701': 'CEO' });
+      const from = w.product.harness.fetchLog.length;
+      const s = w.run('pushTab', w.sheetId) as PushSummary;
+      const sent = w.requestsSince(from);
+      expectValidRequests(sent);
+      expect(s).toMatchObject({ added: 1, sent: 1, failed: 0 });
+      expect(sent.filter((r) => r.url.includes('/v2/persons/search'))).toHaveLength(1);
+      const entries = await listEntries(w, PL);
+      expect(entries.map((e) => e.entity.id)).toEqual([602, 601]);
+      expect(entries[1].entity.fields!.find((f) => f.id === 'field-701')!.value).toMatchObject({ data: 'CEO' });
+      expect(cell(w, row, KEY_COLUMN).getValue()).toBe(entries[1].id);
+      expect(cell(w, row, NAME_COLUMN).getDisplayValue()).toBe('Grace Okonkwo');
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('an opportunity row is created with API v1 POST /opportunities, then its values are written', async () => {
+    const w = await bindWorld({
+      generate: { entries: 30 },
+      apiKey: GENERATED.apiKey,
+      listId: GENERATED.opportunityListId,
+      viewId: GENERATED.opportunityViewId,
+    });
+    try {
+      const before = await listEntries(w, GENERATED.opportunityListId, GENERATED.apiKey);
+      const row = addRow(w, 3, { [NAME_COLUMN]: 'LedgerLeaf — Series B', 'field-3006': 'Warm intro' });
+      const from = w.product.harness.fetchLog.length;
+      const s = w.run('pushTab', w.sheetId) as PushSummary;
+      const sent = w.requestsSince(from);
+      expect(s).toMatchObject({ added: 1, sent: 1, failed: 0 });
+      const v1 = sent.filter((r) => r.url === 'https://api.affinity.co/opportunities');
+      expect(v1).toHaveLength(1);
+      expect(JSON.parse(v1[0].payload!)).toEqual({
+        name: 'LedgerLeaf — Series B',
+        list_id: GENERATED.opportunityListId,
+      });
+      const after = await listEntries(w, GENERATED.opportunityListId, GENERATED.apiKey);
+      expect(after.length).toBe(before.length + 1);
+      const created = after.find((e) => !before.some((b) => b.id === e.id))!;
+      expect(created.entity).toMatchObject({ name: 'LedgerLeaf — Series B' });
+      expect(created.entity.fields!.find((f) => f.id === 'field-3006')!.value).toMatchObject({ data: 'Warm intro' });
+      expect(cell(w, row, KEY_COLUMN).getValue()).toBe(created.id);
+      // Pushing again creates nothing more.
+      const s2 = w.run('pushTab', w.sheetId) as PushSummary;
+      expect(s2.added ?? 0).toBe(0);
+      expect((await listEntries(w, GENERATED.opportunityListId, GENERATED.apiKey)).length).toBe(after.length);
+    } finally {
+      await w.close();
     }
   });
 });
