@@ -178,6 +178,24 @@ export const STEPS: Record<string, Runner> = {
     const tab = str(s, 'tab');
     sheetOf(ctx, tab).deleteRow(rowOf(ctx, tab, Number(s.entry)));
   },
+  /**
+   * The user adds a row: inserted before sheet row `position` (1-based; default: below the last row) with `values`
+   * by column (header text, field id, or `@name` for the name column). A row with a name and no Entry ID is a new
+   * entry for the next push (docs/push.md, "New rows"). Returns the row's number.
+   */
+  addRow: (ctx, s) => {
+    const tab = str(s, 'tab');
+    const sheet = sheetOf(ctx, tab);
+    let row = sheet.getLastRow() + 1;
+    if (s.position !== undefined && Number(s.position) <= sheet.getLastRow()) {
+      row = Math.max(2, Number(s.position));
+      sheet.insertRowsBefore(row, 1);
+    } else if (row > sheet.getMaxRows()) sheet.insertRowsAfter(sheet.getMaxRows(), 1);
+    for (const [column, value] of Object.entries((s.values ?? {}) as Record<string, unknown>)) {
+      ctx.product.harness.userEdit(tab, a1(row, columnOf(ctx, tab, column)), [[value]]);
+    }
+    return row;
+  },
   /** Adds a column of the user's own at the right, with a header and values per entry. */
   addUserColumn: (ctx, s) => {
     const tab = str(s, 'tab');

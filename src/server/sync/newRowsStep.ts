@@ -54,14 +54,14 @@ export function applyNewRows(
         if (a.entryId !== 0 && isOwnNote(tab.notes[a.row]?.[scan.keyCol]))
           scan.staleNotes.push({ row: a.row, col: scan.keyCol });
       }
-      if (result.notes.size === 0) return;
+      // In a preview the rows to be added are not bound yet: they are listed as additions, not as rows not synced.
+      if (input.dryRun) {
+        const pending = new Set(result.added.map((a) => a.row));
+        scan.unsynced = scan.unsynced.filter((u) => !pending.has(u.row));
+      }
       scan.unsynced = scan.unsynced.map((u) =>
         result.notes.has(u.row) ? { row: u.row, reason: result.notes.get(u.row)! } : u,
       );
-      if (input.dryRun) {
-        const pending = new Set(result.added.filter((a) => a.entryId === 0).map((a) => a.row));
-        scan.unsynced = scan.unsynced.filter((u) => !pending.has(u.row));
-      }
     },
     additions(columns, codec) {
       return result.added.map((a) => {

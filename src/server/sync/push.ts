@@ -396,7 +396,10 @@ export function previewBinding(
   const data = { ...previewOf(p.plan), additions: p.added.additions(p.columns, p.codec) };
   // Pushing reads Affinity again (the check must be fresh), then writes.
   const reads = p.scan.entries.size === 0 ? 0 : readStrategy(p.scan.entries.size, p.stored.snapshot.rows.size).requests;
-  const writes = p.plan.requests.length;
+  // New rows: the push searches and checks again, then creates each new entry (its values go in the PATCHes).
+  const creates = (data.additions ?? []).filter((a) => a.entryId === 0);
+  const writes = p.plan.requests.length + creates.length + creates.filter((a) => a.values.length > 0).length;
+  const readsNew = p.added.result.requests;
   return {
     ...data,
     sheetId: binding.sheetId,
@@ -404,7 +407,7 @@ export function previewBinding(
     viewName: binding.viewName,
     policy: opts.policy,
     policyLabel: POLICY_LABELS[opts.policy],
-    cost: { reads, writes, total: reads + writes },
+    cost: { reads: reads + readsNew, writes, total: reads + readsNew + writes },
   };
 }
 
