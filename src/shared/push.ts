@@ -113,3 +113,28 @@ export interface PushSettings {
   /** Whether edited cells get a subtle background until pushed (an installable on-edit trigger). */
   pendingMarks: boolean;
 }
+
+/** What Affinity › Undo last push… would do: the cells it puts back, those it cannot, the entries that stay. */
+export interface UndoPreview {
+  tabName: string;
+  /** Time of the push (as the change log shows it); null when there is nothing to undo. */
+  pushedAt: string | null;
+  restore: { entryId: number; entity: string; field: string; from: string; to: string }[];
+  /** Cells changed since the push (both values), or otherwise not restorable. */
+  notUndone: {
+    entryId: number;
+    entity: string;
+    field: string;
+    pushed: string;
+    affinity: string | null;
+    reason: string;
+  }[];
+  /** Entries the push added: never deleted. */
+  addedEntries: { entryId: number; entity: string; list: string }[];
+}
+
+export interface UndoSummary extends UndoPreview {
+  restored: number;
+  failed: number;
+  message: string;
+}
