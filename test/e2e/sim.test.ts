@@ -45,6 +45,16 @@ describe('npm run sim', () => {
     expect(out.requests.filter((r) => r.method === 'POST' && r.path === '/opportunities')).toHaveLength(1);
   });
 
+  it('docs/scenarios/undo-push.json: the undo puts back what Affinity still holds and leaves the cell a colleague changed', async () => {
+    const out = await runScenario(load('undo-push.json'));
+    expect(out.steps.filter((s) => !s.ok)).toEqual([]);
+    const undone = out.steps[9].result as { restored: number; notUndone: { field: string; affinity: string }[] };
+    expect(undone.restored).toBe(2); // Description, and the new entry's Description (it stays on the list)
+    expect(undone.notUndone).toEqual([expect.objectContaining({ field: 'Amount', affinity: '8500000' })]);
+    expect(out.affinity['Deal Flow']['20003'].Amount).toBe('8500000');
+    expect((out.steps[10].result as { pushedAt: string | null }).pushedAt).toBeNull();
+  });
+
   it('docs/scenarios/schedule-basics.json: every step succeeds; the schedule pushes, pulls, survives a crash, skips, pauses once and resumes', async () => {
     const out = await runScenario(load('schedule-basics.json'));
     expect(out.steps.filter((s) => !s.ok)).toEqual([]);

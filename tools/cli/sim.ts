@@ -240,6 +240,16 @@ export const STEPS: Record<string, Runner> = {
     }));
     return ctx.product.harness.runAs('rpc', 'pushTab', bindingSheetId(ctx, str(s, 'tab')), choices);
   },
+  /**
+   * Affinity › Undo last push… for a tab: `preview: true` only lists what would be put back and what not; otherwise
+   * the undo runs (as after answering Yes in the dialog).
+   */
+  undoPush: (ctx, s) =>
+    ctx.product.harness.runAs(
+      'rpc',
+      s.preview === true ? 'previewUndoPush' : 'undoPush',
+      bindingSheetId(ctx, str(s, 'tab')),
+    ),
   /** Affinity › Preview changes…: every pending change, conflict, invalid cell and the request count; sends nothing. */
   preview: (ctx, s) => ctx.product.harness.runAs('rpc', 'previewPush', bindingSheetId(ctx, str(s, 'tab'))),
   /** The conflict setting for push and pull: 'flag' (default), 'sheet-wins' or 'affinity-wins'. */
