@@ -171,6 +171,30 @@ describe('new rows become entries (deal flow, company list)', () => {
     expect(cell(w, row, KEY_COLUMN).getNote()).toMatch(/already on “Deal Flow”, in row/);
   });
 
+  it('a 403 or an API without the beta endpoints becomes a plain note on the row; the row stays pending', async () => {
+    const before = (await listEntries(w)).length;
+    const row = addRow(w, 2, { [NAME_COLUMN]: 'northwind.vc' });
+    const admin = w.product.emulator.admin;
+    await admin.injectFault({
+      status: 403,
+      count: 1,
+      match: { method: 'POST', pathIncludes: `/v2/lists/${L}/list-entries` },
+    });
+    const s = w.run('pushTab', w.sheetId) as PushSummary;
+    expect(s.added ?? 0).toBe(0);
+    expect(cell(w, row, KEY_COLUMN).getValue()).toBe('');
+    expect(cell(w, row, KEY_COLUMN).getNote()).toMatch(
+      /this row is new and was not added to “Deal Flow”: .*403|permission/i,
+    );
+    await admin.injectFault({ status: 404, count: 1, match: { method: 'POST', pathIncludes: '/v2/companies/search' } });
+    w.run('pushTab', w.sheetId);
+    expect(cell(w, row, KEY_COLUMN).getNote()).toMatch(/does not offer the \(beta\) endpoints/);
+    expect((await listEntries(w)).length).toBe(before);
+    const s3 = w.run('pushTab', w.sheetId) as PushSummary;
+    expect(s3.added).toBe(1);
+    expect(cell(w, row, KEY_COLUMN).getNote()).toBe('');
+  });
+
   it('deleting rows in the sheet deletes nothing in Affinity', async () => {
     const before = (await listEntries(w)).length;
     w.product.harness.sheet(w.tab).deleteRow(2);

@@ -107,8 +107,8 @@ function searchSpec(type: ListType, row: NewRow): RequestSpec {
 
 function failureNote(listName: string, error: AffinityError): string {
   const why =
-    error.status === 404 && error.kind !== 'not-found'
-      ? "Affinity's plan for this account does not offer the (beta) endpoints that add entries through the API"
+    error.status === 404
+      ? "Affinity's API for this account does not offer the (beta) endpoints that find records and add entries (404). Add the entry in Affinity, then pull."
       : error.message;
   return `${NOTE_MARK}this row is new and was not added to “${listName}”: ${why}`;
 }
