@@ -98,13 +98,16 @@ function updateCost(): void {
   const writes = choices.size === 0 ? preview.cost.writes : new Set(sending.map((c) => c.entryId)).size;
   const total = writes + preview.cost.reads;
   const changed = choices.size > 0;
+  const adds = (preview.additions ?? []).length;
   costLine.textContent =
-    sends > 0 || changed
-      ? `Pushing sends ${sends} change${sends === 1 ? '' : 's'} in ${writes} update request${writes === 1 ? '' : 's'}, after ${preview.cost.reads} read${
-          preview.cost.reads === 1 ? '' : 's'
-        } to check for conflicts: ${total} request${total === 1 ? '' : 's'} to Affinity.`
-      : 'Nothing to send.';
-  pushButton.disabled = !(sends > 0 || changed);
+    adds > 0 && sends === 0 && !changed
+      ? `Pushing adds or fills ${adds} new row${adds === 1 ? '' : 's'}: about ${preview.cost.total} request${preview.cost.total === 1 ? '' : 's'} to Affinity.`
+      : sends > 0 || changed
+        ? `Pushing sends ${sends} change${sends === 1 ? '' : 's'} in ${writes} update request${writes === 1 ? '' : 's'}, after ${preview.cost.reads} read${
+            preview.cost.reads === 1 ? '' : 's'
+          } to check for conflicts: ${total} request${total === 1 ? '' : 's'} to Affinity.`
+        : 'Nothing to send.';
+  pushButton.disabled = !(sends > 0 || changed || adds > 0);
 }
 
 function render(p: PushPreview): void {
@@ -121,6 +124,28 @@ function render(p: PushPreview): void {
         'hint',
       ),
     );
+  }
+
+  const additions = p.additions ?? [];
+  if (additions.length > 0) {
+    const body = table(
+      section(
+        'New rows',
+        additions.length,
+        'Rows with a name and no Entry ID. Entries are never deleted from the sheet: deleting a row deletes nothing in Affinity.',
+      ),
+      ['Sheet row', 'Does', 'Values it sets'],
+      ['12%', '40%', '48%'],
+    );
+    for (const a of additions) {
+      const tr = el('tr');
+      const does =
+        a.entryId === 0
+          ? `add ${a.entity} to ${a.list}`
+          : `${a.entity} is already on ${a.list} (entry ${a.entryId}): fill this row`;
+      tr.append(cell(String(a.row)), cell(does, 'new'), cell(a.values.map((v) => `${v.field}: ${v.value}`).join('; ')));
+      body.appendChild(tr);
+    }
   }
 
   if (p.changes.length > 0) {

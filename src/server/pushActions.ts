@@ -13,10 +13,19 @@ import { offerSettings } from './gas/ui';
 import { findBinding, type Binding } from './sync/bindings';
 import { ReadDoesNotFit } from './engine/push/read';
 import { previewBinding, pushAndRecord } from './sync/push';
+import { previewUndo, undoLastPush } from './sync/undo';
 import { loadColumnSpecs, loadPolicy, pendingMarksOn, savePolicy, setPendingMarksFlag } from './sync/pushStore';
 import { executionDeadline, pushDeps, pusherNow, whoIsPushing } from './wiring';
 import { pushGate } from './sync/attributionGate';
-import type { ConflictChoiceData, ConflictPolicy, PushPreview, PushSettings, PushSummary } from '../shared/push';
+import type {
+  ConflictChoiceData,
+  ConflictPolicy,
+  PushPreview,
+  PushSettings,
+  PushSummary,
+  UndoPreview,
+  UndoSummary,
+} from '../shared/push';
 
 const PENDING_HANDLER = 'onEditMarkPending';
 
@@ -103,6 +112,77 @@ function pushError(e: unknown): Error {
       `Nothing was sent: ${e.message}. Your edits stay pending; push again in a minute, or the schedule pushes them.`,
     );
   return e instanceof AffinityError ? e : new Error(userMessage(e));
+}
+
+/** What undoing the tab's last push would do now (Affinity › Undo last push…); changes nothing. */
+export function previewUndoPush(sheetId: number): UndoPreview {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  try {
+    return previewUndo(ss, bindingOf(sheetId), pushDeps());
+  } catch (e) {
+    throw e instanceof AffinityError ? e : new Error(userMessage(e));
+  }
+}
+
+/** Puts back the values the tab's last push replaced, where Affinity still holds what that push wrote. */
+export function undoPush(sheetId: number): UndoSummary {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const binding = bindingOf(sheetId);
+  const got = withDocumentLock(30_000, () => {
+    try {
+      return undoLastPush(ss, binding, pushDeps(), {
+        user: whoIsPushing(false),
+        timestamp: timestampIn(ss.getSpreadsheetTimeZone()),
+      });
+    } catch (e) {
+      throw e instanceof AffinityError ? e : new Error(userMessage(e));
+    }
+  });
+  if (!got.ran)
+    throw new AffinityError('config', 'Another sync of this spreadsheet is running; try again in a minute.');
+  return got.value;
+}
+
+/** Menu: Affinity › Undo last push…: lists what would be put back and what not, asks, then undoes. */
+export function menuUndoLastPush(): void {
+  const ui = SpreadsheetApp.getUi();
+  const sheet = SpreadsheetApp.getActiveSheet();
+  const binding = findBinding(documentStore(), sheet.getSheetId());
+  if (!binding) {
+    offerSettings('Undo last push', 'This tab is not synced with Affinity, so it has no push to undo.');
+    return;
+  }
+  try {
+    const p = previewUndoPush(binding.sheetId);
+    if (p.pushedAt === null) {
+      ui.alert(
+        'Undo last push',
+        `“${p.tabName}” has no push to undo (or its last push was undone already).`,
+        ui.ButtonSet.OK,
+      );
+      return;
+    }
+    const lines = [
+      `Push of ${p.pushedAt}:`,
+      ...p.restore.map((r) => `• ${r.entity}, ${r.field}: “${r.from}” → back to “${r.to}”`),
+      ...p.notUndone.map((r) => `• not undone: ${r.entity}, ${r.field}: ${r.reason}`),
+      ...p.addedEntries.map(
+        (a) =>
+          `• ${a.entity} (entry ${a.entryId}) was added to ${a.list} by that push; it is not deleted (remove it in Affinity if you want).`,
+      ),
+    ];
+    if (p.restore.length === 0) {
+      ui.alert('Undo last push', `${lines.join('\n')}\n\nNothing can be put back.`, ui.ButtonSet.OK);
+      return;
+    }
+    if (
+      ui.alert('Undo last push', `${lines.join('\n')}\n\nPut these values back?`, ui.ButtonSet.YES_NO) !== ui.Button.YES
+    )
+      return;
+    ui.alert('Undo last push', undoPush(binding.sheetId).message, ui.ButtonSet.OK);
+  } catch (e) {
+    ui.alert('Undo last push', userMessage(e), ui.ButtonSet.OK);
+  }
 }
 
 /** What the panel's Push section shows: the conflict setting (with its choices in words) and the pending marks. */

@@ -45,7 +45,20 @@ export interface PreviewProblem {
   reason: string;
 }
 
+/** A new row of the tab that the push will add to the list (or bind to the entity's entry already on it). */
+export interface PreviewAddition {
+  /** Sheet row number, 1-based. */
+  row: number;
+  entity: string;
+  list: string;
+  /** 0 when the push will create the entry; else the entry already on the list the row binds to. */
+  entryId: number;
+  values: { field: string; value: string }[];
+}
+
 export interface PreviewData {
+  /** New rows: "add LedgerLeaf to Deal Flow", with the values the push will set. */
+  additions?: PreviewAddition[];
   changes: PreviewChange[];
   conflicts: PreviewConflict[];
   /** Values that can't be sent as typed (text in a number field, unknown option...). */
@@ -99,6 +112,10 @@ export interface PushSummary {
   notSynced: number;
   /** Edits holding formulas that an unattended push kept pending (a person pushes them). */
   heldFormulas?: number;
+  /** Entries created from new rows of the tab. */
+  added?: number;
+  /** New rows bound to entries already on the list (their values went as edits). */
+  bound?: number;
   requests: { reads: number; writes: number; total: number; batches: number };
   failures: { entryId: number; entity: string; message: string }[];
   /** Edits by others (or unknown editors) this push held back: they wait, pending, for a manual push. */
@@ -113,4 +130,29 @@ export interface PushSettings {
   policies: { id: ConflictPolicy; label: string }[];
   /** Whether edited cells get a subtle background until pushed (an installable on-edit trigger). */
   pendingMarks: boolean;
+}
+
+/** What Affinity › Undo last push… would do: the cells it puts back, those it cannot, the entries that stay. */
+export interface UndoPreview {
+  tabName: string;
+  /** Time of the push (as the change log shows it); null when there is nothing to undo. */
+  pushedAt: string | null;
+  restore: { entryId: number; entity: string; field: string; from: string; to: string }[];
+  /** Cells changed since the push (both values), or otherwise not restorable. */
+  notUndone: {
+    entryId: number;
+    entity: string;
+    field: string;
+    pushed: string;
+    affinity: string | null;
+    reason: string;
+  }[];
+  /** Entries the push added: never deleted. */
+  addedEntries: { entryId: number; entity: string; list: string }[];
+}
+
+export interface UndoSummary extends UndoPreview {
+  restored: number;
+  failed: number;
+  message: string;
 }

@@ -168,14 +168,14 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     expect(s.message).toBe('Active Pipeline: nothing to push.');
   });
 
-  it('a deleted row sends nothing and comes back on the next pull; an added row is reported as not synced', () => {
+  it('a deleted row sends nothing and comes back on the next pull; an added row without a name is reported as not synced', () => {
     const h = w.product.harness;
     const sheet = h.sheet(w.tab);
     sheet.deleteRow(w.row(20003));
     const last = sheet.getLastRow() + 1;
     h.userEdit(w.tab, `${letters(w.col(NAME_COLUMN))}${last}:${letters(w.col(F.description))}${last}`, [
       [...new Array(w.col(F.description) - w.col(NAME_COLUMN)).fill(''), 'A new deal'].map((v, i) =>
-        i === 0 ? 'New Co' : v,
+        i === 0 ? '' : v,
       ),
     ]);
     const from = h.fetchLog.length;
@@ -183,7 +183,7 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
     expect(w.requestsSince(from)).toEqual([]);
     expect(s.notSynced).toBe(1);
     expect(sheet.getRange(`${letters(w.col(KEY_COLUMN))}${last}`).getNote()).toMatch(
-      /this row is not synced: it has no Affinity entry id\. Rows added in the sheet are not created in Affinity/,
+      /this row is not synced: it has no Affinity entry id and no name\. To add it to the list, type the name/,
     );
     w.run('pullTab', w.sheetId);
     expect(w.row(20003)).toBeGreaterThan(1);

@@ -27,6 +27,35 @@ describe('npm run sim', () => {
     expect(out.requests.some((r) => r.method === 'PATCH')).toBe(true);
   });
 
+  it('docs/scenarios/new-rows.json: a company by domain is added, one already on the list is bound, a name with no exact match adds nothing, a killed push adds once', async () => {
+    const out = await runScenario(load('new-rows.json'));
+    expect(out.steps.filter((s) => !s.ok)).toEqual([]);
+    const creates = out.requests.filter((r) => r.method === 'POST' && r.path === '/v2/lists/7001/list-entries');
+    expect(creates).toHaveLength(2); // Northwind Ventures, Blue Harbor Capital (once, despite the kill)
+    const tab = out.tabs['Active Pipeline'];
+    const names = tab.map((r) => r[1]);
+    expect(names.filter((n) => n === 'Blue Harbor Capital')).toHaveLength(1);
+    expect(tab.find((r) => r[1] === 'Northwind Ventures')![0]).not.toBe('');
+    expect(tab.find((r) => r[1] === 'Verdant Loop')![0]).toBe('20007');
+    expect(tab.find((r) => r[1] === 'Northwind')![0]).toBe('');
+  });
+
+  it('docs/scenarios/new-rows-opportunity.json: an opportunity row is created through API v1 once', async () => {
+    const out = await runScenario(load('new-rows-opportunity.json'));
+    expect(out.steps.filter((s) => !s.ok)).toEqual([]);
+    expect(out.requests.filter((r) => r.method === 'POST' && r.path === '/opportunities')).toHaveLength(1);
+  });
+
+  it('docs/scenarios/undo-push.json: the undo puts back what Affinity still holds and leaves the cell a colleague changed', async () => {
+    const out = await runScenario(load('undo-push.json'));
+    expect(out.steps.filter((s) => !s.ok)).toEqual([]);
+    const undone = out.steps[9].result as { restored: number; notUndone: { field: string; affinity: string }[] };
+    expect(undone.restored).toBe(2); // Description, and the new entry's Description (it stays on the list)
+    expect(undone.notUndone).toEqual([expect.objectContaining({ field: 'Amount', affinity: '8500000' })]);
+    expect(out.affinity['Deal Flow']['20003'].Amount).toBe('8500000');
+    expect((out.steps[10].result as { pushedAt: string | null }).pushedAt).toBeNull();
+  });
+
   it('docs/scenarios/schedule-basics.json: every step succeeds; the schedule pushes, pulls, survives a crash, skips, pauses once and resumes', async () => {
     const out = await runScenario(load('schedule-basics.json'));
     expect(out.steps.filter((s) => !s.ok)).toEqual([]);

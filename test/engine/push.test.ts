@@ -128,9 +128,8 @@ describe('findEdits', () => {
     sheet.notes = sheet.values.map(() => new Array(7).fill(''));
     const scan = scanOf(sheet, base);
     expect(scan.unsynced.map((u) => u.row)).toEqual([3, 5, 6, 7]);
-    expect(scan.unsynced[0].reason).toMatch(
-      /not synced: it has no Affinity entry id\. Rows added in the sheet are not created in Affinity/,
-    );
+    // A named row without an id is a new row (the push's new-rows step adds it or notes why not).
+    expect(scan.unsynced[0].reason).toMatch(/not synced: it is a new row \(no Affinity entry id yet\)/);
     expect(scan.unsynced[1].reason).toMatch(/entry 999 is not one of the rows last pulled from “Pipeline”/);
     expect(scan.unsynced[2].reason).toMatch(/repeats entry 101 of row 2; only that row is synced/);
     expect(scan.unsynced[3].reason).toMatch(/holds “abc”, which is not an Affinity entry id/);
@@ -539,7 +538,7 @@ describe('previewOf', () => {
       },
     ]);
     expect(data.notSynced).toEqual([
-      { row: 5, reason: expect.stringMatching(/^this row is not synced: it has no Affinity entry id/) },
+      { row: 5, reason: expect.stringMatching(/^this row is not synced: it is a new row/) },
     ]);
   });
 });

@@ -270,6 +270,64 @@ export async function pushCase(model: BenchModel, entries: number): Promise<Benc
   }
 }
 
+/**
+ * New rows (docs/push.md, "New rows"): 50 rows typed below a tab of `entries`, each a company's domain with two
+ * values, pushed at once. The minimum is one search, one create and one PATCH per row, plus the check of the list's
+ * existing entries (its pages, while fewer than the rows). Compared with a push of 50 edited entries (two cells each)
+ * of the same tab: the Sheets calls may grow by at most 5 (the Entry IDs and names written as soon as the entries
+ * exist, and the change log's "added" lines).
+ */
+export async function addRowsCase(model: BenchModel, entries: number, added = 50): Promise<BenchRow[]> {
+  const seed = generateSeed({ entries, fieldsInView: 30 });
+  for (let i = 0; i < added; i++)
+    seed.companies!.push({ id: 9_000_001 + i, name: `Newco ${i}`, domain: `newco-${i}.example` });
+  const product = await startProduct({ seed, harness: harnessOptions(model) });
+  try {
+    const { harness } = product;
+    const summary = withSetupModel(product, model, () => {
+      harness.run('connect', GENERATED.apiKey);
+      return harness.run('bindTab', GENERATED.companyListId, GENERATED.sheetViewId) as { tabName: string };
+    });
+    const sheet = harness.spreadsheet.getSheetByName(summary.tabName)!;
+    const sheetId = sheet.getSheetId();
+    const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
+    const col = (name: string) => header.indexOf(name) + 1;
+    const huge = new Set(GENERATED.hugeTextIndexes(entries).map((i) => i + 2));
+    const edited = Array.from({ length: entries }, (_, i) => i + 2)
+      .filter((r) => !huge.has(r) && r % 7 === 3)
+      .slice(0, added);
+    edited.forEach((r, i) => {
+      sheet.getRange(r, col('Description')).setValue(`Edited ${r}`);
+      sheet.getRange(r, col('Amount')).setValue(1000 + i);
+    });
+    attempt(product, 'pushTab', sheetId);
+    const edits = fromMetrics(model, last(product), `push ${added} edited entries (2 cells each) of ${entries}`, '');
+    const first = sheet.getLastRow() + 1;
+    const nameCol = header.findIndex((h) => h === 'Organization' || h === 'Name') + 1;
+    if (first + added - 1 > sheet.getMaxRows())
+      sheet.insertRowsAfter(sheet.getMaxRows(), first + added - 1 - sheet.getMaxRows());
+    sheet.getRange(first, nameCol, added, 1).setValues(Array.from({ length: added }, (_, i) => [`newco-${i}.example`]));
+    sheet
+      .getRange(first, col('Description'), added, 1)
+      .setValues(Array.from({ length: added }, (_, i) => [`New ${i}`]));
+    sheet.getRange(first, col('Amount'), added, 1).setValues(Array.from({ length: added }, (_, i) => [i + 1]));
+    const pages = Math.ceil(entries / 100);
+    const check = Math.min(pages, added);
+    attempt(product, 'pushTab', sheetId);
+    const rows = fromMetrics(
+      model,
+      last(product),
+      `add ${added} rows below ${entries}`,
+      3 * added + check,
+      `${added} searches + ${check} existence-check reads + ${added} creates + ${added} PATCH; ` +
+        `Sheets calls: ${(last(product).callsByService.SpreadsheetApp ?? 0) - edits.sheetsCalls} more than the edits push`,
+    );
+    return [edits, rows];
+  } finally {
+    await product.close();
+  }
+}
+
 /** The entry ids in a tab's key column (found by its developer metadata), in row order. */
 function tabEntryIds(product: Product, tabName: string): number[] {
   const sheet = product.harness.spreadsheet.getSheetByName(tabName);
@@ -438,6 +496,7 @@ const BOTH: NetworkModelName[] = ['fast', 'realistic'];
 
 export const CASES: BenchCase[] = [
   { name: 'push 500 cells of 10,000', models: BOTH, run: (m) => pushCase(m, 10_000) },
+  { name: 'add 50 rows to 1,000', models: BOTH, run: (m) => addRowsCase(m, 1_000) },
   { name: 'pull 1,000', models: BOTH, run: (m) => pullCase(m, 1_000) },
   { name: 'pull 10,000', models: BOTH, run: (m) => pullCase(m, 10_000) },
   { name: 'pull 50,000', models: BOTH, run: (m) => pullCase(m, 50_000) },

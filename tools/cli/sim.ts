@@ -194,6 +194,28 @@ export const STEPS: Record<string, Runner> = {
     const tab = str(s, 'tab');
     sheetOf(ctx, tab).deleteRow(rowOf(ctx, tab, Number(s.entry)));
   },
+  /**
+   * The user adds a row: inserted before sheet row `position` (1-based; default: below the last row) with `values`
+   * by column (header text, field id, or `@name` for the name column), and optionally `entry` typed into its Entry ID
+   * cell. A row with a name and no Entry ID is a new
+   * entry for the next push (docs/push.md, "New rows"). Returns the row's number.
+   */
+  addRow: (ctx, s) => {
+    const tab = str(s, 'tab');
+    const sheet = sheetOf(ctx, tab);
+    let row = sheet.getLastRow() + 1;
+    if (s.position !== undefined && Number(s.position) <= sheet.getLastRow()) {
+      row = Math.max(2, Number(s.position));
+      sheet.insertRowsBefore(row, 1);
+    } else if (row > sheet.getMaxRows()) sheet.insertRowsAfter(sheet.getMaxRows(), 1);
+    // `entry`: an Entry ID typed into the row (e.g. a forged one, docs/scenarios/shared-attack.json)
+    if (s.entry !== undefined)
+      ctx.product.harness.userEdit(tab, a1(row, columnOf(ctx, tab, KEY_COLUMN)), [[Number(s.entry)]]);
+    for (const [column, value] of Object.entries((s.values ?? {}) as Record<string, unknown>)) {
+      ctx.product.harness.userEdit(tab, a1(row, columnOf(ctx, tab, column)), [[value]]);
+    }
+    return row;
+  },
   /** Adds a column of the user's own at the right, with a header and values per entry. */
   addUserColumn: (ctx, s) => {
     const tab = str(s, 'tab');
@@ -311,15 +333,16 @@ export const STEPS: Record<string, Runner> = {
     ctx.product.harness.userEdit(name, a1(row, col), [[s.value]]);
     return a1(row, col);
   },
-  /** The user types a new row at the bottom of a tab: `entry` in the Entry ID column and `values` (column → value). */
-  addRow: (ctx, s) => {
-    const tab = str(s, 'tab');
-    const row = sheetOf(ctx, tab).getLastRow() + 1;
-    ctx.product.harness.userEdit(tab, a1(row, columnOf(ctx, tab, KEY_COLUMN)), [[Number(s.entry)]]);
-    for (const [column, value] of Object.entries((s.values ?? {}) as Record<string, unknown>))
-      ctx.product.harness.userEdit(tab, a1(row, columnOf(ctx, tab, column)), [[value]]);
-    return row;
-  },
+  /**
+   * Affinity › Undo last push… for a tab: `preview: true` only lists what would be put back and what not; otherwise
+   * the undo runs (as after answering Yes in the dialog).
+   */
+  undoPush: (ctx, s) =>
+    ctx.product.harness.runAs(
+      'rpc',
+      s.preview === true ? 'previewUndoPush' : 'undoPush',
+      bindingSheetId(ctx, str(s, 'tab')),
+    ),
   /** Affinity › Preview changes…: every pending change, conflict, invalid cell and the request count; sends nothing. */
   preview: (ctx, s) => ctx.product.harness.runAs('rpc', 'previewPush', bindingSheetId(ctx, str(s, 'tab'))),
   /** The conflict setting for push and pull: 'flag' (default), 'sheet-wins' or 'affinity-wins'. */

@@ -791,6 +791,12 @@ export class AffinityEmulator {
       r('GET', '/v2/companies/{companyId}', (_c, [x]) =>
         ok(this.one(this.companyEntities(), int(x, 'companyId'), 'Company')),
       ),
+      r('GET', '/v2/companies/{companyId}/list-entries', (c, [x]) =>
+        ok(this.entityListEntries(c, 'company', int(x, 'companyId'))),
+      ),
+      r('GET', '/v2/persons/{personId}/list-entries', (c, [x]) =>
+        ok(this.entityListEntries(c, 'person', int(x, 'personId'))),
+      ),
       r('GET', '/v2/opportunities', (c) => ok(this.page(c, this.byIds(c, this.opportunities()), (x) => x.id))),
       r('GET', '/v2/opportunities/{opportunityId}', (_c, [x]) =>
         ok(this.one(this.opportunities(), int(x, 'opportunityId'), 'Opportunity')),
@@ -880,6 +886,36 @@ export class AffinityEmulator {
     const metas = this.selectFields(ctx, state, 'fieldIds', 'fieldTypes', false);
     const page = this.page(ctx, state.order, (id) => id);
     return { data: page.data.map((id) => this.present(state.entries.get(id)!, metas)), pagination: page.pagination };
+  }
+
+  /**
+   * `GET /v2/companies/{id}/list-entries`, `GET /v2/persons/{id}/list-entries`: the entity's rows on every list, as
+   * `ListEntry` (id, listId, listName, createdAt, creatorId, fields: the list's fields, all of them), paged.
+   */
+  private entityListEntries(ctx: Ctx, type: 'company' | 'person', entityId: number) {
+    const all = type === 'company' ? this.companyEntities() : this.personEntities();
+    if (!all.some((x) => x.id === entityId))
+      throw notFound(`${type === 'company' ? 'Company' : 'Person'} ${entityId} not found`);
+    const rows: { entry: ListEntryWithEntity; state: ListState }[] = [];
+    for (const state of this.lists.values()) {
+      if (state.list.type !== type) continue;
+      for (const id of state.order) {
+        const entry = state.entries.get(id)!;
+        if (entry.entity.id === entityId) rows.push({ entry, state });
+      }
+    }
+    const page = this.page(ctx, rows, (r) => r.entry.id);
+    return {
+      data: page.data.map(({ entry, state }) => ({
+        id: entry.id,
+        listId: state.list.id,
+        listName: state.list.name,
+        createdAt: entry.createdAt,
+        creatorId: entry.creatorId ?? null,
+        fields: this.present(entry, state.fields).entity.fields ?? [],
+      })),
+      pagination: page.pagination,
+    };
   }
 
   private listEntry(ctx: Ctx, listId: number, entryId: number) {

@@ -90,6 +90,8 @@ export interface RunOptions {
   user?: string;
   /** Kill the execution after this many service calls (the next call fails as a timeout would). */
   abortAfterCalls?: number;
+  /** Record the execution's service calls in order (`metrics.callTrace`), to pick kill points. */
+  traceCalls?: boolean;
   /** Override the time limit for this execution. */
   limitMs?: number;
   /** For kind 'installable-trigger': which event started it (default 'CLOCK', where getUi() is refused). */
@@ -121,6 +123,7 @@ interface ExecOptions {
   triggerUid?: string;
   triggerEventType?: string | null;
   abortAfterCalls?: number;
+  traceCalls?: boolean;
   /** Skip silently (no record) when the function does not exist (simple triggers). */
   optional?: boolean;
   /** Record failures without throwing (triggers fired by the harness). */
@@ -298,6 +301,7 @@ export class AppsScriptHarness {
       limitMs: options.limitMs ?? (simple ? 30_000 : this.limitMs),
       args,
       abortAfterCalls: abort,
+      traceCalls: options.traceCalls,
       triggerEventType: kind === 'installable-trigger' ? (options.eventType ?? 'CLOCK') : null,
       rpc: kind === 'rpc',
     });
@@ -323,6 +327,7 @@ export class AppsScriptHarness {
       triggerUid: o.triggerUid,
       triggerEventType: o.triggerEventType,
       abortAfterCalls: o.abortAfterCalls,
+      traceCalls: o.traceCalls,
     });
     st.activeNow = () => rt.now();
     st.currentFn = o.fn;

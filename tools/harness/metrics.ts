@@ -15,6 +15,8 @@ export interface ExecutionMetrics {
   callsByService: Record<string, number>;
   /** Total service calls. */
   totalCalls: number;
+  /** The calls in order, when the run asked for it (`traceCalls`). */
+  callTrace?: string[];
   /** Cells whose values (or display values, formulas) were read: getValues, getValue, getDisplayValues, getFormulas... */
   cellsRead: number;
   /** Cells whose values or formulas were written: setValues, setValue, setFormulas, appendRow, clearContent, sort... */

@@ -71,3 +71,25 @@ export function appendChangeLog(ss: Spreadsheet, rows: LogRow[], maxRows = MAX_L
   sheet.getRange(2 + start, 1, values.length, HEADER.length).setValues(values);
   return values.length;
 }
+
+/** The change log's lines, oldest first (empty when there is none): one read of the tab. */
+export function readChangeLog(ss: Spreadsheet): LogRow[] {
+  const sheet = ss.getSheetByName(CHANGE_LOG_TAB);
+  if (!sheet) return [];
+  const last = sheet.getLastRow();
+  if (last < 2) return [];
+  return sheet
+    .getRange(2, 1, last - 1, HEADER.length)
+    .getDisplayValues()
+    .map((r) => ({
+      time: r[0],
+      user: r[1],
+      tab: r[2],
+      entryId: Number(r[3]),
+      entity: r[4],
+      field: r[5],
+      old: r[6],
+      new: r[7],
+      result: r[8],
+    }));
+}

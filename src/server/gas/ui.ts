@@ -35,6 +35,7 @@ export function buildMenu(ui: GoogleAppsScript.Base.Ui): void {
     .addSeparator()
     .addItem('Push this tab', 'menuPushThisTab')
     .addItem('Preview changes…', 'menuPreviewChanges')
+    .addItem('Undo last push…', 'menuUndoLastPush')
     .addSeparator()
     .addItem('Schedule…', 'menuSchedule')
     .addItem('Run sync now', 'menuRunSyncNow')

@@ -55,6 +55,7 @@ import { commitBase, explainUnknown, guardedBase, stageBase } from './baseGuard'
 import type { PushGate } from './attributionGate';
 import { heldText, heldEdits, previewEditors } from './attributionReport';
 import type { BaseCheck } from '../engine/baseDigest';
+import { applyNewRows, knownRemote, newRowsHeld, type NewRowsStep } from './newRowsStep';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -172,9 +173,10 @@ function readRemote(
   clock: Clock,
   deadline: number,
   costs: ReadCosts,
+  known: RemoteState['entries'] = new Map(),
 ): RemoteRead {
-  const state: RemoteState = { entries: new Map(), unreadable: new Map() };
-  const ids = [...scan.entries.keys()];
+  const state: RemoteState = { entries: new Map(known), unreadable: new Map() };
+  const ids = [...scan.entries.keys()].filter((id) => !known.has(id));
   const timeLeft = deadline - clock.now();
   const strategy = readStrategy(ids.length, viewEntries, timeLeft, costs);
   const seen: Directory = { persons: [], companies: [] };
@@ -282,6 +284,8 @@ interface Prepared {
   readBatches: number;
   client: AffinityClient | null;
   formulas: FormulaStep;
+  /** New rows: added to the list (or, in a preview, to be added), or noted. */
+  added: NewRowsStep;
 }
 
 function prepare(
@@ -294,6 +298,7 @@ function prepare(
     formulas?: FormulaMode;
     deadline?: number;
     gate?: PushGate;
+    dryRun?: boolean;
   },
 ): Prepared {
   adoptIfCopied(ss, deps.doc); // a copy never sends the original's pending edits (sync/copiedSpreadsheet.ts)
@@ -312,11 +317,28 @@ function prepare(
   const ctx = codecContext(ss);
   const codec = tabCodec(ctx);
   const { columns, requests: fieldRequests } = columnsFor(binding, stored, deps, getClient);
+  // The base as this push sees it: the verified one, plus the rows of entries that new rows are bound to. New rows
+  // are added only in a push a person starts (a scheduled run never creates entries: docs/sharing.md).
+  const seen = { columns: base.snapshot.columns, rows: new Map(base.snapshot.rows) };
+  const byPerson = opts.formulas === 'confirm';
+  const added = !byPerson
+    ? newRowsHeld({ snapshot: seen })
+    : applyNewRows({
+        sheet,
+        tab,
+        snapshot: seen,
+        binding,
+        doc: deps.doc,
+        client: getClient,
+        send: (items, send) => sendInBatches(getClient(), deps.clock, items, send, opts.deadline),
+        dryRun: opts.dryRun ?? false,
+      });
   const edits = explainUnknown(
-    findEdits({ tab, snapshot: base.snapshot, columns, codec, viewName: binding.viewName }),
+    findEdits({ tab, snapshot: seen, columns, codec, viewName: binding.viewName }),
     tab,
     base.check,
   );
+  added.noteRows(edits);
   withoutOriginalEdits(deps.doc, binding.sheetId, edits);
   opts.gate?.apply(edits, tab);
   const mode = opts.formulas ?? 'hold';
@@ -342,10 +364,11 @@ function prepare(
       columns,
       codec,
       strategy: readStrategy(0, 0),
-      reads: fieldRequests,
-      readBatches: 0,
+      reads: fieldRequests + added.result.requests - added.result.creates,
+      readBatches: added.result.batches,
       client,
       formulas,
+      added,
     };
   }
 
@@ -359,6 +382,7 @@ function prepare(
     deps.clock,
     opts.deadline ?? deps.clock.now() + SEND_DEADLINE_MS,
     readCostsOf(deps.doc, binding),
+    knownRemote(added.result, scan, columns, ctx),
   );
   const dropdownFields = [
     ...new Set(
@@ -413,10 +437,11 @@ function prepare(
     columns,
     codec,
     strategy: remote.strategy,
-    reads: fieldRequests + remote.requests + optionRequests,
-    readBatches: remote.batches,
+    reads: fieldRequests + remote.requests + optionRequests + added.result.requests - added.result.creates,
+    readBatches: remote.batches + added.result.batches,
     client,
     formulas,
+    added,
   };
 }
 
@@ -430,15 +455,18 @@ export function previewBinding(
   deps: PushDeps,
   opts: { policy: ConflictPolicy; deadline?: number; gate?: PushGate },
 ): PushPreview {
-  const p = prepare(ss, binding, deps, { ...opts, formulas: 'confirm' });
-  const data = previewOf(p.plan);
+  const p = prepare(ss, binding, deps, { ...opts, formulas: 'confirm', dryRun: true });
+  const data = { ...previewOf(p.plan), additions: p.added.additions(p.columns, p.codec) };
   data.notSent.push(
     ...leftEditsForPreview(p.tab, p.stored.snapshot, loadColumnSpecs(deps.doc, binding.sheetId), p.codec),
   );
   if (opts.gate) previewEditors(data, opts.gate, p.columns);
   // Pushing reads Affinity again (the check must be fresh), then writes.
   const reads = p.scan.entries.size === 0 ? 0 : readStrategy(p.scan.entries.size, p.stored.snapshot.rows.size).requests;
-  const writes = p.plan.requests.length;
+  // New rows: the push searches and checks again, then creates each new entry (its values go in the PATCHes).
+  const creates = (data.additions ?? []).filter((a) => a.entryId === 0);
+  const writes = p.plan.requests.length + creates.length + creates.filter((a) => a.values.length > 0).length;
+  const readsNew = p.added.result.requests;
   return {
     ...data,
     sheetId: binding.sheetId,
@@ -446,7 +474,7 @@ export function previewBinding(
     viewName: binding.viewName,
     policy: opts.policy,
     policyLabel: POLICY_LABELS[opts.policy],
-    cost: { reads, writes, total: reads + writes },
+    cost: { reads: reads + readsNew, writes, total: reads + readsNew + writes },
   };
 }
 
@@ -467,7 +495,7 @@ function creditLine(
 
 export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, opts: PushRunOptions): PushSummary {
   const started = deps.clock.now();
-  const p = prepare(ss, binding, deps, opts);
+  const p = prepare(ss, binding, deps, { ...opts, deadline: opts.deadline ?? started + SEND_DEADLINE_MS });
   const { plan } = p;
   let results: RequestResult[] = [];
   let writeBatches = 0;
@@ -488,25 +516,26 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
     results,
     scan: p.scan,
     tab: p.tab,
-    snapshot: p.stored.snapshot,
+    snapshot: p.added.base,
     columns: p.columns,
     codec: p.codec,
   });
 
   writeBlocks(p.sheet, out.valueBlocks, out.noteBlocks);
   rememberFormulas(deps.doc, binding.sheetId, p.formulas, settledCells(plan, results));
-  const baseMoved = out.counts.sent + out.counts.alreadyInAffinity + out.counts.takenFromAffinity > 0;
+  const baseMoved =
+    out.counts.sent + out.counts.alreadyInAffinity + out.counts.takenFromAffinity + p.added.result.added.length > 0;
   if (baseMoved) {
     const digest = stageBase(deps.doc, binding.sheetId, out.snapshot, p.check);
     writeSnapshot(ss, binding.sheetId, out.snapshot, p.stored);
     commitBase(deps.doc, binding.sheetId, digest);
   }
   const tabName = p.sheet.getName();
-  if (out.log.length > 0) {
+  if (out.log.length + p.added.result.added.length > 0) {
     const time = opts.timestamp();
     appendChangeLog(
       ss,
-      out.log.map((l) => ({
+      [...p.added.logLines(), ...out.log].map((l) => ({
         time,
         user: opts.gate ? creditLine(opts.user, opts.gate, l.entryId, l.field, p.columns) : opts.user,
         tab: tabName,
@@ -523,7 +552,7 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
     clearPendingMarks(p.sheet, out.resolved, p.tab.width, p.tab.values.length);
 
   const c = out.counts;
-  const writes = results.length;
+  const writes = results.length + p.added.result.creates;
   const summary: PushSummary = {
     tabName,
     policy: opts.policy,
@@ -536,6 +565,8 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
     notSent: c.readOnly + c.locked + c.unreadable,
     notSynced: c.unsynced,
     heldFormulas: p.formulas.held.length,
+    added: p.added.result.added.filter((a) => a.created).length,
+    bound: p.added.result.added.filter((a) => !a.created).length,
     requests: { reads: p.reads, writes, total: p.reads + writes, batches: p.readBatches + writeBatches },
     failures: out.failures.map((f) => ({ entryId: f.entryId, entity: f.entityName, message: f.message })),
     message: '',
@@ -572,6 +603,8 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 export function pushMessage(s: PushSummary): string {
   const parts: string[] = [];
+  if (s.added) parts.push(`${plural(s.added, 'entry', 'entries')} added to the list`);
+  if (s.bound) parts.push(`${plural(s.bound, 'new row', 'new rows')} matched to entries already on the list`);
   if (s.sent > 0) parts.push(`${plural(s.sent, 'change', 'changes')} sent to Affinity`);
   if (s.alreadyInAffinity > 0)
     parts.push(`${plural(s.alreadyInAffinity, 'edit was', 'edits were')} already in Affinity`);

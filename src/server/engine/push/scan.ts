@@ -109,6 +109,7 @@ export function findEdits(input: ScanInput): EditScan {
     tracked.push({ id, col, spec, si });
   }
   const nameIndex = snapIndex.get(NAME_COLUMN);
+  const nameCol = tab.columnOf.get(NAME_COLUMN);
 
   const scan: EditScan = {
     entries: new Map(),
@@ -129,8 +130,11 @@ export function findEdits(input: ScanInput): EditScan {
     let reason: string | null = null;
     if (id === null) {
       if (hasData) {
+        const named = nameCol !== undefined && !isBlank(line[nameCol]);
         reason = isBlank(keyCell)
-          ? 'it has no Affinity entry id. Rows added in the sheet are not created in Affinity: add the entry to the list in Affinity, then pull.'
+          ? named
+            ? 'it is a new row (no Affinity entry id yet). Push adds it to the list once it finds its record in Affinity.'
+            : 'it has no Affinity entry id and no name. To add it to the list, type the name, domain, email or Affinity id of the record in the name column, then push.'
           : `its Entry ID cell holds ${quoted(String(keyCell))}, which is not an Affinity entry id. Put the original id back, or delete the row.`;
       }
     } else if (!snapshot.rows.has(id)) {
