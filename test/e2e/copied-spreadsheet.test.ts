@@ -84,7 +84,10 @@ describe('unbinding a tab', () => {
     const h = w.product.harness;
     const doc = h.properties.document;
     const keysOf = () => [...doc.map.keys()].filter((k) => k.includes(String(w.sheetId)));
-    expect(keysOf().length).toBeGreaterThan(0);
+    // an edit by a person (its attribution is kept until pushed), then unbind
+    h.userEdit(w.tab, 'C2', [['Edited before unbinding']]);
+    expect(keysOf().some((k) => k.startsWith('affinity.edits.'))).toBe(true);
+    expect(keysOf().some((k) => k.includes('digest') || k.includes('base'))).toBe(true);
     expect(h.spreadsheet.getSheetByName(`_affinity_base_${w.sheetId}`)).not.toBeNull();
     const data = h.sheet(w.tab).getDataRange().getValues();
 

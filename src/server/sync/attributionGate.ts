@@ -18,7 +18,11 @@ export interface Pusher {
 export type GateMode = 'own' | 'all' | 'look';
 
 export interface PushGate {
-  apply(scan: EditScan, tab: TabState): void;
+  /**
+   * `addedByPusher`: entries a push a person started has just added from new rows. Their values were typed before the
+   * row had an Entry ID, so no record names their editor; the person pushing them is credited (docs/sharing.md).
+   */
+  apply(scan: EditScan, tab: TabState, addedByPusher?: ReadonlySet<number>): void;
   /** Edits held back (by others, or by unknown editors). */
   held(): Attributed[];
   /** Edits that will be sent although someone else made them. */
@@ -32,10 +36,10 @@ export function pushGate(doc: KeyValueStore, sheetId: number, pusher: Pusher, mo
   let others: Attributed[] = [];
   const names = new Map<string, string>();
   return {
-    apply(scan, tab) {
+    apply(scan, tab, addedByPusher = new Set()) {
       const attributed = attributeEdits(scan, loadRecords(doc, sheetId), (r, c) => tab.values[r]?.[c]);
       for (const a of attributed) names.set(`${a.edit.entryId}:${a.edit.columnId}`, editorName(a.editor));
-      const mine = (a: Attributed) => isUser(a.editor, pusher);
+      const mine = (a: Attributed) => isUser(a.editor, pusher) || addedByPusher.has(a.edit.entryId);
       if (mode === 'own') held = holdBack(scan, attributed, mine);
       others = attributed.filter((a) => !mine(a) && !held.includes(a));
       if (mode !== 'look') {

@@ -1,13 +1,17 @@
 /**
- * Unbinding a tab: the binding goes, and so does everything the product kept for it (its column types in document
- * properties, its hidden base snapshot sheet, a pull in progress with its checkpoint and staging sheet). The tab and
+ * Unbinding a tab: the binding goes, and so does everything the product kept for it (its column types, base digest,
+ * edit attributions and confirmed formulas in document properties, its hidden base snapshot sheet, a pull in progress with its checkpoint and staging sheet). The tab and
  * its data stay as they are; its columns keep their developer metadata, so binding the tab again to the same view
  * finds them rather than adding new ones.
  */
+import { emptyRecords } from '../engine/attribution';
 import { snapshotSheetName } from '../gas/snapshotStore';
 import type { KeyValueStore } from '../ports';
+import { saveRecords } from './attributionStore';
+import { forgetBase } from './baseGuard';
 import { removeBinding } from './bindings';
 import { forgetOriginalEdits } from './copiedSpreadsheet';
+import { saveConfirmedFormulas } from './pushFormulas';
 import { forgetColumnSpecs } from './pushStore';
 import { discardPull } from './runStore';
 
@@ -18,6 +22,9 @@ export function unbind(ss: Spreadsheet, doc: KeyValueStore, sheetId: number): bo
   const removed = removeBinding(doc, sheetId);
   forgetColumnSpecs(doc, sheetId);
   forgetOriginalEdits(doc, sheetId);
+  forgetBase(doc, sheetId); // the base's digest
+  saveRecords(doc, sheetId, emptyRecords()); // who made which pending edit
+  saveConfirmedFormulas(doc, sheetId, new Map()); // formulas a person confirmed
   discardPull(ss, doc, sheetId);
   const base = ss.getSheetByName(snapshotSheetName(sheetId));
   if (base) ss.deleteSheet(base);
