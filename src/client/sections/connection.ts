@@ -253,7 +253,8 @@ function mount(container: HTMLElement, panel: Panel): void {
 
   const intro = h('p', { class: 'intro' }, 'Connect to Affinity to choose which saved views these tabs follow.');
   // A copied spreadsheet: what to do before it syncs (connect, save the schedule again).
-  const copyNotice = h('p', { class: 'message warning copy-notice', attrs: { role: 'status' }, hidden: true });
+  // Its own class, not `.message.warning`: the connection's warnings are one element, found as such.
+  const copyNotice = h('p', { class: 'copy-notice', attrs: { role: 'status' }, hidden: true });
   // One line: what other editors can and cannot do (README, “Who can do what in a shared spreadsheet”).
   const sharing = h(
     'p',
