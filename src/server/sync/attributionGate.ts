@@ -47,7 +47,8 @@ export function pushGate(doc: KeyValueStore, sheetId: number, pusher: Pusher, mo
         const pending = new Set([...attributed.map((a) => `${a.edit.entryId}:${a.edit.columnId}`)]);
         for (const e of scan.readOnly) pending.add(`${e.entryId}:${e.columnId}`);
         // Rows the scan did not match (a base that did not verify, a row out of the view) keep their records.
-        pruneStored(doc, sheetId, (e, c) => pending.has(`${e}:${c}`) || !scan.names.has(e));
+        // So do cells of columns not synced now (a field that left the view keeps its edits for when it comes back).
+        pruneStored(doc, sheetId, (e, c) => pending.has(`${e}:${c}`) || !scan.names.has(e) || !tab.columnOf.has(c));
       }
     },
     held: () => held,
