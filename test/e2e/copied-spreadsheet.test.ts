@@ -6,21 +6,15 @@
  */
 import type { PushPreview, PushSummary } from '../../src/shared/push';
 import type { SettingsState } from '../../src/shared/settings';
-import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
-import { bindWorld, patches, type World } from './pushHelpers';
+import { DEALFLOW } from '../../tools/emulator/seeds/dealflow';
+import { activePipelineWorld, patches, type World } from './pushHelpers';
 
 const F = DEALFLOW.fields;
-const L = DEALFLOW.listId;
 
 describe('a copied spreadsheet', () => {
   let w: World;
   beforeEach(async () => {
-    w = await bindWorld({
-      seed: dealflowSeed(),
-      apiKey: DEALFLOW.apiKey,
-      listId: L,
-      viewId: DEALFLOW.views.activePipeline,
-    });
+    w = await activePipelineWorld();
   });
   afterEach(() => w.close());
 
@@ -71,12 +65,7 @@ describe('a copied spreadsheet', () => {
 describe('unbinding a tab', () => {
   let w: World;
   beforeEach(async () => {
-    w = await bindWorld({
-      seed: dealflowSeed(),
-      apiKey: DEALFLOW.apiKey,
-      listId: L,
-      viewId: DEALFLOW.views.activePipeline,
-    });
+    w = await activePipelineWorld();
   });
   afterEach(() => w.close());
 

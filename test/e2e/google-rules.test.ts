@@ -6,7 +6,7 @@
  */
 import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
 import type { PushPreview, PushSummary } from '../../src/shared/push';
-import { bindWorld, letters, type World } from './pushHelpers';
+import { activePipelineWorld, bindWorld, letters, type World } from './pushHelpers';
 
 const F = DEALFLOW.fields;
 const L = DEALFLOW.listId;
@@ -16,12 +16,7 @@ const writes = (w: World, from: number) => w.requestsSince(from).filter((r) => r
 describe('a Plain-text (@) column', () => {
   let w: World;
   beforeEach(async () => {
-    w = await bindWorld({
-      seed: dealflowSeed(),
-      apiKey: DEALFLOW.apiKey,
-      listId: L,
-      viewId: DEALFLOW.views.activePipeline,
-    });
+    w = await activePipelineWorld();
   });
   afterEach(() => w.close());
 
@@ -112,12 +107,7 @@ describe('40 tabs with Japanese list, view and field names', () => {
 
 describe('the hidden sheets of a bound tab', () => {
   it('leave the user on their tab: binding ends on the new tab, not on its hidden base snapshot', async () => {
-    const w = await bindWorld({
-      seed: dealflowSeed(),
-      apiKey: DEALFLOW.apiKey,
-      listId: L,
-      viewId: DEALFLOW.views.activePipeline,
-    });
+    const w = await activePipelineWorld();
     try {
       const ss = w.product.harness.spreadsheet;
       expect(ss.getActiveSheet().getName()).toBe(w.tab);
@@ -134,12 +124,7 @@ describe('the hidden sheets of a bound tab', () => {
 
 describe('10 million cells per spreadsheet', () => {
   it('a pull that would pass the limit stops before growing anything and names the tab to unbind', async () => {
-    const w = await bindWorld({
-      seed: dealflowSeed(),
-      apiKey: DEALFLOW.apiKey,
-      listId: L,
-      viewId: DEALFLOW.views.activePipeline,
-    });
+    const w = await activePipelineWorld();
     try {
       const h = w.product.harness;
       const ss = h.spreadsheet;

@@ -3,10 +3,18 @@
  * Run `npm run build` first.
  */
 import { GENERATED, generateSeed } from '../../tools/emulator/generate';
-import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
+import { DEALFLOW } from '../../tools/emulator/seeds/dealflow';
 import { KEY_COLUMN, NAME_COLUMN } from '../../src/server/engine/layout';
 import type { PushPreview, PushSummary } from '../../src/shared/push';
-import { bindWorld, expectValidRequests, letters, patches, reads, type World } from './pushHelpers';
+import {
+  activePipelineWorld,
+  bindWorld,
+  expectValidRequests,
+  letters,
+  patches,
+  reads,
+  type World,
+} from './pushHelpers';
 
 const F = DEALFLOW.fields;
 
@@ -119,12 +127,7 @@ describe('push: conflicts, errors per row, preview, change log (deal flow)', () 
   let w: World;
   const L = DEALFLOW.listId;
   beforeEach(async () => {
-    w = await bindWorld({
-      seed: dealflowSeed(),
-      apiKey: DEALFLOW.apiKey,
-      listId: L,
-      viewId: DEALFLOW.views.activePipeline,
-    });
+    w = await activePipelineWorld();
   });
   afterEach(() => w.close());
 

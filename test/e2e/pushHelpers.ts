@@ -5,6 +5,7 @@ import type { GenerateOptions } from '../../tools/emulator/generate';
 import type { EmulatorSeed } from '../../tools/emulator/seed';
 import type { FetchLogEntry, HarnessOptions } from '../../tools/harness';
 import { KEY_COLUMN, METADATA_KEY } from '../../src/server/engine/layout';
+import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
 
 export interface World {
   product: Product;
@@ -30,6 +31,16 @@ export function letters(col: number): string {
   let s = '';
   for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
   return s;
+}
+
+/** The deal-flow seed's Active Pipeline view, connected and bound to a tab: the world most e2e tests start from. */
+export function activePipelineWorld(): Promise<World> {
+  return bindWorld({
+    seed: dealflowSeed(),
+    apiKey: DEALFLOW.apiKey,
+    listId: DEALFLOW.listId,
+    viewId: DEALFLOW.views.activePipeline,
+  });
 }
 
 export async function bindWorld(opts: {

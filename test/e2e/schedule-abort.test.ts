@@ -4,11 +4,11 @@
  * is lost and nothing doubled: the tab ends equal to Affinity's view, and every edit made in the sheet is either in
  * Affinity or still pending in the tab.
  */
-import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
+import { DEALFLOW } from '../../tools/emulator/seeds/dealflow';
 import { GENERATED, generateSeed } from '../../tools/emulator/generate';
 import { HarnessExecutionError } from '../../tools/harness';
 import type { ScheduleState } from '../../src/shared/schedule';
-import { bindWorld, type World } from './pushHelpers';
+import { activePipelineWorld, bindWorld, type World } from './pushHelpers';
 import { MINUTE, baseText, servedView, tabVersusView, triggersOf } from './scheduleHelpers';
 
 const F = DEALFLOW.fields;
@@ -33,12 +33,7 @@ async function affinityText(w: World, listId: number, entryId: number, fieldId: 
 describe('killed at any step of a scheduled push-then-pull', () => {
   let w: World;
   beforeAll(async () => {
-    w = await bindWorld({
-      seed: dealflowSeed(),
-      apiKey: DEALFLOW.apiKey,
-      listId: DEALFLOW.listId,
-      viewId: DEALFLOW.views.activePipeline,
-    });
+    w = await activePipelineWorld();
     w.run('saveSchedule', { schedule: { kind: 'minutes', every: 15 }, pushFirst: true });
   });
   afterAll(() => w.close());

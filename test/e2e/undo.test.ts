@@ -3,10 +3,10 @@
  * the push wrote; a cell a colleague changed since is listed with both values and left alone; entries the push added
  * stay. Run `npm run build` first.
  */
-import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
+import { DEALFLOW } from '../../tools/emulator/seeds/dealflow';
 import { NAME_COLUMN } from '../../src/server/engine/layout';
 import type { PushSummary, UndoPreview, UndoSummary } from '../../src/shared/push';
-import { bindWorld, letters, patches, type World } from './pushHelpers';
+import { activePipelineWorld, letters, patches, type World } from './pushHelpers';
 
 const F = DEALFLOW.fields;
 const L = DEALFLOW.listId;
@@ -22,12 +22,7 @@ async function affinityText(w: World, entryId: number, fieldId: string): Promise
 describe('undo the last push (deal flow)', () => {
   let w: World;
   beforeEach(async () => {
-    w = await bindWorld({
-      seed: dealflowSeed(),
-      apiKey: DEALFLOW.apiKey,
-      listId: L,
-      viewId: DEALFLOW.views.activePipeline,
-    });
+    w = await activePipelineWorld();
   });
   afterEach(() => w.close());
 
