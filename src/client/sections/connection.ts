@@ -9,17 +9,24 @@ import { busy, h, replace, say, uid } from '../dom';
 
 type Mode = 'direct' | 'nango';
 
-function secretField(label: string, help: string): { wrap: HTMLElement; input: HTMLInputElement } {
-  const id = uid('secret');
+/** A labelled input with its help line; `password` for secrets (never echoed), `text` otherwise. */
+function field(
+  type: 'password' | 'text',
+  label: string,
+  help: string,
+  placeholder = '',
+): { wrap: HTMLElement; input: HTMLInputElement } {
+  const id = uid(type === 'password' ? 'secret' : 'text');
   const helpId = `${id}-help`;
   const input = h('input', {
     id,
     class: 'input',
     attrs: {
-      type: 'password',
+      type,
       autocomplete: 'off',
       spellcheck: 'false',
       autocapitalize: 'off',
+      ...(placeholder ? { placeholder } : {}),
       'aria-describedby': helpId,
       required: true,
     },
@@ -36,33 +43,8 @@ function secretField(label: string, help: string): { wrap: HTMLElement; input: H
   };
 }
 
-function textField(label: string, help: string, placeholder = ''): { wrap: HTMLElement; input: HTMLInputElement } {
-  const id = uid('text');
-  const helpId = `${id}-help`;
-  const input = h('input', {
-    id,
-    class: 'input',
-    attrs: {
-      type: 'text',
-      autocomplete: 'off',
-      spellcheck: 'false',
-      autocapitalize: 'off',
-      placeholder,
-      'aria-describedby': helpId,
-      required: true,
-    },
-  });
-  return {
-    input,
-    wrap: h(
-      'div',
-      { class: 'field' },
-      h('label', { attrs: { for: id } }, label),
-      input,
-      h('p', { id: helpId, class: 'help' }, help),
-    ),
-  };
-}
+const secretField = (label: string, help: string) => field('password', label, help);
+const textField = (label: string, help: string, placeholder = '') => field('text', label, help, placeholder);
 
 function mount(container: HTMLElement, panel: Panel): void {
   let editing = false;
