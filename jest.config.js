@@ -12,4 +12,7 @@ module.exports = {
   // A net for a test that hangs, not a speed budget: no test may fail because the machine is slow or busy
   // (`npm run test:stress`). Tests set no timeouts of their own.
   testTimeout: 15 * 60_000,
+  // Jest's default is one worker fewer than the cores: one worker on a 2-core machine, which leaves a core idle, since
+  // a test's emulator and fetch worker mostly wait on it. Two workers at least (measured in the README's "Tests").
+  maxWorkers: Math.max(2, require('os').availableParallelism() - 1),
 };
