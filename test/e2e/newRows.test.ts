@@ -96,11 +96,12 @@ describe('new rows become entries (deal flow, company list)', () => {
     expect(cell(w, row, NAME_COLUMN).getDisplayValue()).toBe('Northwind Ventures');
     const description = created.entity.fields!.find((f) => f.id === F.description)!;
     expect(description.value).toMatchObject({ data: 'Fund of funds' });
-    // One search, the existence check, one create, one PATCH; no read of the new entry.
-    expect(sent.filter((r) => r.url.includes('/companies/search'))).toHaveLength(1);
-    expect(
-      sent.filter((r) => r.method.toLowerCase() === 'post' && r.url.endsWith(`/lists/${L}/list-entries`)),
-    ).toHaveLength(1);
+    // One search (its Lists field says the record is on no list: no lookup), one create, one PATCH; no read.
+    expect(sent.map((r) => `${r.method.toUpperCase()} ${r.url.replace('https://api.affinity.co', '')}`)).toEqual([
+      'POST /v2/companies/search?limit=100&fieldIds=lists',
+      `POST /v2/lists/${L}/list-entries`,
+      `PATCH /v2/lists/${L}/list-entries/${created.id}/fields`,
+    ]);
     expect(patches(sent)).toHaveLength(1);
     // A second push does nothing more.
     const again = w.product.harness.fetchLog.length;
@@ -201,6 +202,41 @@ describe('new rows become entries (deal flow, company list)', () => {
     const s = w.run('pushTab', w.sheetId) as PushSummary;
     expect(s.added ?? 0).toBe(0);
     expect((await listEntries(w)).length).toBe(before);
+  });
+});
+
+describe('a list with a required field', () => {
+  it('refuses the add (400 naming the field): a plain note on the row, nothing created, the row and its values kept', async () => {
+    const w = await bindWorld({
+      seed: seedWith((s) => {
+        s.fields[L] = s.fields[L].map((f) => (f.id === F.stage ? { ...f, isRequired: true } : f));
+      }),
+      apiKey: DEALFLOW.apiKey,
+      listId: L,
+      viewId: DEALFLOW.views.activePipeline,
+    });
+    try {
+      const before = (await listEntries(w)).length;
+      const row = addRow(w, 2, { [NAME_COLUMN]: 'northwind.vc', [F.description]: 'Fund of funds' });
+      for (let i = 0; i < 2; i++) {
+        const from = w.product.harness.fetchLog.length;
+        const s = w.run('pushTab', w.sheetId) as PushSummary;
+        expect(s).toMatchObject({ added: 0, sent: 0, notSynced: 1 });
+        expect(w.requestsSince(from).filter((r) => r.method === 'PATCH')).toEqual([]);
+        expect(cell(w, row, KEY_COLUMN).getValue()).toBe('');
+        expect(cell(w, row, KEY_COLUMN).getNote()).toMatch(
+          new RegExp(
+            `not added to “Deal Flow”: the list has a required field.*${F.stage}.*Add the entry in Affinity`,
+            's',
+          ),
+        );
+        expect(cell(w, row, NAME_COLUMN).getValue()).toBe('northwind.vc');
+        expect(cell(w, row, F.description).getValue()).toBe('Fund of funds');
+      }
+      expect((await listEntries(w)).length).toBe(before);
+    } finally {
+      await w.close();
+    }
   });
 });
 
