@@ -240,6 +240,63 @@ describe('a list with a required field', () => {
   });
 });
 
+/** Calls that change something outside the execution: sending requests, writing cells, notes or properties. */
+const CHANGES =
+  /UrlFetchApp\.fetchAll|UrlFetchApp\.fetch$|setValues|setValue$|setNotes|setProperty|deleteProperty|insertSheet|insertRows|Cache\.put/;
+
+/**
+ * Round 0: a complete push of new rows, traced. Then, for each point before and after a call of that trace that
+ * changes something, a fresh round of new rows whose push is killed there, and the next push, after which every row
+ * of the round holds its Entry ID. Returns each round's first sheet row.
+ */
+function killAtEveryStep(
+  w: World,
+  addRound: (round: number) => number,
+  rowIds: (first: number) => (number | '')[],
+  maxRounds: number,
+): { first: number; round: number }[] {
+  const h = w.product.harness;
+  const first0 = addRound(0);
+  h.runWith({ kind: 'menu', traceCalls: true }, 'pushTab', w.sheetId);
+  const trace = h.lastExecution.callTrace!;
+  expect(rowIds(first0).every((id) => id !== '')).toBe(true);
+  // Kill before and after each call that changes something (between two such calls every kill point is the same).
+  const points = new Set<number>([1]);
+  trace.forEach((key, j) => {
+    if (!CHANGES.test(key)) return;
+    points.add(j);
+    points.add(j + 1);
+  });
+  const kills = [...points].filter((k) => k >= 1 && k < trace.length).sort((a, b) => a - b);
+  expect(kills.length).toBeGreaterThan(10);
+  expect(kills.length).toBeLessThanOrEqual(maxRounds);
+  const rounds = [{ first: first0, round: 0 }];
+  kills.forEach((k, n) => {
+    const round = n + 1;
+    const first = addRound(round);
+    rounds.push({ first, round });
+    try {
+      h.runWith({ kind: 'menu', abortAfterCalls: k }, 'pushTab', w.sheetId);
+    } catch {
+      // killed, as intended
+    }
+    expect(h.lastExecution.killed).toBe('abort-after-calls');
+    // Each row is created (its id is on the list) or pending (no id yet): the next push completes it.
+    w.run('pushTab', w.sheetId);
+    expect([k, rowIds(first).filter((id) => id === '')]).toEqual([k, []]);
+  });
+  return rounds;
+}
+
+/** The ids in the Entry ID cells of `rows` rows from sheet row `first`. */
+function idsFrom(w: World, first: number, rows: number): (number | '')[] {
+  return w.product.harness
+    .sheet(w.tab)
+    .getRange(first, w.col(KEY_COLUMN), rows, 1)
+    .getValues()
+    .map(([v]) => (v === '' ? '' : Number(v)));
+}
+
 describe('exactly once: a 20-row add killed at every step', () => {
   const ROWS = 20;
   const ROUNDS = 60;
@@ -280,50 +337,10 @@ describe('exactly once: a 20-row add killed at every step', () => {
     return first;
   }
 
-  function rowIds(first: number): (number | '')[] {
-    const sheet = w.product.harness.sheet(w.tab);
-    return sheet
-      .getRange(first, w.col(KEY_COLUMN), ROWS, 1)
-      .getValues()
-      .map(([v]) => (v === '' ? '' : Number(v)));
-  }
-
-  /** Calls that change something outside the execution: sending requests, writing cells, notes or properties. */
-  const CHANGES =
-    /UrlFetchApp\.fetchAll|UrlFetchApp\.fetch$|setValues|setValue$|setNotes|setProperty|deleteProperty|insertSheet|insertRows|Cache\.put/;
+  const rowIds = (first: number) => idsFrom(w, first, ROWS);
 
   it('every kill point leaves each row created or pending, and the next push completes with 0 duplicates', async () => {
-    const h = w.product.harness;
-    // Round 0, not killed: the calls of a complete push of 20 new rows, in order.
-    const first0 = addRound(0);
-    h.runWith({ kind: 'menu', traceCalls: true }, 'pushTab', w.sheetId);
-    const trace = h.lastExecution.callTrace!;
-    expect(rowIds(first0).every((id) => id !== '')).toBe(true);
-    // Kill before and after each call that changes something (between two such calls every kill point is the same).
-    const points = new Set<number>([1]);
-    trace.forEach((key, j) => {
-      if (!CHANGES.test(key)) return;
-      points.add(j);
-      points.add(j + 1);
-    });
-    const kills = [...points].filter((k) => k >= 1 && k < trace.length).sort((a, b) => a - b);
-    expect(kills.length).toBeGreaterThan(10);
-    expect(kills.length).toBeLessThanOrEqual(ROUNDS);
-    const rounds: { first: number; round: number }[] = [{ first: first0, round: 0 }];
-    kills.forEach((k, n) => {
-      const round = n + 1;
-      const first = addRound(round);
-      rounds.push({ first, round });
-      try {
-        h.runWith({ kind: 'menu', abortAfterCalls: k }, 'pushTab', w.sheetId);
-      } catch {
-        // killed, as intended
-      }
-      expect(h.lastExecution.killed).toBe('abort-after-calls');
-      // Each row is created (its id is on the list) or pending (no id yet): checked below, after the next push.
-      w.run('pushTab', w.sheetId);
-      expect([k, rowIds(first).filter((id) => id === '')]).toEqual([k, []]);
-    });
+    const rounds = killAtEveryStep(w, addRound, rowIds, ROUNDS);
     // The list holds each entity exactly once, and each row's id is that entity's entry, with its value written.
     const entries = await listEntries(w);
     const byEntity = new Map<number, ListEntryWithEntity[]>();
@@ -449,6 +466,47 @@ describe('new rows: person by email, opportunity via API v1', () => {
       expect((await listEntries(w, GENERATED.opportunityListId, GENERATED.apiKey)).length).toBe(after.length);
     } finally {
       await w.close();
+    }
+  });
+});
+
+describe('exactly once: an opportunity add (API v1) killed at every step', () => {
+  const ROWS = 3;
+  const LIST = GENERATED.opportunityListId;
+  let w: World;
+  beforeAll(async () => {
+    w = await bindWorld({
+      generate: { entries: 30 },
+      apiKey: GENERATED.apiKey,
+      listId: LIST,
+      viewId: GENERATED.opportunityViewId,
+    });
+  });
+  afterAll(() => w.close());
+
+  const nameOf = (round: number, i: number) => `Kill Opp ${round}-${i}`;
+  function addRound(round: number): number {
+    const h = w.product.harness;
+    const first = h.sheet(w.tab).getLastRow() + 1;
+    for (let i = 0; i < ROWS; i++) {
+      h.userEdit(w.tab, `${letters(w.col(NAME_COLUMN))}${first + i}`, [[nameOf(round, i)]]);
+      h.userEdit(w.tab, `${letters(w.col('field-3006'))}${first + i}`, [[`intro ${round}-${i}`]]);
+    }
+    return first;
+  }
+
+  it('never creates an opportunity twice; every row ends with its entry and its value', async () => {
+    const rounds = killAtEveryStep(w, addRound, (first) => idsFrom(w, first, ROWS), 40);
+    const entries = await listEntries(w, LIST, GENERATED.apiKey);
+    for (const { first, round } of rounds) {
+      const ids = idsFrom(w, first, ROWS);
+      for (let i = 0; i < ROWS; i++) {
+        const named = entries.filter((e) => e.entity.name === nameOf(round, i));
+        expect(named.map((e) => e.id)).toEqual([ids[i]]);
+        expect(named[0].entity.fields!.find((f) => f.id === 'field-3006')!.value).toMatchObject({
+          data: `intro ${round}-${i}`,
+        });
+      }
     }
   });
 });
