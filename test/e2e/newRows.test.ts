@@ -196,6 +196,44 @@ describe('new rows become entries (deal flow, company list)', () => {
     expect(cell(w, row, KEY_COLUMN).getNote()).toBe('');
   });
 
+  it('a pull keeps a row added here whose entry the view does not include, marked; a bound one too', async () => {
+    const created = addRow(w, 2, { [NAME_COLUMN]: 'northwind.vc', [F.description]: 'Fund of funds' });
+    const all = await listEntries(w);
+    const inView = new Set(
+      w.product.harness
+        .sheet(w.tab)
+        .getRange(2, w.col(KEY_COLUMN), w.product.harness.sheet(w.tab).getLastRow() - 1, 1)
+        .getValues()
+        .map(([k]) => Number(k)),
+    );
+    const outside = all.find((e) => !inView.has(e.id))!;
+    const bound = addRow(w, 3, { [NAME_COLUMN]: (outside.entity as { domain: string }).domain });
+    expect(w.run('pushTab', w.sheetId)).toMatchObject({ added: 1, bound: 1 });
+    const createdId = cell(w, created, KEY_COLUMN).getValue() as number;
+    for (let i = 0; i < 2; i++) {
+      const pulled = w.run('pullTab', w.sheetId) as { removed: number; keptOutOfView: number };
+      expect(pulled.removed).toBe(0);
+      const rowOf = (id: number) =>
+        w.product.harness
+          .sheet(w.tab)
+          .getRange(2, w.col(KEY_COLUMN), w.product.harness.sheet(w.tab).getLastRow() - 1, 1)
+          .getValues()
+          .findIndex(([k]) => Number(k) === id) + 2;
+      const r = rowOf(createdId);
+      expect(r).toBeGreaterThan(1);
+      expect(cell(w, r, NAME_COLUMN).getValue()).toBe('Northwind Ventures');
+      expect(cell(w, r, F.description).getValue()).toBe('Fund of funds');
+      expect(cell(w, r, KEY_COLUMN).getNote()).toMatch(
+        /added to “Deal Flow” from this tab, not in this view “Active Pipeline”.*Kept so nothing is lost/s,
+      );
+      expect(rowOf(outside.id)).toBe(bound);
+    }
+    // Still synced: an edit in the kept row is pushed.
+    const r = cell(w, 2, KEY_COLUMN).getValue() === createdId ? 2 : 3;
+    w.product.harness.userEdit(w.tab, `${letters(w.col(F.description))}${r}`, [['Fund of funds II']]);
+    expect(w.run('pushTab', w.sheetId)).toMatchObject({ sent: 1 });
+  });
+
   it('deleting rows in the sheet deletes nothing in Affinity', async () => {
     const before = (await listEntries(w)).length;
     w.product.harness.sheet(w.tab).deleteRow(2);
@@ -501,7 +539,7 @@ describe('exactly once: an opportunity add (API v1) killed at every step', () =>
     for (const { first, round } of rounds) {
       const ids = idsFrom(w, first, ROWS);
       for (let i = 0; i < ROWS; i++) {
-        const named = entries.filter((e) => e.entity.name === nameOf(round, i));
+        const named = entries.filter((e) => (e.entity as { name?: string }).name === nameOf(round, i));
         expect(named.map((e) => e.id)).toEqual([ids[i]]);
         expect(named[0].entity.fields!.find((f) => f.id === 'field-3006')!.value).toMatchObject({
           data: `intro ${round}-${i}`,

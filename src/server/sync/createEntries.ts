@@ -355,12 +355,22 @@ export function addNewRows(input: NewRowsInput): NewRowsResult {
     result.added.push({ row: x.row.row, entryId: o.value.id, entity: entityNameOf(x.entity), created: true });
   });
   result.requests = client.requestsSent - start;
-  bindRows(result, tab, snapshot, keyCol, nameCol);
+  bindRows(result, input, keyCol, nameCol);
   return result;
 }
 
-/** Puts each added entry's id and name into its row (in memory, and as cells to write) and its base row. */
-function bindRows(result: NewRowsResult, tab: TabState, snapshot: Snapshot, keyCol: number, nameCol: number): void {
+/**
+ * Puts each added entry's id and name into its row (in memory, and as cells to write) and its base row. Entries
+ * matched to one already on the list join the journal too (created ones are in it already): a pull keeps their
+ * rows when the view does not include them.
+ */
+function bindRows(result: NewRowsResult, input: NewRowsInput, keyCol: number, nameCol: number): void {
+  const { tab, snapshot } = input;
+  addToJournal(
+    input.doc,
+    input.binding.sheetId,
+    result.added.filter((a) => !a.created).map((a) => a.entryId),
+  );
   for (const a of result.added) {
     tab.values[a.row][keyCol] = a.entryId;
     tab.values[a.row][nameCol] = a.entity;
@@ -390,7 +400,7 @@ function addOpportunities(
   keyCol: number,
   nameCol: number,
 ): NewRowsResult {
-  const { tab, snapshot, binding, doc } = input;
+  const { tab, binding, doc } = input;
   const client = input.client();
   const start = client.requestsSent;
   const held = new Set<number>();
@@ -493,6 +503,6 @@ function addOpportunities(
     });
   });
   result.requests = client.requestsSent - start;
-  bindRows(result, tab, snapshot, keyCol, nameCol);
+  bindRows(result, input, keyCol, nameCol);
   return result;
 }
