@@ -109,6 +109,12 @@ export function loadJournal(doc: KeyValueStore, sheetId: number): number[] {
 
 const addToJournal = (doc: KeyValueStore, sheetId: number, ids: number[]) => addIds(doc, journalKey(sheetId), ids);
 
+/** Unbinding: the tab's journals of entries added and creates sent go. */
+export function forgetJournals(doc: KeyValueStore, sheetId: number): void {
+  doc.delete(journalKey(sheetId));
+  doc.delete(sentKey(sheetId));
+}
+
 const entityPath = (type: ListType) => (type === 'person' ? 'persons' : 'companies');
 
 function searchSpec(type: ListType, row: NewRow): RequestSpec {
