@@ -84,10 +84,11 @@ async function buildPages(): Promise<string[]> {
       const text = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
       html = html.replace('<!-- inline:script -->', () => `<script>\n${text}</script>`);
     }
-    const cssFile = join(clientDir, `${base}.css`);
-    if (existsSync(cssFile)) {
-      html = html.replace('<!-- inline:style -->', () => `<style>\n${readFileSync(cssFile, 'utf8')}</style>`);
-    }
+    // `<!-- inline:style -->` inlines the page's own stylesheet; `<!-- inline:style other -->` another page's.
+    html = html.replace(/<!-- inline:style(?: ([a-z]+))? -->/, (marker, other: string | undefined) => {
+      const cssFile = join(clientDir, `${other ?? base}.css`);
+      return existsSync(cssFile) ? `<style>\n${readFileSync(cssFile, 'utf8')}</style>` : marker;
+    });
     writeFileSync(join(dist, page), html);
   }
   return pages;

@@ -4,6 +4,17 @@
  * sheet or Affinity is inserted as text (textContent), never as HTML.
  */
 import type { ConflictChoiceData, PreviewProblem, PushPreview, PushSummary } from '../shared/push';
+import {
+  cell,
+  el,
+  section as sectionIn,
+  showError as showErrorIn,
+  table,
+  who,
+  wire,
+  finished,
+  dialogParts,
+} from './tables';
 
 interface Runner {
   withSuccessHandler<T>(fn: (value: T) => void): Runner;
@@ -14,24 +25,11 @@ interface Runner {
 declare const google: { script: { run: Runner; host: { close(): void } } };
 
 const sheetId = Number(document.body.dataset.sheetId);
-const content = document.getElementById('content') as HTMLElement;
-const costLine = document.getElementById('cost') as HTMLElement;
-const pushButton = document.getElementById('push') as HTMLButtonElement;
-const cancelButton = document.getElementById('cancel') as HTMLButtonElement;
+const parts = dialogParts('push');
+const { content, foot: costLine, action: pushButton } = parts;
 
 let preview: PushPreview | null = null;
 const choices = new Map<string, ConflictChoiceData>();
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  text?: string,
-  className?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
 
 /** A value computed by a formula: the value that is sent, and the formula it comes from, marked. */
 function formulaCell(value: string, formula: string): HTMLTableCellElement {
@@ -40,42 +38,7 @@ function formulaCell(value: string, formula: string): HTMLTableCellElement {
   return td;
 }
 
-function cell(text: string, className?: string): HTMLTableCellElement {
-  if (text === '') return el('td', '(empty)', `empty ${className ?? ''}`.trim());
-  return el('td', text, className);
-}
-
-function section(title: string, count: number, hint?: string): HTMLElement {
-  const wrap = el('section');
-  const h = el('h2', `${title} `);
-  h.appendChild(el('span', `(${count})`, 'count'));
-  wrap.appendChild(h);
-  if (hint) wrap.appendChild(el('p', hint, 'hint'));
-  content.appendChild(wrap);
-  return wrap;
-}
-
-function table(parent: HTMLElement, headers: string[], widths: string[]): HTMLTableSectionElement {
-  const t = el('table');
-  const colgroup = el('colgroup');
-  for (const w of widths) {
-    const c = el('col');
-    c.style.width = w;
-    colgroup.appendChild(c);
-  }
-  t.appendChild(colgroup);
-  const head = el('thead');
-  const row = el('tr');
-  for (const h of headers) row.appendChild(el('th', h));
-  head.appendChild(row);
-  t.appendChild(head);
-  const body = el('tbody');
-  t.appendChild(body);
-  parent.appendChild(t);
-  return body;
-}
-
-const who = (entity: string, entryId: number) => (entity ? `${entity} (${entryId})` : String(entryId));
+const section = (title: string, count: number, hint?: string) => sectionIn(content, title, count, hint);
 
 function problems(title: string, hint: string, list: PreviewProblem[]): void {
   if (list.length === 0) return;
@@ -232,13 +195,7 @@ function render(p: PushPreview): void {
   updateCost();
 }
 
-function showError(error: Error | string): void {
-  content.textContent = '';
-  content.appendChild(el('p', typeof error === 'string' ? error : error.message || String(error), 'status error'));
-  costLine.textContent = '';
-  pushButton.disabled = true;
-  cancelButton.textContent = 'Close';
-}
+const showError = (e: Error | string) => showErrorIn(parts, e);
 
 function showResult(s: PushSummary): void {
   content.textContent = '';
@@ -248,30 +205,21 @@ function showResult(s: PushSummary): void {
     for (const f of s.failures) list.appendChild(el('li', `${who(f.entity, f.entryId)}: ${f.message}`));
     content.appendChild(list);
   }
+  finished(parts);
   costLine.textContent = `${s.requests.total} request${s.requests.total === 1 ? '' : 's'} made (${s.requests.writes} updates, ${s.requests.reads} reads).`;
-  pushButton.disabled = true;
-  pushButton.style.display = 'none';
-  cancelButton.textContent = 'Close';
 }
 
-pushButton.addEventListener('click', () => {
-  pushButton.disabled = true;
-  cancelButton.disabled = true;
-  content.textContent = '';
-  content.appendChild(el('p', 'Pushing to Affinity…', 'status'));
-  google.script.run
-    .withSuccessHandler<PushSummary>((s) => {
-      cancelButton.disabled = false;
-      showResult(s);
-    })
-    .withFailureHandler((e) => {
-      cancelButton.disabled = false;
-      showError(e);
-    })
-    .pushTab(sheetId, [...choices.values()]);
-});
-
-cancelButton.addEventListener('click', () => google.script.host.close());
+wire<PushSummary>(
+  parts,
+  () => google.script.host.close(),
+  'Pushing to Affinity…',
+  (ok, fail) =>
+    google.script.run
+      .withSuccessHandler<PushSummary>(ok)
+      .withFailureHandler(fail)
+      .pushTab(sheetId, [...choices.values()]),
+  showResult,
+);
 
 if (!Number.isInteger(sheetId)) {
   showError('This dialog lost track of its tab. Close it and open Affinity › Preview changes… again.');

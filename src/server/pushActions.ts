@@ -143,46 +143,25 @@ export function undoPush(sheetId: number): UndoSummary {
   return got.value;
 }
 
-/** Menu: Affinity › Undo last push…: lists what would be put back and what not, asks, then undoes. */
+/**
+ * Menu: Affinity › Undo last push…: a dialog (src/client/undo.*) that asks previewUndoPush what would be put back
+ * and what not (both values), links the entries that push added (they stay), and undoes on request (undoPush).
+ */
 export function menuUndoLastPush(): void {
-  const ui = SpreadsheetApp.getUi();
   const sheet = SpreadsheetApp.getActiveSheet();
   const binding = findBinding(documentStore(), sheet.getSheetId());
   if (!binding) {
     offerSettings('Undo last push', 'This tab is not synced with Affinity, so it has no push to undo.');
     return;
   }
-  try {
-    const p = previewUndoPush(binding.sheetId);
-    if (p.pushedAt === null) {
-      ui.alert(
-        'Undo last push',
-        `“${p.tabName}” has no push to undo (or its last push was undone already).`,
-        ui.ButtonSet.OK,
-      );
-      return;
-    }
-    const lines = [
-      `Push of ${p.pushedAt}:`,
-      ...p.restore.map((r) => `• ${r.entity}, ${r.field}: “${r.from}” → back to “${r.to}”`),
-      ...p.notUndone.map((r) => `• not undone: ${r.entity}, ${r.field}: ${r.reason}`),
-      ...p.addedEntries.map(
-        (a) =>
-          `• ${a.entity} (entry ${a.entryId}) was added to ${a.list} by that push; it is not deleted (remove it in Affinity if you want).`,
-      ),
-    ];
-    if (p.restore.length === 0) {
-      ui.alert('Undo last push', `${lines.join('\n')}\n\nNothing can be put back.`, ui.ButtonSet.OK);
-      return;
-    }
-    if (
-      ui.alert('Undo last push', `${lines.join('\n')}\n\nPut these values back?`, ui.ButtonSet.YES_NO) !== ui.Button.YES
-    )
-      return;
-    ui.alert('Undo last push', undoPush(binding.sheetId).message, ui.ButtonSet.OK);
-  } catch (e) {
-    ui.alert('Undo last push', userMessage(e), ui.ButtonSet.OK);
-  }
+  const template = HtmlService.createHtmlOutputFromFile('undo');
+  // The tab's id is a number; it is the only thing put into the page (the data comes through previewUndoPush).
+  const html = HtmlService.createHtmlOutput(
+    template.getContent().replace('__SHEET_ID__', String(Math.trunc(binding.sheetId))),
+  )
+    .setWidth(760)
+    .setHeight(520);
+  SpreadsheetApp.getUi().showModalDialog(html, `Undo last push: ${sheet.getName()}`);
 }
 
 /** What the panel's Push section shows: the conflict setting (with its choices in words) and the pending marks. */

@@ -147,8 +147,8 @@ export interface UndoPreview {
     affinity: string | null;
     reason: string;
   }[];
-  /** Entries the push added: never deleted. */
-  addedEntries: { entryId: number; entity: string; list: string }[];
+  /** Entries the push added: never deleted. `url`: the record's page in Affinity (null when it could not be read). */
+  addedEntries: { entryId: number; entity: string; list: string; url: string | null }[];
 }
 
 export interface UndoSummary extends UndoPreview {

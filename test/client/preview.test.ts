@@ -2,114 +2,31 @@
  * The "Preview changes…" dialog as built (dist/preview.html, from `npm run build`), run against a minimal DOM:
  * it renders the server's data as text only, shows the request cost, and pushes with the choices made.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import * as vm from 'node:vm';
 import type { PushPreview, PushSummary } from '../../src/shared/push';
+import { runPage } from './fakeDom';
 
-class El {
-  children: El[] = [];
-  className = '';
-  style: Record<string, string> = {};
-  value = '';
-  selected = false;
-  disabled = false;
-  dataset: Record<string, string> = {};
-  listeners: Record<string, (() => void)[]> = {};
-  private text = '';
-  constructor(readonly tagName: string) {}
-  get textContent(): string {
-    return this.text + this.children.map((c) => c.textContent).join('');
-  }
-  set textContent(v: string) {
-    this.text = String(v);
-    this.children = [];
-  }
-  set innerHTML(_: string) {
-    throw new Error('innerHTML must not be used');
-  }
-  insertAdjacentHTML(): void {
-    throw new Error('insertAdjacentHTML must not be used');
-  }
-  appendChild(c: El): El {
-    this.children.push(c);
-    if (this.tagName === 'select' && c.selected) this.value = c.value;
-    if (this.tagName === 'select' && this.children.length === 1 && !this.value) this.value = c.value;
-    return c;
-  }
-  append(...cs: El[]): void {
-    for (const c of cs) this.appendChild(c);
-  }
-  addEventListener(type: string, fn: () => void): void {
-    (this.listeners[type] ??= []).push(fn);
-  }
-  fire(type: string): void {
-    for (const fn of this.listeners[type] ?? []) fn();
-  }
-  all(tag: string): El[] {
-    return this.children.flatMap((c) => [...(c.tagName === tag ? [c] : []), ...c.all(tag)]);
-  }
-  querySelectorAll(tag: string): El[] {
-    return this.all(tag);
-  }
-}
+const summary: PushSummary = {
+  tabName: 'Deals',
+  policy: 'flag',
+  sent: 2,
+  failed: 0,
+  alreadyInAffinity: 0,
+  conflicts: 0,
+  takenFromAffinity: 0,
+  invalid: 1,
+  notSent: 0,
+  notSynced: 0,
+  requests: { reads: 1, writes: 2, total: 3, batches: 2 },
+  failures: [],
+  message: 'Deals: 2 changes sent to Affinity.',
+};
 
-function loadDialog(preview: PushPreview) {
-  const html = readFileSync(join(__dirname, '../../dist/preview.html'), 'utf8');
-  const script = /<script>\n([\s\S]*)<\/script>/.exec(html)![1];
-  const byId: Record<string, El> = {
-    content: new El('main'),
-    cost: new El('p'),
-    push: new El('button'),
-    cancel: new El('button'),
-  };
-  const body = new El('body');
-  body.dataset.sheetId = '123';
-  const calls: { fn: string; args: unknown[] }[] = [];
-  let closed = false;
-  const runner = (): unknown => {
-    let ok: (v: unknown) => void = () => undefined;
-    const r: Record<string, unknown> = {
-      withSuccessHandler: (f: (v: unknown) => void) => ((ok = f), r),
-      withFailureHandler: () => r,
-      previewPush: (...args: unknown[]) => {
-        calls.push({ fn: 'previewPush', args });
-        ok(preview);
-      },
-      pushTab: (...args: unknown[]) => {
-        calls.push({ fn: 'pushTab', args });
-        const summary: PushSummary = {
-          tabName: 'Deals',
-          policy: 'flag',
-          sent: 2,
-          failed: 0,
-          alreadyInAffinity: 0,
-          conflicts: 0,
-          takenFromAffinity: 0,
-          invalid: 1,
-          notSent: 0,
-          notSynced: 0,
-          requests: { reads: 1, writes: 2, total: 3, batches: 2 },
-          failures: [],
-          message: 'Deals: 2 changes sent to Affinity.',
-        };
-        ok(summary);
-      },
-    };
-    return r;
-  };
-  const google = {
-    script: {
-      get run() {
-        return runner();
-      },
-      host: { close: () => (closed = true) },
-    },
-  };
-  const document = { body, getElementById: (id: string) => byId[id], createElement: (tag: string) => new El(tag) };
-  vm.runInNewContext(script, { document, google, Number, Math, Set, Map, String, Array, Object, JSON });
-  return { byId, calls, closed: () => closed };
-}
+const loadDialog = (preview: PushPreview) =>
+  runPage(
+    'preview',
+    { content: 'main', cost: 'p', push: 'button', cancel: 'button' },
+    { previewPush: () => preview, pushTab: () => summary },
+  );
 
 const HOSTILE = '<img src=x onerror="alert(1)"> =HYPERLINK("x")';
 

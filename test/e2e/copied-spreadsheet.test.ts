@@ -7,7 +7,8 @@
 import type { PushPreview, PushSummary } from '../../src/shared/push';
 import type { SettingsState } from '../../src/shared/settings';
 import { DEALFLOW } from '../../tools/emulator/seeds/dealflow';
-import { activePipelineWorld, patches, type World } from './pushHelpers';
+import { NAME_COLUMN } from '../../src/server/engine/layout';
+import { activePipelineWorld, letters, patches, type World } from './pushHelpers';
 
 const F = DEALFLOW.fields;
 
@@ -73,7 +74,10 @@ describe('unbinding a tab', () => {
     const h = w.product.harness;
     const doc = h.properties.document;
     const keysOf = () => [...doc.map.keys()].filter((k) => k.includes(String(w.sheetId)));
-    // an edit by a person (its attribution is kept until pushed), then unbind
+    // a new row added by a push (its journals), then an edit by a person (its attribution is kept until pushed)
+    h.userEdit(w.tab, `${letters(w.col(NAME_COLUMN))}${h.sheet(w.tab).getLastRow() + 1}`, [['northwind.vc']]);
+    w.run('pushTab', w.sheetId);
+    expect(keysOf().some((k) => k.startsWith('affinity.created.'))).toBe(true);
     h.userEdit(w.tab, 'C2', [['Edited before unbinding']]);
     expect(keysOf().some((k) => k.startsWith('affinity.edits.'))).toBe(true);
     expect(keysOf().some((k) => k.includes('digest') || k.includes('base'))).toBe(true);

@@ -96,11 +96,12 @@ describe('new rows become entries (deal flow, company list)', () => {
     expect(cell(w, row, NAME_COLUMN).getDisplayValue()).toBe('Northwind Ventures');
     const description = created.entity.fields!.find((f) => f.id === F.description)!;
     expect(description.value).toMatchObject({ data: 'Fund of funds' });
-    // One search, the existence check, one create, one PATCH; no read of the new entry.
-    expect(sent.filter((r) => r.url.includes('/companies/search'))).toHaveLength(1);
-    expect(
-      sent.filter((r) => r.method.toLowerCase() === 'post' && r.url.endsWith(`/lists/${L}/list-entries`)),
-    ).toHaveLength(1);
+    // One search (its Lists field says the record is on no list: no lookup), one create, one PATCH; no read.
+    expect(sent.map((r) => `${r.method.toUpperCase()} ${r.url.replace('https://api.affinity.co', '')}`)).toEqual([
+      'POST /v2/companies/search?limit=100&fieldIds=lists',
+      `POST /v2/lists/${L}/list-entries`,
+      `PATCH /v2/lists/${L}/list-entries/${created.id}/fields`,
+    ]);
     expect(patches(sent)).toHaveLength(1);
     // A second push does nothing more.
     const again = w.product.harness.fetchLog.length;
@@ -195,6 +196,44 @@ describe('new rows become entries (deal flow, company list)', () => {
     expect(cell(w, row, KEY_COLUMN).getNote()).toBe('');
   });
 
+  it('a pull keeps a row added here whose entry the view does not include, marked; a bound one too', async () => {
+    const created = addRow(w, 2, { [NAME_COLUMN]: 'northwind.vc', [F.description]: 'Fund of funds' });
+    const all = await listEntries(w);
+    const inView = new Set(
+      w.product.harness
+        .sheet(w.tab)
+        .getRange(2, w.col(KEY_COLUMN), w.product.harness.sheet(w.tab).getLastRow() - 1, 1)
+        .getValues()
+        .map(([k]) => Number(k)),
+    );
+    const outside = all.find((e) => !inView.has(e.id))!;
+    const bound = addRow(w, 3, { [NAME_COLUMN]: (outside.entity as { domain: string }).domain });
+    expect(w.run('pushTab', w.sheetId)).toMatchObject({ added: 1, bound: 1 });
+    const createdId = cell(w, created, KEY_COLUMN).getValue() as number;
+    for (let i = 0; i < 2; i++) {
+      const pulled = w.run('pullTab', w.sheetId) as { removed: number; keptOutOfView: number };
+      expect(pulled.removed).toBe(0);
+      const rowOf = (id: number) =>
+        w.product.harness
+          .sheet(w.tab)
+          .getRange(2, w.col(KEY_COLUMN), w.product.harness.sheet(w.tab).getLastRow() - 1, 1)
+          .getValues()
+          .findIndex(([k]) => Number(k) === id) + 2;
+      const r = rowOf(createdId);
+      expect(r).toBeGreaterThan(1);
+      expect(cell(w, r, NAME_COLUMN).getValue()).toBe('Northwind Ventures');
+      expect(cell(w, r, F.description).getValue()).toBe('Fund of funds');
+      expect(cell(w, r, KEY_COLUMN).getNote()).toMatch(
+        /added to “Deal Flow” from this tab, not in this view “Active Pipeline”.*Kept so nothing is lost/s,
+      );
+      expect(rowOf(outside.id)).toBe(bound);
+    }
+    // Still synced: an edit in the kept row is pushed.
+    const r = cell(w, 2, KEY_COLUMN).getValue() === createdId ? 2 : 3;
+    w.product.harness.userEdit(w.tab, `${letters(w.col(F.description))}${r}`, [['Fund of funds II']]);
+    expect(w.run('pushTab', w.sheetId)).toMatchObject({ sent: 1 });
+  });
+
   it('deleting rows in the sheet deletes nothing in Affinity', async () => {
     const before = (await listEntries(w)).length;
     w.product.harness.sheet(w.tab).deleteRow(2);
@@ -203,6 +242,98 @@ describe('new rows become entries (deal flow, company list)', () => {
     expect((await listEntries(w)).length).toBe(before);
   });
 });
+
+describe('a list with a required field', () => {
+  it('refuses the add (400 naming the field): a plain note on the row, nothing created, the row and its values kept', async () => {
+    const w = await bindWorld({
+      seed: seedWith((s) => {
+        s.fields[L] = s.fields[L].map((f) => (f.id === F.stage ? { ...f, isRequired: true } : f));
+      }),
+      apiKey: DEALFLOW.apiKey,
+      listId: L,
+      viewId: DEALFLOW.views.activePipeline,
+    });
+    try {
+      const before = (await listEntries(w)).length;
+      const row = addRow(w, 2, { [NAME_COLUMN]: 'northwind.vc', [F.description]: 'Fund of funds' });
+      for (let i = 0; i < 2; i++) {
+        const from = w.product.harness.fetchLog.length;
+        const s = w.run('pushTab', w.sheetId) as PushSummary;
+        expect(s).toMatchObject({ added: 0, sent: 0, notSynced: 1 });
+        expect(w.requestsSince(from).filter((r) => r.method === 'PATCH')).toEqual([]);
+        expect(cell(w, row, KEY_COLUMN).getValue()).toBe('');
+        expect(cell(w, row, KEY_COLUMN).getNote()).toMatch(
+          new RegExp(
+            `not added to “Deal Flow”: the list has a required field.*${F.stage}.*Add the entry in Affinity`,
+            's',
+          ),
+        );
+        expect(cell(w, row, NAME_COLUMN).getValue()).toBe('northwind.vc');
+        expect(cell(w, row, F.description).getValue()).toBe('Fund of funds');
+      }
+      expect((await listEntries(w)).length).toBe(before);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+/** Calls that change something outside the execution: sending requests, writing cells, notes or properties. */
+const CHANGES =
+  /UrlFetchApp\.fetchAll|UrlFetchApp\.fetch$|setValues|setValue$|setNotes|setProperty|deleteProperty|insertSheet|insertRows|Cache\.put/;
+
+/**
+ * Round 0: a complete push of new rows, traced. Then, for each point before and after a call of that trace that
+ * changes something, a fresh round of new rows whose push is killed there, and the next push, after which every row
+ * of the round holds its Entry ID. Returns each round's first sheet row.
+ */
+function killAtEveryStep(
+  w: World,
+  addRound: (round: number) => number,
+  rowIds: (first: number) => (number | '')[],
+  maxRounds: number,
+): { first: number; round: number }[] {
+  const h = w.product.harness;
+  const first0 = addRound(0);
+  h.runWith({ kind: 'menu', traceCalls: true }, 'pushTab', w.sheetId);
+  const trace = h.lastExecution.callTrace!;
+  expect(rowIds(first0).every((id) => id !== '')).toBe(true);
+  // Kill before and after each call that changes something (between two such calls every kill point is the same).
+  const points = new Set<number>([1]);
+  trace.forEach((key, j) => {
+    if (!CHANGES.test(key)) return;
+    points.add(j);
+    points.add(j + 1);
+  });
+  const kills = [...points].filter((k) => k >= 1 && k < trace.length).sort((a, b) => a - b);
+  expect(kills.length).toBeGreaterThan(10);
+  expect(kills.length).toBeLessThanOrEqual(maxRounds);
+  const rounds = [{ first: first0, round: 0 }];
+  kills.forEach((k, n) => {
+    const round = n + 1;
+    const first = addRound(round);
+    rounds.push({ first, round });
+    try {
+      h.runWith({ kind: 'menu', abortAfterCalls: k }, 'pushTab', w.sheetId);
+    } catch {
+      // killed, as intended
+    }
+    expect(h.lastExecution.killed).toBe('abort-after-calls');
+    // Each row is created (its id is on the list) or pending (no id yet): the next push completes it.
+    w.run('pushTab', w.sheetId);
+    expect([k, rowIds(first).filter((id) => id === '')]).toEqual([k, []]);
+  });
+  return rounds;
+}
+
+/** The ids in the Entry ID cells of `rows` rows from sheet row `first`. */
+function idsFrom(w: World, first: number, rows: number): (number | '')[] {
+  return w.product.harness
+    .sheet(w.tab)
+    .getRange(first, w.col(KEY_COLUMN), rows, 1)
+    .getValues()
+    .map(([v]) => (v === '' ? '' : Number(v)));
+}
 
 describe('exactly once: a 20-row add killed at every step', () => {
   const ROWS = 20;
@@ -244,50 +375,10 @@ describe('exactly once: a 20-row add killed at every step', () => {
     return first;
   }
 
-  function rowIds(first: number): (number | '')[] {
-    const sheet = w.product.harness.sheet(w.tab);
-    return sheet
-      .getRange(first, w.col(KEY_COLUMN), ROWS, 1)
-      .getValues()
-      .map(([v]) => (v === '' ? '' : Number(v)));
-  }
-
-  /** Calls that change something outside the execution: sending requests, writing cells, notes or properties. */
-  const CHANGES =
-    /UrlFetchApp\.fetchAll|UrlFetchApp\.fetch$|setValues|setValue$|setNotes|setProperty|deleteProperty|insertSheet|insertRows|Cache\.put/;
+  const rowIds = (first: number) => idsFrom(w, first, ROWS);
 
   it('every kill point leaves each row created or pending, and the next push completes with 0 duplicates', async () => {
-    const h = w.product.harness;
-    // Round 0, not killed: the calls of a complete push of 20 new rows, in order.
-    const first0 = addRound(0);
-    h.runWith({ kind: 'menu', traceCalls: true }, 'pushTab', w.sheetId);
-    const trace = h.lastExecution.callTrace!;
-    expect(rowIds(first0).every((id) => id !== '')).toBe(true);
-    // Kill before and after each call that changes something (between two such calls every kill point is the same).
-    const points = new Set<number>([1]);
-    trace.forEach((key, j) => {
-      if (!CHANGES.test(key)) return;
-      points.add(j);
-      points.add(j + 1);
-    });
-    const kills = [...points].filter((k) => k >= 1 && k < trace.length).sort((a, b) => a - b);
-    expect(kills.length).toBeGreaterThan(10);
-    expect(kills.length).toBeLessThanOrEqual(ROUNDS);
-    const rounds: { first: number; round: number }[] = [{ first: first0, round: 0 }];
-    kills.forEach((k, n) => {
-      const round = n + 1;
-      const first = addRound(round);
-      rounds.push({ first, round });
-      try {
-        h.runWith({ kind: 'menu', abortAfterCalls: k }, 'pushTab', w.sheetId);
-      } catch {
-        // killed, as intended
-      }
-      expect(h.lastExecution.killed).toBe('abort-after-calls');
-      // Each row is created (its id is on the list) or pending (no id yet): checked below, after the next push.
-      w.run('pushTab', w.sheetId);
-      expect([k, rowIds(first).filter((id) => id === '')]).toEqual([k, []]);
-    });
+    const rounds = killAtEveryStep(w, addRound, rowIds, ROUNDS);
     // The list holds each entity exactly once, and each row's id is that entity's entry, with its value written.
     const entries = await listEntries(w);
     const byEntity = new Map<number, ListEntryWithEntity[]>();
@@ -413,6 +504,47 @@ describe('new rows: person by email, opportunity via API v1', () => {
       expect((await listEntries(w, GENERATED.opportunityListId, GENERATED.apiKey)).length).toBe(after.length);
     } finally {
       await w.close();
+    }
+  });
+});
+
+describe('exactly once: an opportunity add (API v1) killed at every step', () => {
+  const ROWS = 3;
+  const LIST = GENERATED.opportunityListId;
+  let w: World;
+  beforeAll(async () => {
+    w = await bindWorld({
+      generate: { entries: 30 },
+      apiKey: GENERATED.apiKey,
+      listId: LIST,
+      viewId: GENERATED.opportunityViewId,
+    });
+  });
+  afterAll(() => w.close());
+
+  const nameOf = (round: number, i: number) => `Kill Opp ${round}-${i}`;
+  function addRound(round: number): number {
+    const h = w.product.harness;
+    const first = h.sheet(w.tab).getLastRow() + 1;
+    for (let i = 0; i < ROWS; i++) {
+      h.userEdit(w.tab, `${letters(w.col(NAME_COLUMN))}${first + i}`, [[nameOf(round, i)]]);
+      h.userEdit(w.tab, `${letters(w.col('field-3006'))}${first + i}`, [[`intro ${round}-${i}`]]);
+    }
+    return first;
+  }
+
+  it('never creates an opportunity twice; every row ends with its entry and its value', async () => {
+    const rounds = killAtEveryStep(w, addRound, (first) => idsFrom(w, first, ROWS), 40);
+    const entries = await listEntries(w, LIST, GENERATED.apiKey);
+    for (const { first, round } of rounds) {
+      const ids = idsFrom(w, first, ROWS);
+      for (let i = 0; i < ROWS; i++) {
+        const named = entries.filter((e) => (e.entity as { name?: string }).name === nameOf(round, i));
+        expect(named.map((e) => e.id)).toEqual([ids[i]]);
+        expect(named[0].entity.fields!.find((f) => f.id === 'field-3006')!.value).toMatchObject({
+          data: `intro ${round}-${i}`,
+        });
+      }
     }
   });
 });

@@ -49,8 +49,19 @@ describe('undo the last push (deal flow)', () => {
       expect.objectContaining({ entryId: B, field: 'Description', pushed: 'Pushed B', affinity: 'Colleague B' }),
     ]);
     expect(preview.addedEntries).toEqual([
-      expect.objectContaining({ entity: 'Northwind Ventures', list: 'Deal Flow' }),
+      expect.objectContaining({
+        entity: 'Northwind Ventures',
+        list: 'Deal Flow',
+        url: 'https://analytical-ventures.affinity.co/companies/8001',
+      }),
     ]);
+    // The menu opens the dialog for this tab; it inserts data as text only.
+    h.spreadsheet.setActiveSheet(h.sheet(w.tab));
+    h.clickMenu('Affinity', 'Undo last push…');
+    const dialog = h.ui.dialogs[h.ui.dialogs.length - 1];
+    expect(dialog.title).toBe(`Undo last push: ${w.tab}`);
+    expect(dialog.html).toContain(`data-sheet-id="${w.sheetId}"`);
+    expect(dialog.html).not.toMatch(/innerHTML|insertAdjacentHTML|outerHTML|document\.write/);
 
     const from = h.fetchLog.length;
     const undone = w.run('undoPush', w.sheetId) as UndoSummary;

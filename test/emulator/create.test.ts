@@ -86,6 +86,24 @@ describe('POST /v2/companies/search, /v2/persons/search (beta)', () => {
   });
 });
 
+describe('the Lists field (`fieldIds=lists`) on company and person reads and searches', () => {
+  const listsOf = (entity: { fields?: { id: string; value: { data: { id: number }[] | null } }[] }) =>
+    (entity.fields?.find((f) => f.id === 'lists')?.value.data ?? []).map((l) => l.id);
+
+  it('says the lists the entity is on now, also right after it was added; without fieldIds, no fields', () => {
+    const off = base.companies!.find((c) => get(em, `/v2/companies/${c.id}/list-entries`).json.data.length === 0)!;
+    const search = () =>
+      call(em, 'POST', '/v2/companies/search?fieldIds=lists', { body: { search: { term: off.domain! } } }).json.data[0];
+    expect(search()).toMatchObject({ id: off.id, fields: [{ id: 'lists', type: 'global', value: { data: null } }] });
+    call(em, 'POST', `/v2/lists/${LIST}/list-entries`, { body: { entity: { id: off.id } } });
+    expect(listsOf(search())).toEqual([LIST]);
+    expect(listsOf(get(em, `/v2/companies/${off.id}?fieldIds=lists`).json)).toEqual([LIST]);
+    expect(get(em, `/v2/companies/${off.id}`).json.fields).toBeUndefined();
+    const unknown = call(em, 'POST', '/v2/companies/search?fieldIds=field-2001', { body: { search: { term: 'x' } } });
+    expect(errorOf(unknown)).toMatchObject({ code: 'validation', param: 'fieldIds' });
+  });
+});
+
 describe('POST /v2/lists/{listId}/list-entries (beta)', () => {
   it('adds a company as a new row with every field empty; 201 with the entry; it reads back', () => {
     const res = call(em, 'POST', `/v2/lists/${LIST}/list-entries`, { body: { entity: { id: 80005 } } });
@@ -127,6 +145,16 @@ describe('POST /v2/lists/{listId}/list-entries (beta)', () => {
     const bad = call(em, 'POST', `/v2/lists/${LIST}/list-entries`, { body: { entity: {} } });
     expect(errorOf(bad)).toMatchObject({ code: 'validation', param: 'entity' });
     expect(call(em, 'POST', '/v2/lists/999/list-entries', { body: { entity: { id: 80005 } } }).status).toBe(404);
+  });
+
+  it('a list with a required field refuses every add: 400 naming the missing field ids (nothing added)', () => {
+    const fields = seed.fields[LIST].map((f) => (f.id === 'field-1005' ? { ...f, isRequired: true } : f));
+    const strict = new AffinityEmulator({ ...seed, fields: { ...seed.fields, [LIST]: fields } });
+    const before = getAll(strict, `/v2/lists/${LIST}/list-entries`).items.length;
+    const res = call(strict, 'POST', `/v2/lists/${LIST}/list-entries`, { body: { entity: { id: 80005 } } });
+    expect(res.status).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'bad-request', message: expect.stringContaining('field-1005') });
+    expect(getAll(strict, `/v2/lists/${LIST}/list-entries`).items.length).toBe(before);
   });
 });
 

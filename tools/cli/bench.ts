@@ -300,8 +300,15 @@ export async function addRowsCase(model: BenchModel, entries: number, added = 50
       sheet.getRange(r, col('Description')).setValue(`Edited ${r}`);
       sheet.getRange(r, col('Amount')).setValue(1000 + i);
     });
-    attempt(product, 'pushTab', sheetId);
-    const edits = fromMetrics(model, last(product), `push ${added} edited entries (2 cells each) of ${entries}`, '');
+    // Written by a script, so no editor is recorded: the push is confirmed as a person would (docs/sharing.md).
+    attempt(product, 'pushTab', sheetId, undefined, true);
+    const edits = fromMetrics(
+      model,
+      last(product),
+      `push ${added} edited entries (2 cells each) of ${entries}`,
+      added + Math.min(Math.ceil(entries / 100), added),
+      `${Math.min(Math.ceil(entries / 100), added)} reads for the conflict check + ${added} PATCH`,
+    );
     const first = sheet.getLastRow() + 1;
     const nameCol = header.findIndex((h) => h === 'Organization' || h === 'Name') + 1;
     if (first + added - 1 > sheet.getMaxRows())
@@ -311,16 +318,16 @@ export async function addRowsCase(model: BenchModel, entries: number, added = 50
       .getRange(first, col('Description'), added, 1)
       .setValues(Array.from({ length: added }, (_, i) => [`New ${i}`]));
     sheet.getRange(first, col('Amount'), added, 1).setValues(Array.from({ length: added }, (_, i) => [i + 1]));
-    const pages = Math.ceil(entries / 100);
-    const check = Math.min(pages, added);
     attempt(product, 'pushTab', sheetId);
+    // No existence check: each search answer's Lists field says the record is on no list (docs/push.md).
     const rows = fromMetrics(
       model,
       last(product),
       `add ${added} rows below ${entries}`,
-      3 * added + check,
-      `${added} searches + ${check} existence-check reads + ${added} creates + ${added} PATCH; ` +
-        `Sheets calls: ${(last(product).callsByService.SpreadsheetApp ?? 0) - edits.sheetsCalls} more than the edits push`,
+      3 * added,
+      `${added} searches + ${added} creates + ${added} PATCH; ` +
+        `Sheets calls: ${(last(product).callsByService.SpreadsheetApp ?? 0) - edits.sheetsCalls} more than the edits push ` +
+        '(the issue allows 5)',
     );
     return [edits, rows];
   } finally {

@@ -11,6 +11,7 @@ import type {
   FieldMetadata,
   FieldValue,
   FieldValueUpdate,
+  ListData,
   ListEntryWithEntity,
   ListWithType,
   PersonData,
@@ -784,12 +785,12 @@ export class AffinityEmulator {
       ),
       r('GET', '/v2/field-value-changes', (c) => ok(this.allChanges(c))),
       r('GET', '/v2/persons', (c) => ok(this.page(c, this.byIds(c, this.personEntities()), (p) => p.id))),
-      r('GET', '/v2/persons/{personId}', (_c, [p]) =>
-        ok(this.one(this.personEntities(), int(p, 'personId'), 'Person')),
+      r('GET', '/v2/persons/{personId}', (c, [p]) =>
+        ok(this.withLists(c, 'person', this.one(this.personEntities(), int(p, 'personId'), 'Person'))),
       ),
       r('GET', '/v2/companies', (c) => ok(this.page(c, this.byIds(c, this.companyEntities()), (x) => x.id))),
-      r('GET', '/v2/companies/{companyId}', (_c, [x]) =>
-        ok(this.one(this.companyEntities(), int(x, 'companyId'), 'Company')),
+      r('GET', '/v2/companies/{companyId}', (c, [x]) =>
+        ok(this.withLists(c, 'company', this.one(this.companyEntities(), int(x, 'companyId'), 'Company'))),
       ),
       r('GET', '/v2/companies/{companyId}/list-entries', (c, [x]) =>
         ok(this.entityListEntries(c, 'company', int(x, 'companyId'))),
@@ -1184,7 +1185,29 @@ export class AffinityEmulator {
               ),
           );
     const plain = (items as unknown as { id: number; fields?: unknown }[]).map(({ fields: _f, ...x }) => x);
-    return this.page(ctx, plain, (x) => x.id);
+    const page = this.page(ctx, plain, (x) => x.id);
+    return { data: page.data.map((x) => this.withLists(ctx, type, x)), pagination: page.pagination };
+  }
+
+  /**
+   * Field selection on company and person reads and searches: only the `Lists` field (id `lists`, global,
+   * `list-multi`) is modelled, its value computed from the lists the entity is on now (`ListData` of each list, the
+   * list's entry count as `entityCount`; `data: null` on none: "When an array-typed value has no data in it, the API
+   * will return null"). No selection: no `fields`. Any other field id: 400 validation (`fieldIds`).
+   */
+  private withLists<T extends { id: number }>(ctx: Ctx, type: 'company' | 'person', entity: T): T {
+    const ids = ctx.query.getAll('fieldIds');
+    if (ids.length === 0) return entity;
+    const other = ids.find((id) => id !== 'lists');
+    if (other !== undefined) throw validation('fieldIds', `Unknown field id ${other}`);
+    const lists: ListData[] = [];
+    for (const state of this.lists.values()) {
+      if (state.list.type !== type) continue;
+      if ([...state.entries.values()].some((e) => entity_id(e) === entity.id))
+        lists.push({ id: state.list.id, name: state.list.name, type, entityCount: state.order.length });
+    }
+    const value = { type: 'list-multi', data: lists.length > 0 ? lists.slice(0, 100) : null, totalCount: lists.length };
+    return { ...entity, fields: [{ id: 'lists', name: 'Lists', type: 'global', enrichmentSource: null, value }] };
   }
 
   /**
@@ -1207,6 +1230,11 @@ export class AffinityEmulator {
       throw new ApiError(422, 'unprocessable-entity', `The ${type} ${id} was merged into ${type} ${target}`);
     const known = (type === 'company' ? this.companyEntities() : this.personEntities()).find((x) => x.id === id);
     if (!known) throw validation('entity.id', `${type === 'company' ? 'Company' : 'Person'} ${id} not found`);
+    // "If the List has a required field, the request is rejected with 400 Bad Request and the missing field IDs are
+    // returned in the response body" (Add a List Entry to a List, 2026-09-17): the endpoint takes no field values.
+    const required = state.fields.filter((m) => m.type === 'list' && m.isRequired).map((m) => m.id);
+    if (required.length > 0)
+      throw badRequest(`Cannot add to list ${listId}: required fields are missing: ${required.join(', ')}`);
     const { fields: _f, ...entity } = known as { id: number; fields?: unknown };
     const entry = {
       id: this.nextEntryId(),

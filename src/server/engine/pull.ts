@@ -8,7 +8,8 @@
  * - local ≠ base (an edit not pushed yet): keep it; if remote moved too, to something else, flag a conflict;
  * - read-only columns always take remote (an edit there is restored).
  * Rows keep their place whatever order the user sorted the tab into; new entries are appended; entries that
- * left the view are removed unless the row holds the user's data or unpushed edits, then kept and marked.
+ * left the view are removed unless the row holds the user's data or unpushed edits, or the user added it (a new row
+ * of this tab), then kept and marked.
  */
 import { blocksFromChanges, type Block, type Changes } from './blocks';
 import { NOT_SENT_PREFIX, conflictNote, replacedNote } from './notes';
@@ -84,6 +85,13 @@ export interface PullInput {
   keep?: readonly ColumnSpec[];
   /** Known specs of the tab's columns as last saved (to read edits in columns whose field left the view). */
   knownSpecs?: ReadonlyMap<string, ColumnSpec>;
+  /**
+   * Entries that new rows of this tab became (created by its pushes, or matched to an entry already on the list):
+   * a row of one the view does not serve is kept and marked, never removed (the user typed it).
+   */
+  addedHere?: ReadonlySet<number>;
+  /** The list's name, for the mark on such rows. */
+  listName?: string;
 }
 
 export function planPull(input: PullInput): PullPlan {
@@ -269,6 +277,21 @@ export function planPull(input: PullInput): PullPlan {
       if (codec.read(line[col] ?? '', spec) !== base) hasPendingEdit = true;
     }
     const known = snapshot?.rows.has(entryId) === true;
+    if (input.addedHere?.has(entryId)) {
+      // A row the user added: its entry is on the list but the view does not include it (its filters, or Affinity
+      // adds new entries to no saved view). Removing the row would lose what the user typed: kept and marked.
+      counts.keptOutOfView++;
+      if (known) newSnapshot.rows.set(entryId, [...oldBase, ...heldBase(entryId)]);
+      const current = tab.notes[r]?.[keyCol] ?? '';
+      setNote(
+        r,
+        keyCol,
+        isOwnNote(current) && current.includes('not in this view')
+          ? current
+          : `${NOTE_MARK}added to “${input.listName ?? 'the list'}” from this tab, not in this view “${input.viewName}” (the view does not include it). Kept so nothing is lost: its values are in Affinity, and edits here are still pushed. Delete the row when you no longer need it.`,
+      );
+      continue;
+    }
     if (!known && line.some((cell, c) => c !== keyCol && cell !== '' && cell !== null)) {
       // An Entry ID the last pull did not put here (typed, pasted, or its base did not verify): kept as the user left
       // it, out of the base, so no push ever sends it (docs/sharing.md).

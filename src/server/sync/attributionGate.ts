@@ -19,7 +19,8 @@ export type GateMode = 'own' | 'all' | 'look';
 
 export interface PushGate {
   /**
-   * `addedByPusher`: entries a push a person started has just added from new rows. Their values were typed before the
+   * `addedByPusher`: entries a push a person started has just added from new rows (or adopted from a killed push of
+   * the tab that created them). Their values were typed before the
    * row had an Entry ID, so no record names their editor; the person pushing them is credited (docs/sharing.md).
    */
   apply(scan: EditScan, tab: TabState, addedByPusher?: ReadonlySet<number>): void;

@@ -6,21 +6,28 @@
  * compared with an empty base: a created entry has every field empty, so they are sent; a bound entry's values
  * follow the conflict rules.
  *
- * Exactly once: before creating, the entities' existing list entries are checked (the list's entries, page by page,
- * while that costs fewer requests than one per entity; else `GET /v2/{companies|persons}/{id}/list-entries`); the new
- * ids are recorded in a journal (document properties) and written into the rows as soon as Affinity answers, before
- * any PATCH. A push killed after the create finds the entry again (journal or check) and never creates it twice.
+ * Exactly once, and an entity already on the list is bound, not added again (Affinity lets an entity be on a list
+ * more than once, so the create would not refuse it): the search asks for each record's `Lists` field
+ * (`fieldIds=lists`), which says the lists it is on. A record on none of them is created without more requests.
+ * The entries of the list are looked up only for records that the answer says are on the list, whose answer does not
+ * say (no `Lists` field, or too many lists), or that a push of this tab sent a create for before (a journal of the
+ * entities, written before each create batch: a push killed after sending it, and Affinity's reads may lag a write).
+ * The new entry ids are recorded in a journal (document properties) and written into the rows as soon as Affinity
+ * answers, before any PATCH. A push killed after the create finds the entry again and never creates it twice.
  *
- * Requests: one search per new row (a typed Affinity id: one GET of that record), the existence check, one create
- * per new entry; all in fetchAll batches sized by the rate-limit headers (the `send` the push passes in).
+ * Requests: one search per new row (a typed Affinity id: one GET of that record), the lookups above (none in the
+ * common case), one create per new entry; all in fetchAll batches sized by the rate-limit headers (the `send` the
+ * push passes in).
  */
 import type { AffinityClient, Outcome, RequestSpec } from '../affinity/client';
 import { AffinityError } from '../affinity/errors';
 import type { ListEntryWithEntity, ListType, Paged } from '../affinity/types';
 import { KEY_COLUMN, NAME_COLUMN, NOTE_MARK } from '../engine/layout';
 import {
+  LISTS_FIELD,
   entityNameOf,
   findNewRows,
+  listedOn,
   resolveEntity,
   searchTermOf,
   type Entity,
@@ -47,6 +54,11 @@ export interface AddedRow {
 export interface NewRowsResult {
   /** Rows bound to an entry by this push (created or found on the list); in a dry run, what would be. */
   added: AddedRow[];
+  /**
+   * Entries a push of this tab created before (journal) whose rows hold their id but which the base did not know yet
+   * (the push was killed before writing it): adopted with empty values, like a row added now.
+   */
+  adopted: number[];
   /** The entries created, as Affinity answered (every field empty): the push's conflict check needs no read. */
   created: ListEntryWithEntity[];
   /** Rows left as they are, with the note to put on them. */
@@ -73,21 +85,34 @@ export interface NewRowsInput {
 
 const JOURNAL_MAX = 2000;
 const journalKey = (sheetId: number) => `affinity.created.${sheetId}`;
+const sentKey = (sheetId: number) => `affinity.creating.${sheetId}`;
 
-/** Entry ids this tab's pushes created (the newest JOURNAL_MAX), so a push killed before the base was written adopts them. */
-export function loadJournal(doc: KeyValueStore, sheetId: number): number[] {
+function loadIds(doc: KeyValueStore, key: string): number[] {
   try {
-    const parsed = JSON.parse(doc.get(journalKey(sheetId)) ?? '[]') as unknown;
+    const parsed = JSON.parse(doc.get(key) ?? '[]') as unknown;
     return Array.isArray(parsed) ? parsed.filter((x): x is number => typeof x === 'number') : [];
   } catch {
     return [];
   }
 }
 
-function addToJournal(doc: KeyValueStore, sheetId: number, ids: number[]): void {
+function addIds(doc: KeyValueStore, key: string, ids: number[]): void {
   if (ids.length === 0) return;
-  const all = [...loadJournal(doc, sheetId), ...ids];
-  doc.set(journalKey(sheetId), JSON.stringify(all.slice(-JOURNAL_MAX)));
+  const all = [...loadIds(doc, key), ...ids];
+  doc.set(key, JSON.stringify(all.slice(-JOURNAL_MAX)));
+}
+
+/** Entry ids this tab's pushes created (the newest JOURNAL_MAX), so a push killed before the base was written adopts them. */
+export function loadJournal(doc: KeyValueStore, sheetId: number): number[] {
+  return loadIds(doc, journalKey(sheetId));
+}
+
+const addToJournal = (doc: KeyValueStore, sheetId: number, ids: number[]) => addIds(doc, journalKey(sheetId), ids);
+
+/** Unbinding: the tab's journals of entries added and creates sent go. */
+export function forgetJournals(doc: KeyValueStore, sheetId: number): void {
+  doc.delete(journalKey(sheetId));
+  doc.delete(sentKey(sheetId));
 }
 
 const entityPath = (type: ListType) => (type === 'person' ? 'persons' : 'companies');
@@ -95,10 +120,15 @@ const entityPath = (type: ListType) => (type === 'person' ? 'persons' : 'compani
 function searchSpec(type: ListType, row: NewRow): RequestSpec {
   const term = searchTermOf(row.ref);
   if (term === null && row.ref.kind === 'id')
-    return { method: 'get', path: `/v2/${entityPath(type)}/${row.ref.id}`, purpose: 'read-entries', what: type };
+    return {
+      method: 'get',
+      path: `/v2/${entityPath(type)}/${row.ref.id}?fieldIds=${LISTS_FIELD}`,
+      purpose: 'read-entries',
+      what: type,
+    };
   return {
     method: 'post',
-    path: `/v2/${entityPath(type)}/search?limit=100`,
+    path: `/v2/${entityPath(type)}/search?limit=100&fieldIds=${LISTS_FIELD}`,
     body: { search: { term } },
     purpose: 'read-entries',
     what: type,
@@ -109,7 +139,12 @@ function failureNote(listName: string, error: AffinityError): string {
   const why =
     error.status === 404
       ? "Affinity's API for this account does not offer the (beta) endpoints that find records and add entries (404). Add the entry in Affinity, then pull."
-      : error.message;
+      : error.status === 400 && /required/i.test(error.message)
+        ? // Affinity refuses every API add to a list with a required field: the endpoint takes no values
+          // (developer.affinity.co, "Add a List Entry to a List", 2026-09-17).
+          `the list has a required field, and Affinity's API cannot fill it when adding an entry. ${error.message} ` +
+          'Add the entry in Affinity (or make the field optional there), then pull; this row and its values stay here until then.'
+        : error.message;
   return `${NOTE_MARK}this row is new and was not added to “${listName}”: ${why}`;
 }
 
@@ -118,18 +153,26 @@ function baseRow(snapshot: Snapshot, name: string): string[] {
   return snapshot.columns.map((id) => (id === NAME_COLUMN ? name : ''));
 }
 
-/** Which entry of the list holds each entity, for the entities given (existence check before creating). */
+/**
+ * Which entry of the list holds each entity, for the entities given (the lookup before creating). `knownEntries`:
+ * how many entries the list has at least (the rows the view served), so that the list's pages are read only while
+ * they may cost fewer requests than one per entity.
+ */
 function existingEntries(
   client: AffinityClient,
   send: BatchSender,
   binding: Binding,
   entityIds: number[],
+  knownEntries: number,
 ): Map<number, number> {
   const out = new Map<number, number>();
   if (entityIds.length === 0) return out;
   const wanted = new Set(entityIds);
   // The list page by page while that costs no more than one request per entity; else one request per entity.
-  let url: string | null = `/v2/lists/${binding.listId}/list-entries?limit=100`;
+  let url: string | null =
+    Math.ceil((knownEntries + 1) / 100) < entityIds.length
+      ? `/v2/lists/${binding.listId}/list-entries?limit=100`
+      : null;
   let pages = 0;
   const seen = new Map<number, number>();
   try {
@@ -144,8 +187,8 @@ function existingEntries(
       for (const e of page.data ?? [])
         if (wanted.has(e.entity.id) && !seen.has(e.entity.id)) seen.set(e.entity.id, e.id);
       url = page.pagination?.nextUrl ?? null;
+      if (!url) return seen;
     }
-    if (!url) return seen;
   } catch (e) {
     if (!(e instanceof AffinityError) || e.kind !== 'permission') throw e;
   }
@@ -172,6 +215,7 @@ export function addNewRows(input: NewRowsInput): NewRowsResult {
   const { tab, snapshot, binding, doc } = input;
   const result: NewRowsResult = {
     added: [],
+    adopted: [],
     created: [],
     notes: new Map(),
     cells: [],
@@ -188,8 +232,10 @@ export function addNewRows(input: NewRowsInput): NewRowsResult {
   if (journal.size > 0) {
     tab.values.forEach((line) => {
       const id = Number(line[keyCol]);
-      if (journal.has(id) && !snapshot.rows.has(id))
+      if (journal.has(id) && !snapshot.rows.has(id)) {
         snapshot.rows.set(id, baseRow(snapshot, String(line[nameCol] ?? '')));
+        result.adopted.push(id);
+      }
     });
   }
 
@@ -236,12 +282,17 @@ export function addNewRows(input: NewRowsInput): NewRowsResult {
     resolved.push({ row, entity: r.entity });
   });
 
-  // Entries already on the list: bind to them (their values go out as edits, under the conflict rules).
+  // Entries already on the list: bind to them (their values go out as edits, under the conflict rules). Looked up
+  // only where the search's `Lists` field does not rule it out, or a create for the entity was sent before.
+  const sentBefore = new Set(loadIds(doc, sentKey(binding.sheetId)));
   const onList = existingEntries(
     client,
     input.send,
     binding,
-    resolved.map((x) => x.entity.id),
+    resolved
+      .filter((x) => listedOn(x.entity, binding.listId) !== false || sentBefore.has(x.entity.id))
+      .map((x) => x.entity.id),
+    snapshot.rows.size,
   );
   const rowOfEntry = new Map<number, number>();
   tab.values.forEach((line, r) => {
@@ -274,6 +325,12 @@ export function addNewRows(input: NewRowsInput): NewRowsResult {
   }
 
   const made = input.send(toCreate, (batch) => {
+    // Written before the batch goes out: a push killed before the answers are recorded looks these up next time.
+    addIds(
+      doc,
+      sentKey(binding.sheetId),
+      batch.map((x) => x.entity.id),
+    );
     const outcomes = client.sendAll<ListEntryWithEntity>(
       batch.map((x) => ({
         method: 'post',
@@ -304,12 +361,22 @@ export function addNewRows(input: NewRowsInput): NewRowsResult {
     result.added.push({ row: x.row.row, entryId: o.value.id, entity: entityNameOf(x.entity), created: true });
   });
   result.requests = client.requestsSent - start;
-  bindRows(result, tab, snapshot, keyCol, nameCol);
+  bindRows(result, input, keyCol, nameCol);
   return result;
 }
 
-/** Puts each added entry's id and name into its row (in memory, and as cells to write) and its base row. */
-function bindRows(result: NewRowsResult, tab: TabState, snapshot: Snapshot, keyCol: number, nameCol: number): void {
+/**
+ * Puts each added entry's id and name into its row (in memory, and as cells to write) and its base row. Entries
+ * matched to one already on the list join the journal too (created ones are in it already): a pull keeps their
+ * rows when the view does not include them.
+ */
+function bindRows(result: NewRowsResult, input: NewRowsInput, keyCol: number, nameCol: number): void {
+  const { tab, snapshot } = input;
+  addToJournal(
+    input.doc,
+    input.binding.sheetId,
+    result.added.filter((a) => !a.created).map((a) => a.entryId),
+  );
   for (const a of result.added) {
     tab.values[a.row][keyCol] = a.entryId;
     tab.values[a.row][nameCol] = a.entity;
@@ -339,7 +406,7 @@ function addOpportunities(
   keyCol: number,
   nameCol: number,
 ): NewRowsResult {
-  const { tab, snapshot, binding, doc } = input;
+  const { tab, binding, doc } = input;
   const client = input.client();
   const start = client.requestsSent;
   const held = new Set<number>();
@@ -442,6 +509,6 @@ function addOpportunities(
     });
   });
   result.requests = client.requestsSent - start;
-  bindRows(result, tab, snapshot, keyCol, nameCol);
+  bindRows(result, input, keyCol, nameCol);
   return result;
 }

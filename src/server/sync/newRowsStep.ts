@@ -124,6 +124,7 @@ export function knownRemote(
 export function newRowsHeld(input: Pick<NewRowsInput, 'snapshot'>): NewRowsStep {
   const result: NewRowsResult = {
     added: [],
+    adopted: [],
     created: [],
     notes: new Map(),
     cells: [],

@@ -15,6 +15,7 @@ import { documentStore } from '../gas/platform';
 import { readSnapshot, writeSnapshot } from '../gas/snapshotStore';
 import { applyPlan, readTab } from '../gas/tab';
 import { commitBase, pullBase, stageBase } from './baseGuard';
+import { loadJournal } from './createEntries';
 import type { PullSummary } from '../../shared/types';
 import type { LogPort } from '../ports';
 import type { Binding } from './bindings';
@@ -76,6 +77,8 @@ export function applyPulledView(
     viewName: pulled.viewName,
     today,
     policy: pullPolicy(),
+    addedHere: new Set(loadJournal(documentStore(), binding.sheetId)),
+    listName: binding.listName,
   });
   applyPlan(sheet, tab, plan);
   refreshPushAids(sheet, binding, client, log, {

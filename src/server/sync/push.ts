@@ -340,7 +340,7 @@ function prepare(
   );
   added.noteRows(edits);
   withoutOriginalEdits(deps.doc, binding.sheetId, edits);
-  opts.gate?.apply(edits, tab, new Set(added.result.added.map((a) => a.entryId)));
+  opts.gate?.apply(edits, tab, new Set([...added.result.added.map((a) => a.entryId), ...added.result.adopted]));
   const mode = opts.formulas ?? 'hold';
   const formulas = formulaStep(sheet, tab, edits, columns, codec, deps.doc, binding.sheetId, mode);
   const { scan } = formulas;

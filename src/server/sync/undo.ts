@@ -3,13 +3,15 @@
  * by cell, only where Affinity still holds the value that push wrote (engine/undo.ts). Entries the push added stay
  * on the list. The change log records the undo (so the same push is not undone twice).
  *
- * Requests: one GET per entry the push changed (its changed fields), dropdown options of those fields when not
- * cached, then one `update-fields` PATCH per entry with cells to restore, in fetchAll batches sized by the
- * rate-limit headers.
+ * Requests: one GET per entry the push changed (its changed fields) or added (for the link to its record), whoami
+ * when the push added entries and the account's subdomain is not cached (6 hours, document cache), dropdown options
+ * of the changed fields when not cached, then one `update-fields` PATCH per entry with cells to restore, in fetchAll
+ * batches sized by the rate-limit headers.
  */
 import type { AffinityClient } from '../affinity/client';
 import { AffinityError } from '../affinity/errors';
 import type { DropdownOption, ListEntryWithEntity } from '../affinity/types';
+import { recordUrl } from '../engine/affinityLinks';
 import { parseEdit, type ParseContext } from '../engine/codecs';
 import { entitiesIn, mergeDirectories, unpackDirectory } from '../engine/directory';
 import { KEY_COLUMN, entryIdOf, type SheetCell } from '../engine/layout';
@@ -34,7 +36,7 @@ interface Checked {
   tabName: string;
   time: string | null;
   cells: UndoCell[];
-  added: { entryId: number; entity: string }[];
+  added: { entryId: number; entity: string; url: string | null }[];
   remote: Map<number, RemoteEntry>;
   entries: ListEntryWithEntity[];
   client: AffinityClient | null;
@@ -47,7 +49,7 @@ function check(ss: Spreadsheet, binding: Binding, deps: PushDeps): Checked {
   const out: Checked = { tabName, time: null, cells: [], added: [], remote: new Map(), entries: [], client: null };
   if (!push) return out;
   out.time = push.time;
-  out.added = push.added.map((a) => ({ entryId: a.entryId, entity: a.entity }));
+  out.added = push.added.map((a) => ({ entryId: a.entryId, entity: a.entity, url: null }));
   const specs = loadColumnSpecs(deps.doc, binding.sheetId) ?? new Map();
   const byName = new Map([...specs.values()].map((s) => [s.name, s.id]));
   const fieldsOf = new Map<number, Set<string>>();
@@ -56,7 +58,7 @@ function check(ss: Spreadsheet, binding: Binding, deps: PushDeps): Checked {
     if (!id) continue;
     fieldsOf.set(r.entryId, (fieldsOf.get(r.entryId) ?? new Set()).add(id));
   }
-  const ids = [...fieldsOf.keys()];
+  const ids = [...new Set([...fieldsOf.keys(), ...out.added.map((a) => a.entryId)])];
   if (ids.length > 0) {
     const client = (out.client = deps.client());
     const ctx = codecContext(ss);
@@ -64,9 +66,9 @@ function check(ss: Spreadsheet, binding: Binding, deps: PushDeps): Checked {
       client.sendAll<ListEntryWithEntity>(
         batch.map((id) => ({
           method: 'get',
-          path: `/v2/lists/${binding.listId}/list-entries/${id}?${[...fieldsOf.get(id)!]
-            .map((f) => `fieldIds=${encodeURIComponent(f)}`)
-            .join('&')}`,
+          path: `/v2/lists/${binding.listId}/list-entries/${id}${[...(fieldsOf.get(id) ?? [])]
+            .map((f, i) => `${i === 0 ? '?' : '&'}fieldIds=${encodeURIComponent(f)}`)
+            .join('')}`,
           purpose: 'read-entries',
           what: 'list entry',
         })),
@@ -79,12 +81,36 @@ function check(ss: Spreadsheet, binding: Binding, deps: PushDeps): Checked {
       } else if (o.error.kind === 'auth' || o.error.kind === 'rate-limit' || o.error.kind === 'network') throw o.error;
     });
   }
+  if (out.added.length > 0 && out.client) {
+    const subdomain = tenantSubdomain(out.client, deps);
+    const entityOf = new Map(out.entries.map((e) => [e.id, e]));
+    for (const a of out.added) {
+      const e = entityOf.get(a.entryId);
+      if (e) a.url = recordUrl(subdomain, e.type, e.entity.id);
+    }
+  }
   out.cells = planUndo(
     push,
     (name) => byName.get(name) ?? null,
     (entryId, columnId) => out.remote.get(entryId)?.texts.get(columnId) ?? null,
   );
   return out;
+}
+
+const SUBDOMAIN_KEY = 'affinity.tenant.subdomain';
+
+/** The account's subdomain (for links to records): from the document cache, else whoami (then cached 6 hours). */
+function tenantSubdomain(client: AffinityClient, deps: PushDeps): string | null {
+  const cached = deps.cache?.getAll([SUBDOMAIN_KEY])[SUBDOMAIN_KEY];
+  if (cached) return cached;
+  try {
+    const subdomain = client.whoami().tenant.subdomain;
+    if (subdomain) deps.cache?.putAll({ [SUBDOMAIN_KEY]: subdomain }, 6 * 3600);
+    return subdomain || null;
+  } catch (e) {
+    if (e instanceof AffinityError && (e.kind === 'auth' || e.kind === 'rate-limit')) throw e;
+    return null;
+  }
 }
 
 function previewOf(c: Checked, binding: Binding): UndoPreview {

@@ -166,3 +166,19 @@ export function resolveEntity(ref: EntityRef, found: readonly Entity[], listName
             : ' Check the spelling, or create the record in Affinity first.');
   return { ok: false, note: `${NOTE_MARK}this row is new and was ${head}${list ? `\n${list}` : ''}${more}` };
 }
+
+/** The id of Affinity's `Lists` field (global, `list-multi`): the lists an entity is on. */
+export const LISTS_FIELD = 'lists';
+
+/**
+ * What an entity read with `fieldIds=lists` says of its membership of a list: on it (true), not on it (false), or
+ * unknown (null: the answer has no `Lists` field, or holds fewer lists than the entity is on).
+ */
+export function listedOn(entity: Entity, listId: number): boolean | null {
+  const field = entity.fields?.find((f) => f.id === LISTS_FIELD);
+  if (!field || field.value?.type !== 'list-multi') return null;
+  const lists = field.value.data ?? [];
+  if (lists.some((l) => l.id === listId)) return true;
+  const total = field.value.totalCount ?? lists.length;
+  return total > lists.length || lists.length >= 100 ? null : false;
+}
