@@ -30,6 +30,11 @@ beforeAll(async () => {
   h.run('connect', DEALFLOW.apiKey);
   h.run('bindTab', DEALFLOW.listId, DEALFLOW.views.activePipeline);
   h.run('saveSchedule', { schedule: { kind: 'hourly' }, pushFirst: true });
+  // Left by a version where both settings were the whole spreadsheet's (document properties).
+  const doc = h.properties.document;
+  doc.setProperty('affinity.conflictPolicy', 'sheet-wins');
+  const settings = JSON.parse(doc.getProperty('affinity.schedule')!) as Record<string, unknown>;
+  doc.setProperty('affinity.schedule', JSON.stringify({ ...settings, pushFirst: true }));
   // Bob, another editor, connects his own key and opens Affinity › Schedule….
   h.user = BOB;
   h.run('connect', BOB_KEY);
@@ -43,6 +48,32 @@ afterAll(async () => {
 });
 
 describe('schedule section as another editor, in Chromium', () => {
+  it('tells Bob once that both settings are now his own, and what the whole spreadsheet had', async () => {
+    const pushNotice = b.page.locator('#section-push .policy-notice');
+    await eventually(async () => expect(await pushNotice.isVisible()).toBe(true));
+    expect(await text(pushNotice)).toMatch(
+      /^The conflict setting is now yours alone: .* It was “Sheet wins: .*” for the whole spreadsheet; yours starts at “Flag and skip/,
+    );
+    expect(await b.page.locator('#section-push').getByRole('radio', { checked: true }).getAttribute('value')).toBe(
+      'flag',
+    );
+    expect(await text(section().locator('.push-first-notice'))).toMatch(
+      /is now yours alone: .* It was on for the whole spreadsheet; yours starts off\./,
+    );
+    expect(await section().locator('.push-first-notice').isVisible()).toBe(true);
+    expect(product.harness.properties.document.getProperty('affinity.conflictPolicy')).toBeNull();
+    // Once: the panel opened again says nothing more.
+    await b.page.reload();
+    await b.page.waitForSelector('#panel[aria-busy="false"]');
+    await b.settle();
+    await eventually(async () => expect(await section().locator('.schedule-runs-as').isVisible()).toBe(true));
+    await eventually(async () =>
+      expect(await b.page.locator('#section-push').getByRole('radio', { checked: true }).count()).toBe(1),
+    );
+    expect(await pushNotice.isVisible()).toBe(false);
+    expect(await section().locator('.push-first-notice').isVisible()).toBe(false);
+  });
+
   it('shows who the schedule runs as, and Bob’s own push-first setting, saved as his alone', async () => {
     await eventually(async () =>
       expect(await text(runsAs())).toMatch(

@@ -89,7 +89,6 @@ function mount(container: HTMLElement, panel: Panel): void {
       'Your own setting, saved at once: it applies when the schedule runs as you, and then pushes only your edits. ' +
         'Off by default: edits stay in the sheet until you push them. A pull never overwrites them.',
     ),
-    pushFirstNotice,
   );
   const planSelect = h(
     'select',
@@ -128,6 +127,8 @@ function mount(container: HTMLElement, panel: Panel): void {
     { class: 'schedule-form', attrs: { novalidate: true, 'aria-label': 'Schedule' } },
     field('Refresh synced tabs', scheduleSelect),
     hourField,
+    // Outside the push-first field, which a schedule that is off hides: the notice is shown once.
+    pushFirstNotice,
     pushField,
     planField,
     use,
