@@ -52,4 +52,5 @@ export {
   saveSchedule,
   resumeSchedule,
   takeOverSchedule,
+  setPushFirst,
 } from './scheduleActions';

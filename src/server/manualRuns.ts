@@ -13,6 +13,7 @@ import { loadRun, newRun, rowsGathered, syncTasks, type RunState } from './sync/
 import { claimRun } from './sync/runOwner';
 import { storedConnection } from './sync/settings';
 import { loadSettings } from './sync/schedule';
+import { loadPushFirst } from './sync/pushFirst';
 import { runDeps, usageLedger } from './wiring';
 import type { PullSummary } from '../shared/types';
 
@@ -117,7 +118,7 @@ function syncNow(withPushes: boolean): string {
   const got = withLocks(MANUAL_LOCK_WAIT_MS, () =>
     usageLedger.deferWhile((): string => {
       const run = ownRun(ss, startedAt);
-      for (const t of syncTasks(bindings, withPushes && settings.pushFirst, true)) {
+      for (const t of syncTasks(bindings, withPushes && loadPushFirst(userStore()), true)) {
         if (!run.tasks.some((x) => x.sheetId === t.sheetId && x.step === t.step)) run.tasks.push(t);
       }
       const result = executeRun(runDeps(ss, settings, startedAt), run);

@@ -15,6 +15,7 @@ import { ReadDoesNotFit } from './engine/push/read';
 import { previewBinding, pushAndRecord } from './sync/push';
 import { previewUndo, undoLastPush } from './sync/undo';
 import { loadColumnSpecs, loadPolicy, pendingMarksOn, savePolicy, setPendingMarksFlag } from './sync/pushStore';
+import { retireSharedSettings, retiredNotice } from './sync/retiredSettings';
 import { executionDeadline, pushDeps, pusherNow, whoIsPushing } from './wiring';
 import { pushGate } from './sync/attributionGate';
 import type {
@@ -166,10 +167,13 @@ export function menuUndoLastPush(): void {
 
 /** What the panel's Push section shows: the conflict setting (with its choices in words) and the pending marks. */
 export function getPushSettings(): PushSettings {
+  const doc = documentStore();
+  retireSharedSettings(doc);
   return {
     policy: loadPolicy(userStore()),
     policies: CONFLICT_POLICIES.map((id) => ({ id, label: POLICY_LABELS[id] })),
-    pendingMarks: pendingMarksOn(documentStore()),
+    pendingMarks: pendingMarksOn(doc),
+    policyNotice: retiredNotice(doc, userStore(), 'policy'),
   };
 }
 

@@ -52,6 +52,8 @@ import {
   type ScheduleSettings,
 } from './sync/schedule';
 import { connectionStatus, storedConnection } from './sync/settings';
+import { loadPushFirst, savePushFirst } from './sync/pushFirst';
+import { retireSharedSettings, retiredNotice } from './sync/retiredSettings';
 import { runDeps, usageLedger } from './wiring';
 import { capitalize } from './engine/wording';
 import type { PlanType, ScheduleProjection, ScheduleSettingsInput, ScheduleState } from '../shared/schedule';
@@ -99,10 +101,26 @@ function estimateFor(doc: KeyValueStore, pushFirst: boolean, budgetMs: number): 
   return estimateRun(views, { pushFirst, budgetMs });
 }
 
+/** Whether the schedule is the viewing user's: theirs to change (others take it over). */
+function isOwner(settings: ScheduleSettings, you: string): boolean {
+  return !!settings.owner && settings.owner.toLowerCase() === you.toLowerCase();
+}
+
+/**
+ * Whether the schedule's runs push first, as far as this user can tell: their own setting when the schedule is (or
+ * would become) theirs, else the owner's as the owner last set it (a run itself reads its owner's user properties).
+ */
+function schedulePushFirst(settings: ScheduleSettings): boolean {
+  const owner = settings.schedule.kind !== 'off' && settings.triggerId ? (settings.owner ?? '') : '';
+  return !owner || isOwner(settings, effectiveUserEmail())
+    ? loadPushFirst(userStore())
+    : settings.ownerPushFirst === true;
+}
+
 function projectionFor(
   settings: ScheduleSettings,
   schedule = settings.schedule,
-  pushFirst = settings.pushFirst,
+  pushFirst = schedulePushFirst(settings),
   plan?: PlanType,
 ): ScheduleProjection {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
@@ -192,6 +210,7 @@ export function scheduledSync(e?: GoogleAppsScript.Events.TimeDriven): void {
   const startedAt = Date.now();
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const doc = documentStore();
+  retireSharedSettings(doc);
   const settings = loadSettings(doc);
   const uid = e?.triggerUid;
   if (uid && settings.triggerId !== uid) {
@@ -241,8 +260,10 @@ function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: nu
     }
     const budgetMs = budgetOf(settings);
     const usage = usageLedger.status();
+    // The trigger runs as the schedule's owner: their own setting decides (sync/pushFirst.ts).
+    const pushFirst = loadPushFirst(userStore());
     const check = checkScheduledRun({
-      estimate: estimateFor(doc, settings.pushFirst, budgetMs),
+      estimate: estimateFor(doc, pushFirst, budgetMs),
       fetches: {
         urlFetches: usage.urlFetch.used,
         resetAt: usage.urlFetch.since === null ? null : usage.urlFetch.since + 24 * 3_600_000,
@@ -259,7 +280,7 @@ function scheduledRun(ss: Spreadsheet, settings: ScheduleSettings, startedAt: nu
       gasLog.log(`Scheduled sync skipped: ${reason}.`);
       return;
     }
-    run = newRun('scheduled', effectiveUserEmail(), syncTasks(bindings, settings.pushFirst, false), now);
+    run = newRun('scheduled', effectiveUserEmail(), syncTasks(bindings, pushFirst, false), now);
   }
   const before = run.tasks.slice();
   try {
@@ -369,6 +390,7 @@ export function menuRunSyncNow(): void {
 export function getScheduleState(): ScheduleState {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const doc = documentStore();
+  retireSharedSettings(doc);
   const settings = loadSettings(doc);
   const status = loadStatus(doc);
   const run = loadRun(doc);
@@ -382,14 +404,19 @@ export function getScheduleState(): ScheduleState {
     now,
     schedule: settings.schedule,
     label: scheduleLabel(settings.schedule, tz),
-    pushFirst: settings.pushFirst,
+    pushFirst: loadPushFirst(userStore()),
+    pushFirstNotice: retiredNotice(doc, userStore(), 'pushFirst'),
     timeZone: tz,
     plan: planOf(settings),
     planChosen: settings.plan !== undefined,
     planHint: likelyPlan(you),
     runsAs:
       settings.schedule.kind !== 'off' && settings.owner
-        ? { email: settings.owner, affinityUser: settings.ownerAffinity ?? '' }
+        ? {
+            email: settings.owner,
+            affinityUser: settings.ownerAffinity ?? '',
+            pushFirst: isOwner(settings, you) ? loadPushFirst(userStore()) : settings.ownerPushFirst === true,
+          }
         : null,
     you,
     paused: status.paused ?? null,
@@ -431,7 +458,9 @@ function inputOf(
   }
   const p = input?.plan;
   const plan = p === 'consumer' || p === 'workspace' ? p : p === 'auto' ? undefined : settings.plan;
-  return { schedule, pushFirst: input?.pushFirst === true, plan };
+  // Absent: the user's own setting as it is (take over, resume).
+  const pushFirst = typeof input?.pushFirst === 'boolean' ? input.pushFirst : loadPushFirst(userStore());
+  return { schedule, pushFirst, plan };
 }
 
 /** What a schedule would use and whether it fits, before saving it. */
@@ -483,10 +512,12 @@ export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
     }
   }
   const tz = ss.getSpreadsheetTimeZone();
+  // Push first is the saving user's own setting: the trigger now runs as them.
+  savePushFirst(userStore(), x.pushFirst);
   const base: ScheduleSettings = {
     ...settings,
     schedule: x.schedule,
-    pushFirst: x.pushFirst,
+    ownerPushFirst: x.pushFirst,
     plan: x.plan,
     savedAt: Date.now(),
   };
@@ -497,7 +528,14 @@ export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
       doc,
       triggerId
         ? { ...base, owner: you, ownerAffinity: affinityUser(), ownerKey: activeEditor().key, triggerId }
-        : { ...base, owner: undefined, ownerAffinity: undefined, ownerKey: undefined, triggerId: undefined },
+        : {
+            ...base,
+            owner: undefined,
+            ownerAffinity: undefined,
+            ownerKey: undefined,
+            ownerPushFirst: undefined,
+            triggerId: undefined,
+          },
     );
   });
   const was = loadStatus(doc);
@@ -516,12 +554,14 @@ export function saveSchedule(input: ScheduleSettingsInput): ScheduleState {
   return getScheduleState();
 }
 
-/** "Take over the schedule": the same schedule, re-created to run as the clicking user (their key, their edits). */
+/**
+ * "Take over the schedule": the same schedule, re-created to run as the clicking user (their key, their edits, their
+ * own push-first setting: never the previous owner's).
+ */
 export function takeOverSchedule(): ScheduleState {
   const settings = loadSettings(documentStore());
   return saveSchedule({
     schedule: settings.schedule,
-    pushFirst: settings.pushFirst,
     plan: settings.plan ?? 'auto',
     acceptOverBudget: true,
     takeOver: true,
@@ -533,9 +573,21 @@ export function resumeSchedule(): ScheduleState {
   const settings = loadSettings(documentStore());
   return saveSchedule({
     schedule: settings.schedule,
-    pushFirst: settings.pushFirst,
     plan: settings.plan ?? 'auto',
     acceptOverBudget: true,
     takeOver: true,
   });
+}
+
+/**
+ * The panel's "Push pending edits before each scheduled pull": the user's own setting, saved at once. It changes what
+ * the schedule sends only when the schedule runs as them (then the panel's copy of the owner's choice follows).
+ */
+export function setPushFirst(on: boolean): ScheduleState {
+  const doc = documentStore();
+  savePushFirst(userStore(), on === true);
+  const settings = loadSettings(doc);
+  if (settings.triggerId && isOwner(settings, effectiveUserEmail()))
+    saveSettings(doc, { ...settings, ownerPushFirst: on === true });
+  return getScheduleState();
 }

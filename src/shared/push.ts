@@ -130,6 +130,8 @@ export interface PushSettings {
   policies: { id: ConflictPolicy; label: string }[];
   /** Whether edited cells get a subtle background until pushed (an installable on-edit trigger). */
   pendingMarks: boolean;
+  /** Once per user after an upgrade: the conflict setting is now theirs, and what the whole spreadsheet had. */
+  policyNotice: string | null;
 }
 
 /** What Affinity › Undo last push… would do: the cells it puts back, those it cannot, the entries that stay. */

@@ -42,7 +42,10 @@ export interface ScheduleState {
   now: number;
   schedule: ScheduleSpec;
   label: string;
+  /** The user's own "push pending edits first" (user properties): used when the schedule runs as them. */
   pushFirst: boolean;
+  /** Once per user after an upgrade: the setting is now theirs, and what the whole spreadsheet had. */
+  pushFirstNotice: string | null;
   /** The spreadsheet's time zone, in which a daily hour is read. */
   timeZone: string;
   plan: PlanType;
@@ -51,7 +54,7 @@ export interface ScheduleState {
   /** The plan type the user's address suggests (gmail.com: consumer; another domain: probably Workspace). */
   planHint: PlanType;
   /** Who the scheduled runs run as (the trigger's owner) and their Affinity user, when a schedule is on. */
-  runsAs: { email: string; affinityUser: string } | null;
+  runsAs: { email: string; affinityUser: string; pushFirst: boolean } | null;
   /** The user looking at the panel. */
   you: string;
   /** Set when a failure that will not pass on its own stopped the schedule. */
@@ -74,6 +77,7 @@ export interface ScheduleState {
 
 export interface ScheduleSettingsInput {
   schedule: ScheduleSpec;
+  /** The saving user's own push-first setting (absent: as it is). */
   pushFirst?: boolean;
   plan?: PlanType | 'auto';
   /** Save a schedule that does not fit (the panel asked the user first). */

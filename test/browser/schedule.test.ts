@@ -7,8 +7,9 @@
 import { GENERATED } from '../../tools/emulator/generate';
 import { startProduct, type Product } from '../../tools/cli/product';
 import type { ScheduleProjection } from '../../src/shared/schedule';
-import { launchBrowser, type Browser } from './support/browser';
-import { startSidebarServer, type SidebarServer } from './support/server';
+import type { Browser } from './support/browser';
+import { openSchedulePanel } from './support/schedulePanel';
+import type { SidebarServer } from './support/server';
 import { eventually, text } from './support/wait';
 
 let product: Product;
@@ -27,13 +28,7 @@ beforeAll(async () => {
   h.run('connect', GENERATED.apiKey);
   h.run('bindTab', GENERATED.companyListId, GENERATED.sheetViewId);
   // Opened from Affinity › Schedule…: the sidebar, at its Schedule section.
-  h.openSpreadsheet();
-  h.clickMenu('Affinity', 'Schedule…');
-  server = await startSidebarServer(h, { html: h.ui.sidebars.at(-1)!.html });
-  b = await launchBrowser({ height: 900 });
-  await b.open(server.url);
-  await section().locator('select').first().waitFor();
-  await b.settle();
+  ({ server, b } = await openSchedulePanel(h));
 });
 
 afterAll(async () => {
@@ -63,10 +58,15 @@ describe('schedule section, in Chromium', () => {
       'Saving a schedule makes it run as you (owner@example.com), with your Affinity connection.',
     );
     await choose('Every day');
-    expect(await text(section().locator('.field').filter({ hasText: 'At' }).locator('.help'))).toBe(
-      'In the spreadsheet’s time zone, America/New_York. Apps Script starts a daily run within that hour.',
-    );
-    expect(await section().getByLabel('Push pending edits before each scheduled pull').isChecked()).toBe(false);
+    expect(
+      await text(
+        section()
+          .locator('.field')
+          .filter({ has: b.page.locator('label', { hasText: /^At$/ }) })
+          .locator('.help'),
+      ),
+    ).toBe('In the spreadsheet’s time zone, America/New_York. Apps Script starts a daily run within that hour.');
+    expect(await section().getByLabel('Push my pending edits before each scheduled pull').isChecked()).toBe(false);
     expect(b.foreign).toEqual([]);
   });
 

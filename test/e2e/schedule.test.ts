@@ -47,7 +47,11 @@ describe('schedule: one trigger per spreadsheet', () => {
     expect(h.triggers.length).toBeLessThanOrEqual(2);
     const s = state(w);
     expect(s.schedule).toEqual(choices[29 % choices.length]);
-    expect(s.runsAs).toEqual({ email: 'owner@example.com', affinityUser: 'Ada Lovelace · Analytical Ventures' });
+    expect(s.runsAs).toEqual({
+      email: 'owner@example.com',
+      affinityUser: 'Ada Lovelace · Analytical Ventures',
+      pushFirst: false,
+    });
     expect(s.timeZone).toBe('America/New_York');
 
     w.run('saveSchedule', { schedule: { kind: 'daily', hour: 7 } });

@@ -1,41 +1,30 @@
 /**
  * Property (issue 8): for any interleaving of edits by two users, base tampering and scheduled runs, every write to
  * Affinity carries the key of a user who either made the edit or confirmed it in a manual push. The owner (key A) owns
- * the schedule with push-first; Bob (key B) is an editor with his own key. Run `npm run build` first.
+ * the schedule with push-first; Bob (key B) is an editor with his own key; either may change their own push-first
+ * setting or take the schedule over. Run `npm run build` first.
  */
 import fc from 'fast-check';
-import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
-import type { EmulatorSeed } from '../../tools/emulator/seed';
+import { DEALFLOW } from '../../tools/emulator/seeds/dealflow';
+import { BOB, BOB_KEY, sharedSeed } from '../support/sharedSeed';
 import { KEY_COLUMN } from '../../src/server/engine/layout';
 import { bindWorld, letters, patches } from './pushHelpers';
 
 const F = DEALFLOW.fields;
 const L = DEALFLOW.listId;
 const OWNER = 'owner@example.com';
-const BOB = 'bob@example.com';
-const KEYS: Record<string, string> = { [OWNER]: DEALFLOW.apiKey, [BOB]: 'demo-key-0002' };
+const KEYS: Record<string, string> = { [OWNER]: DEALFLOW.apiKey, [BOB]: BOB_KEY };
 const ENTRIES = [20001, 20002, 20003, 20004, 20005, 20006];
 const OUTSIDE = 20007; // in the list, not in the view
-
-function seed(): EmulatorSeed {
-  const s = dealflowSeed();
-  s.users.push({
-    apiKey: KEYS[BOB],
-    whoami: {
-      tenant: s.users[0].whoami.tenant,
-      user: { id: 502, firstName: 'Bob', lastName: 'Byron', emailAddress: 'bob@analytical.vc' },
-      grant: { type: 'api-key', scopes: ['api'], createdAt: '2026-01-12T09:30:00.000Z' },
-    },
-  });
-  return s;
-}
 
 type Action =
   | { kind: 'edit'; user: string; entry: number; text: string }
   | { kind: 'tamper'; entry: number; text: string }
   | { kind: 'forge' }
   | { kind: 'scheduled' }
-  | { kind: 'manualPush'; user: string; confirm: boolean };
+  | { kind: 'manualPush'; user: string; confirm: boolean }
+  | { kind: 'pushFirst'; user: string; on: boolean }
+  | { kind: 'takeOver'; user: string };
 
 const user = fc.constantFrom(OWNER, BOB);
 const action: fc.Arbitrary<Action> = fc.oneof(
@@ -53,6 +42,8 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('forge' as const) }),
   fc.record({ kind: fc.constant('scheduled' as const) }),
   fc.record({ kind: fc.constant('manualPush' as const), user, confirm: fc.boolean() }),
+  fc.record({ kind: fc.constant('pushFirst' as const), user, on: fc.boolean() }),
+  fc.record({ kind: fc.constant('takeOver' as const), user }),
 );
 
 const keyOf = (headers: Record<string, string>) =>
@@ -64,7 +55,7 @@ describe('sharing: who a write is sent as', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 3, maxLength: 8 }), async (actions) => {
         const w = await bindWorld({
-          seed: seed(),
+          seed: sharedSeed(),
           apiKey: DEALFLOW.apiKey,
           listId: L,
           viewId: DEALFLOW.views.activePipeline,
@@ -102,6 +93,11 @@ describe('sharing: who a write is sent as', () => {
               });
             } else if (a.kind === 'scheduled') {
               h.advance(15 * 60_000);
+            } else if (a.kind === 'pushFirst') {
+              // Each user's own: changes what the schedule sends only while it runs as them.
+              h.runWith({ kind: 'rpc', user: a.user }, 'setPushFirst', a.on);
+            } else if (a.kind === 'takeOver') {
+              h.runWith({ kind: 'rpc', user: a.user }, 'takeOverSchedule');
             } else {
               if (a.confirm) {
                 // Confirming sends every pending edit: its current value may be sent under this user's key.

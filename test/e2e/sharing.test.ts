@@ -3,10 +3,13 @@
  * whose edit it is. The owner connects and owns the schedule (push pending edits first); Mallory is another editor
  * without an Affinity key; Bob is an editor with his own key. Run `npm run build` first.
  */
-import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
+import { DEALFLOW } from '../../tools/emulator/seeds/dealflow';
+import { BOB, BOB_KEY, sharedSeed } from '../support/sharedSeed';
 import type { EmulatorSeed } from '../../tools/emulator/seed';
 import { KEY_COLUMN } from '../../src/server/engine/layout';
-import type { PushPreview, PushSummary } from '../../src/shared/push';
+import { bucketCount } from '../../src/server/engine/baseDigest';
+import type { PushPreview, PushSettings, PushSummary } from '../../src/shared/push';
+import type { ScheduleState } from '../../src/shared/schedule';
 import { bindWorld, letters, patches, type World } from './pushHelpers';
 
 const F = DEALFLOW.fields;
@@ -14,21 +17,6 @@ const L = DEALFLOW.listId;
 const MINUTE = 60_000;
 const OWNER = 'owner@example.com';
 const MALLORY = 'mallory@example.com';
-const BOB = 'bob@example.com';
-const BOB_KEY = 'demo-key-0002';
-
-function sharedSeed(): EmulatorSeed {
-  const seed = dealflowSeed();
-  seed.users.push({
-    apiKey: BOB_KEY,
-    whoami: {
-      tenant: seed.users[0].whoami.tenant,
-      user: { id: 502, firstName: 'Bob', lastName: 'Byron', emailAddress: 'bob@analytical.vc' },
-      grant: { type: 'api-key', scopes: ['api'], createdAt: '2026-01-12T09:30:00.000Z' },
-    },
-  });
-  return seed;
-}
 
 /** An entry of the list that the Active Pipeline view does not show. */
 function entryOutsideView(seed: EmulatorSeed): number {
@@ -44,14 +32,15 @@ async function descriptionInAffinity(w: World, entryId: number): Promise<unknown
   return e!.entity.fields!.find((f) => f.id === F.description)?.value.data;
 }
 
-async function world(): Promise<World> {
+/** The owner's spreadsheet, bound, with their 15-minute schedule (pushing their edits first, unless told not to). */
+async function world(pushFirst = true): Promise<World> {
   const w = await bindWorld({
     seed: sharedSeed(),
     apiKey: DEALFLOW.apiKey,
     listId: L,
     viewId: DEALFLOW.views.activePipeline,
   });
-  w.run('saveSchedule', { schedule: { kind: 'minutes', every: 15 }, pushFirst: true });
+  w.run('saveSchedule', { schedule: { kind: 'minutes', every: 15 }, pushFirst });
   return w;
 }
 
@@ -98,6 +87,50 @@ describe('sharing: the four-step attack on the owner’s schedule', () => {
     const s = h.runWith({ kind: 'rpc', user: OWNER }, 'pushTab', w.sheetId, undefined, true) as PushSummary;
     expect(w.requestsSince(from2).filter((r) => r.url.includes(`/list-entries/${forged}`))).toEqual([]);
     expect(s.sent).toBe(0);
+  });
+});
+
+describe('sharing: rows sharing a digest bucket with a tampered base row', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world();
+  });
+  afterAll(() => w.close());
+
+  it('are held for one run: the next pull re-reads them, and the run after pushes the owner’s edit', () => {
+    const h = w.product.harness;
+    const baseName = `_affinity_base_${w.sheetId}`;
+    const base = h.sheet(baseName);
+    const header = base.getRange(1, 1, 1, base.getLastColumn()).getValues()[0].map(String);
+    const ids = base
+      .getRange(2, 1, base.getLastRow() - 1, 1)
+      .getValues()
+      .map((r) => Number(r[0]));
+    const buckets = bucketCount(ids.length);
+    const [tampered, neighbour] = ids.filter((id) => id % buckets === ids[0] % buckets);
+    const elsewhere = ids.find((id) => id % buckets !== ids[0] % buckets)!;
+    expect(neighbour).toBeDefined();
+    // Mallory changes the tampered entry's Description in the hidden base; the owner edits two other entries.
+    const row = ids.indexOf(tampered) + 2;
+    base.showSheet();
+    h.userEdit(baseName, `${letters(header.indexOf(F.description) + 1)}${row}`, [['Forged base']], { user: MALLORY });
+    h.userEdit(w.tab, w.a1(neighbour, F.description), [['Owner, same bucket']], { user: OWNER });
+    h.userEdit(w.tab, w.a1(elsewhere, F.description), [['Owner, other bucket']], { user: OWNER });
+    const sentTo = (from: number) =>
+      patches(w.requestsSince(from)).map((r) => r.url.replace(/.*list-entries\/|\/fields/g, ''));
+    const from = h.fetchLog.length;
+    expect(h.advance(15 * MINUTE).map((m) => [m.fn, m.error])).toEqual([['scheduledSync', undefined]]);
+    expect(sentTo(from)).toEqual([String(elsewhere)]);
+    // Held, still pending in the tab (a push that sent another row wrote the base: it kept the held rows), and logged.
+    expect(w.shown(neighbour, F.description)).toBe('Owner, same bucket');
+    expect(h.logs.join('\n')).toMatch(
+      /The base of tab \d+ did not verify for \d+ rows .* differences in the tab stay pending/,
+    );
+    // The next run pushes it: the pull of the run before re-read the bucket from Affinity.
+    const from2 = h.fetchLog.length;
+    h.advance(15 * MINUTE);
+    expect(sentTo(from2)).toEqual([String(neighbour)]);
+    expect(w.shown(tampered, F.description)).not.toBe('Forged base');
   });
 });
 
@@ -178,6 +211,102 @@ describe('sharing: settings that decide what is sent under someone’s identity 
     h.advance(20 * MINUTE);
     const owners = h.triggers.filter((t) => t.handler === 'scheduledSync').map((t) => t.owner);
     expect(owners).toEqual([BOB]);
+  });
+});
+
+describe('sharing: push pending edits first is each user’s own setting', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world();
+    w.product.harness.runWith({ kind: 'rpc', user: BOB }, 'connect', BOB_KEY);
+  });
+  afterAll(() => w.close());
+  const pushFirstOf = (user: string) =>
+    (w.product.harness.runWith({ kind: 'rpc', user }, 'getScheduleState') as ScheduleState).pushFirst;
+
+  it('Bob turning it off in his panel does not change what the owner’s scheduled run does', () => {
+    const h = w.product.harness;
+    h.runWith({ kind: 'rpc', user: BOB }, 'setPushFirst', false);
+    expect([pushFirstOf(OWNER), pushFirstOf(BOB)]).toEqual([true, false]);
+    h.userEdit(w.tab, w.a1(20001, F.description), [['Owner, pushed first']], { user: OWNER });
+    const from = h.fetchLog.length;
+    h.advance(15 * MINUTE);
+    expect(patches(w.requestsSince(from)).map((r) => [r.url.replace(/.*list-entries\//, ''), keyOf(r)])).toEqual([
+      ['20001/fields', expect.stringContaining(DEALFLOW.apiKey)],
+    ]);
+  });
+
+  it('nor Bob turning it on: the owner’s off stays off', () => {
+    const h = w.product.harness;
+    h.runWith({ kind: 'rpc', user: OWNER }, 'setPushFirst', false);
+    h.runWith({ kind: 'rpc', user: BOB }, 'setPushFirst', true);
+    expect([pushFirstOf(OWNER), pushFirstOf(BOB)]).toEqual([false, true]);
+    h.userEdit(w.tab, w.a1(20002, F.description), [['Owner, not pushed first']], { user: OWNER });
+    const from = h.fetchLog.length;
+    expect(h.advance(15 * MINUTE).map((m) => [m.fn, m.user, m.error])).toEqual([['scheduledSync', OWNER, undefined]]);
+    expect(patches(w.requestsSince(from))).toEqual([]);
+    expect(w.shown(20002, F.description)).toBe('Owner, not pushed first');
+  });
+
+  it('taking the schedule over keeps the new owner’s own setting, never the previous owner’s', () => {
+    const h = w.product.harness;
+    h.runWith({ kind: 'rpc', user: OWNER }, 'setPushFirst', true);
+    h.runWith({ kind: 'rpc', user: BOB }, 'setPushFirst', false);
+    const s = h.runWith({ kind: 'rpc', user: BOB }, 'takeOverSchedule') as ScheduleState;
+    expect([s.runsAs?.email, s.pushFirst, s.runsAs?.pushFirst]).toEqual([BOB, false, false]);
+    h.userEdit(w.tab, w.a1(20003, F.description), [['Bob, not pushed first']], { user: BOB });
+    const from = h.fetchLog.length;
+    // Bob's trigger runs; the owner's removes itself when it fires.
+    expect(h.advance(15 * MINUTE).map((m) => [m.fn, m.user, m.error])).toContainEqual([
+      'scheduledSync',
+      BOB,
+      undefined,
+    ]);
+    expect(patches(w.requestsSince(from))).toEqual([]);
+    // The owner sees Bob's choice as the schedule's, and their own unchanged.
+    const owners = h.runWith({ kind: 'rpc', user: OWNER }, 'getScheduleState') as ScheduleState;
+    expect([owners.pushFirst, owners.runsAs?.pushFirst]).toEqual([true, false]);
+  });
+});
+
+describe('sharing: the old spreadsheet-wide settings are nobody’s (upgrade)', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world(false);
+    // As a version before this one left them: both settings in document properties, for everyone.
+    const doc = w.product.harness.properties.document;
+    doc.setProperty('affinity.conflictPolicy', 'sheet-wins');
+    const settings = JSON.parse(doc.getProperty('affinity.schedule')!) as Record<string, unknown>;
+    doc.setProperty('affinity.schedule', JSON.stringify({ ...settings, pushFirst: true }));
+  });
+  afterAll(() => w.close());
+
+  it('the owner’s scheduled run does not push first on the old value; the old values are removed', () => {
+    const h = w.product.harness;
+    h.userEdit(w.tab, w.a1(20001, F.description), [['Owner, after the upgrade']], { user: OWNER });
+    const from = h.fetchLog.length;
+    expect(h.advance(15 * MINUTE).map((m) => [m.fn, m.user, m.error])).toEqual([['scheduledSync', OWNER, undefined]]);
+    expect(patches(w.requestsSince(from))).toEqual([]);
+    const doc = h.properties.document;
+    expect(doc.getProperty('affinity.conflictPolicy')).toBeNull();
+    expect(JSON.parse(doc.getProperty('affinity.schedule')!)).not.toHaveProperty('pushFirst');
+  });
+
+  it('each user starts at the safe default and is told once what the whole spreadsheet had', () => {
+    const h = w.product.harness;
+    for (const user of [OWNER, MALLORY]) {
+      const push = h.runWith({ kind: 'rpc', user }, 'getPushSettings') as PushSettings;
+      expect(push.policy).toBe('flag');
+      expect(push.policyNotice).toMatch(/now yours alone.*It was “Sheet wins.*for the whole spreadsheet/);
+      const schedule = h.runWith({ kind: 'rpc', user }, 'getScheduleState') as ScheduleState;
+      expect(schedule.pushFirst).toBe(false);
+      expect(schedule.pushFirstNotice).toMatch(
+        /now yours alone.*It was on for the whole spreadsheet; yours starts off/,
+      );
+      // Once.
+      expect((h.runWith({ kind: 'rpc', user }, 'getPushSettings') as PushSettings).policyNotice).toBeNull();
+      expect((h.runWith({ kind: 'rpc', user }, 'getScheduleState') as ScheduleState).pushFirstNotice).toBeNull();
+    }
   });
 });
 

@@ -73,6 +73,21 @@ describe('npm run sim', () => {
     expect(at(24)).toEqual([]);
   });
 
+  it('docs/scenarios/shared-settings.json: another editor’s push-first and conflict setting are hers alone; she cannot take the schedule over without a key', async () => {
+    const out = await runScenario(load('shared-settings.json'));
+    expect(out.steps.filter((s) => !s.ok && !s.step.expectError)).toEqual([]);
+    expect(out.affinity['Deal Flow']['20001'].Description).toBe('Typed by the owner');
+    expect(out.steps[8].result).toMatchObject({
+      you: 'mallory@example.com',
+      pushFirst: false,
+      runsAs: { email: 'owner@example.com', pushFirst: true },
+    });
+    expect(out.steps[9].error).toMatch(/Connect to Affinity first/);
+    expect(out.steps[10].result).toEqual([
+      expect.objectContaining({ handler: 'scheduledSync', owner: 'owner@example.com' }),
+    ]);
+  });
+
   it('docs/scenarios/formulas.json: a scheduled push holds formulas, a person’s push sends them once', async () => {
     const out = await runScenario(load('formulas.json'));
     expect(out.steps.filter((s) => !s.ok)).toEqual([]);

@@ -11,6 +11,15 @@ function batched() {
   for (var r = 1; r <= 10; r++) { var row = []; for (var c = 1; c <= 10; c++) row.push(r * c); rows.push(row); }
   sh.getRange(1, 1, 10, 10).setValues(rows);
 }
+function spin() {
+  var sh = SpreadsheetApp.getActiveSheet();
+  var x = 0;
+  for (var i = 0; i < 20000000; i++) x += i % 7;
+  sh = SpreadsheetApp.getActiveSheet();
+  sh = SpreadsheetApp.getActiveSheet();
+  return x;
+}
+function installSpin() { ScriptApp.newTrigger('spin').timeBased().everyMinutes(5).create(); }
 function readAll() { return SpreadsheetApp.getActiveSheet().getDataRange().getValues().length; }
 function big(rows, cols) {
   var sh = SpreadsheetApp.getActiveSheet();
@@ -30,6 +39,19 @@ function big(rows, cols) {
 `;
 
 describe('call and cell counting', () => {
+  it('traces the calls of trigger executions on request, with the script CPU at each call', () => {
+    const h = harnessFor(code);
+    h.run('installSpin');
+    expect(h.advance(5 * 60_000).map((m) => m.callTrace)).toEqual([undefined]);
+    h.traceTriggers = true;
+    const [m] = h.advance(5 * 60_000);
+    expect(m.callTrace).toEqual(Array(3).fill('SpreadsheetApp.getActiveSheet'));
+    const cpu = m.callCpuMs!;
+    // The loop ran between the first two calls; nothing between the last two.
+    expect(cpu[1] - cpu[0]).toBeGreaterThan(10 * (cpu[2] - cpu[1]));
+    expect(cpu[0]).toBeLessThanOrEqual(cpu[1]);
+  });
+
   it('counts every service call by service.object.method and every cell', () => {
     const h = harnessFor(code);
     h.run('perCell');

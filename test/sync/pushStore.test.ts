@@ -11,6 +11,7 @@ import {
   savePolicy,
   unpackOptions,
 } from '../../src/server/sync/pushStore';
+import { retireSharedSettings, retiredNotice } from '../../src/server/sync/retiredSettings';
 import { packDirectory, unpackDirectory } from '../../src/server/engine/directory';
 import type { ColumnSpec } from '../../src/server/engine/layout';
 
@@ -139,5 +140,37 @@ describe('push store', () => {
     expect(loadPolicy(doc)).toBe('sheet-wins');
     doc.set('affinity.conflictPolicy', 'whatever');
     expect(loadPolicy(doc)).toBe('flag');
+  });
+});
+
+describe('settings that were the whole spreadsheet’s (sync/retiredSettings.ts)', () => {
+  const oldDoc = (policy: string, pushFirst: boolean) => {
+    const doc = memoryStore();
+    doc.set('affinity.conflictPolicy', policy);
+    doc.set('affinity.schedule', JSON.stringify({ schedule: { kind: 'hourly' }, pushFirst, owner: 'a@example.com' }));
+    return doc;
+  };
+
+  it('defaults are removed without a word: nobody had anything to lose', () => {
+    const doc = oldDoc('flag', false);
+    retireSharedSettings(doc);
+    expect(doc.get('affinity.conflictPolicy')).toBeNull();
+    expect(JSON.parse(doc.get('affinity.schedule')!)).toEqual({ schedule: { kind: 'hourly' }, owner: 'a@example.com' });
+    const user = memoryStore();
+    expect([retiredNotice(doc, user, 'policy'), retiredNotice(doc, user, 'pushFirst')]).toEqual([null, null]);
+  });
+
+  it('other values are nobody’s: each user is told once, and nothing is written to their settings', () => {
+    const doc = oldDoc('affinity-wins', true);
+    retireSharedSettings(doc);
+    retireSharedSettings(doc);
+    const [a, b] = [memoryStore(), memoryStore()];
+    for (const user of [a, b]) {
+      expect(retiredNotice(doc, user, 'policy')).toMatch(/It was “Affinity wins.*yours starts at “Flag and skip/);
+      expect(retiredNotice(doc, user, 'pushFirst')).toMatch(/It was on for the whole spreadsheet; yours starts off/);
+      expect([retiredNotice(doc, user, 'policy'), retiredNotice(doc, user, 'pushFirst')]).toEqual([null, null]);
+      expect(loadPolicy(user)).toBe('flag');
+      expect([...user.map.keys()]).toEqual(['affinity.retiredSeen']);
+    }
   });
 });

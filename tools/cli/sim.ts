@@ -369,6 +369,10 @@ export const STEPS: Record<string, Runner> = {
   scheduleState: ({ product }) => product.harness.runAs('rpc', 'getScheduleState'),
   /** Resumes a paused schedule. */
   resumeSchedule: ({ product }) => product.harness.runAs('rpc', 'resumeSchedule'),
+  /** The panel's "Take over the schedule": it then runs as the step's user (`as`), with their own settings. */
+  takeOverSchedule: ({ product }) => product.harness.runAs('rpc', 'takeOverSchedule'),
+  /** The user's own "push my pending edits first" (`on`, default true): used when the schedule runs as them. */
+  pushFirst: ({ product }, s) => product.harness.runAs('rpc', 'setPushFirst', s.on !== false),
   /** Affinity › Run sync now. */
   runNow: ({ product }) => product.harness.runAs('rpc', 'runSyncNow'),
   /**

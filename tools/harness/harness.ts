@@ -163,6 +163,8 @@ export class AppsScriptHarness {
   readonly clock: { now(): number };
   /** Active user for the next executions and edits. */
   user: string;
+  /** Record the calls (and the CPU at each) of executions fired by triggers too (`metrics.callTrace`, `callCpuMs`). */
+  traceTriggers = false;
   readonly state: HarnessState;
   private readonly script: vm.Script;
   private readonly limitMs: number;
@@ -589,6 +591,7 @@ export class AppsScriptHarness {
       makeArgs,
       triggerUid: t.uid,
       triggerEventType: t.eventType,
+      traceCalls: this.traceTriggers,
       quiet: true,
     });
     const m = this.executions.length > before ? this.executions[this.executions.length - 1] : undefined;

@@ -17,6 +17,8 @@ export interface ExecutionMetrics {
   totalCalls: number;
   /** The calls in order, when the run asked for it (`traceCalls`). */
   callTrace?: string[];
+  /** With `callTrace`: the script's CPU ms so far when each call was made (what ran between two calls costs the difference). */
+  callCpuMs?: number[];
   /** Cells whose values (or display values, formulas) were read: getValues, getValue, getDisplayValues, getFormulas... */
   cellsRead: number;
   /** Cells whose values or formulas were written: setValues, setValue, setFormulas, appendRow, clearContent, sort... */

@@ -427,7 +427,10 @@ export class ExecutionRuntime implements Env {
       m.calls[key] = (m.calls[key] ?? 0) + 1;
       m.callsByService[meta.service] = (m.callsByService[meta.service] ?? 0) + 1;
       m.totalCalls++;
-      if (this.spec.traceCalls) (m.callTrace ??= []).push(key);
+      if (this.spec.traceCalls) {
+        (m.callTrace ??= []).push(key);
+        (m.callCpuMs ??= []).push(m.cpuMs);
+      }
       if (this.sampleHeap()) this.kill('memory-limit', this.memoryKillMessage());
       const qualified = `${meta.name || meta.service}.${method}`;
       if (this.authMode === 'LIMITED' || this.authMode === 'NONE') {

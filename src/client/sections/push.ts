@@ -11,6 +11,7 @@ function mount(container: HTMLElement, panel: Panel): void {
   const choices = h('div', { class: 'choices', attrs: { role: 'radiogroup', 'aria-labelledby': `${group}-label` } });
   const marks = h('input', { id: uid('marks'), attrs: { type: 'checkbox' } });
   const status = h('p', { class: 'help', attrs: { role: 'status' } });
+  const notice = h('p', { class: 'message info policy-notice', attrs: { role: 'status' }, hidden: true });
   const error = h('p', { class: 'message error', attrs: { role: 'alert' }, hidden: true });
 
   const fail = (e: unknown) => {
@@ -37,6 +38,7 @@ function mount(container: HTMLElement, panel: Panel): void {
       }),
     );
     marks.checked = settings.pendingMarks;
+    say(notice, settings.policyNotice);
   }
 
   marks.addEventListener('change', () => {
@@ -58,7 +60,12 @@ function mount(container: HTMLElement, panel: Panel): void {
 
   replace(
     container,
-    h('p', { id: `${group}-label`, class: 'label' }, 'When a cell was changed both here and in Affinity'),
+    h(
+      'p',
+      { id: `${group}-label`, class: 'label' },
+      'When a cell was changed both here and in Affinity (your own setting)',
+    ),
+    notice,
     choices,
     h(
       'div',

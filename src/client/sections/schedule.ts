@@ -1,6 +1,7 @@
 /**
  * Schedule: how often the bound tabs refresh (off, every 5, 10, 15 or 30 minutes, hourly, or daily at an hour in the
- * spreadsheet's time zone), whether pending edits are pushed first, the Google account type whose quotas apply, and
+ * spreadsheet's time zone), whether pending edits are pushed first (each user's own setting, saved at once: it decides
+ * what the schedule sends under their key when it runs as them), the Google account type whose quotas apply, and
  * whose account the trigger runs as. Before saving, it shows what the schedule would use a day and a month, and warns
  * when it cannot fit, naming the most frequent schedule that would (docs/schedules.md). Also: a pause and its
  * reason, backing off after failures, the last run and skip, and a sync continuing in the background.
@@ -72,6 +73,7 @@ function mount(container: HTMLElement, panel: Panel): void {
   const zoneHelp = h('p', { class: 'help' });
   const hourField = field('At', hourSelect, zoneHelp);
   const pushFirst = h('input', { id: uid('push-first'), attrs: { type: 'checkbox' } });
+  const pushFirstNotice = h('p', { class: 'message info push-first-notice', attrs: { role: 'status' }, hidden: true });
   const pushField = h(
     'div',
     { class: 'field' },
@@ -79,12 +81,13 @@ function mount(container: HTMLElement, panel: Panel): void {
       'label',
       { class: 'choice', attrs: { for: pushFirst.id } },
       pushFirst,
-      'Push pending edits before each scheduled pull',
+      'Push my pending edits before each scheduled pull',
     ),
     h(
       'p',
       { class: 'help' },
-      'Off by default: edits stay in the sheet until you push them. A pull never overwrites them.',
+      'Your own setting, saved at once: it applies when the schedule runs as you, and then pushes only your edits. ' +
+        'Off by default: edits stay in the sheet until you push them. A pull never overwrites them.',
     ),
   );
   const planSelect = h(
@@ -124,6 +127,8 @@ function mount(container: HTMLElement, panel: Panel): void {
     { class: 'schedule-form', attrs: { novalidate: true, 'aria-label': 'Schedule' } },
     field('Refresh synced tabs', scheduleSelect),
     hourField,
+    // Outside the push-first field, which a schedule that is off hides: the notice is shown once.
+    pushFirstNotice,
     pushField,
     planField,
     use,
@@ -268,8 +273,29 @@ function mount(container: HTMLElement, panel: Panel): void {
     previewTimer = window.setTimeout(preview, PREVIEW_DELAY_MS);
   }
 
-  for (const control of [scheduleSelect, hourSelect, pushFirst, planSelect])
-    control.addEventListener('change', changed);
+  for (const control of [scheduleSelect, hourSelect, planSelect]) control.addEventListener('change', changed);
+  // Yours alone, saved at once (never part of someone else's schedule).
+  pushFirst.addEventListener('change', () => {
+    const on = pushFirst.checked;
+    pushFirst.disabled = true;
+    say(formError, null);
+    panel.bridge
+      .setPushFirst(on)
+      .then((s) => {
+        drawStatus(s);
+        preview();
+        panel.announce(
+          on ? 'Your pending edits will be pushed first.' : 'Your pending edits will not be pushed first.',
+        );
+      })
+      .catch((err: Error) => {
+        pushFirst.checked = !on;
+        say(formError, err.message);
+      })
+      .finally(() => {
+        pushFirst.disabled = false;
+      });
+  });
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -368,9 +394,11 @@ function mount(container: HTMLElement, panel: Panel): void {
   /** Who the schedule runs as, notices and history: what changes without the user touching the form. */
   function drawStatus(s: ScheduleState): void {
     runsAs.textContent = s.runsAs
-      ? `Runs as ${s.runsAs.email}${s.runsAs.affinityUser ? ` (Affinity: ${s.runsAs.affinityUser})` : ''}: Apps Script runs a trigger as the account that saved it, with its Affinity connection, and it pushes only that account's edits.${s.runsAs.email !== s.you && s.you ? ` To run it as you (${s.you}), take it over.` : ''}`
+      ? `Runs as ${s.runsAs.email}${s.runsAs.affinityUser ? ` (Affinity: ${s.runsAs.affinityUser})` : ''}: Apps Script runs a trigger as the account that saved it, with its Affinity connection, and it pushes only that account's edits${s.runsAs.pushFirst ? ' (their own setting: push first)' : ''}.${s.runsAs.email !== s.you && s.you ? ` To run it as you (${s.you}), take it over.` : ''}`
       : `Saving a schedule makes it run as you${s.you ? ` (${s.you})` : ''}, with your Affinity connection.`;
     takeOver.hidden = !(s.runsAs && s.you && s.runsAs.email.toLowerCase() !== s.you.toLowerCase());
+    // Shown once by the server; kept until the panel closes.
+    if (s.pushFirstNotice) say(pushFirstNotice, s.pushFirstNotice);
     drawNotices(s);
     drawHistory(s);
   }

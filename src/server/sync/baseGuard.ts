@@ -95,6 +95,27 @@ export function guardedBase(
   return { snapshot: { columns: snapshot.columns, rows }, check };
 }
 
+/**
+ * The base a push writes: what it settled, plus the rows it left out because their base did not verify, as they were
+ * stored. Without them the write would drop those rows from the base, and the next pull would take their tab rows
+ * for rows new to the base and overwrite their pending edits; with them, the pull finds them unverified and re-reads
+ * them from Affinity, keeping the edits pending.
+ */
+export function withUnverifiedRows(next: Snapshot, stored: Snapshot, check: BaseCheck): Snapshot {
+  if (check.unknown.size === 0) return next;
+  const from = next.columns.map((id) => stored.columns.indexOf(id));
+  const rows = new Map(next.rows);
+  for (const id of check.unknown) {
+    const texts = stored.rows.get(id);
+    if (texts && !rows.has(id))
+      rows.set(
+        id,
+        from.map((i) => (i < 0 ? '' : (texts[i] ?? ''))),
+      );
+  }
+  return { columns: next.columns, rows };
+}
+
 const UNVERIFIED =
   'not sent: the hidden base tab was changed outside the sync, so what was last synced for this row is unknown (or the entry is not in this view). Pull the tab: it re-reads Affinity and keeps your edits pending.';
 

@@ -51,7 +51,7 @@ import {
 import { formulaStep, rememberFormulas, type FormulaStep } from './pushFormulas';
 import { loadStats } from './runStore';
 import { codecContext, sheetOf, tabCodec } from './tabContext';
-import { commitBase, explainUnknown, guardedBase, stageBase } from './baseGuard';
+import { commitBase, explainUnknown, guardedBase, stageBase, withUnverifiedRows } from './baseGuard';
 import type { PushGate } from './attributionGate';
 import { heldText, heldEdits, previewEditors } from './attributionReport';
 import type { BaseCheck } from '../engine/baseDigest';
@@ -526,8 +526,9 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
   const baseMoved =
     out.counts.sent + out.counts.alreadyInAffinity + out.counts.takenFromAffinity + p.added.result.added.length > 0;
   if (baseMoved) {
-    const digest = stageBase(deps.doc, binding.sheetId, out.snapshot, p.check);
-    writeSnapshot(ss, binding.sheetId, out.snapshot, p.stored);
+    const next = withUnverifiedRows(out.snapshot, p.stored.snapshot, p.check);
+    const digest = stageBase(deps.doc, binding.sheetId, next, p.check);
+    writeSnapshot(ss, binding.sheetId, next, p.stored);
     commitBase(deps.doc, binding.sheetId, digest);
   }
   const tabName = p.sheet.getName();

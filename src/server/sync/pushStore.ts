@@ -1,7 +1,8 @@
 /**
  * What push keeps between executions, within Apps Script's limits:
- * - document properties (9 KB a value): the conflict policy, whether edited cells are marked, and each bound tab's
- *   column types as of its last pull (so finding edits needs no request);
+ * - user properties: the conflict policy (each person's own: it decides what is sent under their key);
+ * - document properties (9 KB a value): whether edited cells are marked, and each bound tab's column types as of its
+ *   last pull (so finding edits needs no request);
  * - the document cache (100 KB a value, 6 hours at most): dropdown options per field and the people and companies
  *   seen in a list's view (to turn a typed name into an id), refreshed by every pull.
  */

@@ -4,7 +4,8 @@
  *
  * - Settings and status live in document properties (they belong to the spreadsheet). The trigger belongs to the
  *   user who saved the schedule (Apps Script runs it as them, with their Affinity key); the settings record its
- *   owner and id.
+ *   owner and id. Whether a run pushes first is the owner's own setting (sync/pushFirst.ts, user properties); the
+ *   settings keep only a copy of it for the panel and the projections (`ownerPushFirst`), which no run reads.
  * - Exactly one sync trigger: saving creates the new trigger first, records it, then deletes the user's other
  *   triggers of the same handler (found by name, so a reinstall or a double save cannot leave two). A trigger that is
  *   not the recorded one (another user saved the schedule since, or a save was cut short) removes itself when it
@@ -28,8 +29,11 @@ const STATUS_KEY = 'affinity.schedule.status';
 
 export interface ScheduleSettings {
   schedule: ScheduleSpec;
-  /** Push pending edits before each scheduled pull. */
-  pushFirst: boolean;
+  /**
+   * The owner's own "push pending edits first" as they last set it, for the panel and the projections only: a run
+   * reads the setting from the user properties of the user it runs as (sync/pushFirst.ts).
+   */
+  ownerPushFirst?: boolean;
   /** Chosen plan type; absent = guessed from the trigger owner's address. */
   plan?: PlanType;
   /** Execution budget of a run (default 5 minutes of the 6). */
@@ -55,14 +59,27 @@ export interface ScheduleStatus {
 }
 
 export function loadSettings(doc: KeyValueStore): ScheduleSettings {
-  const s = readJson<Partial<ScheduleSettings>>(doc, SETTINGS_KEY) ?? {};
+  const { pushFirst: _retired, ...s } =
+    readJson<Partial<ScheduleSettings> & { pushFirst?: unknown }>(doc, SETTINGS_KEY) ?? {};
   let schedule: ScheduleSpec = { kind: 'off' };
   try {
     schedule = parseSchedule(s.schedule ?? { kind: 'off' });
   } catch {
     schedule = { kind: 'off' };
   }
-  return { ...s, schedule, pushFirst: s.pushFirst === true };
+  return { ...s, schedule };
+}
+
+/**
+ * The spreadsheet-wide "push pending edits first" of versions before it was each person's own, removed from the
+ * settings: its value, or null when there was none (sync/retiredSettings.ts decides what becomes of it).
+ */
+export function takeRetiredPushFirst(doc: KeyValueStore): boolean | null {
+  const raw = readJson<Record<string, unknown>>(doc, SETTINGS_KEY);
+  if (!raw || !('pushFirst' in raw)) return null;
+  const { pushFirst, ...rest } = raw;
+  doc.set(SETTINGS_KEY, JSON.stringify(rest));
+  return pushFirst === true;
 }
 
 export function saveSettings(doc: KeyValueStore, settings: ScheduleSettings): void {
