@@ -4,6 +4,7 @@
  * Run `npm run build` first.
  */
 import { GENERATED } from '../../tools/emulator/generate';
+import { FOUNDERS_LIST, foundersSeed } from '../../tools/emulator/seeds/founders';
 import { DEALFLOW, dealflowSeed } from '../../tools/emulator/seeds/dealflow';
 import type { EmulatorSeed } from '../../tools/emulator/seed';
 import type { ListEntryWithEntity } from '../../src/server/affinity/types';
@@ -398,62 +399,9 @@ describe('exactly once: a 20-row add killed at every step', () => {
 
 describe('new rows: person by email, opportunity via API v1', () => {
   it('a person row is found by email and added to a person list with its value', async () => {
-    const PL = 7100;
-    const createdAt = '2026-01-01T00:00:00.000Z';
-    const seed = seedWith((s) => {
-      s.lists.push({
-        id: PL,
-        name: 'Founders',
-        type: 'person',
-        isPublic: true,
-        ownerId: 501,
-        creatorId: 501,
-        createdAt,
-      });
-      s.fields[PL] = [
-        {
-          id: 'field-701',
-          name: 'Role',
-          type: 'list',
-          enrichmentSource: null,
-          valueType: 'text',
-          createdAt,
-          description: null,
-          isRequired: false,
-        },
-      ];
-      const mateo = s.persons!.find((p) => p.id === 602)!;
-      s.entries[PL] = [
-        {
-          id: 71001,
-          listId: PL,
-          type: 'person',
-          createdAt,
-          creatorId: 501,
-          entity: {
-            id: mateo.id,
-            firstName: mateo.firstName!,
-            lastName: mateo.lastName,
-            primaryEmailAddress: mateo.primaryEmailAddress,
-            emailAddresses: mateo.primaryEmailAddress ? [mateo.primaryEmailAddress] : [],
-            type: 'external',
-            fields: [
-              {
-                id: 'field-701',
-                name: 'Role',
-                type: 'list',
-                enrichmentSource: null,
-                value: { type: 'text', data: 'CTO' },
-              },
-            ],
-          },
-        },
-      ];
-      s.savedViews[PL] = [
-        { id: 9100, name: 'All Founders', type: 'sheet', createdAt, entryIds: [71001], fieldIds: ['field-701'] },
-      ];
-    });
-    const w = await bindWorld({ seed, apiKey: DEALFLOW.apiKey, listId: PL, viewId: 9100 });
+    const PL = FOUNDERS_LIST.listId;
+    const seed = foundersSeed();
+    const w = await bindWorld({ seed, apiKey: DEALFLOW.apiKey, listId: PL, viewId: FOUNDERS_LIST.viewId });
     try {
       const row = addRow(w, 2, { [NAME_COLUMN]: 'Grace@LedgerLeaf.io', 'field-701': 'CEO' });
       const from = w.product.harness.fetchLog.length;

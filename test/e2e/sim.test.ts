@@ -40,6 +40,22 @@ describe('npm run sim', () => {
     expect(tab.find((r) => r[1] === 'Northwind')![0]).toBe('');
   });
 
+  it('docs/scenarios/new-rows-person.json: a person found by email is added, one already in the tab is not added twice, an unknown email adds nothing; each says why', async () => {
+    const out = await runScenario(load('new-rows-person.json'));
+    expect(out.steps.filter((s) => !s.ok)).toEqual([]);
+    const creates = out.requests.filter((r) => r.method === 'POST' && r.path === '/v2/lists/7100/list-entries');
+    expect(creates).toHaveLength(1); // Grace; Mateo is on the list already, in row 2
+    const tab = out.tabs['All Founders'];
+    const row = (name: string) => tab.find((r) => r[1] === name)!;
+    expect(row('Grace Okonkwo').slice(2)).toEqual(['CEO']);
+    expect(row('Grace Okonkwo')[0]).not.toBe('');
+    expect(row('mateo@solaris-grid.com')[0]).toBe(''); // kept, with its value, not added twice
+    expect(row('nobody@example.org')).toEqual(['', 'nobody@example.org', 'Advisor']);
+    const notes = JSON.stringify(out.steps[8].result);
+    expect(notes).toMatch(/Mateo Fernández is already on “Founders”, in row 2/);
+    expect(notes).toMatch(/no Affinity record has exactly this email address/);
+  });
+
   it('docs/scenarios/new-rows-opportunity.json: an opportunity row is created through API v1 once', async () => {
     const out = await runScenario(load('new-rows-opportunity.json'));
     expect(out.steps.filter((s) => !s.ok)).toEqual([]);

@@ -13,11 +13,12 @@ import type { NetworkModelName } from '../harness/network';
 import { generateSeed, type GenerateOptions } from '../emulator/generate';
 import type { EmulatorSeed } from '../emulator/seed';
 import { dealflowSeed } from '../emulator/seeds/dealflow';
+import { foundersSeed } from '../emulator/seeds/founders';
 import { startProduct, tabDisplay, visibleTabs, type Product } from './product';
 
 export interface Scenario {
-  /** 'dealflow' (default), { generate: {...} }, or a whole seed. */
-  seed?: 'dealflow' | { generate: GenerateOptions } | EmulatorSeed;
+  /** 'dealflow' (default), 'dealflow+founders' (with a person list), { generate: {...} }, or a whole seed. */
+  seed?: 'dealflow' | 'dealflow+founders' | { generate: GenerateOptions } | EmulatorSeed;
   spreadsheetTimeZone?: string;
   /** Network model of the harness (docs/harness.md): 'fast' or 'realistic'; default HARNESS_NETWORK, else realistic. */
   network?: NetworkModelName;
@@ -52,6 +53,7 @@ type Runner = (ctx: SimContext, step: Step) => Promise<unknown> | unknown;
 
 function seedOf(s: Scenario['seed']): EmulatorSeed {
   if (!s || s === 'dealflow') return dealflowSeed();
+  if (s === 'dealflow+founders') return foundersSeed();
   if ('generate' in s) return generateSeed(s.generate);
   return s;
 }
