@@ -34,7 +34,11 @@ export interface BenchRow {
   cellsWritten: number;
   cpuMs: number;
   virtualMs: number;
+  /** Peak heap growth charged to the script (the spreadsheet model's storage growth left out; the ceiling's figure). */
   peakHeapMB: number;
+  /** The raw peak heap growth, the spreadsheet model's storage included, and that storage's growth (docs/harness.md). */
+  rawHeapMB: number;
+  storageMB: number;
   note?: string;
   /** The execution's failure (the platform's message), when it failed. */
   error?: string;
@@ -89,6 +93,8 @@ function fromMetrics(
     cpuMs: Math.round(m.cpuMs),
     virtualMs: Math.round(m.virtualMs),
     peakHeapMB: mb(m.peakHeapBytes),
+    rawHeapMB: mb(m.peakRawHeapBytes),
+    storageMB: mb(m.storageGrowthBytes),
   };
   if (note) r.note = note;
   if (m.error) r.error = m.error;
@@ -152,6 +158,8 @@ function total(model: BenchModel, name: string, rows: BenchRow[], minimumRequest
     cpuMs: sum('cpuMs'),
     virtualMs: sum('virtualMs'),
     peakHeapMB: rows.length ? Math.max(...rows.map((r) => r.peakHeapMB)) : 0,
+    rawHeapMB: rows.length ? Math.max(...rows.map((r) => r.rawHeapMB)) : 0,
+    storageMB: Math.round(rows.reduce((n, r) => n + r.storageMB, 0) * 10) / 10,
   };
   if (failed) out.error = failed.error;
   return out;
@@ -527,6 +535,8 @@ const EMPTY_ROW: BenchRow = {
   cpuMs: 0,
   virtualMs: 0,
   peakHeapMB: 0,
+  rawHeapMB: 0,
+  storageMB: 0,
 };
 
 const COLUMNS: (keyof BenchRow)[] = [
@@ -539,6 +549,8 @@ const COLUMNS: (keyof BenchRow)[] = [
   'cpuMs',
   'virtualMs',
   'peakHeapMB',
+  'rawHeapMB',
+  'storageMB',
   'note',
   'error',
 ];

@@ -108,7 +108,11 @@ export class ExecutionRuntime implements Env {
   private pendingWrites = false;
   private killed: KillSignal | null = null;
   private readonly heapBase: number;
+  /** Largest growth charged to the script (the heap's growth less the spreadsheet's storage growth), and the raw one. */
   private heapPeak: number;
+  private rawPeak: number;
+  private readonly storageTracked: boolean;
+  private readonly storageBase: number;
   private readonly protos = new Map<ApiClass, object>();
   private readonly implOf = new WeakMap<object, ApiObject>();
   private readonly facadeOf = new WeakMap<ApiObject, object>();
@@ -128,8 +132,12 @@ export class ExecutionRuntime implements Env {
     this.metrics = emptyMetrics(spec.fn, spec.kind, spec.user, this.start);
     if (spec.triggerUid) this.metrics.triggerUid = spec.triggerUid;
     if (state.gcBeforeExecution) forceGc();
+    // The spreadsheet model's cells are Google's storage, not the script's memory: measured apart (docs/harness.md).
+    this.storageTracked = state.gcBeforeExecution || state.memoryLimitBytes !== null;
+    this.storageBase = this.storageTracked ? state.spreadsheet.storageBytes() : 0;
     this.heapBase = usedHeap();
-    this.heapPeak = this.heapBase;
+    this.heapPeak = 0;
+    this.rawPeak = 0;
     this.ctx = vm.createContext({}, { name: `apps-script:${spec.fn}`, microtaskMode: 'afterEvaluate' });
     this.install();
   }
@@ -402,14 +410,21 @@ export class ExecutionRuntime implements Env {
 
   /** Samples the heap; true when the growth passed the ceiling. */
   private sampleHeap(): boolean {
-    const h = usedHeap();
-    if (h > this.heapPeak) this.heapPeak = h;
+    const raw = usedHeap() - this.heapBase;
+    if (raw > this.rawPeak) this.rawPeak = raw;
+    const script = raw - this.storageGrowth();
+    if (script > this.heapPeak) this.heapPeak = script;
     const limit = this.state.memoryLimitBytes;
-    return limit !== null && this.heapPeak - this.heapBase > limit;
+    return limit !== null && this.heapPeak > limit;
+  }
+
+  /** Growth of the spreadsheet model's estimated storage since the execution started (0 when not tracked). */
+  private storageGrowth(): number {
+    return this.storageTracked ? this.state.spreadsheet.storageBytes() - this.storageBase : 0;
   }
 
   private memoryKillMessage(): string {
-    return memoryMessage(this.heapPeak - this.heapBase, this.state.memoryLimitBytes ?? 0);
+    return memoryMessage(this.heapPeak, this.state.memoryLimitBytes ?? 0);
   }
 
   invoke(meta: ClassMeta, key: string, method: string, self: object, args: unknown[]): unknown {
@@ -513,7 +528,9 @@ export class ExecutionRuntime implements Env {
     const m = this.metrics;
     m.virtualMs = this.virtualNow - this.start;
     m.endedAt = Math.floor(this.virtualNow);
-    m.peakHeapBytes = Math.max(0, this.heapPeak - this.heapBase);
+    m.peakHeapBytes = Math.max(0, this.heapPeak);
+    m.peakRawHeapBytes = Math.max(0, this.rawPeak);
+    m.storageGrowthBytes = this.storageGrowth();
     if (this.killed) m.killed = this.killed.reason;
     this.state.clock = Math.max(this.state.clock, Math.floor(this.virtualNow));
   }

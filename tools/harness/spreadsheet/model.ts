@@ -200,6 +200,29 @@ function isEmptyExtra(x: CellExtra): boolean {
   return true;
 }
 
+/**
+ * Estimated bytes V8 spends on a stored value (docs/harness.md, "Memory"): the spreadsheet model lives in the heap the
+ * harness measures, but its cells are Google's storage, not the script's memory. A string: its header (16) and its
+ * characters counted as one byte each, rounded up to 8; a number that is not a small integer: a heap number (16);
+ * anything else lives in its slot. Two-byte strings, sliced strings and per-cell attributes are not counted, so the
+ * estimate errs low: the script is charged for what the estimate misses, never the other way.
+ */
+export function storedValueBytes(v: unknown): number {
+  if (typeof v === 'string') return 16 + ((v.length + 7) & ~7);
+  if (typeof v === 'number') return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 ? 0 : 16;
+  return 0;
+}
+
+/** A row's fixed cost (the row object, its values array) and 8 bytes a slot. */
+const ROW_BYTES = 56;
+const SLOT_BYTES = 8;
+
+function rowBytes(row: Row): number {
+  let n = ROW_BYTES + SLOT_BYTES * row.v.length;
+  for (const v of row.v) if (v !== undefined) n += storedValueBytes(v);
+  return n;
+}
+
 export class SheetModel {
   rows: Row[] = [];
   cols: ColInfo[] = [];
@@ -212,6 +235,8 @@ export class SheetModel {
   private lastRowVersion = -1;
   private lastColCache = -1;
   private lastColVersion = -1;
+  /** Estimated bytes of the stored values (storedValueBytes), kept up to date by writes; null: count again. */
+  private valueBytes: number | null = null;
 
   constructor(
     readonly ss: SpreadsheetModel,
@@ -231,9 +256,20 @@ export class SheetModel {
     return this.cols.length;
   }
 
-  /** Record that contents changed (invalidates getLastRow/getLastColumn caches). */
+  /** Record that contents changed (invalidates getLastRow/getLastColumn caches, and the storage estimate). */
   touch(): void {
     this.version++;
+    this.valueBytes = null;
+  }
+
+  /** Estimated bytes the sheet's values take in the heap (docs/harness.md, "Memory"). */
+  storageBytes(): number {
+    if (this.valueBytes === null) {
+      let n = 0;
+      for (const row of this.rows) n += rowBytes(row);
+      this.valueBytes = n;
+    }
+    return this.valueBytes;
   }
 
   /** A cell's value: formulas are computed now (references see current values; TODAY/NOW follow the clock). */
@@ -364,19 +400,23 @@ export class SheetModel {
   writeValues(r0: number, c0: number, values: ArrayLike<ArrayLike<unknown>>, w: WriteContext): void {
     const tz = w.tz;
     const evaluate = w.evaluate ?? null;
+    let bytes = 0;
     for (let i = 0; i < values.length; i++) {
       const src = values[i];
       const row = this.rows[r0 + i];
       const v = row.v;
       const x = row.x;
+      bytes -= SLOT_BYTES * v.length;
       for (let j = 0; j < src.length; j++) {
         const c = c0 + j;
         const val = src[j];
         const ex = x !== undefined ? x[c] : undefined;
+        bytes -= storedValueBytes(v[c]);
         // fast paths: plain text and numbers without formulas or formats to consider
         if (ex === undefined) {
           if (typeof val === 'number' && Number.isFinite(val)) {
             v[c] = val;
+            bytes += storedValueBytes(val);
             continue;
           }
           if (typeof val === 'string') {
@@ -391,6 +431,7 @@ export class SheetModel {
               c0c !== 102
             ) {
               v[c] = val;
+              bytes += storedValueBytes(val);
               continue;
             }
           }
@@ -398,12 +439,15 @@ export class SheetModel {
         const dropped = w.plainTextDropsApostrophe && ex?.nf === '@' && typeof val === 'string' && val.startsWith("'");
         interpret(dropped ? val.slice(1) : val, ex?.nf, tz, w.now, evaluate, scratch);
         v[c] = scratch.v === '' ? undefined : scratch.v;
+        bytes += storedValueBytes(v[c]);
         if (scratch.f !== undefined) this.ensureExtra(r0 + i, c).f = scratch.f;
         else if (ex?.f !== undefined) this.setAttr(r0 + i, c, 'f', undefined);
         if (scratch.nf !== undefined) this.ensureExtra(r0 + i, c).nf = scratch.nf;
       }
+      bytes += SLOT_BYTES * v.length;
     }
-    this.touch();
+    this.version++; // touch(), keeping the storage estimate just updated
+    if (this.valueBytes !== null) this.valueBytes += bytes;
   }
 
   /** Write formulas (strings starting with '='; anything else is written as a value). */
@@ -482,12 +526,15 @@ export class SheetModel {
     for (let i = 0; i < nr; i++) {
       const row = this.rows[r0 + i];
       for (let j = 0; j < nc; j++) {
-        if (c0 + j < row.v.length) row.v[c0 + j] = undefined;
+        if (c0 + j < row.v.length) {
+          if (this.valueBytes !== null) this.valueBytes -= storedValueBytes(row.v[c0 + j]);
+          row.v[c0 + j] = undefined;
+        }
         const x = row.x?.[c0 + j];
         if (x?.f !== undefined) this.setAttr(r0 + i, c0 + j, 'f', undefined);
       }
     }
-    this.touch();
+    this.version++; // touch(), keeping the storage estimate just updated
   }
 
   clearAttrs(r0: number, c0: number, nr: number, nc: number, keys: readonly (keyof CellExtra)[]): void {
@@ -698,6 +745,13 @@ export class SpreadsheetModel {
 
   defaultSheetName(): string {
     for (let i = this.sheets.length + 1; ; i++) if (!this.sheetByName(`Sheet${i}`)) return `Sheet${i}`;
+  }
+
+  /** Estimated bytes of every sheet's values in the heap (Google's storage, not the script's memory). */
+  storageBytes(): number {
+    let n = 0;
+    for (const s of this.sheets) n += s.storageBytes();
+    return n;
   }
 
   /** Cells in every sheet's grid (rows × columns, used or not): what Sheets' 10 million limit counts. */
