@@ -177,3 +177,23 @@ export function triggersOf(harness: AppsScriptHarness, handler: string) {
 export function logsSince(harness: AppsScriptHarness, from: number): string[] {
   return harness.logs.slice(from);
 }
+
+/**
+ * Binds the generated view while it holds its first 100 entries (connecting first); `grow` then gives it back all
+ * its entries in Affinity, as a view that grew since the tab was bound.
+ */
+export async function bindWhileSmall(
+  product: Product,
+  listId: number,
+  viewId: number,
+  apiKey: string,
+): Promise<{ tabName: string; grow: () => Promise<void> }> {
+  const all = await product.emulator.admin.getView(listId, viewId);
+  await product.emulator.admin.setView(listId, viewId, { entryIds: all.entryIds.slice(0, 100) });
+  product.harness.run('connect', apiKey);
+  const { tabName } = product.harness.run('bindTab', listId, viewId) as { tabName: string };
+  const grow = async () => {
+    await product.emulator.admin.setView(listId, viewId, { entryIds: all.entryIds });
+  };
+  return { tabName, grow };
+}

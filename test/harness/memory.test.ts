@@ -29,6 +29,12 @@ function fill(n) {
   }
   return n;
 }
+// allocates n × 1 MB, keeping only the last 4 arrays alive, one service call per array
+function churn(n) {
+  var keep = [];
+  for (var i = 0; i < n; i++) { keep.push(new Array(131072).fill(i + 0.5)); if (keep.length > 4) keep.shift(); Logger.log('block ' + i); }
+  return keep.length;
+}
 function growAndCatch(n) {
   try { return grow(n); } catch (e) { return 'caught: ' + e.message; }
 }
@@ -76,6 +82,13 @@ describe('memory', () => {
     expect(m.storageGrowthBytes).toBeGreaterThan(0.6 * retained);
     expect(m.peakHeapBytes).toBeLessThan(30 * 1048576);
     expect(m.peakHeapBytes).toBeLessThan(m.peakRawHeapBytes);
+  });
+
+  it('counts live memory, not garbage V8 has not collected yet: 400 MB allocated, 5 MB alive at a time', () => {
+    const h = harnessFor(code, { memoryLimitMB: 30 });
+    expect(h.run('churn', 400)).toBe(4);
+    expect(h.lastExecution.error).toBeUndefined();
+    expect(h.lastExecution.peakHeapBytes).toBeLessThan(20 * 1048576);
   });
 
   it('is opt-in: true means 256 MB; HARNESS_MEMORY_LIMIT_MB sets it when the option does not', () => {

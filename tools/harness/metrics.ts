@@ -41,6 +41,8 @@ export interface ExecutionMetrics {
    * memory, which the ceiling applies to. Without storage tracking (no ceiling, no forced GC) it is the raw growth.
    */
   peakHeapBytes: number;
+  /** The service call before which the script's peak was sampled (and its number in the execution), or "end". */
+  peakHeapAt?: string;
   /** The raw figure: largest growth of the V8 heap, the spreadsheet model's storage included. */
   peakRawHeapBytes: number;
   /** Growth of the spreadsheet model's estimated storage over the execution (0 when not tracked). */

@@ -208,9 +208,21 @@ function isEmptyExtra(x: CellExtra): boolean {
  * estimate errs low: the script is charged for what the estimate misses, never the other way.
  */
 export function storedValueBytes(v: unknown): number {
-  if (typeof v === 'string') return 16 + ((v.length + 7) & ~7);
+  if (typeof v === 'string') return 16 + ((v.length * (WIDE.test(v) ? 2 : 1) + 7) & ~7);
   if (typeof v === 'number') return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 ? 0 : 16;
   return 0;
+}
+
+const WIDE = /[\u0100-\uffff]/;
+
+/**
+ * A flat copy of a text, sharing nothing with the string the script passed (which may be a concatenation or a slice
+ * holding a larger string alive): what the model stores when memory is measured, so that the estimate above is exact
+ * for it and the script's own strings are the script's (docs/harness.md, "Memory").
+ */
+export function ownCopy(v: string): string {
+  const enc = WIDE.test(v) ? 'utf16le' : 'latin1';
+  return Buffer.from(v, enc).toString(enc);
 }
 
 /** A row's fixed cost (the row object, its values array) and 8 bytes a slot. */
@@ -430,7 +442,7 @@ export class SheetModel {
               c0c !== 70 &&
               c0c !== 102
             ) {
-              v[c] = val;
+              v[c] = this.ss.copyStrings ? ownCopy(val) : val;
               bytes += storedValueBytes(val);
               continue;
             }
@@ -438,7 +450,8 @@ export class SheetModel {
         }
         const dropped = w.plainTextDropsApostrophe && ex?.nf === '@' && typeof val === 'string' && val.startsWith("'");
         interpret(dropped ? val.slice(1) : val, ex?.nf, tz, w.now, evaluate, scratch);
-        v[c] = scratch.v === '' ? undefined : scratch.v;
+        const kept = scratch.v === '' ? undefined : scratch.v;
+        v[c] = typeof kept === 'string' && this.ss.copyStrings ? ownCopy(kept) : kept;
         bytes += storedValueBytes(v[c]);
         if (scratch.f !== undefined) this.ensureExtra(r0 + i, c).f = scratch.f;
         else if (ex?.f !== undefined) this.setAttr(r0 + i, c, 'f', undefined);
@@ -708,6 +721,9 @@ export class SpreadsheetModel {
   ) {
     this.addSheet('Sheet1', 0, 0);
   }
+
+  /** Store a flat copy of each text written (memory is measured: the model's storage must not share the script's strings). */
+  copyStrings = false;
 
   /** Virtual now, for volatile formulas (the harness sets it to its clock). */
   now: () => number = () => Date.now();
