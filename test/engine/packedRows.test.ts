@@ -26,6 +26,32 @@ describe('PackedRows', () => {
     expect(packed.size).toBe(2);
   });
 
+  it('sealed into compressed batches, reads the same, in order, and digests the same a group of buckets at a time', () => {
+    let unzips = 0;
+    const compressor = {
+      zip: (t: string) => [...t].reverse().join(''),
+      unzip: (z: string) => (unzips++, [...z].reverse().join('')),
+    };
+    const many: [number, string[]][] = Array.from({ length: 20_000 }, (_, i) => [
+      1000 + i * 7,
+      [`name ${i}`, `${i % 13}`, 'é✓'],
+    ]);
+    const packed = new PackedRows(compressor);
+    many.forEach(([id, texts], i) => {
+      packed.set(id, texts);
+      if (i % 2500 === 2499) packed.seal();
+    });
+    expect(packed.sealed).toBe(true);
+    expect(packed.size).toBe(20_000);
+    expect(packed.get(1000 + 7 * 12_345)).toEqual(['name 12345', '8', 'é✓']);
+    unzips = 0;
+    expect([...packed]).toEqual(many);
+    expect(unzips).toBe(8); // each batch opened once
+    const hash = (t: string) => `${t.length}:${t.slice(0, 40)}:${t.slice(-40)}`;
+    const columns = ['name', 'n', 'mark'];
+    expect(digestBase({ columns, rows: packed }, hash)).toEqual(digestBase({ columns, rows: new Map(many) }, hash));
+  });
+
   it('digests as the same rows held as arrays', () => {
     const packed = new PackedRows();
     for (const [id, texts] of rows) packed.set(id, texts);

@@ -39,6 +39,8 @@ export interface BenchRow {
   /** The raw peak heap growth, the spreadsheet model's storage included, and that storage's growth (docs/harness.md). */
   rawHeapMB: number;
   storageMB: number;
+  /** The service call before which the script's peak was sampled. */
+  peakAt?: string;
   note?: string;
   /** The execution's failure (the platform's message), when it failed. */
   error?: string;
@@ -96,6 +98,7 @@ function fromMetrics(
     rawHeapMB: mb(m.peakRawHeapBytes),
     storageMB: mb(m.storageGrowthBytes),
   };
+  if (m.peakHeapAt) r.peakAt = m.peakHeapAt.replace(/^[A-Za-z]+\./, '');
   if (note) r.note = note;
   if (m.error) r.error = m.error;
   return r;
@@ -551,6 +554,7 @@ const COLUMNS: (keyof BenchRow)[] = [
   'peakHeapMB',
   'rawHeapMB',
   'storageMB',
+  'peakAt',
   'note',
   'error',
 ];
@@ -559,7 +563,7 @@ export function formatRows(rows: BenchRow[]): string {
   const text = (r: BenchRow, h: keyof BenchRow) =>
     typeof r[h] === 'number' ? r[h].toLocaleString('en-US') : String(r[h] ?? '');
   const widths = COLUMNS.map((h) => Math.max(h.length, ...rows.map((r) => text(r, h).length)));
-  const left = (h: keyof BenchRow) => h === 'case' || h === 'note' || h === 'error';
+  const left = (h: keyof BenchRow) => h === 'case' || h === 'note' || h === 'error' || h === 'peakAt';
   const lines = [
     COLUMNS.map((h, i) => h.padEnd(widths[i]))
       .join('  ')

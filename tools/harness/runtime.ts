@@ -135,6 +135,7 @@ export class ExecutionRuntime implements Env {
     // The spreadsheet model's cells are Google's storage, not the script's memory: measured apart (docs/harness.md).
     this.storageTracked = state.gcBeforeExecution || state.memoryLimitBytes !== null;
     if (this.storageTracked) state.spreadsheet.copyStrings = true;
+    state.spreadsheet.removedBytes = 0;
     this.storageBase = this.storageTracked ? state.spreadsheet.storageBytes() : 0;
     this.heapBase = usedHeap();
     this.heapPeak = 0;

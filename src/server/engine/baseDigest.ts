@@ -6,11 +6,14 @@
  * is a cryptographic hash (SHA-256 through the `hash` port) of the bucket's rows in id order. A row added, removed or changed in the base makes its bucket fail; rows of other buckets still verify.
  * Pure (the hash is a port: Utilities.computeDigest in Apps Script).
  */
+import { PackedRows } from './packedRows';
 import type { Snapshot } from './tabState';
 
 /** Small buckets flag few rows around a forged one; at most MAX_BUCKETS keep the digest small (about 13 KB). */
 export const ROWS_PER_BUCKET = 8;
 export const MAX_BUCKETS = 512;
+/** Rows a digest of packed rows holds at once (a group of buckets). */
+const ROWS_PER_GROUP = 8_000;
 
 export interface BaseDigest {
   v: 1;
@@ -80,8 +83,18 @@ export function digestBase(
   keep?: { digest: BaseDigest; buckets: Set<number> },
 ): BaseDigest {
   const buckets = keep ? keep.digest.buckets : bucketCount(snapshot.rows.size);
-  const text = bucketTexts(snapshot, buckets);
-  const sums = Array.from({ length: buckets }, (_, b) => (keep?.buckets.has(b) ? keep.digest.sums[b] : hash(text(b))));
+  const sums: string[] = new Array<string>(buckets);
+  const rows = snapshot.rows;
+  // Packed and sealed rows (a large view, engine/packedRows.ts) are read a group of buckets at a time.
+  const groups = rows instanceof PackedRows && rows.sealed ? Math.ceil(rows.size / ROWS_PER_GROUP) : 1;
+  for (let g = 0; g < groups; g++) {
+    const part =
+      groups > 1 && rows instanceof PackedRows
+        ? { columns: snapshot.columns, rows: rows.select((id) => (id % buckets) % groups === g) }
+        : snapshot;
+    const text = bucketTexts(part, buckets);
+    for (let b = g; b < buckets; b += groups) sums[b] = keep?.buckets.has(b) ? keep.digest.sums[b] : hash(text(b));
+  }
   return { v: 1, buckets, sums };
 }
 

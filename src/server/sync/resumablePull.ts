@@ -64,8 +64,8 @@ const APPLY_ROWS_PER_EXECUTION = 20_000;
  */
 const STAGE_ROWS = 10_000;
 const STREAM_ROWS = 20_000;
-/** Staged pages read at a time by a streamed merge (50 pages of 100 entries: its window of rows). */
-const WINDOW_PAGES = 50;
+/** Staged pages read at a time by a streamed merge (25 pages of 100 entries: its window of rows). */
+const WINDOW_PAGES = 25;
 /** Requests an apply may make (dropdown options of the view's columns). */
 const APPLY_REQUESTS = 10;
 

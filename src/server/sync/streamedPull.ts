@@ -3,7 +3,8 @@
  * the same merge as sync/pull.ts applyPulledView, made a window of staged pages at a time. A first walk over the
  * staged pages keeps only the view's columns and entry ids; a second merges each window of rows into the tab
  * (engine/pull.ts startPull) and writes its blocks before the next window is read; the new base is kept packed (a
- * string per row, engine/packedRows.ts) and written from the top a slice at a time. Memory holds one window of rows,
+ * string per row, each window's rows compressed together, engine/packedRows.ts) and written from the top a slice at
+ * a time; its digest is made a group of buckets at a time. Memory holds one window of rows,
  * the packed base and the entry ids, never the whole view as rows, maps or blocks. All in one execution, so the tab
  * shows the whole view or the last one, as with a small view, between executions.
  */
@@ -18,6 +19,7 @@ import { startPull } from '../engine/pull';
 import type { RemoteRow } from '../engine/remote';
 import { PageJoin, type StagedPage } from '../engine/staged';
 import { fitViewToColumns } from '../engine/viewColumns';
+import { gzipText } from '../gas/compress';
 import { documentStore } from '../gas/platform';
 import { readSnapshot, writeSnapshot } from '../gas/snapshotStore';
 import { deleteTabRows, prepareTab, readTab, writeBlocks } from '../gas/tab';
@@ -30,8 +32,8 @@ import { dropdownColumns, pullPolicy, refreshPushAids } from './pushAids';
 import { loadColumnSpecs } from './pushStore';
 import { sheetOf, tabCodec } from './tabContext';
 
-/** Rows merged and written at a time: 5,000 rows × 32 columns is 160,000 cells, two bounded setValues. */
-export const WINDOW_ROWS = 5_000;
+/** Rows merged and written at a time: 2,500 rows × 32 columns is 80,000 cells, one bounded setValues. */
+export const WINDOW_ROWS = 2_500;
 
 /** A view staged page by page (sync/resumablePull.ts), walked in page order as often as needed. */
 export interface StagedView {
@@ -83,6 +85,7 @@ export function applyStreamedView(
     });
     return out;
   };
+  const packed = new PackedRows(gzipText);
   const planner = startPull({
     view: { columns: shape.columns, rows: [] },
     keep: shape.keep,
@@ -94,7 +97,7 @@ export function applyStreamedView(
     viewName: view.viewName,
     today,
     policy: pullPolicy(),
-    snapshotRows: new PackedRows(),
+    snapshotRows: packed,
   });
   const plan = planner.plan;
   const appended = ids.filter((id) => !planner.rowOf.has(id)).length;
@@ -122,6 +125,7 @@ export function applyStreamedView(
       }
     planner.merge(rows);
     write();
+    packed.seal();
   };
   view.walk((page) => {
     join.addColumns(page);
@@ -131,6 +135,7 @@ export function applyStreamedView(
   if (window.length > 0) flush();
   planner.finish();
   write();
+  packed.seal();
   deleteTabRows(sheet, plan.deleteRows);
 
   refreshPushAids(sheet, binding, client, log, {

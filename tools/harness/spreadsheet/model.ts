@@ -204,8 +204,9 @@ function isEmptyExtra(x: CellExtra): boolean {
  * Estimated bytes V8 spends on a stored value (docs/harness.md, "Memory"): the spreadsheet model lives in the heap the
  * harness measures, but its cells are Google's storage, not the script's memory. A string: its header (16) and its
  * characters counted as one byte each, rounded up to 8; a number that is not a small integer: a heap number (16);
- * anything else lives in its slot. Two-byte strings, sliced strings and per-cell attributes are not counted, so the
- * estimate errs low: the script is charged for what the estimate misses, never the other way.
+ * anything else lives in its slot; a cell's attribute object (format, note, validation) counts 40 bytes, what it
+ * points to (a note's text, a validation's options) nothing. The estimate errs low: the script is charged for what it
+ * misses, never the other way.
  */
 export function storedValueBytes(v: unknown): number {
   if (typeof v === 'string') return 16 + ((v.length * (WIDE.test(v) ? 2 : 1) + 7) & ~7);
@@ -225,13 +226,27 @@ export function ownCopy(v: string): string {
   return Buffer.from(v, enc).toString(enc);
 }
 
-/** A row's fixed cost (the row object, its values array) and 8 bytes a slot. */
-const ROW_BYTES = 56;
+/** A row's fixed cost (the row object, its values array and the array's header) and 8 bytes a slot. */
+const ROW_BYTES = 72;
 const SLOT_BYTES = 8;
 
+/** Slots V8 allocates for an array grown one element at a time to `length` (new capacity = old + old / 2 + 16). */
+function capacity(length: number): number {
+  let cap = 0;
+  while (cap < length) cap = cap + (cap >> 1) + 16;
+  return cap;
+}
+
+/** A cell's attribute object (number format, note, validation...): an object literal's header and four fields. */
+const EXTRA_BYTES = 56;
+
 function rowBytes(row: Row): number {
-  let n = ROW_BYTES + SLOT_BYTES * row.v.length;
+  let n = ROW_BYTES + SLOT_BYTES * capacity(row.v.length);
   for (const v of row.v) if (v !== undefined) n += storedValueBytes(v);
+  if (row.x) {
+    n += 48 + SLOT_BYTES * capacity(row.x.length);
+    for (const e of row.x) if (e !== undefined) n += EXTRA_BYTES;
+  }
   return n;
 }
 
@@ -318,7 +333,12 @@ export class SheetModel {
   ensureExtra(r: number, c: number): CellExtra {
     const row = this.rows[r];
     const x = (row.x ??= []);
-    return (x[c] ??= {});
+    let e = x[c];
+    if (e === undefined) {
+      x[c] = e = {};
+      this.valueBytes = null; // a new attribute object: count again
+    }
+    return e;
   }
 
   setAttr<K extends keyof CellExtra>(r: number, c: number, key: K, value: CellExtra[K] | undefined): void {
@@ -326,7 +346,10 @@ export class SheetModel {
       const x = this.rows[r]?.x?.[c];
       if (x && x[key] !== undefined) {
         delete x[key];
-        if (isEmptyExtra(x)) this.rows[r].x![c] = undefined;
+        if (isEmptyExtra(x)) {
+          this.rows[r].x![c] = undefined;
+          this.valueBytes = null;
+        }
       }
       return;
     }
@@ -418,7 +441,7 @@ export class SheetModel {
       const row = this.rows[r0 + i];
       const v = row.v;
       const x = row.x;
-      bytes -= SLOT_BYTES * v.length;
+      bytes -= SLOT_BYTES * capacity(v.length);
       for (let j = 0; j < src.length; j++) {
         const c = c0 + j;
         const val = src[j];
@@ -457,7 +480,7 @@ export class SheetModel {
         else if (ex?.f !== undefined) this.setAttr(r0 + i, c, 'f', undefined);
         if (scratch.nf !== undefined) this.ensureExtra(r0 + i, c).nf = scratch.nf;
       }
-      bytes += SLOT_BYTES * v.length;
+      bytes += SLOT_BYTES * capacity(v.length);
     }
     this.version++; // touch(), keeping the storage estimate just updated
     if (this.valueBytes !== null) this.valueBytes += bytes;
@@ -763,9 +786,15 @@ export class SpreadsheetModel {
     for (let i = this.sheets.length + 1; ; i++) if (!this.sheetByName(`Sheet${i}`)) return `Sheet${i}`;
   }
 
+  /**
+   * Estimated bytes of sheets deleted during the current execution: their cells may stay in the heap while the
+   * execution holds a Sheet of them, and are Google's storage, not the script's memory (the runtime resets it).
+   */
+  removedBytes = 0;
+
   /** Estimated bytes of every sheet's values in the heap (Google's storage, not the script's memory). */
   storageBytes(): number {
-    let n = 0;
+    let n = this.removedBytes;
     for (const s of this.sheets) n += s.storageBytes();
     return n;
   }
@@ -803,6 +832,7 @@ export class SpreadsheetModel {
     if (this.sheets.length <= 1) throw new ScriptError("You can't remove all the sheets in a document.");
     const idx = this.sheets.indexOf(sheet);
     if (idx < 0) throw new ScriptError('Sheet not found.');
+    this.removedBytes += sheet.storageBytes();
     this.sheets.splice(idx, 1);
     this.metadata = this.metadata.filter((m) => m.loc.type === 'SPREADSHEET' || m.loc.sheet !== sheet);
     this.namedRanges = this.namedRanges.filter((n) => n.sheet !== sheet);
