@@ -417,12 +417,14 @@ export class ExecutionRuntime implements Env {
     if (this.state.gcBeforeExecution) {
       // Past the peak by more than the slack: is it live memory or garbage V8 has not collected yet? V8 fails an
       // allocation only once a full collection cannot make room, so the figure is the live heap (docs/harness.md).
-      if (script <= this.heapPeak + LIVE_SLACK_BYTES || !forceGc()) {
+      if (script <= this.heapPeak + LIVE_SLACK_BYTES) {
         if (raw > this.rawPeak) this.rawPeak = raw;
         return this.overLimit();
       }
-      raw = usedHeap() - this.heapBase;
-      script = raw - this.storageGrowth();
+      if (forceGc()) {
+        raw = usedHeap() - this.heapBase;
+        script = raw - this.storageGrowth();
+      }
     }
     if (raw > this.rawPeak) this.rawPeak = raw;
     if (script > this.heapPeak) {
