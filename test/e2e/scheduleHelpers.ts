@@ -7,6 +7,7 @@ import { canonicalOf, canonicalOfCell } from '../../src/server/engine/codecs';
 import { KEY_COLUMN, METADATA_KEY, NAME_COLUMN } from '../../src/server/engine/layout';
 import { entityName } from '../../src/server/engine/remote';
 import { AffinityEmulator } from '../../tools/emulator/emulator';
+import { GENERATED } from '../../tools/emulator/generate';
 import type { EmulatorSeed } from '../../tools/emulator/seed';
 import type { AppsScriptHarness } from '../../tools/harness';
 import type { Product } from '../../tools/cli/product';
@@ -196,4 +197,21 @@ export async function bindWhileSmall(
     await product.emulator.admin.setView(listId, viewId, { entryIds: all.entryIds });
   };
   return { tabName, grow };
+}
+
+/**
+ * Connects, binds the generated view and lets its pull finish over the next `minutes` (a slow view spans executions);
+ * returns the tab and the column (1-based) of a header.
+ */
+export function bindAndSettle(
+  product: Product,
+  minutes = 10,
+): { sheet: ReturnType<AppsScriptHarness['sheet']>; column: (header: string) => number } {
+  const h = product.harness;
+  h.run('connect', GENERATED.apiKey);
+  const { tabName } = h.run('bindTab', GENERATED.companyListId, GENERATED.sheetViewId) as { tabName: string };
+  h.advance(minutes * MINUTE);
+  const sheet = h.sheet(tabName);
+  const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
+  return { sheet, column: (name) => header.indexOf(name) + 1 };
 }
