@@ -11,7 +11,7 @@ import { resolveNetwork, type NetworkOption } from '../../tools/harness/network'
 import type { ExecutionMetrics } from '../../tools/harness';
 import type { PushSummary } from '../../src/shared/push';
 import { KEY_COLUMN, METADATA_KEY } from '../../src/server/engine/layout';
-import { MINUTE, servedView, tabVersusView } from './scheduleHelpers';
+import { MINUTE, bindAndSettle, servedView, tabVersusView } from './scheduleHelpers';
 
 const L = GENERATED.companyListId;
 const BUDGET_MS = 5 * MINUTE;
@@ -82,16 +82,12 @@ describe("a push's conflict check fits the time left", () => {
 
   it('200 edited entries of a slow 30-page view: reads the entries in parallel instead of the pages, and sends every edit in one execution', () => {
     const h = product.harness;
-    h.run('connect', GENERATED.apiKey);
     // The bind's pull spans two executions (its pages take over 5 minutes) and measures the view's page time.
-    const { tabName } = h.run('bindTab', L, GENERATED.sheetViewId) as { tabName: string };
-    h.advance(10 * MINUTE);
-    const sheet = h.sheet(tabName);
+    const { sheet, column } = bindAndSettle(product);
     expect(sheet.getLastRow()).toBe(ENTRIES + 1);
-    const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
-    const col = header.indexOf('Description') + 1;
+    const col = column('Description');
     expect(col).toBeGreaterThan(0);
-    const key = keyColumn(product, tabName);
+    const key = keyColumn(product, sheet.getName());
     const rows: number[] = [];
     for (let r = 2; rows.length < 200; r += 13) if (Number(sheet.getRange(r, key).getValue()) > 0) rows.push(r);
     for (const r of rows) sheet.getRange(r, col).setValue(`Edited ${r}`);

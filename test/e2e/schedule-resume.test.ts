@@ -10,7 +10,7 @@ import { GENERATED } from '../../tools/emulator/generate';
 import { startProduct, type Product } from '../../tools/cli/product';
 import type { ScheduleState } from '../../src/shared/schedule';
 import type { ExecutionMetrics } from '../../tools/harness';
-import { MINUTE, servedView, tabVersusView, triggersOf } from './scheduleHelpers';
+import { MINUTE, bindWhileSmall, servedView, tabVersusView, triggersOf } from './scheduleHelpers';
 
 const L = GENERATED.companyListId;
 const V = GENERATED.sheetViewId;
@@ -32,13 +32,10 @@ describe('a 60,000-entry view under a 15-minute schedule', () => {
 
   it('is refreshed by runs each under the budget, over at least 3 executions; the tab shows the old view until the new one is complete, then equals it', async () => {
     const h = product.harness;
-    const all = await product.emulator.admin.getView(L, V);
     // Bound while the view held 100 entries; then the view grows to 60,000 in Affinity.
-    await product.emulator.admin.setView(L, V, { entryIds: all.entryIds.slice(0, 100) });
-    h.run('connect', GENERATED.apiKey);
-    const { tabName } = h.run('bindTab', L, V) as { tabName: string };
+    const { tabName, grow } = await bindWhileSmall(product, L, V, GENERATED.apiKey);
     h.run('saveSchedule', { schedule: { kind: 'minutes', every: 15 } });
-    await product.emulator.admin.setView(L, V, { entryIds: all.entryIds });
+    await grow();
     const sheet = h.sheet(tabName);
     expect(sheet.getLastRow()).toBe(101);
 

@@ -7,6 +7,7 @@ import { canonicalOf, canonicalOfCell } from '../../src/server/engine/codecs';
 import { KEY_COLUMN, METADATA_KEY, NAME_COLUMN } from '../../src/server/engine/layout';
 import { entityName } from '../../src/server/engine/remote';
 import { AffinityEmulator } from '../../tools/emulator/emulator';
+import { GENERATED } from '../../tools/emulator/generate';
 import type { EmulatorSeed } from '../../tools/emulator/seed';
 import type { AppsScriptHarness } from '../../tools/harness';
 import type { Product } from '../../tools/cli/product';
@@ -176,4 +177,41 @@ export function triggersOf(harness: AppsScriptHarness, handler: string) {
 /** Log lines written since `from`. */
 export function logsSince(harness: AppsScriptHarness, from: number): string[] {
   return harness.logs.slice(from);
+}
+
+/**
+ * Binds the generated view while it holds its first 100 entries (connecting first); `grow` then gives it back all
+ * its entries in Affinity, as a view that grew since the tab was bound.
+ */
+export async function bindWhileSmall(
+  product: Product,
+  listId: number,
+  viewId: number,
+  apiKey: string,
+): Promise<{ tabName: string; grow: () => Promise<void> }> {
+  const all = await product.emulator.admin.getView(listId, viewId);
+  await product.emulator.admin.setView(listId, viewId, { entryIds: all.entryIds.slice(0, 100) });
+  product.harness.run('connect', apiKey);
+  const { tabName } = product.harness.run('bindTab', listId, viewId) as { tabName: string };
+  const grow = async () => {
+    await product.emulator.admin.setView(listId, viewId, { entryIds: all.entryIds });
+  };
+  return { tabName, grow };
+}
+
+/**
+ * Connects, binds the generated view and lets its pull finish over the next `minutes` (a slow view spans executions);
+ * returns the tab and the column (1-based) of a header.
+ */
+export function bindAndSettle(
+  product: Product,
+  minutes = 10,
+): { sheet: ReturnType<AppsScriptHarness['sheet']>; column: (header: string) => number } {
+  const h = product.harness;
+  h.run('connect', GENERATED.apiKey);
+  const { tabName } = h.run('bindTab', GENERATED.companyListId, GENERATED.sheetViewId) as { tabName: string };
+  h.advance(minutes * MINUTE);
+  const sheet = h.sheet(tabName);
+  const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
+  return { sheet, column: (name) => header.indexOf(name) + 1 };
 }

@@ -4,6 +4,7 @@
  * catches the error. The ceiling is opt-in (256 MB when turned on without a figure).
  */
 import { EXCEEDED_MEMORY, resolveMemoryLimit } from '../../tools/harness';
+import { forceGc, usedHeap } from '../../tools/harness/memory';
 import { harnessFor } from './helpers';
 
 // keeps ~40 MB alive (50 arrays of 100,000 doubles), one service call per array so the harness samples as it grows
@@ -11,6 +12,27 @@ const code = `
 function grow(n) {
   var keep = [];
   for (var i = 0; i < n; i++) { keep.push(new Array(100000).fill(i + 0.5)); Logger.log('block ' + i); }
+  return keep.length;
+}
+// writes n rows × 20 columns of fresh texts (parsed from JSON, as the product's are) in slices of 1,000 rows; keeps nothing
+function fill(n) {
+  var sheet = SpreadsheetApp.getActiveSpreadsheet().insertSheet('Data');
+  sheet.insertRowsAfter(1000, n);
+  for (var r = 0; r < n; r += 1000) {
+    var rows = [];
+    for (var i = r; i < r + 1000 && i < n; i++) {
+      var line = [];
+      for (var c = 0; c < 20; c++) line.push('"text ' + i + ' of column ' + c + ' with some words"');
+      rows.push(JSON.parse('[' + line.join(',') + ']'));
+    }
+    sheet.getRange(r + 1, 1, rows.length, 20).setValues(rows);
+  }
+  return n;
+}
+// allocates n × 1 MB, keeping only the last 4 arrays alive, one service call per array
+function churn(n) {
+  var keep = [];
+  for (var i = 0; i < n; i++) { keep.push(new Array(131072).fill(i + 0.5)); if (keep.length > 4) keep.shift(); Logger.log('block ' + i); }
   return keep.length;
 }
 function growAndCatch(n) {
@@ -41,6 +63,32 @@ describe('memory', () => {
     expect(m.peakHeapBytes).toBeLessThan(30 * 1048576); // stopped at the first sample past it, not at the end
     expect(h.logs.length).toBeLessThan(50); // the loop did not run to the end
     expect(h.run('grow', 5)).toBe(5); // a small execution afterwards runs
+  });
+
+  it('charges the script for its own memory, not for the cells it wrote: the spreadsheet model is Google storage, estimated low', () => {
+    const h = harnessFor(code, { memoryLimitMB: 30 });
+    forceGc();
+    const before = usedHeap();
+    expect(h.run('fill', 30_000)).toBe(30_000); // 600,000 cells, far more than 30 MB in the heap
+    forceGc();
+    const retained = usedHeap() - before;
+    const m = h.lastExecution;
+    expect(m.error).toBeUndefined();
+    expect(retained).toBeGreaterThan(30 * 1048576);
+    expect(m.peakRawHeapBytes).toBeGreaterThan(30 * 1048576);
+    // The estimate of the model's storage errs low (never charges Google's storage to the script's account less than
+    // it should), and is not far off: between 60 % and 100 % of what the model retains after the execution.
+    expect(m.storageGrowthBytes).toBeLessThanOrEqual(retained);
+    expect(m.storageGrowthBytes).toBeGreaterThan(0.6 * retained);
+    expect(m.peakHeapBytes).toBeLessThan(30 * 1048576);
+    expect(m.peakHeapBytes).toBeLessThan(m.peakRawHeapBytes);
+  });
+
+  it('counts live memory, not garbage V8 has not collected yet: 400 MB allocated, 5 MB alive at a time', () => {
+    const h = harnessFor(code, { memoryLimitMB: 30 });
+    expect(h.run('churn', 400)).toBe(4);
+    expect(h.lastExecution.error).toBeUndefined();
+    expect(h.lastExecution.peakHeapBytes).toBeLessThan(20 * 1048576);
   });
 
   it('is opt-in: true means 256 MB; HARNESS_MEMORY_LIMIT_MB sets it when the option does not', () => {

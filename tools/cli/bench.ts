@@ -34,7 +34,13 @@ export interface BenchRow {
   cellsWritten: number;
   cpuMs: number;
   virtualMs: number;
+  /** Peak heap growth charged to the script (the spreadsheet model's storage growth left out; the ceiling's figure). */
   peakHeapMB: number;
+  /** The raw peak heap growth, the spreadsheet model's storage included, and that storage's growth (docs/harness.md). */
+  rawHeapMB: number;
+  storageMB: number;
+  /** The service call before which the script's peak was sampled. */
+  peakAt?: string;
   note?: string;
   /** The execution's failure (the platform's message), when it failed. */
   error?: string;
@@ -89,7 +95,10 @@ function fromMetrics(
     cpuMs: Math.round(m.cpuMs),
     virtualMs: Math.round(m.virtualMs),
     peakHeapMB: mb(m.peakHeapBytes),
+    rawHeapMB: mb(m.peakRawHeapBytes),
+    storageMB: mb(m.storageGrowthBytes),
   };
+  if (m.peakHeapAt) r.peakAt = m.peakHeapAt.replace(/^[A-Za-z]+\./, '');
   if (note) r.note = note;
   if (m.error) r.error = m.error;
   return r;
@@ -214,6 +223,8 @@ function total(model: BenchModel, name: string, rows: BenchRow[], minimumRequest
     cpuMs: sum('cpuMs'),
     virtualMs: sum('virtualMs'),
     peakHeapMB: rows.length ? Math.max(...rows.map((r) => r.peakHeapMB)) : 0,
+    rawHeapMB: rows.length ? Math.max(...rows.map((r) => r.rawHeapMB)) : 0,
+    storageMB: Math.round(rows.reduce((n, r) => n + r.storageMB, 0) * 10) / 10,
   };
   if (failed) out.error = failed.error;
   return out;
@@ -597,6 +608,8 @@ const EMPTY_ROW: BenchRow = {
   cpuMs: 0,
   virtualMs: 0,
   peakHeapMB: 0,
+  rawHeapMB: 0,
+  storageMB: 0,
 };
 
 const COLUMNS: (keyof BenchRow)[] = [
@@ -609,6 +622,9 @@ const COLUMNS: (keyof BenchRow)[] = [
   'cpuMs',
   'virtualMs',
   'peakHeapMB',
+  'rawHeapMB',
+  'storageMB',
+  'peakAt',
   'note',
   'error',
 ];
@@ -617,7 +633,7 @@ export function formatRows(rows: BenchRow[]): string {
   const text = (r: BenchRow, h: keyof BenchRow) =>
     typeof r[h] === 'number' ? r[h].toLocaleString('en-US') : String(r[h] ?? '');
   const widths = COLUMNS.map((h) => Math.max(h.length, ...rows.map((r) => text(r, h).length)));
-  const left = (h: keyof BenchRow) => h === 'case' || h === 'note' || h === 'error';
+  const left = (h: keyof BenchRow) => h === 'case' || h === 'note' || h === 'error' || h === 'peakAt';
   const lines = [
     COLUMNS.map((h, i) => h.padEnd(widths[i]))
       .join('  ')

@@ -37,8 +37,18 @@ export interface ExecutionMetrics {
   /** Virtual epoch ms at start and end. */
   startedAt: number;
   endedAt: number;
-  /** Largest growth of the V8 heap over its size at the start of the execution, sampled at every service call and at the end (memory.ts). */
+  /**
+   * Largest growth of the V8 heap over its size at the start of the execution, sampled at every service call and at
+   * the end, less the growth of the spreadsheet model's estimated storage at that sample (memory.ts): the script's
+   * memory, which the ceiling applies to. Without storage tracking (no ceiling, no forced GC) it is the raw growth.
+   */
   peakHeapBytes: number;
+  /** The service call before which the script's peak was sampled (and its number in the execution), or "end". */
+  peakHeapAt?: string;
+  /** The raw figure: largest growth of the V8 heap, the spreadsheet model's storage included. */
+  peakRawHeapBytes: number;
+  /** Growth of the spreadsheet model's estimated storage over the execution (0 when not tracked). */
+  storageGrowthBytes: number;
   /** The script's error message when the execution failed. */
   error?: string;
   /** Why the platform ended it, when it did. */
@@ -66,6 +76,8 @@ export function emptyMetrics(fn: string, kind: ExecutionKind, user: string, star
     startedAt,
     endedAt: startedAt,
     peakHeapBytes: 0,
+    peakRawHeapBytes: 0,
+    storageGrowthBytes: 0,
     internalErrors: [],
   };
 }

@@ -6,11 +6,14 @@
  * is a cryptographic hash (SHA-256 through the `hash` port) of the bucket's rows in id order. A row added, removed or changed in the base makes its bucket fail; rows of other buckets still verify.
  * Pure (the hash is a port: Utilities.computeDigest in Apps Script).
  */
+import { PackedRows } from './packedRows';
 import type { Snapshot } from './tabState';
 
 /** Small buckets flag few rows around a forged one; at most MAX_BUCKETS keep the digest small (about 13 KB). */
 export const ROWS_PER_BUCKET = 8;
 export const MAX_BUCKETS = 512;
+/** Rows a digest of packed rows holds at once (a group of buckets). */
+const ROWS_PER_GROUP = 8_000;
 
 export interface BaseDigest {
   v: 1;
@@ -41,17 +44,19 @@ export interface BaseCheck {
 }
 
 /**
- * Each bucket as one text: its rows in id order, each as its non-empty (column id, text) pairs in column id order,
+ * Each bucket as one text, made when asked for (one bucket at a time: the whole base as text would double a large
+ * base's memory, issue 10): its rows in id order, each as its non-empty (column id, text) pairs in column id order,
  * length-prefixed (no text can pass for another), so that the stored column order and columns left blank (the base
  * sheet keeps them until it is compacted) do not count.
  */
-function bucketTexts(snapshot: Snapshot, buckets: number): string[] {
+function bucketTexts(snapshot: Snapshot, buckets: number): (bucket: number) => string {
   const order = snapshot.columns
     .map((id, i) => [id, i] as const)
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const ids: number[][] = Array.from({ length: buckets }, () => []);
   for (const id of snapshot.rows.keys()) ids[id % buckets].push(id);
-  return ids.map((list) => {
+  return (bucket) => {
+    const list = ids[bucket];
     list.sort((a, b) => a - b);
     const parts: string[] = [];
     for (const id of list) {
@@ -64,7 +69,7 @@ function bucketTexts(snapshot: Snapshot, buckets: number): string[] {
       parts.push(';');
     }
     return parts.join('');
-  });
+  };
 }
 
 export function bucketCount(rows: number): number {
@@ -78,9 +83,18 @@ export function digestBase(
   keep?: { digest: BaseDigest; buckets: Set<number> },
 ): BaseDigest {
   const buckets = keep ? keep.digest.buckets : bucketCount(snapshot.rows.size);
-  const sums = bucketTexts(snapshot, buckets).map((text, b) =>
-    keep?.buckets.has(b) ? keep.digest.sums[b] : hash(text),
-  );
+  const sums: string[] = new Array<string>(buckets);
+  const rows = snapshot.rows;
+  // Packed and sealed rows (a large view, engine/packedRows.ts) are read a group of buckets at a time.
+  const groups = rows instanceof PackedRows && rows.sealed ? Math.ceil(rows.size / ROWS_PER_GROUP) : 1;
+  for (let g = 0; g < groups; g++) {
+    const part =
+      groups > 1 && rows instanceof PackedRows
+        ? { columns: snapshot.columns, rows: rows.select((id) => (id % buckets) % groups === g) }
+        : snapshot;
+    const text = bucketTexts(part, buckets);
+    for (let b = g; b < buckets; b += groups) sums[b] = keep?.buckets.has(b) ? keep.digest.sums[b] : hash(text(b));
+  }
   return { v: 1, buckets, sums };
 }
 
@@ -95,12 +109,10 @@ export function verifyBase(snapshot: Snapshot, digest: BaseDigest | null, hash: 
       hashes: 0,
     };
   }
-  const texts = bucketTexts(snapshot, digest.buckets);
-  let hashes = texts.length;
+  const text = bucketTexts(snapshot, digest.buckets);
+  let hashes = digest.buckets;
   const badBuckets = new Set<number>();
-  texts.forEach((text, b) => {
-    if (hash(text) !== digest.sums[b]) badBuckets.add(b);
-  });
+  for (let b = 0; b < digest.buckets; b++) if (hash(text(b)) !== digest.sums[b]) badBuckets.add(b);
   const unknown = new Set<number>();
   if (badBuckets.size > 0)
     for (const id of snapshot.rows.keys()) if (badBuckets.has(id % digest.buckets)) unknown.add(id);
@@ -111,7 +123,7 @@ export function verifyBase(snapshot: Snapshot, digest: BaseDigest | null, hash: 
     const wanted = new Set([...unknown].map((id) => id % prev.buckets));
     for (const b of wanted) {
       hashes++;
-      if (hash(old[b]) !== prev.sums[b]) wanted.delete(b);
+      if (hash(old(b)) !== prev.sums[b]) wanted.delete(b);
     }
     for (const id of [...unknown]) if (wanted.has(id % prev.buckets)) unknown.delete(id);
     if (unknown.size === 0) badBuckets.clear();

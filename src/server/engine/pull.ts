@@ -15,7 +15,7 @@ import { blocksFromChanges, type Block, type Changes } from './blocks';
 import { NOT_SENT_PREFIX, conflictNote, replacedNote } from './notes';
 import { isLeftViewNote, leftFieldEdits, leftViewNote } from './leftFields';
 import type { ConflictPolicy } from './policy';
-import type { RemoteView } from './remote';
+import type { RemoteRow, RemoteView } from './remote';
 import type { Snapshot, TabCodec, TabState } from './tabState';
 import { KEY_COLUMN, NAME_COLUMN, NOTE_MARK, entryIdOf, isOwnNote, type ColumnSpec, type SheetCell } from './layout';
 
@@ -92,9 +92,34 @@ export interface PullInput {
   addedHere?: ReadonlySet<number>;
   /** The list's name, for the mark on such rows. */
   listName?: string;
+  /** Where the new snapshot's rows go (a map of its own by default; engine/packedRows.ts for a large view). */
+  snapshotRows?: Map<number, string[]>;
+}
+
+/**
+ * A pull plan made a part of the view at a time (issue 10: a large view is never held whole). `merge` plans rows of the
+ * view (in view order, each entry once), `finish` the tab rows of entries that left it, once every row is merged;
+ * `takeBlocks` hands over the writes planned since the last call. planPull is the same over the whole view at once.
+ */
+export interface PullPlanner {
+  /** Everything but the writes and the row counts, which merge/finish/takeBlocks fill in. */
+  readonly plan: PullPlan;
+  /** Tab row of each entry already in the tab. */
+  readonly rowOf: ReadonlyMap<number, number>;
+  merge(rows: readonly RemoteRow[]): void;
+  finish(): void;
+  takeBlocks(): { blocks: Block[]; noteBlocks: Block<string>[] };
 }
 
 export function planPull(input: PullInput): PullPlan {
+  const planner = startPull(input);
+  planner.merge(input.view.rows);
+  planner.finish();
+  const { blocks, noteBlocks } = planner.takeBlocks();
+  return { ...planner.plan, blocks, noteBlocks };
+}
+
+export function startPull(input: PullInput): PullPlanner {
   const { view, tab, codec, snapshot } = input;
   const columns = [input.keyColumn, ...view.columns];
   const columnOf = new Map(tab.columnOf);
@@ -179,10 +204,10 @@ export function planPull(input: PullInput): PullPlan {
   const heldColumns = [...keep, ...[...outOfView.values()].filter((c) => heldIds.has(c.spec.id)).map((c) => c.spec)];
   const snapColumns = [...view.columns.map((c) => c.id), ...heldColumns.map((c) => c.id)];
   const heldBase = (entryId: number): string[] => heldColumns.map((c) => baseOf(entryId, c.id) ?? '');
-  const newSnapshot: Snapshot = { columns: snapColumns, rows: new Map() };
+  const newSnapshot: Snapshot = { columns: snapColumns, rows: input.snapshotRows ?? new Map() };
   const conflicts: Conflict[] = [];
   const counts = {
-    rows: view.rows.length,
+    rows: 0,
     added: 0,
     updatedCells: 0,
     removed: 0,
@@ -194,159 +219,170 @@ export function planPull(input: PullInput): PullPlan {
     leftViewEdits: leftEdits.length,
   };
   const existingRows = tab.values.length;
-  let appendRows = 0;
   const remoteIds = new Set<number>();
-
-  for (const remote of view.rows) {
-    remoteIds.add(remote.entryId);
-    const baseRow: string[] = [];
-    const existing = rowOf.get(remote.entryId);
-    if (existing === undefined) {
-      const r = existingRows + appendRows++;
-      counts.added++;
-      setChange(r, keyCol, remote.entryId);
-      for (const spec of view.columns) {
-        const text = remote.texts.get(spec.id) ?? '';
-        setChange(r, columnOf.get(spec.id)!, codec.write(text, spec));
-        baseRow.push(text);
-      }
-      for (let k = 0; k < heldColumns.length; k++) baseRow.push('');
-      newSnapshot.rows.set(remote.entryId, baseRow);
-      continue;
-    }
-    const line = tab.values[existing];
-    if (keyIsNew) setChange(existing, keyCol, remote.entryId);
-    setNote(existing, keyCol, '');
-    for (const spec of view.columns) {
-      const col = columnOf.get(spec.id)!;
-      const remoteText = remote.texts.get(spec.id) ?? '';
-      const local = col < tab.width ? codec.read(line[col] ?? '', spec) : '';
-      const base = baseOf(remote.entryId, spec.id);
-      let next = remoteText;
-      let note = '';
-      const followsRemote = base === undefined || !spec.editable || remote.locked?.has(spec.id);
-      if (followsRemote || local === base) {
-        if (local !== remoteText) {
-          setChange(existing, col, codec.write(remoteText, spec));
-          counts.updatedCells++;
-          if (base !== undefined && local !== base) counts.restoredReadOnly++;
-        }
-      } else if (local === remoteText) {
-        // both sides agree: nothing to write, the edit is no longer pending
-      } else if (remoteText === base) {
-        next = base;
-        counts.pendingEdits++;
-        // Keep the reason a push gave for not sending this edit (invalid value, refused by Affinity...).
-        const current = tab.notes[existing]?.[col] ?? '';
-        if (current.startsWith(NOT_SENT_PREFIX) && !isLeftViewNote(current)) note = current;
-      } else if (input.policy === 'sheet-wins') {
-        next = base;
-        counts.pendingEdits++;
-      } else if (input.policy === 'affinity-wins') {
-        setChange(existing, col, codec.write(remoteText, spec));
-        note = replacedNote(remoteText, local);
-        counts.updatedCells++;
-        counts.replacedEdits++;
-      } else {
-        next = base;
-        note = conflictNote(remoteText, local);
-        conflicts.push({ entryId: remote.entryId, columnId: spec.id, base, local, remote: remoteText });
-        counts.conflicts++;
-      }
-      setNote(existing, col, note);
-      baseRow.push(next);
-    }
-    baseRow.push(...heldBase(remote.entryId));
-    newSnapshot.rows.set(remote.entryId, baseRow);
-  }
-
-  // Entries that left the view.
-  const managed = new Set(columnOf.values());
-  const deleteRows: number[] = [];
-  for (const [entryId, r] of rowOf) {
-    if (remoteIds.has(entryId)) continue;
-    const line = tab.values[r];
-    const hasOwnData = line.some((cell, c) => !managed.has(c) && cell !== '' && cell !== null);
-    let hasPendingEdit = false;
-    const oldBase: string[] = [];
-    for (const spec of view.columns) {
-      const base = baseOf(entryId, spec.id);
-      oldBase.push(base ?? '');
-      const col = tab.columnOf.get(spec.id);
-      if (col === undefined || base === undefined || !spec.editable) continue;
-      if (codec.read(line[col] ?? '', spec) !== base) hasPendingEdit = true;
-    }
-    const known = snapshot?.rows.has(entryId) === true;
-    if (input.addedHere?.has(entryId)) {
-      // A row the user added: its entry is on the list but the view does not include it (its filters, or Affinity
-      // adds new entries to no saved view). Removing the row would lose what the user typed: kept and marked.
-      counts.keptOutOfView++;
-      if (known) newSnapshot.rows.set(entryId, [...oldBase, ...heldBase(entryId)]);
-      const current = tab.notes[r]?.[keyCol] ?? '';
-      setNote(
-        r,
-        keyCol,
-        isOwnNote(current) && current.includes('not in this view')
-          ? current
-          : `${NOTE_MARK}added to “${input.listName ?? 'the list'}” from this tab, not in this view “${input.viewName}” (the view does not include it). Kept so nothing is lost: its values are in Affinity, and edits here are still pushed. Delete the row when you no longer need it.`,
-      );
-      continue;
-    }
-    if (!known && line.some((cell, c) => c !== keyCol && cell !== '' && cell !== null)) {
-      // An Entry ID the last pull did not put here (typed, pasted, or its base did not verify): kept as the user left
-      // it, out of the base, so no push ever sends it (docs/sharing.md).
-      counts.keptOutOfView++;
-      setNote(
-        r,
-        keyCol,
-        `${NOTE_MARK}not in this view: entry ${entryId} was not put here by the sync, so nothing in this row is sent to Affinity. Delete the row when you no longer need it.`,
-      );
-      continue;
-    }
-    if (hasOwnData || hasPendingEdit) {
-      counts.keptOutOfView++;
-      newSnapshot.rows.set(entryId, [...oldBase, ...heldBase(entryId)]);
-      const why = hasPendingEdit ? 'it has edits not pushed yet' : 'it holds data of yours';
-      const current = tab.notes[r]?.[keyCol] ?? '';
-      const note =
-        isOwnNote(current) && current.includes('no longer in the view')
-          ? current
-          : `${NOTE_MARK}no longer in the view “${input.viewName}” since ${input.today}. Kept because ${why}; delete the row when you no longer need it.`;
-      setNote(r, keyCol, note);
-    } else {
-      deleteRows.push(r);
-      counts.removed++;
-    }
-  }
-  deleteRows.sort((a, b) => b - a);
-  for (const e of leftEdits) {
-    const current = tab.notes[e.row]?.[e.col] ?? '';
-    setNote(e.row, e.col, isLeftViewNote(current) ? current : leftViewNote(e.fieldName, input.viewName, input.today));
-  }
-
   const specOfCol = new Map<number, ColumnSpec>();
   for (const spec of columns) specOfCol.set(columnOf.get(spec.id)!, spec);
-  const fill = (row: number, col: number): SheetCell => {
-    const cell = tab.values[row]?.[col] ?? '';
-    const spec = specOfCol.get(col);
-    return spec && spec.id !== KEY_COLUMN ? codec.write(codec.read(cell, spec), spec) : cell;
-  };
-  const blocks = blocksFromChanges(changes, fill);
-  const noteBlocks = blocksFromChanges(noteChanges, (row, col) => tab.notes[row]?.[col] ?? '');
 
-  return {
+  const plan: PullPlan = {
     newColumns,
     columnOf,
     staleColumns,
     reboundColumns,
     heldColumns,
     missingHeaders,
-    appendRows,
-    blocks,
-    noteBlocks,
-    deleteRows,
+    appendRows: 0,
+    blocks: [],
+    noteBlocks: [],
+    deleteRows: [],
     snapshot: newSnapshot,
     conflicts,
     counts,
   };
+
+  const merge = (rows: readonly RemoteRow[]) => {
+    for (const remote of rows) {
+      counts.rows++;
+      remoteIds.add(remote.entryId);
+      const baseRow: string[] = [];
+      const existing = rowOf.get(remote.entryId);
+      if (existing === undefined) {
+        const r = existingRows + plan.appendRows++;
+        counts.added++;
+        setChange(r, keyCol, remote.entryId);
+        for (const spec of view.columns) {
+          const text = remote.texts.get(spec.id) ?? '';
+          setChange(r, columnOf.get(spec.id)!, codec.write(text, spec));
+          baseRow.push(text);
+        }
+        for (let k = 0; k < heldColumns.length; k++) baseRow.push('');
+        newSnapshot.rows.set(remote.entryId, baseRow);
+        continue;
+      }
+      const line = tab.values[existing];
+      if (keyIsNew) setChange(existing, keyCol, remote.entryId);
+      setNote(existing, keyCol, '');
+      for (const spec of view.columns) {
+        const col = columnOf.get(spec.id)!;
+        const remoteText = remote.texts.get(spec.id) ?? '';
+        const local = col < tab.width ? codec.read(line[col] ?? '', spec) : '';
+        const base = baseOf(remote.entryId, spec.id);
+        let next = remoteText;
+        let note = '';
+        const followsRemote = base === undefined || !spec.editable || remote.locked?.has(spec.id);
+        if (followsRemote || local === base) {
+          if (local !== remoteText) {
+            setChange(existing, col, codec.write(remoteText, spec));
+            counts.updatedCells++;
+            if (base !== undefined && local !== base) counts.restoredReadOnly++;
+          }
+        } else if (local === remoteText) {
+          // both sides agree: nothing to write, the edit is no longer pending
+        } else if (remoteText === base) {
+          next = base;
+          counts.pendingEdits++;
+          // Keep the reason a push gave for not sending this edit (invalid value, refused by Affinity...).
+          const current = tab.notes[existing]?.[col] ?? '';
+          if (current.startsWith(NOT_SENT_PREFIX) && !isLeftViewNote(current)) note = current;
+        } else if (input.policy === 'sheet-wins') {
+          next = base;
+          counts.pendingEdits++;
+        } else if (input.policy === 'affinity-wins') {
+          setChange(existing, col, codec.write(remoteText, spec));
+          note = replacedNote(remoteText, local);
+          counts.updatedCells++;
+          counts.replacedEdits++;
+        } else {
+          next = base;
+          note = conflictNote(remoteText, local);
+          conflicts.push({ entryId: remote.entryId, columnId: spec.id, base, local, remote: remoteText });
+          counts.conflicts++;
+        }
+        setNote(existing, col, note);
+        baseRow.push(next);
+      }
+      baseRow.push(...heldBase(remote.entryId));
+      newSnapshot.rows.set(remote.entryId, baseRow);
+    }
+  };
+
+  // Entries that left the view.
+  const finish = () => {
+    const managed = new Set(columnOf.values());
+    const deleteRows = plan.deleteRows;
+    for (const [entryId, r] of rowOf) {
+      if (remoteIds.has(entryId)) continue;
+      const line = tab.values[r];
+      const hasOwnData = line.some((cell, c) => !managed.has(c) && cell !== '' && cell !== null);
+      let hasPendingEdit = false;
+      const oldBase: string[] = [];
+      for (const spec of view.columns) {
+        const base = baseOf(entryId, spec.id);
+        oldBase.push(base ?? '');
+        const col = tab.columnOf.get(spec.id);
+        if (col === undefined || base === undefined || !spec.editable) continue;
+        if (codec.read(line[col] ?? '', spec) !== base) hasPendingEdit = true;
+      }
+      const known = snapshot?.rows.has(entryId) === true;
+      if (input.addedHere?.has(entryId)) {
+        // A row the user added: its entry is on the list but the view does not include it (its filters, or Affinity
+        // adds new entries to no saved view). Removing the row would lose what the user typed: kept and marked.
+        counts.keptOutOfView++;
+        if (known) newSnapshot.rows.set(entryId, [...oldBase, ...heldBase(entryId)]);
+        const current = tab.notes[r]?.[keyCol] ?? '';
+        setNote(
+          r,
+          keyCol,
+          isOwnNote(current) && current.includes('not in this view')
+            ? current
+            : `${NOTE_MARK}added to “${input.listName ?? 'the list'}” from this tab, not in this view “${input.viewName}” (the view does not include it). Kept so nothing is lost: its values are in Affinity, and edits here are still pushed. Delete the row when you no longer need it.`,
+        );
+        continue;
+      }
+      if (!known && line.some((cell, c) => c !== keyCol && cell !== '' && cell !== null)) {
+        // An Entry ID the last pull did not put here (typed, pasted, or its base did not verify): kept as the user left
+        // it, out of the base, so no push ever sends it (docs/sharing.md).
+        counts.keptOutOfView++;
+        setNote(
+          r,
+          keyCol,
+          `${NOTE_MARK}not in this view: entry ${entryId} was not put here by the sync, so nothing in this row is sent to Affinity. Delete the row when you no longer need it.`,
+        );
+        continue;
+      }
+      if (hasOwnData || hasPendingEdit) {
+        counts.keptOutOfView++;
+        newSnapshot.rows.set(entryId, [...oldBase, ...heldBase(entryId)]);
+        const why = hasPendingEdit ? 'it has edits not pushed yet' : 'it holds data of yours';
+        const current = tab.notes[r]?.[keyCol] ?? '';
+        const note =
+          isOwnNote(current) && current.includes('no longer in the view')
+            ? current
+            : `${NOTE_MARK}no longer in the view “${input.viewName}” since ${input.today}. Kept because ${why}; delete the row when you no longer need it.`;
+        setNote(r, keyCol, note);
+      } else {
+        deleteRows.push(r);
+        counts.removed++;
+      }
+    }
+    deleteRows.sort((a, b) => b - a);
+    for (const e of leftEdits) {
+      const current = tab.notes[e.row]?.[e.col] ?? '';
+      setNote(e.row, e.col, isLeftViewNote(current) ? current : leftViewNote(e.fieldName, input.viewName, input.today));
+    }
+  };
+
+  const fill = (row: number, col: number): SheetCell => {
+    const cell = tab.values[row]?.[col] ?? '';
+    const spec = specOfCol.get(col);
+    return spec && spec.id !== KEY_COLUMN ? codec.write(codec.read(cell, spec), spec) : cell;
+  };
+  const takeBlocks = () => {
+    const blocks = blocksFromChanges(changes, fill);
+    const noteBlocks = blocksFromChanges(noteChanges, (row, col) => tab.notes[row]?.[col] ?? '');
+    changes.clear();
+    noteChanges.clear();
+    return { blocks, noteBlocks };
+  };
+
+  return { plan, rowOf, merge, finish, takeBlocks };
 }

@@ -36,23 +36,47 @@ export function stagePage(
   return { i: index, cols: view.columns, rows };
 }
 
-/** The whole view from its pages (in page order; duplicates of an entry after its first are dropped). */
-export function viewFromPages(pages: StagedPage[], nameSpec: ColumnSpec): RemoteView {
-  const sorted = pages.slice().sort((a, b) => a.i - b.i);
-  const columns: ColumnSpec[] = [nameSpec];
-  const known = new Set<string>([nameSpec.id]);
-  const rows: RemoteRow[] = [];
-  const seen = new Set<number>();
-  for (const page of sorted) {
+/**
+ * Joins pages a few at a time, in page order (a large view is never held whole, issue 10): the view's columns in
+ * first-appearance order, and each page's rows as buildRemoteView builds them, an entry served twice kept once.
+ */
+export class PageJoin {
+  readonly columns: ColumnSpec[];
+  private readonly known: Set<string>;
+  private readonly seen = new Set<number>();
+
+  constructor(nameSpec: ColumnSpec) {
+    this.columns = [nameSpec];
+    this.known = new Set([nameSpec.id]);
+  }
+
+  /** Adds the columns of a page the join has not seen yet. */
+  addColumns(page: StagedPage): void {
     for (const c of page.cols) {
-      if (!known.has(c.id)) {
-        known.add(c.id);
-        columns.push(c);
+      if (!this.known.has(c.id)) {
+        this.known.add(c.id);
+        this.columns.push(c);
       }
     }
+  }
+
+  /** The entries of the page no earlier page served (as rowsOf, without building the rows). */
+  entriesOf(page: StagedPage): number[] {
+    const ids: number[] = [];
+    for (const [entryId] of page.rows) {
+      if (this.seen.has(entryId)) continue;
+      this.seen.add(entryId);
+      ids.push(entryId);
+    }
+    return ids;
+  }
+
+  /** The page's rows whose entries no earlier page served. */
+  rowsOf(page: StagedPage): RemoteRow[] {
+    const rows: RemoteRow[] = [];
     for (const [entryId, texts, locked] of page.rows) {
-      if (seen.has(entryId)) continue;
-      seen.add(entryId);
+      if (this.seen.has(entryId)) continue;
+      this.seen.add(entryId);
       const map = new Map<string, string>();
       page.cols.forEach((c, k) => {
         // buildRemoteView sets only the fields an entry carries; an empty text reads the same as a missing one.
@@ -62,6 +86,18 @@ export function viewFromPages(pages: StagedPage[], nameSpec: ColumnSpec): Remote
       if (locked && locked.length > 0) row.locked = new Set(locked.map((k) => page.cols[k].id));
       rows.push(row);
     }
+    return rows;
   }
-  return { columns, rows };
+}
+
+/** The whole view from its pages (in page order; duplicates of an entry after its first are dropped). */
+export function viewFromPages(pages: StagedPage[], nameSpec: ColumnSpec): RemoteView {
+  const sorted = pages.slice().sort((a, b) => a.i - b.i);
+  const join = new PageJoin(nameSpec);
+  const rows: RemoteRow[] = [];
+  for (const page of sorted) {
+    join.addColumns(page);
+    for (const row of join.rowsOf(page)) rows.push(row);
+  }
+  return { columns: join.columns, rows };
 }

@@ -66,13 +66,30 @@ function createSheet(ss: Spreadsheet, sheetId: number): Sheet {
   return sheet;
 }
 
-/** Writes a snapshot, rewriting only the cells that differ from what is stored. Returns the cells written. */
-export function writeSnapshot(ss: Spreadsheet, sheetId: number, next: Snapshot, stored: StoredSnapshot | null): number {
+/**
+ * Writes a snapshot, rewriting only the cells that differ from what is stored. Returns the cells written.
+ * `rewriteOverNewRows`: past that many entries new to the base, the whole base is written from the top, a slice at a
+ * time, instead of diffed cell by cell (a large view's first fill: issue 10, memory).
+ */
+export function writeSnapshot(
+  ss: Spreadsheet,
+  sheetId: number,
+  next: Snapshot,
+  stored: StoredSnapshot | null,
+  opts: { rewriteOverNewRows?: number } = {},
+): number {
   const removed = stored ? [...stored.rowOf.keys()].filter((id) => !next.rows.has(id)) : [];
   const sheet = ss.getSheetByName(snapshotSheetName(sheetId)) ?? createSheet(ss, sheetId);
   // Rows of entries that left are blanked in place; past a quarter of the sheet the snapshot is compacted.
   const blankRows = stored ? stored.rows - stored.rowOf.size + removed.length : 0;
-  if (!stored || next.columns.length < stored.columns.length || blankRows > Math.max(100, stored.rows / 4)) {
+  const many = opts.rewriteOverNewRows;
+  const added = stored && many !== undefined ? [...next.rows.keys()].filter((id) => !stored.rowOf.has(id)).length : 0;
+  if (
+    !stored ||
+    next.columns.length < stored.columns.length ||
+    blankRows > Math.max(100, stored.rows / 4) ||
+    (many !== undefined && added > many)
+  ) {
     return rewrite(sheet, next, stored);
   }
   const changes: Changes<string | number> = new Map();

@@ -59,12 +59,18 @@ export function writeStaged(ss: Spreadsheet, sheetId: number, firstRow: number, 
 
 /** The first `count` records, in one read. Throws StagingLost when they are not all there. */
 export function readStaged<T>(ss: Spreadsheet, sheetId: number, count: number): T[] {
+  return readStagedRange<T>(ss, sheetId, 0, count);
+}
+
+/** `count` records from record `from` (0-based), in one read (a large pull reads its pages a window at a time). */
+export function readStagedRange<T>(ss: Spreadsheet, sheetId: number, from: number, count: number): T[] {
   if (count <= 0) return [];
   const sheet = ss.getSheetByName(stagingSheetName(sheetId));
   if (!sheet) throw new StagingLost('the staged rows of this sync are gone');
   const width = sheet.getLastColumn();
-  if (sheet.getLastRow() < count || width < 1) throw new StagingLost('some staged rows of this sync are missing');
-  const grid = sheet.getRange(1, 1, count, width).getValues();
+  if (sheet.getLastRow() < from + count || width < 1)
+    throw new StagingLost('some staged rows of this sync are missing');
+  const grid = sheet.getRange(from + 1, 1, count, width).getValues();
   return grid.map((line, i) => {
     const pieces = Number(line[0]);
     let text = '';
@@ -72,7 +78,7 @@ export function readStaged<T>(ss: Spreadsheet, sheetId: number, count: number): 
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new StagingLost(`staged row ${i + 1} of this sync cannot be read`);
+      throw new StagingLost(`staged row ${from + i + 1} of this sync cannot be read`);
     }
   });
 }

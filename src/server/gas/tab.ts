@@ -75,6 +75,23 @@ const READ_ONLY_NOTE =
 export const KEY_NOTE = 'The Affinity list-entry id of each row. Sync finds rows by it: do not edit it.';
 
 export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
+  const plain = prepareTab(sheet, tab, plan);
+  writeBlocks(sheet, plain, plan.columnOf.get(KEY_COLUMN), plan);
+  deleteTabRows(sheet, plan.deleteRows);
+}
+
+/**
+ * What comes before a pull's writes: room for the appended rows and new columns, new columns tied to their fields,
+ * missing headers, columns that left the view or came back. Returns the writer that adapts text for Plain-text columns.
+ */
+export function prepareTab(
+  sheet: Sheet,
+  tab: TabRead,
+  plan: Pick<
+    PullPlan,
+    'appendRows' | 'columnOf' | 'snapshot' | 'newColumns' | 'missingHeaders' | 'staleColumns' | 'reboundColumns'
+  >,
+): PlainTextWriter {
   const neededRows = 1 + tab.values.length + plan.appendRows;
   const maxRows = sheet.getMaxRows();
   const neededCols = Math.max(...[...plan.columnOf.values()].map((c) => c + 1), 1);
@@ -93,23 +110,33 @@ export function applyPlan(sheet: Sheet, tab: TabRead, plan: PullPlan): void {
     sheet.getRange(1, m.col + 1).setValue(plain.adapt(1, m.col + 1, [[`'${m.name}`]])[0][0]);
   for (const id of plan.staleColumns) markStale(sheet, tab, id);
   for (const r of plan.reboundColumns ?? []) bindAgain(sheet, tab, r.id);
+  return plain;
+}
 
-  // Blocks holding entry ids first: an execution killed part way must not leave appended rows without their id.
-  const keyCol = plan.columnOf.get(KEY_COLUMN);
+/** Value blocks (those holding entry ids first: an execution killed part way must not leave appended rows without their id), then note blocks. */
+export function writeBlocks(
+  sheet: Sheet,
+  plain: PlainTextWriter,
+  keyCol: number | undefined,
+  writes: Pick<PullPlan, 'blocks' | 'noteBlocks'>,
+): void {
   const holdsKey = (b: PullPlan['blocks'][number]) =>
     keyCol !== undefined && b.col <= keyCol && keyCol < b.col + b.values[0].length;
-  for (const b of [...plan.blocks.filter(holdsKey), ...plan.blocks.filter((b) => !holdsKey(b))]) {
+  for (const b of [...writes.blocks.filter(holdsKey), ...writes.blocks.filter((b) => !holdsKey(b))]) {
     setValuesSliced(sheet, 2 + b.row, 1 + b.col, b.values, (r, c, slice) => plain.adapt(r, c, slice));
   }
-  for (const b of plan.noteBlocks) {
+  for (const b of writes.noteBlocks) {
     sheet.getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length).setNotes(b.values);
   }
-  // Descending runs, so earlier deletions do not shift later ones.
+}
+
+/** Deletes data rows (0-based under the header, descending) in runs, so earlier deletions do not shift later ones. */
+export function deleteTabRows(sheet: Sheet, deleteRows: number[]): void {
   let i = 0;
-  while (i < plan.deleteRows.length) {
+  while (i < deleteRows.length) {
     let j = i;
-    while (j + 1 < plan.deleteRows.length && plan.deleteRows[j + 1] === plan.deleteRows[j] - 1) j++;
-    const first = plan.deleteRows[j];
+    while (j + 1 < deleteRows.length && deleteRows[j + 1] === deleteRows[j] - 1) j++;
+    const first = deleteRows[j];
     sheet.deleteRows(2 + first, j - i + 1);
     i = j + 1;
   }

@@ -8,7 +8,7 @@ import type { CodecContext } from '../engine/codecs';
 import { cellsIn } from '../engine/blocks';
 import { keyColumnSpec } from '../engine/layout';
 import type { Directory } from '../engine/directory';
-import { planPull } from '../engine/pull';
+import { planPull, type PullPlan } from '../engine/pull';
 import type { RemoteView } from '../engine/remote';
 import { fitViewToColumns } from '../engine/viewColumns';
 import { documentStore } from '../gas/platform';
@@ -60,11 +60,7 @@ export function applyPulledView(
     ids: tab.columnOf.keys(),
     specs: knownSpecs,
   });
-  if (remote.keep.length > 0)
-    log.log(
-      `Pull of “${pulled.viewName}”: the view's columns are not known (Affinity did not answer them); ` +
-        `${remote.keep.length} synced column(s) no row carries are left as they are.`,
-    );
+  logKept(log, pulled.viewName, remote.keep.length);
   const stored = readSnapshot(ss, binding.sheetId);
   const plan = planPull({
     view: remote,
@@ -92,24 +88,48 @@ export function applyPulledView(
   const digest = stageBase(documentStore(), binding.sheetId, plan.snapshot);
   const snapshotCells = writeSnapshot(ss, binding.sheetId, plan.snapshot, stored);
   commitBase(documentStore(), binding.sheetId, digest);
-  const summary: PullSummary = {
-    tabName: sheet.getName(),
-    rows: plan.counts.rows,
-    added: plan.counts.added,
-    updatedCells: plan.counts.updatedCells,
-    removed: plan.counts.removed,
-    keptOutOfView: plan.counts.keptOutOfView,
-    pendingEdits: plan.counts.pendingEdits,
-    conflicts: plan.counts.conflicts,
+  return summarisePull(log, sheet, pulled.viewName, plan.counts, {
     requests: pulled.requests(),
     cellsWritten: cellsIn(plan.blocks),
+    snapshotCells,
+  });
+}
+
+/** Logged when the view's columns are not known and synced columns no row carries are left as they are. */
+export function logKept(log: LogPort, viewName: string, kept: number): void {
+  if (kept > 0)
+    log.log(
+      `Pull of “${viewName}”: the view's columns are not known (Affinity did not answer them); ` +
+        `${kept} synced column(s) no row carries are left as they are.`,
+    );
+}
+
+/** A pull's summary from its plan's counts, logged. */
+export function summarisePull(
+  log: LogPort,
+  sheet: GoogleAppsScript.Spreadsheet.Sheet,
+  viewName: string,
+  counts: PullPlan['counts'],
+  written: { requests: number; cellsWritten: number; snapshotCells: number },
+): PullSummary {
+  const summary: PullSummary = {
+    tabName: sheet.getName(),
+    rows: counts.rows,
+    added: counts.added,
+    updatedCells: counts.updatedCells,
+    removed: counts.removed,
+    keptOutOfView: counts.keptOutOfView,
+    pendingEdits: counts.pendingEdits,
+    conflicts: counts.conflicts,
+    requests: written.requests,
+    cellsWritten: written.cellsWritten,
   };
-  if (plan.counts.leftViewEdits) summary.leftViewEdits = plan.counts.leftViewEdits;
+  if (counts.leftViewEdits) summary.leftViewEdits = counts.leftViewEdits;
   log.log(
-    `Pulled “${pulled.viewName}” into “${summary.tabName}”: ${summary.rows} rows, ${summary.added} added, ${summary.updatedCells} cells updated, ` +
+    `Pulled “${viewName}” into “${summary.tabName}”: ${summary.rows} rows, ${summary.added} added, ${summary.updatedCells} cells updated, ` +
       `${summary.removed} removed, ${summary.keptOutOfView} kept out of view, ${summary.pendingEdits} pending edits, ${summary.conflicts} conflicts` +
       `${summary.leftViewEdits ? `, ${summary.leftViewEdits} edits kept in columns whose field left the view` : ''}; ` +
-      `${summary.requests} requests, ${summary.cellsWritten} tab cells and ${snapshotCells} snapshot cells written`,
+      `${summary.requests} requests, ${summary.cellsWritten} tab cells and ${written.snapshotCells} snapshot cells written`,
   );
   return summary;
 }

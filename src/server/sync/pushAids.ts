@@ -24,6 +24,11 @@ export function pullPolicy(): ConflictPolicy {
   return loadPolicy(userStore());
 }
 
+/** Columns whose in-sheet validation lists the field's options: single-choice dropdowns a person can edit. */
+export function dropdownColumns(columns: readonly ColumnSpec[]): ColumnSpec[] {
+  return columns.filter((c) => c.editable && (c.valueType === 'dropdown' || c.valueType === 'ranked-dropdown'));
+}
+
 export function refreshPushAids(
   sheet: GoogleAppsScript.Spreadsheet.Sheet,
   binding: Binding,
@@ -35,6 +40,8 @@ export function refreshPushAids(
     held?: ColumnSpec[];
     columnOf: Map<string, number>;
     rows: readonly RemoteRow[];
+    /** A view too large to hold (its rows empty): the texts of its dropdown columns, by field id. */
+    texts?: ReadonlyMap<string, ReadonlySet<string>>;
     entries?: readonly ListEntryWithEntity[];
     directory?: Directory;
   },
@@ -47,9 +54,7 @@ export function refreshPushAids(
         [directoryKey(binding.listId)]: packDirectory(view.directory ?? directoryOf(view.entries ?? [])),
       });
     // Only single-choice columns carry list validation; multi-select options are fetched by push when needed.
-    const dropdowns = view.columns.filter(
-      (c) => c.editable && (c.valueType === 'dropdown' || c.valueType === 'ranked-dropdown'),
-    );
+    const dropdowns = dropdownColumns(view.columns);
     if (dropdowns.length === 0) return;
     // Options come from the cache (6 h) and are fetched again, in one parallel batch, for a field whose values in
     // this pull show an option the cache does not know (a new or renamed one): a quiet refresh costs no request.
@@ -58,6 +63,8 @@ export function refreshPushAids(
     let { options } = dropdownOptionsOf(() => client, cache, binding.listId, ids, Date.now());
     const unknown = ids.filter((id) => {
       const known = new Set((options.get(id) ?? []).map((o) => o.text));
+      const seen = view.texts?.get(id);
+      if (seen) return [...seen].some((text) => !!text && !known.has(text));
       return view.rows.some((r) => {
         const text = r.texts.get(id);
         return !!text && !known.has(text);

@@ -22,11 +22,12 @@ import { nameColumnSpec } from '../engine/layout';
 import { MINUTE_RESERVE, applyMsFor, monthlyReserveReached, paceDelayMs } from '../engine/quota';
 import { stagePage, viewFromPages, type StagedPage } from '../engine/staged';
 import { flushSheets } from '../gas/platform';
-import { StagingLost, dropStaging, readStaged, writeStaged } from '../gas/stagingStore';
+import { StagingLost, dropStaging, readStaged, readStagedRange, writeStaged } from '../gas/stagingStore';
 import type { PullSummary } from '../../shared/types';
 import type { Clock, KeyValueStore, LogPort } from '../ports';
 import { recordOutcome, type Binding } from './bindings';
 import { applyPulledView, pullMessage } from './pull';
+import { applyStreamedView } from './streamedPull';
 import {
   discardPull,
   loadCheckpoint,
@@ -57,6 +58,14 @@ const FIRST_PAGE_MS = 800;
  * fresh execution. About 20,000 rows × 30 columns; a single view larger than that is written on its own.
  */
 const APPLY_ROWS_PER_EXECUTION = 20_000;
+/**
+ * Memory (issue 10): pages gathered in one execution are staged once they hold this many rows and more are to come,
+ * and a view of more rows than STREAM_ROWS is merged into its tab a window at a time (sync/streamedPull.ts).
+ */
+const STAGE_ROWS = 10_000;
+const STREAM_ROWS = 20_000;
+/** Staged pages read at a time by a streamed merge (25 pages of 100 entries: its window of rows). */
+const WINDOW_PAGES = 25;
 /** Requests an apply may make (dropdown options of the view's columns). */
 const APPLY_REQUESTS = 10;
 
@@ -138,6 +147,11 @@ export class PageBuffer {
   readonly pages: StagedPage[] = [];
   readonly values: Directory[] = [];
   readonly rowEntities: Directory[] = [];
+
+  /** Rows of the pages in the buffer. */
+  rows(): number {
+    return this.pages.reduce((n, p) => n + p.rows.length, 0);
+  }
 
   add(
     cp: PullCheckpoint,
@@ -310,6 +324,8 @@ function pullFrom(
     measured++;
     pageMs = measured === 1 ? clock.now() - t0 : pageMs * 0.8 + (clock.now() - t0) * 0.2;
     buf.add(cp, page, fields, binding, ctx);
+    // Memory: a long execution does not hold all its pages until it stops.
+    if (cp.nextUrl && buf.rows() >= STAGE_ROWS) checkpoint();
     if (cp.pages % 5 === 0)
       pc.progress(
         sheetId,
@@ -334,34 +350,66 @@ function pullFrom(
   pace(APPLY_REQUESTS, applyEstimate);
   if (applyEstimate > WATCHDOG_AFTER_MS) ensureWatchdog(true);
   pc.progress(sheetId, `${fmt(cp.rows)} rows fetched; writing them to the tab…`);
-  const staged = readStaged<StagedRecord>(ss, sheetId, cp.staged);
-  const pages: StagedPage[] = [];
-  for (const r of staged) {
-    if (r.k === 'page') pages.push(r);
-    else {
-      const v = unpackDirectory(r.v);
-      const e = unpackDirectory(r.e);
-      if (v) values.unshift(v);
-      if (e) rowEntities.unshift(e);
+  // What this execution fetched since its last checkpoint (the checkpoints hold the rest).
+  const fetchMs = cp.fetchMs + (clock.now() - stagedAt);
+  const requests = () => cp.requests + (client.requestsSent - stagedRequests);
+  let summary: PullSummary;
+  let applyStart: number;
+  if (cp.rows > STREAM_ROWS) {
+    // A large view: its pages are all staged first, then walked a window at a time (memory, issue 10).
+    if (mem.length > 0) checkpoint();
+    applyStart = clock.now();
+    let walked = false;
+    summary = applyStreamedView(ss, binding, client, log, pc.today, {
+      viewName: cp.viewName,
+      walk: (visit) => {
+        for (let from = 0; from < cp.staged; from += WINDOW_PAGES) {
+          for (const r of readStagedRange<StagedRecord>(ss, sheetId, from, Math.min(WINDOW_PAGES, cp.staged - from))) {
+            if (r.k === 'page') visit(r);
+            else if (!walked) {
+              const v = unpackDirectory(r.v);
+              const e = unpackDirectory(r.e);
+              if (v) values.unshift(v);
+              if (e) rowEntities.unshift(e);
+            }
+          }
+        }
+        walked = true;
+      },
+      columns: readColumns(),
+      directory: () => fitDirectory(mergeDirectories(...values, ...rowEntities)),
+      ctx,
+      requests,
+    });
+  } else {
+    const staged = readStaged<StagedRecord>(ss, sheetId, cp.staged);
+    const pages: StagedPage[] = [];
+    for (const r of staged) {
+      if (r.k === 'page') pages.push(r);
+      else {
+        const v = unpackDirectory(r.v);
+        const e = unpackDirectory(r.e);
+        if (v) values.unshift(v);
+        if (e) rowEntities.unshift(e);
+      }
     }
+    for (const p of mem) pages.push(p);
+    const remote = viewFromPages(pages, nameColumnSpec(binding.listType));
+    const directory = fitDirectory(mergeDirectories(...values, ...rowEntities));
+    // The staged records are in the view now: let them go before the tab is written (memory, issue 10).
+    staged.length = 0;
+    pages.length = 0;
+    buf.clear();
+    applyStart = clock.now();
+    summary = applyPulledView(ss, binding, client, log, pc.today, {
+      viewName: cp.viewName,
+      remote,
+      columns: readColumns(),
+      directory,
+      ctx,
+      requests,
+    });
   }
-  for (const p of mem) pages.push(p);
-  const remote = viewFromPages(pages, nameColumnSpec(binding.listType));
-  const directory = fitDirectory(mergeDirectories(...values, ...rowEntities));
-  // The staged records are in the view now: let them go before the tab is written (memory, issue 10).
-  staged.length = 0;
-  pages.length = 0;
-  buf.clear();
-  const fetchMs = cp.fetchMs + (clock.now() - execStart);
-  const applyStart = clock.now();
-  const summary = applyPulledView(ss, binding, client, log, pc.today, {
-    viewName: cp.viewName,
-    remote,
-    columns: readColumns(),
-    directory,
-    ctx,
-    requests: () => cp.requests + (client.requestsSent - startRequests),
-  });
   const applyMs = clock.now() - applyStart;
   pc.rowsApplied = applied + summary.rows;
   updateStats(doc, sheetId, {

@@ -200,6 +200,56 @@ function isEmptyExtra(x: CellExtra): boolean {
   return true;
 }
 
+/**
+ * Estimated bytes V8 spends on a stored value (docs/harness.md, "Memory"): the spreadsheet model lives in the heap the
+ * harness measures, but its cells are Google's storage, not the script's memory. A string: its header (16) and its
+ * characters counted as one byte each, rounded up to 8; a number that is not a small integer: a heap number (16);
+ * anything else lives in its slot; a cell's attribute object (format, note, validation) counts 40 bytes, what it
+ * points to (a note's text, a validation's options) nothing. The estimate errs low: the script is charged for what it
+ * misses, never the other way.
+ */
+export function storedValueBytes(v: unknown): number {
+  if (typeof v === 'string') return 16 + ((v.length * (WIDE.test(v) ? 2 : 1) + 7) & ~7);
+  if (typeof v === 'number') return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 ? 0 : 16;
+  return 0;
+}
+
+const WIDE = /[\u0100-\uffff]/;
+
+/**
+ * A flat copy of a text, sharing nothing with the string the script passed (which may be a concatenation or a slice
+ * holding a larger string alive): what the model stores when memory is measured, so that the estimate above is exact
+ * for it and the script's own strings are the script's (docs/harness.md, "Memory").
+ */
+export function ownCopy(v: string): string {
+  const enc = WIDE.test(v) ? 'utf16le' : 'latin1';
+  return Buffer.from(v, enc).toString(enc);
+}
+
+/** A row's fixed cost (the row object, its values array and the array's header) and 8 bytes a slot. */
+const ROW_BYTES = 72;
+const SLOT_BYTES = 8;
+
+/** Slots V8 allocates for an array grown one element at a time to `length` (new capacity = old + old / 2 + 16). */
+function capacity(length: number): number {
+  let cap = 0;
+  while (cap < length) cap = cap + (cap >> 1) + 16;
+  return cap;
+}
+
+/** A cell's attribute object (number format, note, validation...): an object literal's header and four fields. */
+const EXTRA_BYTES = 56;
+
+function rowBytes(row: Row): number {
+  let n = ROW_BYTES + SLOT_BYTES * capacity(row.v.length);
+  for (const v of row.v) if (v !== undefined) n += storedValueBytes(v);
+  if (row.x) {
+    n += 48 + SLOT_BYTES * capacity(row.x.length);
+    for (const e of row.x) if (e !== undefined) n += EXTRA_BYTES;
+  }
+  return n;
+}
+
 export class SheetModel {
   rows: Row[] = [];
   cols: ColInfo[] = [];
@@ -212,6 +262,8 @@ export class SheetModel {
   private lastRowVersion = -1;
   private lastColCache = -1;
   private lastColVersion = -1;
+  /** Estimated bytes of the stored values (storedValueBytes), kept up to date by writes; null: count again. */
+  private valueBytes: number | null = null;
 
   constructor(
     readonly ss: SpreadsheetModel,
@@ -231,9 +283,20 @@ export class SheetModel {
     return this.cols.length;
   }
 
-  /** Record that contents changed (invalidates getLastRow/getLastColumn caches). */
+  /** Record that contents changed (invalidates getLastRow/getLastColumn caches, and the storage estimate). */
   touch(): void {
     this.version++;
+    this.valueBytes = null;
+  }
+
+  /** Estimated bytes the sheet's values take in the heap (docs/harness.md, "Memory"). */
+  storageBytes(): number {
+    if (this.valueBytes === null) {
+      let n = 0;
+      for (const row of this.rows) n += rowBytes(row);
+      this.valueBytes = n;
+    }
+    return this.valueBytes;
   }
 
   /** A cell's value: formulas are computed now (references see current values; TODAY/NOW follow the clock). */
@@ -270,7 +333,12 @@ export class SheetModel {
   ensureExtra(r: number, c: number): CellExtra {
     const row = this.rows[r];
     const x = (row.x ??= []);
-    return (x[c] ??= {});
+    let e = x[c];
+    if (e === undefined) {
+      x[c] = e = {};
+      this.valueBytes = null; // a new attribute object: count again
+    }
+    return e;
   }
 
   setAttr<K extends keyof CellExtra>(r: number, c: number, key: K, value: CellExtra[K] | undefined): void {
@@ -278,7 +346,10 @@ export class SheetModel {
       const x = this.rows[r]?.x?.[c];
       if (x && x[key] !== undefined) {
         delete x[key];
-        if (isEmptyExtra(x)) this.rows[r].x![c] = undefined;
+        if (isEmptyExtra(x)) {
+          this.rows[r].x![c] = undefined;
+          this.valueBytes = null;
+        }
       }
       return;
     }
@@ -364,19 +435,23 @@ export class SheetModel {
   writeValues(r0: number, c0: number, values: ArrayLike<ArrayLike<unknown>>, w: WriteContext): void {
     const tz = w.tz;
     const evaluate = w.evaluate ?? null;
+    let bytes = 0;
     for (let i = 0; i < values.length; i++) {
       const src = values[i];
       const row = this.rows[r0 + i];
       const v = row.v;
       const x = row.x;
+      bytes -= SLOT_BYTES * capacity(v.length);
       for (let j = 0; j < src.length; j++) {
         const c = c0 + j;
         const val = src[j];
         const ex = x !== undefined ? x[c] : undefined;
+        bytes -= storedValueBytes(v[c]);
         // fast paths: plain text and numbers without formulas or formats to consider
         if (ex === undefined) {
           if (typeof val === 'number' && Number.isFinite(val)) {
             v[c] = val;
+            bytes += storedValueBytes(val);
             continue;
           }
           if (typeof val === 'string') {
@@ -390,20 +465,25 @@ export class SheetModel {
               c0c !== 70 &&
               c0c !== 102
             ) {
-              v[c] = val;
+              v[c] = this.ss.copyStrings ? ownCopy(val) : val;
+              bytes += storedValueBytes(val);
               continue;
             }
           }
         }
         const dropped = w.plainTextDropsApostrophe && ex?.nf === '@' && typeof val === 'string' && val.startsWith("'");
         interpret(dropped ? val.slice(1) : val, ex?.nf, tz, w.now, evaluate, scratch);
-        v[c] = scratch.v === '' ? undefined : scratch.v;
+        const kept = scratch.v === '' ? undefined : scratch.v;
+        v[c] = typeof kept === 'string' && this.ss.copyStrings ? ownCopy(kept) : kept;
+        bytes += storedValueBytes(v[c]);
         if (scratch.f !== undefined) this.ensureExtra(r0 + i, c).f = scratch.f;
         else if (ex?.f !== undefined) this.setAttr(r0 + i, c, 'f', undefined);
         if (scratch.nf !== undefined) this.ensureExtra(r0 + i, c).nf = scratch.nf;
       }
+      bytes += SLOT_BYTES * capacity(v.length);
     }
-    this.touch();
+    this.version++; // touch(), keeping the storage estimate just updated
+    if (this.valueBytes !== null) this.valueBytes += bytes;
   }
 
   /** Write formulas (strings starting with '='; anything else is written as a value). */
@@ -482,12 +562,15 @@ export class SheetModel {
     for (let i = 0; i < nr; i++) {
       const row = this.rows[r0 + i];
       for (let j = 0; j < nc; j++) {
-        if (c0 + j < row.v.length) row.v[c0 + j] = undefined;
+        if (c0 + j < row.v.length) {
+          if (this.valueBytes !== null) this.valueBytes -= storedValueBytes(row.v[c0 + j]);
+          row.v[c0 + j] = undefined;
+        }
         const x = row.x?.[c0 + j];
         if (x?.f !== undefined) this.setAttr(r0 + i, c0 + j, 'f', undefined);
       }
     }
-    this.touch();
+    this.version++; // touch(), keeping the storage estimate just updated
   }
 
   clearAttrs(r0: number, c0: number, nr: number, nc: number, keys: readonly (keyof CellExtra)[]): void {
@@ -662,6 +745,9 @@ export class SpreadsheetModel {
     this.addSheet('Sheet1', 0, 0);
   }
 
+  /** Store a flat copy of each text written (memory is measured: the model's storage must not share the script's strings). */
+  copyStrings = false;
+
   /** Virtual now, for volatile formulas (the harness sets it to its clock). */
   now: () => number = () => Date.now();
   /** HarnessOptions.formulaValue: a fixed answer for every formula instead of the engine. */
@@ -700,6 +786,19 @@ export class SpreadsheetModel {
     for (let i = this.sheets.length + 1; ; i++) if (!this.sheetByName(`Sheet${i}`)) return `Sheet${i}`;
   }
 
+  /**
+   * Estimated bytes of sheets deleted during the current execution: their cells may stay in the heap while the
+   * execution holds a Sheet of them, and are Google's storage, not the script's memory (the runtime resets it).
+   */
+  removedBytes = 0;
+
+  /** Estimated bytes of every sheet's values in the heap (Google's storage, not the script's memory). */
+  storageBytes(): number {
+    let n = this.removedBytes;
+    for (const s of this.sheets) n += s.storageBytes();
+    return n;
+  }
+
   /** Cells in every sheet's grid (rows × columns, used or not): what Sheets' 10 million limit counts. */
   cellCount(): number {
     let n = 0;
@@ -733,6 +832,7 @@ export class SpreadsheetModel {
     if (this.sheets.length <= 1) throw new ScriptError("You can't remove all the sheets in a document.");
     const idx = this.sheets.indexOf(sheet);
     if (idx < 0) throw new ScriptError('Sheet not found.');
+    this.removedBytes += sheet.storageBytes();
     this.sheets.splice(idx, 1);
     this.metadata = this.metadata.filter((m) => m.loc.type === 'SPREADSHEET' || m.loc.sheet !== sheet);
     this.namedRanges = this.namedRanges.filter((n) => n.sheet !== sheet);

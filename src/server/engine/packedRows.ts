@@ -1,0 +1,135 @@
+/**
+ * Rows of a base snapshot packed, for a view too large to hold as arrays of texts (issue 10): each row one string (its
+ * texts as JSON), and, with a compressor, the rows of each window sealed into one compressed batch. Reads as the Map of
+ * entry id → texts every snapshot is; each read builds a fresh array, so a caller that changes it changes nothing
+ * stored. Reading in insertion order (iteration) opens each batch once; `select` gathers a part of the rows in one
+ * such pass (the digest, engine/baseDigest.ts, works a group of buckets at a time). Pure: the compressor is a port.
+ */
+const WIDE = /[\u0100-\uffff]/g;
+
+/** Compresses a text into a string and back (Utilities.gzip and base64 in Apps Script, gas/compress.ts). */
+export interface TextCompressor {
+  zip(text: string): string;
+  unzip(zipped: string): string;
+}
+
+/**
+ * The texts as JSON, characters past U+00FF escaped (\uXXXX): one such character would make the engine store the whole
+ * string two bytes a character, doubling a row's memory for one emoji; JSON.parse reads the escapes back.
+ */
+function pack(texts: string[]): string {
+  const json = JSON.stringify(texts);
+  return json.replace(WIDE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const unpack = (p: string) => JSON.parse(p) as string[];
+
+export class PackedRows extends Map<number, string[]> {
+  /** Batch of each row (-1: not sealed yet). */
+  private readonly batchOf: Map<number, number>;
+  private readonly pending: Map<number, string>;
+  private readonly batches: string[];
+  private cached: { i: number; rows: Map<number, string> } | null;
+  private readonly compressor: TextCompressor | null;
+
+  constructor(compressor?: TextCompressor) {
+    super();
+    const batchOf = new Map<number, number>();
+    this.batchOf = batchOf;
+    this.pending = new Map();
+    this.batches = [];
+    this.cached = null;
+    this.compressor = compressor ?? null;
+    // Map's own size reads its internal slots, which stay empty: count the packed rows instead.
+    Object.defineProperty(this, 'size', { get: () => batchOf.size });
+  }
+
+  /** True once a batch is compressed: random reads are then slow, read in order or `select`. */
+  get sealed(): boolean {
+    return this.batches.length > 0;
+  }
+
+  /** Compresses the rows added since the last seal into one batch (nothing without a compressor). */
+  seal(): void {
+    if (!this.compressor || this.pending.size === 0) return;
+    const i = this.batches.length;
+    this.batches.push(this.compressor.zip(JSON.stringify([...this.pending])));
+    for (const id of this.pending.keys()) this.batchOf.set(id, i);
+    this.pending.clear();
+  }
+
+  private batch(i: number): Map<number, string> {
+    if (this.cached?.i !== i) {
+      const rows = new Map(JSON.parse(this.compressor!.unzip(this.batches[i])) as [number, string][]);
+      this.cached = { i, rows };
+    }
+    return this.cached.rows;
+  }
+
+  private packedOf(id: number): string | undefined {
+    const b = this.batchOf.get(id);
+    if (b === undefined) return undefined;
+    return b < 0 ? this.pending.get(id) : this.batch(b).get(id);
+  }
+
+  override get(id: number): string[] | undefined {
+    const p = this.packedOf(id);
+    return p === undefined ? undefined : unpack(p);
+  }
+
+  override has(id: number): boolean {
+    return this.batchOf.has(id);
+  }
+
+  override set(id: number, texts: string[]): this {
+    this.batchOf.set(id, -1);
+    this.pending.set(id, pack(texts));
+    return this;
+  }
+
+  override delete(id: number): boolean {
+    this.pending.delete(id);
+    return this.batchOf.delete(id);
+  }
+
+  override clear(): void {
+    this.batchOf.clear();
+    this.pending.clear();
+    this.batches.length = 0;
+    this.cached = null;
+  }
+
+  override keys(): MapIterator<number> {
+    return this.batchOf.keys();
+  }
+
+  private *packedEntries(): Generator<[number, string]> {
+    for (let i = 0; i < this.batches.length; i++) {
+      for (const [id, p] of this.batch(i)) if (this.batchOf.get(id) === i) yield [id, p];
+    }
+    yield* this.pending;
+  }
+
+  override *values(): MapIterator<string[]> {
+    for (const [, p] of this.packedEntries()) yield unpack(p);
+  }
+
+  override *entries(): MapIterator<[number, string[]]> {
+    for (const [id, p] of this.packedEntries()) yield [id, unpack(p)];
+  }
+
+  override [Symbol.iterator](): MapIterator<[number, string[]]> {
+    return this.entries();
+  }
+
+  override forEach(fn: (texts: string[], id: number, map: Map<number, string[]>) => void): void {
+    for (const [id, texts] of this.entries()) fn(texts, id, this);
+  }
+
+  /** The rows `keep` wants, as a plain map, in one pass over the batches. */
+  select(keep: (id: number) => boolean): Map<number, string[]> {
+    const out = new Map<number, string[]>();
+    for (const [id, p] of this.packedEntries()) if (keep(id)) out.set(id, unpack(p));
+    return out;
+  }
+}

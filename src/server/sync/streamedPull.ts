@@ -1,0 +1,160 @@
+/**
+ * The second half of a pull for a view too large to hold at once (issue 10, memory; docs/schedules.md, "Large views"):
+ * the same merge as sync/pull.ts applyPulledView, made a window of staged pages at a time. A first walk over the
+ * staged pages keeps only the view's columns and entry ids; a second merges each window of rows into the tab
+ * (engine/pull.ts startPull) and writes its blocks before the next window is read; the new base is kept packed (a
+ * string per row, each window's rows compressed together, engine/packedRows.ts) and written from the top a slice at
+ * a time; its digest is made a group of buckets at a time. Memory holds one window of rows,
+ * the packed base and the entry ids, never the whole view as rows, maps or blocks. All in one execution, so the tab
+ * shows the whole view or the last one, as with a small view, between executions.
+ */
+import type { AffinityClient } from '../affinity/client';
+import type { FieldMetadata } from '../affinity/types';
+import { cellsIn } from '../engine/blocks';
+import type { CodecContext } from '../engine/codecs';
+import type { Directory } from '../engine/directory';
+import { KEY_COLUMN, keyColumnSpec, nameColumnSpec } from '../engine/layout';
+import { PackedRows } from '../engine/packedRows';
+import { startPull } from '../engine/pull';
+import type { RemoteRow } from '../engine/remote';
+import { PageJoin, type StagedPage } from '../engine/staged';
+import { fitViewToColumns } from '../engine/viewColumns';
+import { gzipText } from '../gas/compress';
+import { documentStore } from '../gas/platform';
+import { readSnapshot, writeSnapshot } from '../gas/snapshotStore';
+import { deleteTabRows, prepareTab, readTab, writeBlocks } from '../gas/tab';
+import type { PullSummary } from '../../shared/types';
+import type { LogPort } from '../ports';
+import { commitBase, pullBase, stageBase } from './baseGuard';
+import { loadJournal } from './createEntries';
+import type { Binding } from './bindings';
+import { logKept, summarisePull } from './pull';
+import { dropdownColumns, pullPolicy, refreshPushAids } from './pushAids';
+import { loadColumnSpecs } from './pushStore';
+import { sheetOf, tabCodec } from './tabContext';
+
+/** Rows merged and written at a time: 2,500 rows × 32 columns is 80,000 cells, one bounded setValues. */
+export const WINDOW_ROWS = 2_500;
+
+/** A view staged page by page (sync/resumablePull.ts), walked in page order as often as needed. */
+export interface StagedView {
+  viewName: string;
+  /** Calls `visit` with every staged page, in page order, reading them a few at a time. */
+  walk: (visit: (page: StagedPage) => void) => void;
+  /** The view's columns in order (GET …/saved-views/{viewId}/columns), or null when Affinity did not answer them. */
+  columns: readonly FieldMetadata[] | null;
+  /** People and companies the view mentions, for push's cache (known once the pages have been walked). */
+  directory: () => Directory;
+  ctx: CodecContext;
+  /** Requests the pull made, read once the tab is written. */
+  requests: () => number;
+}
+
+export function applyStreamedView(
+  ss: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  binding: Binding,
+  client: AffinityClient,
+  log: LogPort,
+  today: string,
+  view: StagedView,
+): PullSummary {
+  const sheet = sheetOf(ss, binding);
+  const tab = readTab(sheet);
+  const knownSpecs = loadColumnSpecs(documentStore(), binding.sheetId);
+  const bound = { ids: [...tab.columnOf.keys()], specs: knownSpecs };
+  const nameSpec = nameColumnSpec(binding.listType);
+
+  // First walk: the view's columns and its entries, no row kept.
+  const shapeJoin = new PageJoin(nameSpec);
+  const ids: number[] = [];
+  view.walk((page) => {
+    shapeJoin.addColumns(page);
+    for (const id of shapeJoin.entriesOf(page)) ids.push(id);
+  });
+  const fit = (rows: RemoteRow[]) => fitViewToColumns({ columns: shapeJoin.columns, rows }, view.columns, bound);
+  const shape = fit([]);
+  logKept(log, view.viewName, shape.keep.length);
+
+  const stored = readSnapshot(ss, binding.sheetId);
+  // Rows whose base does not verify take Affinity's values as their base: read back from the staged pages.
+  const textsOf = (entries: ReadonlySet<number>) => {
+    const out = new Map<number, Map<string, string>>();
+    const join = new PageJoin(nameSpec);
+    view.walk((page) => {
+      join.addColumns(page);
+      for (const r of fit(join.rowsOf(page)).rows) if (entries.has(r.entryId)) out.set(r.entryId, r.texts);
+    });
+    return out;
+  };
+  const packed = new PackedRows(gzipText);
+  const planner = startPull({
+    view: { columns: shape.columns, rows: [] },
+    keep: shape.keep,
+    knownSpecs: knownSpecs ?? undefined,
+    keyColumn: keyColumnSpec(),
+    tab,
+    snapshot: stored ? pullBase(binding.sheetId, stored.snapshot, textsOf, log) : null,
+    codec: tabCodec(view.ctx),
+    viewName: view.viewName,
+    today,
+    policy: pullPolicy(),
+    addedHere: new Set(loadJournal(documentStore(), binding.sheetId)),
+    listName: binding.listName,
+    snapshotRows: packed,
+  });
+  const plan = planner.plan;
+  const appended = ids.filter((id) => !planner.rowOf.has(id)).length;
+  ids.length = 0;
+  const plain = prepareTab(sheet, tab, { ...plan, appendRows: appended });
+  const keyCol = plan.columnOf.get(KEY_COLUMN);
+  let cellsWritten = 0;
+  const write = () => {
+    const writes = planner.takeBlocks();
+    writeBlocks(sheet, plain, keyCol, writes);
+    cellsWritten += cellsIn(writes.blocks);
+  };
+
+  // Second walk: a window of rows at a time, merged and written before the next is read.
+  const dropdownTexts = new Map(dropdownColumns(shape.columns).map((c) => [c.id, new Set<string>()]));
+  const join = new PageJoin(nameSpec);
+  let window: RemoteRow[] = [];
+  const flush = () => {
+    const rows = fit(window).rows;
+    window = [];
+    for (const r of rows)
+      for (const [id, seen] of dropdownTexts) {
+        const text = r.texts.get(id);
+        if (text) seen.add(text);
+      }
+    planner.merge(rows);
+    write();
+    packed.seal();
+  };
+  view.walk((page) => {
+    join.addColumns(page);
+    for (const r of join.rowsOf(page)) window.push(r);
+    if (window.length >= WINDOW_ROWS) flush();
+  });
+  if (window.length > 0) flush();
+  planner.finish();
+  write();
+  packed.seal();
+  deleteTabRows(sheet, plan.deleteRows);
+
+  refreshPushAids(sheet, binding, client, log, {
+    columns: shape.columns,
+    held: plan.heldColumns,
+    columnOf: plan.columnOf,
+    rows: [],
+    texts: dropdownTexts,
+    directory: view.directory(),
+  });
+  const digest = stageBase(documentStore(), binding.sheetId, plan.snapshot);
+  const snapshotCells = writeSnapshot(ss, binding.sheetId, plan.snapshot, stored, { rewriteOverNewRows: WINDOW_ROWS });
+  commitBase(documentStore(), binding.sheetId, digest);
+  return summarisePull(log, sheet, view.viewName, plan.counts, {
+    requests: view.requests(),
+    cellsWritten,
+    snapshotCells,
+  });
+}
