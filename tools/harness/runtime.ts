@@ -14,7 +14,7 @@ import type { AuthModeName, Env } from './env';
 import { type KillReason, KillSignal, ScriptError } from './errors';
 import { HtmlServiceApi, HtmlTemplateApi } from './html';
 import { LockServiceApi } from './lock';
-import { forceGc, memoryMessage, usedHeap } from './memory';
+import { forceGc, memoryMessage, settleHeap, usedHeap } from './memory';
 import { consoleLine, LoggerApi } from './logger';
 import { emptyMetrics, type ExecutionKind, type ExecutionMetrics } from './metrics';
 import { PropertiesServiceApi } from './properties';
@@ -131,7 +131,7 @@ export class ExecutionRuntime implements Env {
     this.limitMs = spec.limitMs;
     this.metrics = emptyMetrics(spec.fn, spec.kind, spec.user, this.start);
     if (spec.triggerUid) this.metrics.triggerUid = spec.triggerUid;
-    if (state.gcBeforeExecution) forceGc();
+    if (state.gcBeforeExecution) settleHeap();
     // The spreadsheet model's cells are Google's storage, not the script's memory: measured apart (docs/harness.md).
     this.storageTracked = state.gcBeforeExecution || state.memoryLimitBytes !== null;
     if (this.storageTracked) state.spreadsheet.copyStrings = true;
