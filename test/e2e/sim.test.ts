@@ -174,6 +174,7 @@ describe('npm run sim', () => {
     expect(realistic.steps[1].requests).toBe(fast.steps[1].requests);
     // each round trip pays UrlFetchApp's overhead and Affinity's base time (≥ 250 ms) instead of 120 ms
     expect(realistic.steps[1].virtualMs!).toBeGreaterThan(fast.steps[1].virtualMs! + 250);
-    expect(realistic.steps[1].peakHeapMB).toBeGreaterThan(0);
+    // Reported per step; a bind this small may read 0 (the figure may miss up to 4 MB: docs/harness.md, "Memory").
+    expect(realistic.steps[1].peakHeapMB).toBeGreaterThanOrEqual(0);
   });
 });
