@@ -568,15 +568,9 @@ export function takeOverSchedule(): ScheduleState {
   });
 }
 
-/** Resumes a paused schedule as it was (as the user resuming it). */
+/** Resumes a paused schedule as it was: re-created, as Take over does, to run as the user resuming it. */
 export function resumeSchedule(): ScheduleState {
-  const settings = loadSettings(documentStore());
-  return saveSchedule({
-    schedule: settings.schedule,
-    plan: settings.plan ?? 'auto',
-    acceptOverBudget: true,
-    takeOver: true,
-  });
+  return takeOverSchedule();
 }
 
 /**

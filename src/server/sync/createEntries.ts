@@ -71,6 +71,11 @@ export interface NewRowsResult {
   batches: number;
 }
 
+/** A result with nothing added, sent or noted yet. */
+export function noNewRows(): NewRowsResult {
+  return { added: [], adopted: [], created: [], notes: new Map(), cells: [], requests: 0, creates: 0, batches: 0 };
+}
+
 export interface NewRowsInput {
   tab: TabState;
   /** The base snapshot; rows of the entries bound here are added to it (empty values, the entity's name). */
@@ -213,16 +218,7 @@ function existingEntries(
 
 export function addNewRows(input: NewRowsInput): NewRowsResult {
   const { tab, snapshot, binding, doc } = input;
-  const result: NewRowsResult = {
-    added: [],
-    adopted: [],
-    created: [],
-    notes: new Map(),
-    cells: [],
-    requests: 0,
-    creates: 0,
-    batches: 0,
-  };
+  const result = noNewRows();
   const keyCol = tab.columnOf.get(KEY_COLUMN);
   const nameCol = tab.columnOf.get(NAME_COLUMN);
   if (keyCol === undefined || nameCol === undefined) return result;

@@ -15,7 +15,7 @@ import type { TabCodec } from '../engine/tabState';
 import type { SheetCell } from '../engine/layout';
 import { writeBlocks } from '../gas/pushSheet';
 import type { PreviewAddition } from '../../shared/push';
-import { addNewRows, type NewRowsInput, type NewRowsResult } from './createEntries';
+import { addNewRows, noNewRows, type NewRowsInput, type NewRowsResult } from './createEntries';
 
 export interface NewRowsStep {
   result: NewRowsResult;
@@ -122,16 +122,7 @@ export function knownRemote(
  * rows someone typed; they wait, noted, for a push a person starts (docs/sharing.md).
  */
 export function newRowsHeld(input: Pick<NewRowsInput, 'snapshot'>): NewRowsStep {
-  const result: NewRowsResult = {
-    added: [],
-    adopted: [],
-    created: [],
-    notes: new Map(),
-    cells: [],
-    requests: 0,
-    creates: 0,
-    batches: 0,
-  };
+  const result = noNewRows();
   return {
     result,
     base: input.snapshot,
