@@ -4,6 +4,7 @@
  * Texts are written behind an apostrophe so Sheets never evaluates them.
  */
 import { NOTE_MARK } from '../engine/layout';
+import type { LoggedChange } from '../engine/undo';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -11,16 +12,9 @@ export const CHANGE_LOG_TAB = 'Affinity change log';
 export const MAX_LOG_ROWS = 5000;
 const HEADER = ['Time', 'User', 'Tab', 'Entry ID', 'Name', 'Field', 'Old value', 'New value', 'Result'];
 
-export interface LogRow {
-  time: string;
+/** A change-log line as written: what engine/undo.ts reads back, and who made it. */
+export interface LogRow extends LoggedChange {
   user: string;
-  tab: string;
-  entryId: number;
-  entity: string;
-  field: string;
-  old: string;
-  new: string;
-  result: string;
 }
 
 /** A cell's worth of text, written literally. */
