@@ -89,6 +89,18 @@ function render(p: PushPreview): void {
     );
   }
 
+  if (p.waiting) {
+    const n = p.waiting.entries.toLocaleString('en-US');
+    content.appendChild(
+      el(
+        'p',
+        `${n} more edited entr${p.waiting.entries === 1 ? 'y is' : 'ies are'} not in this preview: checking every edit does not fit one run. ` +
+          'Pushing sends what is listed here now; the rest is checked and sent in the background, a part each minute or so.',
+        'hint',
+      ),
+    );
+  }
+
   const additions = p.additions ?? [];
   if (additions.length > 0) {
     const body = table(

@@ -9,7 +9,9 @@ import { documentStore, effectiveUserEmail, gasLog, userStore } from './gas/plat
 import { withLocks } from './gas/locks';
 import { findBinding, loadBindings, recordOutcome, type Binding } from './sync/bindings';
 import { executeRun } from './sync/runs';
-import { loadRun, newRun, rowsGathered, syncTasks, type RunState } from './sync/runStore';
+import { loadRun, newRun, rowsGathered, saveRun, syncTasks, type RunState } from './sync/runStore';
+import { scheduleContinuation } from './gas/triggers';
+import { CONTINUATION_DELAY_MS } from './engine/quota';
 import { claimRun } from './sync/runOwner';
 import { storedConnection } from './sync/settings';
 import { loadSettings } from './sync/schedule';
@@ -93,6 +95,28 @@ function continuingSummary(ss: Spreadsheet, binding: Binding, requests: number):
     status: 'continuing',
     message: `${rows.toLocaleString('en-US')} rows fetched so far; the pull continues in the background and “${tabName}” is updated once every row is in.`,
   };
+}
+
+/**
+ * A person's push that sent the part that fit one execution (sync/push.ts): the rest goes on as a task of their run,
+ * a continuation a minute later, under their key and sending only their own edits (docs/sharing.md). False when
+ * another person's run is in progress: theirs to finish, so this person pushes again. The caller holds the document
+ * lock.
+ */
+export function queueRestOfPush(ss: Spreadsheet, sheetId: number, startedAt: number): boolean {
+  const doc = documentStore();
+  const me = effectiveUserEmail();
+  const claim = claimRun(ss, doc, gasLog, me, !!storedConnection(userStore()), startedAt);
+  if (claim.kind === 'theirs') return false;
+  const run = claim.kind === 'mine' ? claim.run : newRun('manual', me, [], startedAt);
+  run.tasks = [
+    { sheetId, step: 'push', manual: true },
+    ...run.tasks.filter((t) => !(t.sheetId === sheetId && t.step === 'push')),
+  ];
+  run.updatedAt = Date.now();
+  saveRun(doc, run);
+  scheduleContinuation(CONTINUATION_DELAY_MS);
+  return true;
 }
 
 /**

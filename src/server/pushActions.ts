@@ -16,7 +16,8 @@ import { previewBinding, pushAndRecord } from './sync/push';
 import { previewUndo, undoLastPush } from './sync/undo';
 import { loadColumnSpecs, loadPolicy, pendingMarksOn, savePolicy, setPendingMarksFlag } from './sync/pushStore';
 import { retireSharedSettings, retiredNotice } from './sync/retiredSettings';
-import { executionDeadline, pushDeps, pusherNow, whoIsPushing } from './wiring';
+import { executionDeadline, progressStore, pushDeps, pusherNow, whoIsPushing } from './wiring';
+import { queueRestOfPush } from './manualRuns';
 import { pushGate } from './sync/attributionGate';
 import type {
   ConflictChoiceData,
@@ -68,10 +69,11 @@ export function pushTab(sheetId: number, choices?: ConflictChoiceData[], confirm
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const doc = documentStore();
   const binding = bindingOf(sheetId);
+  const startedAt = Date.now();
   const got = withDocumentLock(30_000, () => {
     try {
       const tz = ss.getSpreadsheetTimeZone();
-      return pushAndRecord(ss, binding, pushDeps(), {
+      const summary = pushAndRecord(ss, binding, pushDeps(), {
         policy: loadPolicy(userStore()),
         choices: toChoices(choices),
         formulas: 'confirm',
@@ -80,6 +82,8 @@ export function pushTab(sheetId: number, choices?: ConflictChoiceData[], confirm
         deadline: executionDeadline(),
         gate: pushGate(doc, binding.sheetId, pusherNow(), confirmOthers === true ? 'all' : 'own'),
       });
+      if (summary.waiting) summary.message += ` ${restOfPush(ss, binding.sheetId, summary.waiting.entries, startedAt)}`;
+      return summary;
     } catch (e) {
       throw pushError(e);
     }
@@ -87,6 +91,14 @@ export function pushTab(sheetId: number, choices?: ConflictChoiceData[], confirm
   if (!got.ran)
     throw new AffinityError('config', 'Another sync of this spreadsheet is running; try again in a minute.');
   return got.value;
+}
+
+/** The rest of a push too large for one execution: queued in the background when the person's run can take it. */
+function restOfPush(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, sheetId: number, left: number, startedAt: number) {
+  if (!queueRestOfPush(ss, sheetId, startedAt))
+    return "Another person's sync is running, so the rest is not queued: push again when it is done.";
+  progressStore().set(sheetId, `Push: ${left.toLocaleString('en-US')} edited entries left, continuing in the background…`);
+  return 'The push continues in the background in a minute (your own edits; others’ wait for a push from the menu).';
 }
 
 /** What a push of the tab would do now, without sending or changing anything. */

@@ -148,7 +148,7 @@ export function runDeps(
         // A run sends only its own user's edits; others' wait for a manual push (docs/sharing.md).
         gate: pushGate(doc, binding.sheetId, runPusher(settings), 'own'),
       });
-      return { requests: c.requestsSent - before, message: summary.message };
+      return { requests: c.requestsSent - before, message: summary.message, waiting: summary.waiting?.entries };
     },
   };
 }

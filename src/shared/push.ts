@@ -88,6 +88,8 @@ export interface PushPreview extends PreviewData {
   cost: PushCost;
   /** Edits in this preview made by others: a push asks before sending them under your key. */
   byOthers?: OthersEdit[];
+  /** Edited entries beyond what one execution can check: not in this preview; a push sends them in the background. */
+  waiting?: { entries: number; edits: number };
 }
 
 /** A choice made in the preview for one conflict; `affinity` is the value the user saw there. */
@@ -120,6 +122,11 @@ export interface PushSummary {
   failures: { entryId: number; entity: string; message: string }[];
   /** Edits by others (or unknown editors) this push held back: they wait, pending, for a manual push. */
   heldForOthers?: OthersEdit[];
+  /**
+   * Edited entries whose check and send did not fit this execution: pending, for the next part of the push (a
+   * continuation in the background).
+   */
+  waiting?: { entries: number; edits: number };
   /** One paragraph for the user. */
   message: string;
 }

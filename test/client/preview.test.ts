@@ -126,4 +126,14 @@ describe('preview dialog', () => {
     byId.cancel.fire('click');
     expect(closed()).toBe(true);
   });
+
+  it('says how many edited entries are beyond this run and go on in the background', () => {
+    const { byId } = loadDialog({ ...preview, waiting: { entries: 7_800, edits: 9_100 } });
+    expect(byId.content.textContent).toContain(
+      '7,800 more edited entries are not in this preview: checking every edit does not fit one run.',
+    );
+    expect(byId.push.disabled).toBe(false);
+    const { byId: none } = loadDialog(preview);
+    expect(none.content.textContent).not.toContain('not in this preview');
+  });
 });

@@ -158,14 +158,49 @@ describe('readStrategy', () => {
     expect(readStrategy(0, 50)).toMatchObject({ mode: 'entries', requests: 0, fits: true });
   });
 
-  it('takes the faster read when the cheaper one does not fit the time left, and starts none when neither fits', () => {
-    const costs = { pageMs: 1_000, entryMs: 300, parallel: 10 };
-    // 500 pages one after the other (≈ 500 s) do not fit 270 s; 1,000 entries in 100 waves (≈ 30 s) do.
-    expect(readStrategy(1_000, 50_000, 270_000, costs)).toMatchObject({ mode: 'entries', requests: 1_000, fits: true });
+  it('takes the faster whole push when the cheaper one does not fit the time left', () => {
+    const costs = { pageMs: 1_000, entryMs: 300, parallel: 10, perMinute: 900 };
+    // 500 pages one after the other (≈ 500 s) do not fit 270 s; 1,000 entries read and sent in 2 × 100 waves (60 s),
+    // with a minute's wait for Affinity's per-minute limit (2,000 requests), do.
+    expect(readStrategy(1_000, 50_000, 270_000, costs)).toMatchObject({
+      mode: 'entries',
+      requests: 1_000,
+      fits: true,
+      portion: 1_000,
+    });
     // Within the time, the fewer requests win, as before.
-    expect(readStrategy(1_000, 50_000, 600_000, costs)).toMatchObject({ mode: 'pages', requests: 500, fits: true });
-    // 20 s left: neither 500 pages nor 100 waves of entries fit.
-    expect(readStrategy(1_000, 50_000, 20_000, costs)).toMatchObject({ mode: 'pages', fits: false });
+    expect(readStrategy(1_000, 50_000, 600_000, costs)).toMatchObject({
+      mode: 'pages',
+      requests: 500,
+      fits: true,
+      portion: 1_000,
+    });
+  });
+
+  it('when no whole push fits, checks and sends the largest part that does; none when not one entry fits', () => {
+    const costs = { pageMs: 1_000, entryMs: 300, parallel: 10, perMinute: 900 };
+    // 20 s: 33 waves of reads and 33 of PATCHes (19.8 s), 660 requests inside the minute's 900.
+    const part = readStrategy(1_000, 50_000, 20_000, costs);
+    expect(part).toMatchObject({ mode: 'entries', requests: 330, fits: true, portion: 330 });
+    expect(part.ms).toBeLessThanOrEqual(20_000);
+    // 9,800 entries of a slow 10,000-entry view (3.4 s a page: 340 s of pages) in 280 s: by entries, and Affinity's
+    // 900 requests a minute bound it (3 minutes' waits for 3,320 requests, plus 2 × 166 waves).
+    const slow = readStrategy(9_800, 10_000, 280_000, { ...costs, pageMs: 3_400 });
+    expect(slow).toMatchObject({ mode: 'entries', fits: true, portion: 1_660 });
+    // A fast view: the whole view read (100 pages, 52 s), then as many PATCHes as the minute's limit allows.
+    const fast = readStrategy(9_800, 10_000, 280_000, { ...costs, pageMs: 520 });
+    expect(fast.mode).toBe('pages');
+    expect(fast.portion).toBeGreaterThan(slow.portion);
+    expect(fast.ms).toBeLessThanOrEqual(280_000);
+    // A minute already spent waits 50 s for its reset first: 4 s are left for 2 × 6 waves.
+    expect(readStrategy(100, 50_000, 54_000, costs, { remaining: 0, resetInMs: 50_000 })).toMatchObject({
+      mode: 'entries',
+      fits: true,
+      portion: 60,
+    });
+    // 0.6 s: one wave of reads and one of PATCHes (10 entries); 0.5 s: not one entry fits.
+    expect(readStrategy(1_000, 50_000, 600, costs)).toMatchObject({ fits: true, portion: 10 });
+    expect(readStrategy(1_000, 50_000, 500, costs)).toMatchObject({ fits: false, portion: 0 });
   });
 });
 

@@ -25,6 +25,8 @@ import {
   DEFAULT_READ_COSTS,
   type ReadStrategy,
   type RemoteState,
+  type MinuteNow,
+  FRESH_MINUTE,
 } from '../engine/push/read';
 import { leftEditsForPreview } from '../engine/leftFields';
 import { adoptIfCopied, withoutOriginalEdits } from './copiedSpreadsheet';
@@ -101,10 +103,12 @@ export function sendInBatches<S, T>(
   items: S[],
   send: (batch: S[]) => Outcome<T>[],
   deadline?: number,
-): { outcomes: Outcome<T>[]; batches: number } {
+): { outcomes: Outcome<T>[]; batches: number; unsent: number } {
   const outcomes: Outcome<T>[] = [];
   let batches = 0;
+  let unsent = 0;
   const stop = (error: AffinityError) => {
+    unsent = items.length - outcomes.length;
     while (outcomes.length < items.length) outcomes.push({ ok: false, error });
   };
   while (outcomes.length < items.length) {
@@ -138,7 +142,7 @@ export function sendInBatches<S, T>(
     const fatal = got.find((o) => !o.ok && o.error.kind === 'auth');
     if (fatal && !fatal.ok) stop(fatal.error);
   }
-  return { outcomes, batches };
+  return { outcomes, batches, unsent };
 }
 
 // ---- reading Affinity --------------------------------------------------------------------------------------------
@@ -162,6 +166,20 @@ interface RemoteRead {
   requests: number;
   batches: number;
   seen: Directory;
+  /** Edited entries left for the next execution (the part that fits is checked and sent now), in row order. */
+  waiting: number[];
+}
+
+/** Time kept back from the check and the send for writing the tab, its base and the log. */
+const SETTLE_MARGIN_MS = 10_000;
+
+/** Affinity's per-minute allowance as the client last saw it (a fresh minute when it has seen none). */
+function minuteOf(client: AffinityClient, now: number): MinuteNow {
+  const r = client.rateLimit;
+  if (r.userRemaining === undefined) return FRESH_MINUTE;
+  const resetAt = (r.observedAt ?? now) + (r.userResetSec ?? 60) * 1000;
+  if (now >= resetAt) return { remaining: r.userLimit ?? FRESH_MINUTE.remaining, resetInMs: 60_000 };
+  return { remaining: r.userRemaining, resetInMs: resetAt - now };
 }
 
 function readRemote(
@@ -176,13 +194,22 @@ function readRemote(
   known: RemoteState['entries'] = new Map(),
 ): RemoteRead {
   const state: RemoteState = { entries: new Map(known), unreadable: new Map() };
-  const ids = [...scan.entries.keys()].filter((id) => !known.has(id));
+  const pending = [...scan.entries.keys()].filter((id) => !known.has(id));
   const timeLeft = deadline - clock.now();
-  const strategy = readStrategy(ids.length, viewEntries, timeLeft, costs);
+  const strategy = readStrategy(
+    pending.length,
+    viewEntries,
+    timeLeft - SETTLE_MARGIN_MS,
+    costs,
+    minuteOf(client, clock.now()),
+  );
   const seen: Directory = { persons: [], companies: [] };
-  if (ids.length === 0) return { state, strategy, requests: 0, batches: 0, seen };
-  // Never start a read that cannot finish: the edits stay pending and the push goes on in a later execution.
+  if (pending.length === 0) return { state, strategy, requests: 0, batches: 0, seen, waiting: [] };
+  // Never start a read that cannot finish: only the part that fits is checked and sent; the rest stays pending and
+  // the push goes on in a later execution.
   if (!strategy.fits) throw new ReadDoesNotFit(strategy, timeLeft);
+  const ids = pending.slice(0, strategy.portion);
+  const waiting = pending.slice(strategy.portion);
   const start = client.requestsSent;
   const fieldsOf = (id: number) => [
     ...new Set(
@@ -220,13 +247,23 @@ function readRemote(
   }
 
   if (individual.length > 0) {
-    const sent = sendInBatches(client, clock, individual, (batch) =>
-      client.sendAll<ListEntryWithEntity>(batch.map((id) => entryReadSpec(binding.listId, id, fieldsOf(id)))),
+    const sent = sendInBatches(
+      client,
+      clock,
+      individual,
+      (batch) =>
+        client.sendAll<ListEntryWithEntity>(batch.map((id) => entryReadSpec(binding.listId, id, fieldsOf(id)))),
+      deadline - SETTLE_MARGIN_MS,
     );
     batches += sent.batches;
     const got: ListEntryWithEntity[] = [];
+    // Entries the time (or the minute's allowance) did not reach are not checked: they wait, with their edits.
+    const first = sent.outcomes[individual.length - sent.unsent];
+    const reached = first && !first.ok && first.error.kind !== 'auth' ? individual.length - sent.unsent : Infinity;
+    if (reached < individual.length) waiting.unshift(...individual.slice(reached));
     sent.outcomes.forEach((o, i) => {
       const id = individual[i];
+      if (i >= reached) return;
       if (o.ok) {
         got.push(o.value);
         return;
@@ -238,7 +275,7 @@ function readRemote(
     Object.assign(seen, mergeDirectories(seen, entitiesIn(got)));
   }
   for (const e of found) state.entries.set(e.id, remoteEntryOf(e, ctx));
-  return { state, strategy, requests: client.requestsSent - start, batches, seen };
+  return { state, strategy, requests: client.requestsSent - start, batches, seen, waiting };
 }
 
 /** The view's own page time when a pull measured it (sync/runStore.ts), else the default figures. */
@@ -286,6 +323,8 @@ interface Prepared {
   formulas: FormulaStep;
   /** New rows: added to the list (or, in a preview, to be added), or noted. */
   added: NewRowsStep;
+  /** Edited entries (and their edits) left pending for the next execution: the part that fits is sent now. */
+  waiting: { entries: number; edits: number };
 }
 
 function prepare(
@@ -343,7 +382,7 @@ function prepare(
   opts.gate?.apply(edits, tab, new Set([...added.result.added.map((a) => a.entryId), ...added.result.adopted]));
   const mode = opts.formulas ?? 'hold';
   const formulas = formulaStep(sheet, tab, edits, columns, codec, deps.doc, binding.sheetId, mode);
-  const { scan } = formulas;
+  let { scan } = formulas;
   if (scan.entries.size === 0) {
     const empty: RemoteState = { entries: new Map(), unreadable: new Map() };
     const plan = planPush({
@@ -369,6 +408,7 @@ function prepare(
       client,
       formulas,
       added,
+      waiting: { entries: 0, edits: 0 },
     };
   }
 
@@ -384,6 +424,16 @@ function prepare(
     readCostsOf(deps.doc, binding),
     knownRemote(added.result, scan, columns, ctx),
   );
+  // Entries whose check did not fit this execution wait, with their edits pending, for the next one.
+  const waiting = { entries: remote.waiting.length, edits: 0 };
+  if (remote.waiting.length > 0) {
+    const entries = new Map(scan.entries);
+    for (const id of remote.waiting) {
+      waiting.edits += entries.get(id)?.edits.length ?? 0;
+      entries.delete(id);
+    }
+    scan = { ...scan, entries };
+  }
   const dropdownFields = [
     ...new Set(
       [...scan.entries.values()]
@@ -442,6 +492,7 @@ function prepare(
     client,
     formulas,
     added,
+    waiting,
   };
 }
 
@@ -461,6 +512,7 @@ export function previewBinding(
     ...leftEditsForPreview(p.tab, p.stored.snapshot, loadColumnSpecs(deps.doc, binding.sheetId), p.codec),
   );
   if (opts.gate) previewEditors(data, opts.gate, p.columns);
+  const waiting = p.waiting.entries > 0 ? { waiting: p.waiting } : {};
   // Pushing reads Affinity again (the check must be fresh), then writes.
   const reads = p.scan.entries.size === 0 ? 0 : readStrategy(p.scan.entries.size, p.stored.snapshot.rows.size).requests;
   // New rows: the push searches and checks again, then creates each new entry (its values go in the PATCHes).
@@ -475,6 +527,7 @@ export function previewBinding(
     policy: opts.policy,
     policyLabel: POLICY_LABELS[opts.policy],
     cost: { reads: reads + readsNew, writes, total: reads + readsNew + writes },
+    ...waiting,
   };
 }
 
@@ -573,11 +626,13 @@ export function pushBinding(ss: Spreadsheet, binding: Binding, deps: PushDeps, o
     message: '',
   };
   if (opts.gate && opts.gate.held().length > 0) summary.heldForOthers = heldEdits(opts.gate, p.scan, p.columns);
+  if (p.waiting.entries > 0) summary.waiting = p.waiting;
   summary.message = pushMessage(summary);
   deps.log.log(
     `Pushed “${tabName}”: ${c.sent} sent, ${c.failed} failed, ${c.alreadyInAffinity} already in Affinity, ${c.conflicts} conflicts, ` +
       `${c.takenFromAffinity} taken from Affinity, ${c.invalid} invalid, ${summary.notSent} not sendable, ${c.unsynced} rows not synced; ` +
-      `${p.reads} reads (${p.strategy.mode}), ${writes} writes in ${writeBatches} batches`,
+      `${p.reads} reads (${p.strategy.mode}), ${writes} writes in ${writeBatches} batches` +
+      (p.waiting.entries > 0 ? `; ${p.waiting.entries} edited entries wait for the next execution` : ''),
   );
   return summary;
 }
@@ -622,6 +677,11 @@ export function pushMessage(s: PushSummary): string {
       `${plural(s.heldFormulas, 'formula waits', 'formulas wait')} for a push from the menu (a scheduled run never sends a formula's value)`,
     );
   if (s.heldForOthers?.length) parts.push(heldText(s.heldForOthers));
+  if (s.waiting)
+    parts.push(
+      `${plural(s.waiting.edits, 'edit', 'edits')} of ${plural(s.waiting.entries, 'entry', 'entries')} not checked yet ` +
+        `(more than one execution's time): they stay pending for the next part of the push`,
+    );
   if (parts.length === 0) return `${s.tabName}: nothing to push.`;
   const seeNotes =
     s.failed + s.conflicts + s.invalid + s.notSent + s.notSynced + s.takenFromAffinity > 0

@@ -40,7 +40,8 @@ export interface RunDeps {
   /** Progress for the panel (never throws). */
   progress: (sheetId: number, message: string | null) => void;
   /** Pushes a tab's edits (sync/push.ts through the caller), returning the requests it made. */
-  push: (binding: Binding, deadline: number) => { requests: number; message: string };
+  /** `waiting`: edited entries left for the next execution (the push did the part that fit). */
+  push: (binding: Binding, deadline: number) => { requests: number; message: string; waiting?: number };
   /** Creates and removes continuation triggers (tests replace it). */
   continuations?: { schedule(delayMs: number): void; clear(): void };
 }
@@ -153,6 +154,15 @@ export function executeRun(
           const pushed = deps.push(binding, deadlineOf(deps) - 10_000);
           updateStats(doc, binding.sheetId, { pushRequests: pushed.requests });
           log.log(`Sync run ${run.id}: ${pushed.message}`);
+          if (pushed.waiting) {
+            // The part that fit was sent; the push stays first in the queue for the rest.
+            deps.progress(
+              binding.sheetId,
+              `Push: ${fmt(pushed.waiting)} edited entries left, continuing in the background…`,
+            );
+            break;
+          }
+          deps.progress(binding.sheetId, null);
         } else {
           pc ??= pullContext();
           const view = opts.prefetchedView?.sheetId === binding.sheetId ? opts.prefetchedView.view : undefined;
