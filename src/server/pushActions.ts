@@ -97,7 +97,10 @@ export function pushTab(sheetId: number, choices?: ConflictChoiceData[], confirm
 function restOfPush(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, sheetId: number, left: number, startedAt: number) {
   if (!queueRestOfPush(ss, sheetId, startedAt))
     return "Another person's sync is running, so the rest is not queued: push again when it is done.";
-  progressStore().set(sheetId, `Push: ${left.toLocaleString('en-US')} edited entries left, continuing in the background…`);
+  progressStore().set(
+    sheetId,
+    `Push: ${left.toLocaleString('en-US')} edited entries left, continuing in the background…`,
+  );
   return 'The push continues in the background in a minute (your own edits; others’ wait for a push from the menu).';
 }
 

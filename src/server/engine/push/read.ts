@@ -81,7 +81,8 @@ export function readStrategy(
     fits: true,
     portion: editedEntries,
   });
-  const [cheaper, other] = editedEntries > pages ? [whole('pages'), whole('entries')] : [whole('entries'), whole('pages')];
+  const [cheaper, other] =
+    editedEntries > pages ? [whole('pages'), whole('entries')] : [whole('entries'), whole('pages')];
   if (cheaper.ms <= timeLeftMs) return cheaper;
   if (other.ms <= timeLeftMs) return other;
   // The largest part that fits, by each read (time grows with n: a binary search).
