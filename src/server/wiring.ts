@@ -129,6 +129,7 @@ export function runDeps(
     clock: gasClock,
     log: gasLog,
     client: getClient,
+    cache: documentCache(),
     // Whoever calls, the budget counts from the execution's start.
     startedAt: Math.min(startedAt, EXECUTION_START),
     budgetMs: budgetOf(settings),

@@ -12,10 +12,15 @@
  *                                          `npm run --silent bench -- --json > bench.json` for a clean file)
  *   npm run bench -- --json=bench.json     the table on stdout, the rows as JSON in that file
  *   npm run bench -- push 60,000           only the cases whose name contains one of the words
+ *   npm run bench -- --before=a045ddd      each case also under the bundle built from that commit (the product before
+ *                                          a change), in the same run: its rows follow, named "before (a045ddd): …"
  */
 import { createHash } from 'node:crypto';
 import { digestBase, verifyBase } from '../../src/server/engine/baseDigest';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { GENERATED, generateSeed } from '../emulator/generate';
 import type { EmulatorSeed } from '../emulator/seed';
 import type { ExecutionMetrics, HarnessOptions } from '../harness';
@@ -50,6 +55,8 @@ export interface BenchRow {
 export interface BenchModel {
   network: NetworkModelName;
   memoryLimitMB: number | false;
+  /** Another build of the product (its dist directory), for the side-by-side rows; the current dist/ without it. */
+  bundleDir?: string;
 }
 
 export const MODELS: Record<NetworkModelName, BenchModel> = {
@@ -58,7 +65,29 @@ export const MODELS: Record<NetworkModelName, BenchModel> = {
 };
 
 function harnessOptions(model: BenchModel): Partial<HarnessOptions> {
-  return { network: model.network, memoryLimitMB: model.memoryLimitMB };
+  const bundle = model.bundleDir ? { codePath: path.join(model.bundleDir, 'Code.js'), htmlDir: model.bundleDir } : {};
+  return { network: model.network, memoryLimitMB: model.memoryLimitMB, ...bundle };
+}
+
+/**
+ * The product as built from `ref` (a commit of this repository): its files exported with `git archive` into a
+ * temporary directory, this checkout's node_modules linked, `npm run build` there. Built once per commit.
+ */
+export function bundleAt(ref: string): { dir: string; label: string } {
+  const sha = execFileSync('git', ['rev-parse', '--short', `${ref}^{commit}`], { encoding: 'utf8' }).trim();
+  const root = path.join(os.tmpdir(), `affinity-bench-${sha}`);
+  const dist = path.join(root, 'dist');
+  if (!existsSync(path.join(dist, 'Code.js'))) {
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(root, { recursive: true });
+    const tar = path.join(root, 'source.tar');
+    execFileSync('git', ['archive', '--format=tar', `--output=${tar}`, sha]);
+    execFileSync('tar', ['-x', '-f', tar, '-C', root]);
+    rmSync(tar);
+    symlinkSync(path.resolve('node_modules'), path.join(root, 'node_modules'));
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 2, 2] });
+  }
+  return { dir: dist, label: sha };
 }
 
 /** Setting up a large tab is not what a case measures: do it under the fast model, no ceiling, then switch. */
@@ -663,6 +692,8 @@ async function main(): Promise<void> {
   const json = jsonArg !== undefined && !jsonFile;
   const only = args.filter((a) => !a.startsWith('--'));
   const out = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
+  const beforeRef = args.find((a) => a.startsWith('--before='))?.slice('--before='.length);
+  const before = beforeRef ? bundleAt(beforeRef) : null;
   const all: BenchRow[] = [];
   for (const network of modelsToRun(args)) {
     const model = MODELS[network];
@@ -670,16 +701,21 @@ async function main(): Promise<void> {
     for (const c of CASES) {
       if (!c.models.includes(network)) continue;
       if (only.length > 0 && !only.some((o) => c.name.includes(o))) continue;
-      process.stderr.write(`[${network}] running ${c.name}…\n`);
-      let got: BenchRow[];
-      try {
-        got = await c.run(model);
-      } catch (err) {
-        // A failure of the bench's own setup is a row too, so that the other cases still report.
-        got = [{ ...EMPTY_ROW, network, case: c.name, error: err instanceof Error ? err.message : String(err) }];
+      const runs: [BenchModel, string][] = [[model, '']];
+      if (before) runs.push([{ ...model, bundleDir: before.dir }, `before (${before.label}): `]);
+      for (const [m, prefix] of runs) {
+        process.stderr.write(`[${network}] running ${prefix}${c.name}…\n`);
+        let got: BenchRow[];
+        try {
+          got = await c.run(m);
+        } catch (err) {
+          // A failure of the bench's own setup is a row too, so that the other cases still report.
+          got = [{ ...EMPTY_ROW, network, case: c.name, error: err instanceof Error ? err.message : String(err) }];
+        }
+        got = got.map((r) => ({ ...r, case: prefix + r.case }));
+        process.stderr.write(formatRows(got) + '\n');
+        rows.push(...got);
       }
-      process.stderr.write(formatRows(got) + '\n');
-      rows.push(...got);
     }
     const limit = model.memoryLimitMB ? `, memory ceiling ${model.memoryLimitMB} MB` : ', memory measured only';
     out(`\nnetwork model: ${network}${limit}`);

@@ -5,12 +5,13 @@
  * (sync/resumablePull.ts); once a view's last page is in, its pull step only has to write the tab. Requests are the
  * same as paging each view alone (the view, its list's fields, its pages), paced under Affinity's per-minute limit.
  */
-import type { FieldMetadata } from '../affinity/types';
+import type { FieldMetadata, SavedView } from '../affinity/types';
 import { MINUTE_RESERVE, paceDelayMs } from '../engine/quota';
 import type { Binding } from './bindings';
 import { loadStats, type PullCheckpoint } from './runStore';
 import { MIN_TASK_MS, PageBuffer, beginCheckpoint, usableCheckpoint, type PullContext } from './resumablePull';
 import { sheetOf } from './tabContext';
+import { cachedColumnsOfPull, fetchViewColumnsOf, keepColumnsOfPull } from './viewColumns';
 
 /** Time kept for staging what a round gathered: a fixed part and a part per buffered page. */
 const FLUSH_RESERVE_MS = 5_000;
@@ -41,9 +42,8 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
   const execStart = clock.now();
   const startRequests = client.requestsSent;
   const stats = loadStats(doc);
-  const views: ViewInProgress[] = [];
+  const due: { binding: Binding; resumed: PullCheckpoint | null }[] = [];
   for (const binding of bindings) {
-    if (pc.timeLeft() < MIN_TASK_MS) break;
     try {
       sheetOf(ss, binding);
     } catch {
@@ -51,22 +51,42 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
     }
     const resumed = usableCheckpoint(pc, binding);
     if (resumed && resumed.nextUrl === null) continue;
+    due.push({ binding, resumed });
+  }
+  if (due.length === 0 || pc.timeLeft() < MIN_TASK_MS) return 0;
+  // The metadata of every view in one round each: the views starting afresh, then the columns not cached yet.
+  const fresh = due.filter((d) => !d.resumed);
+  const savedViews = client.sendAll<SavedView>(
+    fresh.map(({ binding: b }) => ({
+      method: 'get',
+      path: `/v2/lists/${b.listId}/saved-views/${b.viewId}`,
+      purpose: 'metadata',
+      what: 'saved view',
+    })),
+  );
+  const started = due.map(({ binding, resumed }) => {
+    if (resumed) return { binding, resumed, cp: { ...resumed } };
+    const got = savedViews[fresh.findIndex((f) => f.binding === binding)];
+    // A view that failed is asked again on its own, which says why.
+    const cp = beginCheckpoint(pc, binding, got.ok ? got.value : undefined);
     // The pull step counts the execution when it resumes.
-    const cp = resumed ? { ...resumed } : { ...beginCheckpoint(pc, binding), executions: 0 };
+    return { binding, resumed, cp: { ...cp, executions: 0 } };
+  });
+  const columns = columnsOfPulls(pc, started);
+  const views: ViewInProgress[] = started.map(({ binding, resumed, cp }, i) => {
     const s = stats[String(binding.sheetId)];
-    views.push({
-      binding,
-      cp,
-      fields: client.listFields(binding.listId),
-      buf: new PageBuffer(),
-      expectedRows: Math.max(s?.rows ?? 0, cp.rows),
-    });
     pc.progress(
       binding.sheetId,
       resumed ? `Resuming: ${fmt(resumed.rows)} rows fetched so far…` : 'Reading the view from Affinity…',
     );
-  }
-  if (views.length === 0) return 0;
+    return {
+      binding,
+      cp,
+      fields: columns[i] ?? client.listFields(binding.listId),
+      buf: new PageBuffer(),
+      expectedRows: Math.max(s?.rows ?? 0, cp.rows),
+    };
+  });
   log.log(`Paging ${views.length} views together: ${views.map((v) => `“${v.cp.viewName}”`).join(', ')}.`);
   // Requests and fetch time since the last staging, shared among the views by the pages each buffered.
   let stagedRequests = startRequests;
@@ -142,6 +162,28 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
       (stopped ? `; ${stopped}, the others continue from their checkpoints.` : '.'),
   );
   return done;
+}
+
+/**
+ * Each view's columns for its pull: from the document cache when an earlier execution of the pull read them, the
+ * others read together (sync/viewColumns.ts); null for a view whose columns Affinity did not answer.
+ */
+function columnsOfPulls(
+  pc: PullContext,
+  started: { binding: Binding; cp: PullCheckpoint }[],
+): (FieldMetadata[] | null)[] {
+  const cached = started.map(({ binding, cp }) => cachedColumnsOfPull(pc.cache, binding.sheetId, cp.startedAt));
+  const missing = started.filter((_, i) => !cached[i]);
+  const read = fetchViewColumnsOf(
+    pc.client(),
+    missing.map(({ binding }) => ({ listId: binding.listId, viewId: binding.viewId })),
+    pc.log,
+  );
+  return started.map(({ binding, cp }, i) => {
+    if (cached[i]) return cached[i];
+    const got = read[missing.findIndex((m) => m.binding === binding)];
+    return keepColumnsOfPull(pc.cache, binding.sheetId, cp.startedAt, got);
+  });
 }
 
 function stageView(pc: PullContext, v: ViewInProgress, requests: number, fetchMs: number): void {

@@ -38,7 +38,8 @@ import {
   type RunState,
 } from './runStore';
 import { sheetOf } from './tabContext';
-import { fetchViewColumns } from './viewColumns';
+import { columnsOfPull, fetchViewColumns } from './viewColumns';
+import type { CachePort } from '../gas/cache';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -97,6 +98,8 @@ export interface PullContext {
   run: RunState;
   /** Rows of views written to their tabs in this execution so far. */
   rowsApplied?: number;
+  /** The document cache: a pull's view columns, read once for all its executions (sync/viewColumns.ts). */
+  cache?: CachePort | null;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -277,7 +280,10 @@ function pullFrom(
   /** The view's columns as read in this execution (undefined: not read yet; null: Affinity did not answer them). */
   let viewColumns: FieldMetadata[] | null | undefined;
   const readColumns = (): FieldMetadata[] | null => {
-    if (viewColumns === undefined) viewColumns = fetchViewColumns(client, binding.listId, binding.viewId, log);
+    if (viewColumns === undefined)
+      viewColumns = columnsOfPull(pc.cache, sheetId, cp.startedAt, () =>
+        fetchViewColumns(client, binding.listId, binding.viewId, log),
+      );
     return viewColumns;
   };
   let pageMs = stats && stats.pages > 0 && stats.fetchMs ? Math.max(50, stats.fetchMs / stats.pages) : FIRST_PAGE_MS;

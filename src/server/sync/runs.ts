@@ -16,6 +16,7 @@ import { CONTINUATION_DELAY_MS, EXECUTION_LIMIT_MS } from '../engine/quota';
 import { clearContinuations, scheduleContinuation } from '../gas/triggers';
 import type { PullSummary } from '../../shared/types';
 import type { Clock, KeyValueStore, LogPort } from '../ports';
+import type { CachePort } from '../gas/cache';
 import { findBinding, type Binding } from './bindings';
 import { gatherTogether } from './parallelPull';
 import { Deferred, MIN_TASK_MS, WATCHDOG_AFTER_MS, pullStep, type PullContext } from './resumablePull';
@@ -42,6 +43,8 @@ export interface RunDeps {
   /** Pushes a tab's edits (sync/push.ts through the caller), returning the requests it made. */
   /** `waiting`: edited entries left for the next execution (the push did the part that fit). */
   push: (binding: Binding, deadline: number) => { requests: number; message: string; waiting?: number };
+  /** The document cache (a pull's view columns for its later executions); none in some tests. */
+  cache?: CachePort | null;
   /** Creates and removes continuation triggers (tests replace it). */
   continuations?: { schedule(delayMs: number): void; clear(): void };
 }
@@ -121,6 +124,7 @@ export function executeRun(
     progress: deps.progress,
     ensureWatchdog,
     run,
+    cache: deps.cache,
   });
   let deferred: string | null = null;
   const settle = () => {
