@@ -5,11 +5,12 @@
  */
 import { AffinityClient, NANGO_USAGE_EVERY, type Connection } from '../../src/server/affinity/client';
 import { AffinityError } from '../../src/server/affinity/errors';
-import type { HttpPort, HttpResponse, KeyValueStore } from '../../src/server/ports';
+import type { HttpPort, HttpResponse } from '../../src/server/ports';
 import { connectWithKey, connectWithNango, NANGO_PROPERTY } from '../../src/server/sync/settings';
 import { AffinityEmulator } from '../../tools/emulator/emulator';
 import { GENERATED, generateSeed } from '../../tools/emulator/generate';
 import type { EmulatorSeed } from '../../tools/emulator/seed';
+import { memoryStore } from '../support/memoryStore';
 
 const NANGO: Connection = { mode: 'nango', ...GENERATED.nango };
 const DIRECT: Connection = { mode: 'direct', apiKey: GENERATED.apiKey };
@@ -35,16 +36,6 @@ const withDefault = (version: '2024-01-01' | '2026-09-17'): EmulatorSeed => {
   const base = generateSeed({ entries: 30 });
   return { ...base, users: base.users.map((u) => ({ ...u, defaultApiVersion: version })) };
 };
-
-function memoryStore(): KeyValueStore & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    get: (k) => data.get(k) ?? null,
-    set: (k, v) => void data.set(k, v),
-    delete: (k) => void data.delete(k),
-  } as KeyValueStore & { data: Map<string, string> };
-}
 
 describe('the version pin through Nango', () => {
   it('sends Nango-Proxy-X-Affinity-Api-Version (and Nango-Proxy-Content-Type with a body): 2026-09-17 is served', () => {

@@ -1,16 +1,5 @@
 import { chunkUtf8, PIECE_BYTES, readChunked, utf8Length, writeChunked } from '../../src/server/sync/propertyChunks';
-import type { KeyValueStore } from '../../src/server/ports';
-
-function memoryStore(): KeyValueStore & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    get: (k) => data.get(k) ?? null,
-    set: (k, v) => void data.set(k, v),
-    delete: (k) => void data.delete(k),
-    keys: () => [...data.keys()],
-  };
-}
+import { memoryStore } from '../support/memoryStore';
 
 describe('property values in UTF-8 bytes', () => {
   it('measures UTF-8 bytes like Buffer.byteLength, surrogate pairs included', () => {

@@ -45,7 +45,27 @@ export function fingerprint(cell: SheetCell | undefined): string {
 
 /** Recorded for a cell holding a formula: its value may change on its own, so any value matches. */
 export const ANY_VALUE: unique symbol = Symbol('any value');
-const ANY_FP = '*';
+export const ANY_FP = '*';
+
+const SHORT = '~';
+const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * A fingerprint as the store keeps it (sync/attributionStore.ts): its low 24 bits in 4 characters, marked `~`. A
+ * later, different value matches it by chance once in 16.7 million; the 32-bit form stays for records kept whole.
+ */
+export function shortFingerprint(fp: string): string {
+  if (fp === ANY_FP || fp.startsWith(SHORT)) return fp;
+  const n = parseInt(fp, 36) & 0xffffff;
+  return SHORT + DIGITS[(n >> 18) & 63] + DIGITS[(n >> 12) & 63] + DIGITS[(n >> 6) & 63] + DIGITS[n & 63];
+}
+
+/** Whether a recorded fingerprint (either form) is the cell's value now. */
+function fingerprintMatches(recorded: string, cell: SheetCell | undefined): boolean {
+  if (recorded === ANY_FP) return true;
+  const now = fingerprint(cell);
+  return recorded.startsWith(SHORT) ? recorded === shortFingerprint(now) : recorded === now;
+}
 
 const cellKey = (entryId: number, columnId: string) => `${entryId}:${columnId}`;
 
@@ -103,7 +123,7 @@ export function attributeEdits(
   for (const { edits } of scan.entries.values()) {
     for (const edit of edits) {
       const rec = last.get(cellKey(edit.entryId, edit.columnId));
-      const matches = rec !== undefined && (rec.fp === ANY_FP || rec.fp === fingerprint(cellAt(edit.row, edit.col)));
+      const matches = rec !== undefined && fingerprintMatches(rec.fp, cellAt(edit.row, edit.col));
       out.push({ edit, editor: matches ? rec.editor : null });
     }
   }

@@ -95,7 +95,9 @@ export function executeRun(
   const continuations = deps.continuations ?? { schedule: scheduleContinuation, clear: clearContinuations };
   let client: AffinityClient | null = null;
   const getClient = () => (client ??= deps.client());
-  const requestsSoFar = () => (client ? client.requestsSent : 0);
+  /** Requests of pushes made before the run had its client (the push makes its own from the same source). */
+  let pushedBeforeClient = 0;
+  const requestsSoFar = () => (client ? client.requestsSent : pushedBeforeClient);
   let watchdog = false;
   /** `force`: about to do something long in one go (an apply), whatever the time spent so far. */
   const ensureWatchdog = (force = false) => {
@@ -157,6 +159,7 @@ export function executeRun(
         if (task.step === 'push') {
           const pushed = deps.push(binding, deadlineOf(deps) - 10_000);
           updateStats(doc, binding.sheetId, { pushRequests: pushed.requests });
+          if (!client) pushedBeforeClient += pushed.requests;
           log.log(`Sync run ${run.id}: ${pushed.message}`);
           if (pushed.waiting) {
             // The part that fit was sent; the push stays first in the queue for the rest.
