@@ -73,6 +73,33 @@ describe('pull all tabs: three views paged together under one budget', () => {
   });
 });
 
+describe('pull all tabs: as many tabs written in one execution as its time allows', () => {
+  const TABS = 3;
+  const PER_TAB = 8_000; // 24,000 rows in all: an execution used to stop writing tabs at about 20,000 rows
+  let product: Product;
+  let viewIds: number[];
+  beforeAll(async () => {
+    const made = multiViewSeed(TABS, PER_TAB, 6);
+    viewIds = made.viewIds;
+    product = await startProduct({ seed: made.seed, harness: { network: 'fast' } });
+  });
+  afterAll(() => product.close());
+
+  it('writes all three tabs in the one execution, with no continuation a minute later', () => {
+    const h = product.harness;
+    h.run('connect', GENERATED.apiKey);
+    const tabs = viewIds.map((v) => (h.run('bindTab', L, v) as { tabName: string }).tabName);
+    const from = h.executions.length;
+    h.openSpreadsheet();
+    h.clickMenu('Affinity', 'Pull all tabs');
+    expect(h.lastExecution.virtualMs).toBeLessThan(BUDGET_MS);
+    expect(h.ui.toasts[h.ui.toasts.length - 1].message).toMatch(/^Pull done\./);
+    h.advance(10 * MINUTE);
+    expect(h.executions.slice(from).map((m) => m.fn)).not.toContain('continueSync');
+    for (const t of tabs) expect(h.sheet(t).getLastRow()).toBe(PER_TAB + 1);
+  });
+});
+
 describe("a push's conflict check fits the time left", () => {
   const ENTRIES = 3_000; // 30 pages at about 10.5 s each: re-reading the view takes over 5 minutes
   const SLOWER: NetworkOption = { name: 'realistic', affinityPerEntryMs: 100 };

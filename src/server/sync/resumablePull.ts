@@ -55,11 +55,6 @@ const FLUSH_PER_PAGE_MS = 25;
 /** First guess of a page's time, before one is measured. */
 const FIRST_PAGE_MS = 800;
 /**
- * Rows of views one execution writes to their tabs (memory, issue 10): a second view that would pass it waits for a
- * fresh execution. About 20,000 rows × 30 columns; a single view larger than that is written on its own.
- */
-const APPLY_ROWS_PER_EXECUTION = 20_000;
-/**
  * Memory (issue 10): pages gathered in one execution are staged once they hold this many rows and more are to come,
  * and a view of more rows than STREAM_ROWS is merged into its tab a window at a time (sync/streamedPull.ts).
  */
@@ -96,8 +91,6 @@ export interface PullContext {
   /** Makes sure a continuation follows if this execution is killed; `force`: about to do something long in one go. */
   ensureWatchdog: (force?: boolean) => void;
   run: RunState;
-  /** Rows of views written to their tabs in this execution so far. */
-  rowsApplied?: number;
   /** The document cache: a pull's view columns, read once for all its executions (sync/viewColumns.ts). */
   cache?: CachePort | null;
 }
@@ -347,10 +340,8 @@ function pullFrom(
   const fresh = clock.now() - pc.startedAt < MIN_TASK_MS;
   if (!fresh && pc.timeLeft() < applyEstimate)
     return stop(`every page is in; writing ${fmt(cp.rows)} rows needs a fresh execution`);
-  // Memory: one execution writes at most about APPLY_ROWS_PER_EXECUTION rows of views (a view larger than that alone).
-  const applied = pc.rowsApplied ?? 0;
-  if (applied > 0 && applied + cp.rows > APPLY_ROWS_PER_EXECUTION)
-    return stop(`every page is in; writing ${fmt(cp.rows)} more rows in this execution would pass its memory budget`);
+  // Memory: views are written one after another, each merge's memory released before the next (a view over
+  // STREAM_ROWS a window at a time), so one execution writes as many as its time allows (issue 10).
 
   // Writing the tab may fetch dropdown options: keep them under the per-minute limit too.
   pace(APPLY_REQUESTS, applyEstimate);
@@ -417,7 +408,6 @@ function pullFrom(
     });
   }
   const applyMs = clock.now() - applyStart;
-  pc.rowsApplied = applied + summary.rows;
   updateStats(doc, sheetId, {
     rows: summary.rows,
     pages: cp.pages,
