@@ -140,6 +140,10 @@ export function applyStreamedView(
   write();
   packed.seal();
   deleteTabRows(sheet, plan.deleteRows);
+  // The tab is written: its cells and notes as read are not needed again, and the base's write below (each slice
+  // unpacked and compared with the old base) is where the merge's memory peaks. Let them go first.
+  tab.values.length = 0;
+  tab.notes.length = 0;
 
   refreshPushAids(sheet, binding, client, log, {
     columns: shape.columns,
