@@ -123,6 +123,13 @@ function parseErrorBody(body: string): { code?: string; message?: string } {
   return {};
 }
 
+const savedViewSpec = (listId: number, viewId: number): RequestSpec => ({
+  method: 'get',
+  path: `/v2/lists/${listId}/saved-views/${viewId}`,
+  purpose: 'metadata',
+  what: 'saved view',
+});
+
 export class AffinityClient {
   /** Requests sent, retries included (each costs quota). */
   requestsSent = 0;
@@ -264,12 +271,12 @@ export class AffinityClient {
   }
 
   savedView(listId: number, viewId: number): SavedView {
-    return this.send<SavedView>({
-      method: 'get',
-      path: `/v2/lists/${listId}/saved-views/${viewId}`,
-      purpose: 'metadata',
-      what: 'saved view',
-    });
+    return this.send<SavedView>(savedViewSpec(listId, viewId));
+  }
+
+  /** Several saved views in one fetchAll, each answer on its own (views paged together, sync/parallelPull.ts). */
+  savedViewsOf(views: { listId: number; viewId: number }[]): Outcome<SavedView>[] {
+    return this.sendAll<SavedView>(views.map((v) => savedViewSpec(v.listId, v.viewId)));
   }
 
   /** URL of the first page of a saved view's rows. Board and dashboard views are refused here, before any request. */

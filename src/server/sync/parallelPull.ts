@@ -5,7 +5,7 @@
  * (sync/resumablePull.ts); once a view's last page is in, its pull step only has to write the tab. Requests are the
  * same as paging each view alone (the view, its list's fields, its pages), paced under Affinity's per-minute limit.
  */
-import type { FieldMetadata, SavedView } from '../affinity/types';
+import type { FieldMetadata } from '../affinity/types';
 import { MINUTE_RESERVE, paceDelayMs } from '../engine/quota';
 import type { Binding } from './bindings';
 import { loadStats, type PullCheckpoint } from './runStore';
@@ -56,14 +56,7 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
   if (due.length === 0 || pc.timeLeft() < MIN_TASK_MS) return 0;
   // The metadata of every view in one round each: the views starting afresh, then the columns not cached yet.
   const fresh = due.filter((d) => !d.resumed);
-  const savedViews = client.sendAll<SavedView>(
-    fresh.map(({ binding: b }) => ({
-      method: 'get',
-      path: `/v2/lists/${b.listId}/saved-views/${b.viewId}`,
-      purpose: 'metadata',
-      what: 'saved view',
-    })),
-  );
+  const savedViews = client.savedViewsOf(fresh.map(({ binding: b }) => ({ listId: b.listId, viewId: b.viewId })));
   const started = due.map(({ binding, resumed }) => {
     if (resumed) return { binding, resumed, cp: { ...resumed } };
     const got = savedViews[fresh.findIndex((f) => f.binding === binding)];
