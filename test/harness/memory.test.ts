@@ -35,6 +35,12 @@ function churn(n) {
   for (var i = 0; i < n; i++) { keep.push(new Array(131072).fill(i + 0.5)); if (keep.length > 4) keep.shift(); Logger.log('block ' + i); }
   return keep.length;
 }
+// reads the whole Data sheet and keeps what it read until a service call has sampled the heap
+function readAndKeep() {
+  var values = SpreadsheetApp.getActiveSpreadsheet().getSheetByName('Data').getDataRange().getValues();
+  Logger.log('read ' + values.length);
+  return values.length;
+}
 function growAndCatch(n) {
   try { return grow(n); } catch (e) { return 'caught: ' + e.message; }
 }
@@ -85,6 +91,18 @@ describe('memory', () => {
     expect(m.storageGrowthBytes).toBeGreaterThan(0.6 * retained);
     expect(m.peakHeapBytes).toBeLessThan(30 * 1048576);
     expect(m.peakHeapBytes).toBeLessThan(m.peakRawHeapBytes);
+  });
+
+  it("charges the script for what it reads and keeps: a read hands out fresh strings, as Apps Script does, never the model's", () => {
+    const h = harnessFor(code, { memoryLimitMB: 1024 });
+    h.run('fill', 30_000);
+    // 600,000 texts of about 45 characters: about 36 MB as strings, 6 MB as the arrays that hold them. Before reads
+    // copied, the script was charged for the arrays alone (the strings were the model's, counted as storage).
+    expect(h.run('readAndKeep')).toBe(30_000);
+    const m = h.lastExecution;
+    expect(m.error).toBeUndefined();
+    expect(m.storageGrowthBytes).toBeLessThan(1048576);
+    expect(m.peakHeapBytes).toBeGreaterThan(30 * 1048576);
   });
 
   it('counts live memory, not garbage V8 has not collected yet: 400 MB allocated, 5 MB alive at a time', () => {

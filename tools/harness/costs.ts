@@ -41,6 +41,8 @@ export interface CostModel {
   fetchAllPerRequestMs: number;
   /** Utilities calls (sleep is its argument instead). */
   utilitiesCallMs: number;
+  /** Per KiB of data a Utilities or Blob call processes (gzip, ungzip, base64, digests, blob bytes and strings). */
+  utilitiesPerKbMs: number;
   /** Session calls. */
   sessionCallMs: number;
   /** HtmlService and HtmlOutput/HtmlTemplate calls. */
@@ -71,6 +73,7 @@ export const DEFAULT_COSTS: Readonly<CostModel> = Object.freeze({
   fetchAllOverheadMs: 10,
   fetchAllPerRequestMs: 2,
   utilitiesCallMs: 0.1,
+  utilitiesPerKbMs: 0.05,
   sessionCallMs: 2,
   htmlCallMs: 5,
   uiCallMs: 20,

@@ -26,6 +26,11 @@ export function toBuffer(env: Env, data: unknown, charset?: unknown): Buffer {
   return Buffer.from(String(u), enc);
 }
 
+/** Charges the time a call takes to process `bytes` of data (docs/harness.md, cost model: `utilitiesPerKbMs`). */
+function chargeBytes(env: Env, bytes: number): void {
+  env.charge((bytes / 1024) * env.state.costs.utilitiesPerKbMs);
+}
+
 export class UtilitiesApi extends ApiObject {
   static override meta: ClassMeta = {
     service: 'Utilities',
@@ -104,14 +109,19 @@ export class UtilitiesApi extends ApiObject {
     return this.env.state.nextUuid();
   }
   base64Encode(data: unknown, charset?: unknown): string {
-    return toBuffer(this.env, data, charset).toString('base64');
+    const b = toBuffer(this.env, data, charset);
+    chargeBytes(this.env, b.length);
+    return b.toString('base64');
   }
   base64EncodeWebSafe(data: unknown, charset?: unknown): string {
-    return toBuffer(this.env, data, charset).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+    const b = toBuffer(this.env, data, charset);
+    chargeBytes(this.env, b.length);
+    return b.toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
   }
   base64Decode(encoded: string): number[] {
     const s = String(encoded);
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s.replace(/\s/g, ''))) throw new ScriptError('Could not decode string.');
+    chargeBytes(this.env, s.length);
     return toSignedBytes(this.env, Buffer.from(s, 'base64'));
   }
   base64DecodeWebSafe(encoded: string): number[] {
@@ -129,12 +139,9 @@ export class UtilitiesApi extends ApiObject {
     };
     const a = alg[enumName(algorithm)];
     if (!a) throw new ScriptError('Invalid argument: algorithm');
-    return toSignedBytes(
-      this.env,
-      createHash(a)
-        .update(toBuffer(this.env, value, charset))
-        .digest(),
-    );
+    const input = toBuffer(this.env, value, charset);
+    chargeBytes(this.env, input.length);
+    return toSignedBytes(this.env, createHash(a).update(input).digest());
   }
   computeHmacSha256Signature(value: unknown, key: unknown, charset?: unknown): number[] {
     return this.computeHmacSignature('HMAC_SHA_256', value, key, charset);
@@ -157,7 +164,9 @@ export class UtilitiesApi extends ApiObject {
     );
   }
   newBlob(data: unknown, contentType?: string, name?: string): BlobApi {
-    return new BlobApi(this.env, toBuffer(this.env, data ?? ''), contentType ?? null, name ?? null);
+    const bytes = toBuffer(this.env, data ?? '');
+    chargeBytes(this.env, bytes.length);
+    return new BlobApi(this.env, bytes, contentType ?? null, name ?? null);
   }
   jsonStringify(obj: unknown): string {
     return JSON.stringify(obj);
@@ -200,12 +209,15 @@ export class UtilitiesApi extends ApiObject {
   }
   gzip(blob: BlobApi, name?: string): BlobApi {
     const b = this.env.unwrap(blob) as BlobApi;
+    chargeBytes(this.env, b._bytes.length);
     return new BlobApi(this.env, gzipSync(b._bytes), 'application/x-gzip', name ?? (b._name ? `${b._name}.gz` : null));
   }
   ungzip(blob: BlobApi): BlobApi {
     const b = this.env.unwrap(blob) as BlobApi;
     try {
-      return new BlobApi(this.env, gunzipSync(b._bytes), null, b._name?.replace(/\.gz$/, '') ?? null);
+      const out = gunzipSync(b._bytes);
+      chargeBytes(this.env, out.length);
+      return new BlobApi(this.env, out, null, b._name?.replace(/\.gz$/, '') ?? null);
     } catch {
       throw new ScriptError('Could not decompress gzip.');
     }
@@ -223,6 +235,7 @@ export class BlobApi extends ApiObject {
     super(env);
   }
   getBytes(): number[] {
+    chargeBytes(this.env, this._bytes.length);
     return toSignedBytes(this.env, this._bytes);
   }
   setBytes(data: unknown): BlobApi {
@@ -231,6 +244,7 @@ export class BlobApi extends ApiObject {
   }
   getDataAsString(charset?: string): string {
     const c = (charset ?? 'UTF-8').toLowerCase().replace('_', '-');
+    chargeBytes(this.env, this._bytes.length);
     return this._bytes.toString(c === 'us-ascii' || c === 'iso-8859-1' ? 'latin1' : 'utf8');
   }
   setDataFromString(s: string, charset?: string): BlobApi {

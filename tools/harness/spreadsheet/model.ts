@@ -526,6 +526,9 @@ export class SheetModel {
   ): unknown[][] {
     const out = mk(nr) as unknown[][];
     const tz = this.ss.timeZone;
+    // Apps Script hands the script fresh strings (they come over the wire): when memory is measured, a read never
+    // shares the model's strings, so the script is charged for what it reads and keeps (docs/harness.md, "Memory").
+    const copy = this.ss.copyStrings;
     for (let i = 0; i < nr; i++) {
       const row = this.rows[r0 + i];
       const v = row.v;
@@ -534,7 +537,7 @@ export class SheetModel {
       if (x === undefined) {
         for (let j = 0; j < nc; j++) {
           const val = v[c0 + j];
-          line[j] = val === undefined ? '' : val;
+          line[j] = val === undefined ? '' : copy && typeof val === 'string' && val !== '' ? ownCopy(val) : val;
         }
       } else {
         for (let j = 0; j < nc; j++) {
@@ -549,7 +552,7 @@ export class SheetModel {
           if (val === undefined) line[j] = '';
           else if (typeof val === 'number') {
             line[j] = nf !== undefined && isDateFormat(nf) ? mkDate(instantFromSerial(val, tz)) : val;
-          } else line[j] = val;
+          } else line[j] = copy && typeof val === 'string' && val !== '' ? ownCopy(val) : val;
         }
       }
       out[i] = line;

@@ -5,7 +5,7 @@ import { ApiObject, type ClassMeta } from '../api-base';
 import type { Env } from '../env';
 import { ScriptError } from '../errors';
 import { a1Of } from './a1';
-import { type CellExtra, FORMAT_KEYS, type MetaLocation, type RangeRef, type SheetModel } from './model';
+import { type CellExtra, FORMAT_KEYS, type MetaLocation, ownCopy, type RangeRef, type SheetModel } from './model';
 import { AUTO_FORMAT, displayValue, isDateFormat, instantFromSerial, type Scalar } from './values';
 import { ARBITRARY_METADATA, normColor, signature, checkGrid, writeContext, spanOf, guardEdit } from './shared';
 import { addMetadata, DeveloperMetadataApi, DeveloperMetadataFinderApi } from './metadata';
@@ -81,11 +81,15 @@ export class RangeApi extends ApiObject {
     const s = this._alive();
     this.env.read(this._cells, what);
     const out = this.env.newArray(this._nr) as T[][];
+    // What a read returns is the script's own (docs/harness.md, "Memory"): never the model's strings.
+    const copy = s.ss.copyStrings;
     for (let i = 0; i < this._nr; i++) {
       const row = s.rows[this._row - 1 + i];
       const line = this.env.newArray(this._nc) as T[];
-      for (let j = 0; j < this._nc; j++)
-        line[j] = get(row.x?.[this._col - 1 + j], this._row - 1 + i, this._col - 1 + j);
+      for (let j = 0; j < this._nc; j++) {
+        const v = get(row.x?.[this._col - 1 + j], this._row - 1 + i, this._col - 1 + j);
+        line[j] = (copy && typeof v === 'string' && v !== '' ? ownCopy(v) : v) as T;
+      }
       out[i] = line;
     }
     return out;
