@@ -1,5 +1,5 @@
 /** A base snapshot's rows packed one string each (engine/packedRows.ts) read as the Map they stand for. */
-import { digestBase } from '../../src/server/engine/baseDigest';
+import { digestBase, trustedBase, verifyBase } from '../../src/server/engine/baseDigest';
 import { PackedRows } from '../../src/server/engine/packedRows';
 
 describe('PackedRows', () => {
@@ -58,5 +58,89 @@ describe('PackedRows', () => {
     const hash = (t: string) => `${t.length}:${t}`;
     const columns = ['name', 'date', 'note'];
     expect(digestBase({ columns, rows: packed }, hash)).toEqual(digestBase({ columns, rows: new Map(rows) }, hash));
+  });
+  describe('read in an order that is not the stored one (a tab the user sorted: sync/streamedPull.ts)', () => {
+    const setup = () => {
+      let unzips = 0;
+      const compressor = {
+        zip: (t: string) => [...t].reverse().join(''),
+        unzip: (z: string) => (unzips++, [...z].reverse().join('')),
+      };
+      const many: [number, string[]][] = Array.from({ length: 10_000 }, (_, i) => [5000 + i, [`row ${i}`, `${i % 7}`]]);
+      const packed = new PackedRows(compressor);
+      many.forEach(([id, texts], i) => {
+        packed.set(id, texts);
+        if (i % 1000 === 999) packed.seal();
+      });
+      return { packed, many, unzips: () => unzips, reset: () => (unzips = 0) };
+    };
+
+    it('prefetch opens each batch holding a wanted row once; the rows then read in any order without opening one', () => {
+      const { packed, unzips, reset } = setup();
+      const wanted = Array.from({ length: 2500 }, (_, i) => 5000 + ((i * 7919) % 10_000)); // scattered over every batch
+      reset();
+      packed.prefetch(wanted);
+      expect(unzips()).toBe(10);
+      reset();
+      for (const id of [...wanted].reverse())
+        expect(packed.get(id)).toEqual([`row ${id - 5000}`, `${(id - 5000) % 7}`]);
+      expect(unzips()).toBe(0);
+      // The next window lets the last one go: rows outside it open their batch again.
+      packed.prefetch([5000]);
+      reset();
+      expect(packed.get(5000 + 9999)).toEqual(['row 9999', '3']);
+      expect(unzips()).toBe(1);
+      // A row set since is read as set, not as fetched ahead.
+      packed.prefetch([5001]);
+      packed.set(5001, ['new']);
+      expect(packed.get(5001)).toEqual(['new']);
+    });
+
+    it('counts the batch moves of an order: the stored order moves once a batch, a scattered one nearly once a row', () => {
+      const { packed, many } = setup();
+      expect(packed.batchCount).toBe(10);
+      expect(packed.batchMoves(many.map(([id]) => id))).toBe(10);
+      expect(packed.batchMoves(many.map(([id]) => id).reverse())).toBe(10);
+      const scattered = many.map(([id], i) => (i % 2 ? id : many[many.length - 1 - i][0]));
+      expect(packed.batchMoves(scattered)).toBeGreaterThan(9000);
+    });
+
+    it('unsealed, holds the same rows, each read without opening a batch', () => {
+      const { packed, many, unzips, reset } = setup();
+      const plain = packed.unsealed();
+      expect(plain.sealed).toBe(false);
+      expect([...plain]).toEqual(many);
+      reset();
+      expect(plain.get(5000 + 4321)).toEqual(['row 4321', '2']);
+      expect(unzips()).toBe(0);
+    });
+
+    it('verifies and trusts the same way sealed and as arrays; a trusted packed base stays packed and sealed', () => {
+      const { packed, many } = setup();
+      const hash = (t: string) => `${t.length}:${t.slice(0, 30)}:${t.slice(-30)}`;
+      const columns = ['name', 'n'];
+      const digest = digestBase({ columns, rows: new Map(many) }, hash);
+      const check = verifyBase({ columns, rows: packed }, digest, hash);
+      expect(check).toEqual(verifyBase({ columns, rows: new Map(many) }, digest, hash));
+      expect(check.ok).toBe(true);
+      const forged = new Map(many);
+      forged.set(5007, ['forged', '0']);
+      const bad = verifyBase({ columns, rows: forged }, digest, hash);
+      expect(bad.unknown.has(5007)).toBe(true);
+      const now = new Map([
+        [
+          5007,
+          new Map([
+            ['name', 'from Affinity'],
+            ['n', '0'],
+          ]),
+        ],
+      ]);
+      const trusted = trustedBase({ columns, rows: packed }, bad, now);
+      expect(trusted.rows).toBeInstanceOf(PackedRows);
+      expect((trusted.rows as PackedRows).sealed).toBe(true);
+      expect(trusted.rows.get(5007)).toEqual(['from Affinity', '0']);
+      expect(trusted.rows.get(5000)).toEqual(['row 0', '0']);
+    });
   });
 });

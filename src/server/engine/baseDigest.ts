@@ -76,6 +76,23 @@ export function bucketCount(rows: number): number {
   return Math.min(MAX_BUCKETS, Math.max(1, Math.ceil(rows / ROWS_PER_BUCKET)));
 }
 
+/**
+ * Calls `visit` with each bucket and its text (made when asked for). Packed and sealed rows (a large view,
+ * engine/packedRows.ts) are read a group of buckets at a time, each group in one pass over the batches.
+ */
+function eachBucket(snapshot: Snapshot, buckets: number, visit: (bucket: number, text: () => string) => void): void {
+  const rows = snapshot.rows;
+  const groups = rows instanceof PackedRows && rows.sealed ? Math.ceil(rows.size / ROWS_PER_GROUP) : 1;
+  for (let g = 0; g < groups; g++) {
+    const part =
+      groups > 1 && rows instanceof PackedRows
+        ? { columns: snapshot.columns, rows: rows.select((id) => (id % buckets) % groups === g) }
+        : snapshot;
+    const text = bucketTexts(part, buckets);
+    for (let b = g; b < buckets; b += groups) visit(b, () => text(b));
+  }
+}
+
 /** The digest of a snapshot. `keep`: buckets whose stored sum is kept as it was (so that a bad bucket stays bad). */
 export function digestBase(
   snapshot: Snapshot,
@@ -84,17 +101,9 @@ export function digestBase(
 ): BaseDigest {
   const buckets = keep ? keep.digest.buckets : bucketCount(snapshot.rows.size);
   const sums: string[] = new Array<string>(buckets);
-  const rows = snapshot.rows;
-  // Packed and sealed rows (a large view, engine/packedRows.ts) are read a group of buckets at a time.
-  const groups = rows instanceof PackedRows && rows.sealed ? Math.ceil(rows.size / ROWS_PER_GROUP) : 1;
-  for (let g = 0; g < groups; g++) {
-    const part =
-      groups > 1 && rows instanceof PackedRows
-        ? { columns: snapshot.columns, rows: rows.select((id) => (id % buckets) % groups === g) }
-        : snapshot;
-    const text = bucketTexts(part, buckets);
-    for (let b = g; b < buckets; b += groups) sums[b] = keep?.buckets.has(b) ? keep.digest.sums[b] : hash(text(b));
-  }
+  eachBucket(snapshot, buckets, (b, text) => {
+    sums[b] = keep?.buckets.has(b) ? keep.digest.sums[b] : hash(text());
+  });
   return { v: 1, buckets, sums };
 }
 
@@ -109,22 +118,23 @@ export function verifyBase(snapshot: Snapshot, digest: BaseDigest | null, hash: 
       hashes: 0,
     };
   }
-  const text = bucketTexts(snapshot, digest.buckets);
   let hashes = digest.buckets;
   const badBuckets = new Set<number>();
-  for (let b = 0; b < digest.buckets; b++) if (hash(text(b)) !== digest.sums[b]) badBuckets.add(b);
+  eachBucket(snapshot, digest.buckets, (b, text) => {
+    if (hash(text()) !== digest.sums[b]) badBuckets.add(b);
+  });
   const unknown = new Set<number>();
   if (badBuckets.size > 0)
     for (const id of snapshot.rows.keys()) if (badBuckets.has(id % digest.buckets)) unknown.add(id);
   const prev = digest.prev;
   if (unknown.size > 0 && prev && prev.buckets >= 1 && prev.sums.length === prev.buckets) {
     // A write cut short: rows of buckets that verify against the digest before it are known too.
-    const old = bucketTexts(snapshot, prev.buckets);
     const wanted = new Set([...unknown].map((id) => id % prev.buckets));
-    for (const b of wanted) {
+    eachBucket(snapshot, prev.buckets, (b, text) => {
+      if (!wanted.has(b)) return;
       hashes++;
-      if (hash(old(b)) !== prev.sums[b]) wanted.delete(b);
-    }
+      if (hash(text()) !== prev.sums[b]) wanted.delete(b);
+    });
     for (const id of [...unknown]) if (wanted.has(id % prev.buckets)) unknown.delete(id);
     if (unknown.size === 0) badBuckets.clear();
   }
@@ -138,8 +148,11 @@ export function verifyBase(snapshot: Snapshot, digest: BaseDigest | null, hash: 
  */
 export function trustedBase(snapshot: Snapshot, check: BaseCheck, remote: Map<number, Map<string, string>>): Snapshot {
   if (check.unknown.size === 0) return snapshot;
-  const rows = new Map<number, string[]>();
+  // A packed base stays packed (issue 10, memory).
+  const rows: Map<number, string[]> = snapshot.rows instanceof PackedRows ? snapshot.rows.emptyLike() : new Map();
   for (const [id, texts] of snapshot.rows) {
+    // A packed base stays packed: sealed a batch at a time, as it was read.
+    if (rows instanceof PackedRows && rows.size % 2_500 === 0) rows.seal();
     if (!check.unknown.has(id)) {
       rows.set(id, texts);
       continue;
@@ -151,5 +164,6 @@ export function trustedBase(snapshot: Snapshot, check: BaseCheck, remote: Map<nu
         snapshot.columns.map((c) => now.get(c) ?? ''),
       );
   }
+  if (rows instanceof PackedRows) rows.seal();
   return { columns: snapshot.columns, rows };
 }

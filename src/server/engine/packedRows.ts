@@ -30,6 +30,8 @@ export class PackedRows extends Map<number, string[]> {
   private readonly pending: Map<number, string>;
   private readonly batches: string[];
   private cached: { i: number; rows: Map<number, string> } | null;
+  /** Rows read ahead for the merge's current window (`prefetch`). */
+  private window: Map<number, string>;
   private readonly compressor: TextCompressor | null;
 
   constructor(compressor?: TextCompressor) {
@@ -39,6 +41,7 @@ export class PackedRows extends Map<number, string[]> {
     this.pending = new Map();
     this.batches = [];
     this.cached = null;
+    this.window = new Map();
     this.compressor = compressor ?? null;
     // Map's own size reads its internal slots, which stay empty: count the packed rows instead.
     Object.defineProperty(this, 'size', { get: () => batchOf.size });
@@ -69,7 +72,65 @@ export class PackedRows extends Map<number, string[]> {
   private packedOf(id: number): string | undefined {
     const b = this.batchOf.get(id);
     if (b === undefined) return undefined;
-    return b < 0 ? this.pending.get(id) : this.batch(b).get(id);
+    if (b < 0) return this.pending.get(id);
+    return this.window.get(id) ?? this.batch(b).get(id);
+  }
+
+  /**
+   * How often reading these rows in the given order would move to another batch: about the number of batches when
+   * the order is the stored one, about the number of rows when unrelated (each such move opens a batch).
+   */
+  batchMoves(order: Iterable<number>): number {
+    let moves = 0;
+    let last = -2;
+    for (const id of order) {
+      const b = this.batchOf.get(id);
+      if (b === undefined || b === last) continue;
+      moves++;
+      last = b;
+    }
+    return moves;
+  }
+
+  /** Batches sealed so far. */
+  get batchCount(): number {
+    return this.batches.length;
+  }
+
+  /** The same rows, none compressed (each row one string): every row reads back at once, in any order. */
+  unsealed(): PackedRows {
+    const out = new PackedRows();
+    for (const [id, p] of this.packedEntries()) {
+      out.batchOf.set(id, -1);
+      out.pending.set(id, p);
+    }
+    return out;
+  }
+
+  /** A packer of the same kind (compressed or not), empty. */
+  emptyLike(): PackedRows {
+    return new PackedRows(this.compressor ?? undefined);
+  }
+
+  /**
+   * Reads the given rows ahead, opening each batch that holds one of them once, in batch order, so that reading them
+   * in any order after opens nothing (a window of the merge, whose rows are in the tab's order, not the base's). The
+   * rows read ahead before are let go.
+   */
+  prefetch(ids: Iterable<number>): void {
+    this.window = new Map();
+    const byBatch = new Map<number, number[]>();
+    for (const id of ids) {
+      const b = this.batchOf.get(id);
+      if (b === undefined || b < 0) continue;
+      let list = byBatch.get(b);
+      if (!list) byBatch.set(b, (list = []));
+      list.push(id);
+    }
+    for (const b of [...byBatch.keys()].sort((x, y) => x - y)) {
+      const rows = this.batch(b);
+      for (const id of byBatch.get(b)!) this.window.set(id, rows.get(id)!);
+    }
   }
 
   override get(id: number): string[] | undefined {
@@ -89,6 +150,7 @@ export class PackedRows extends Map<number, string[]> {
 
   override delete(id: number): boolean {
     this.pending.delete(id);
+    this.window.delete(id);
     return this.batchOf.delete(id);
   }
 
@@ -97,6 +159,7 @@ export class PackedRows extends Map<number, string[]> {
     this.pending.clear();
     this.batches.length = 0;
     this.cached = null;
+    this.window = new Map();
   }
 
   override keys(): MapIterator<number> {

@@ -163,11 +163,17 @@ export function startPull(input: PullInput): PullPlanner {
 
   const snapIndex = new Map<string, number>();
   snapshot?.columns.forEach((id, i) => snapIndex.set(id, i));
+  // The base row last read: a row is read for each of its columns in turn (a packed base unpacks it on each read).
+  let lastEntry = NaN;
+  let lastRow: string[] | undefined;
   const baseOf = (entryId: number, columnId: string): string | undefined => {
     const i = snapIndex.get(columnId);
     if (i === undefined) return undefined;
-    const row = snapshot!.rows.get(entryId);
-    return row ? (row[i] ?? '') : undefined;
+    if (entryId !== lastEntry) {
+      lastEntry = entryId;
+      lastRow = snapshot!.rows.get(entryId);
+    }
+    return lastRow ? (lastRow[i] ?? '') : undefined;
   };
 
   const changes: Changes = new Map();

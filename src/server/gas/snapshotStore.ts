@@ -7,6 +7,8 @@
 import { setValuesSliced, sliceRows } from './slicedWrites';
 import { blocksFromChanges, type Changes } from '../engine/blocks';
 import { KEY_COLUMN, NOTE_MARK } from '../engine/layout';
+import { PackedRows } from '../engine/packedRows';
+import { gzipText } from './compress';
 import type { Snapshot } from '../engine/tabState';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
@@ -27,29 +29,44 @@ export interface StoredSnapshot {
 
 const asText = (t: string): string => (t === '' ? '' : `'${t}`);
 
-export function readSnapshot(ss: Spreadsheet, sheetId: number): StoredSnapshot | null {
+/** Rows of a packed stored base read ahead at a time by a diffed write. */
+const AHEAD_ROWS = 2_500;
+
+/**
+ * Reads the stored base. `packed` (a base too large to hold as arrays of texts: issue 10, memory): read a slice of
+ * rows at a time, each slice's rows kept compressed together (engine/packedRows.ts: read them in the stored order,
+ * or `prefetch` a window's rows).
+ */
+export function readSnapshot(ss: Spreadsheet, sheetId: number, opts: { packed?: boolean } = {}): StoredSnapshot | null {
   const sheet = ss.getSheetByName(snapshotSheetName(sheetId));
   if (!sheet) return null;
   const lastRow = sheet.getLastRow();
   const lastCol = sheet.getLastColumn();
   if (lastRow < 1 || lastCol < 1) return null;
-  const grid = sheet.getRange(1, 1, lastRow, lastCol).getValues();
-  const columns = grid[0].slice(1).map(String);
-  const rows = new Map<number, string[]>();
+  const packed = opts.packed ? new PackedRows(gzipText) : null;
+  const rows: Map<number, string[]> = packed ?? new Map<number, string[]>();
   const rowOf = new Map<number, number>();
-  for (let r = 1; r < grid.length; r++) {
-    const id = Number(grid[r][0]);
-    // First occurrence wins: rows below a rewrite cut short by a killed execution are stale (see rewrite).
-    if (!Number.isInteger(id) || id <= 0 || rows.has(id)) continue;
-    const texts = new Array<string>(columns.length);
-    for (let c = 0; c < columns.length; c++) {
-      const v = grid[r][c + 1];
-      texts[c] = v === '' || v === null ? '' : String(v);
+  let columns: string[] = [];
+  const step = opts.packed ? sliceRows(lastCol) : lastRow;
+  for (let row1 = 1; row1 <= lastRow; row1 += step) {
+    const grid = sheet.getRange(row1, 1, Math.min(step, lastRow - row1 + 1), lastCol).getValues();
+    if (row1 === 1) columns = grid[0].slice(1).map(String);
+    for (let i = row1 === 1 ? 1 : 0; i < grid.length; i++) {
+      const line = grid[i];
+      const id = Number(line[0]);
+      // First occurrence wins: rows below a rewrite cut short by a killed execution are stale (see rewrite).
+      if (!Number.isInteger(id) || id <= 0 || rowOf.has(id)) continue;
+      const texts = new Array<string>(columns.length);
+      for (let c = 0; c < columns.length; c++) {
+        const v = line[c + 1];
+        texts[c] = v === '' || v === null ? '' : String(v);
+      }
+      rows.set(id, texts);
+      rowOf.set(id, row1 + i - 2);
     }
-    rows.set(id, texts);
-    rowOf.set(id, r - 1);
+    packed?.seal();
   }
-  return { snapshot: { columns, rows }, columns, rowOf, rows: grid.length - 1 };
+  return { snapshot: { columns, rows }, columns, rowOf, rows: lastRow - 1 };
 }
 
 function createSheet(ss: Spreadsheet, sheetId: number): Sheet {
@@ -117,27 +134,48 @@ export function writeSnapshot(
     if (c >= stored.columns.length) put(0, c + 1, id);
   });
   const storedIndex = new Map(stored.columns.map((id, i) => [id, i]));
-  for (const [entryId, texts] of next.rows) {
-    const r = rowOf.get(entryId)! + 1;
-    const old = stored.snapshot.rows.get(entryId);
-    if (!old) put(r, 0, entryId);
-    for (const [id, c] of colOf) {
-      const ni = nextIndex.get(id);
-      const text = ni === undefined ? '' : (texts[ni] ?? '');
-      const oi = storedIndex.get(id);
-      const before = old && oi !== undefined ? (old[oi] ?? '') : undefined;
-      if (before !== text) put(r, c + 1, asText(text));
+  // A packed stored base (a large view) is read ahead a chunk of rows at a time: the rows come in the tab's order,
+  // which need not be the stored one (engine/packedRows.ts prefetch).
+  const storedRows = stored.snapshot.rows;
+  const ahead = storedRows instanceof PackedRows && storedRows.sealed ? storedRows : null;
+  let chunk: [number, string[]][] = [];
+  const diff = () => {
+    ahead?.prefetch(chunk.map(([id]) => id));
+    for (const [entryId, texts] of chunk) {
+      const r = rowOf.get(entryId)! + 1;
+      const old = storedRows.get(entryId);
+      if (!old) put(r, 0, entryId);
+      for (const [id, c] of colOf) {
+        const ni = nextIndex.get(id);
+        const text = ni === undefined ? '' : (texts[ni] ?? '');
+        const oi = storedIndex.get(id);
+        const before = old && oi !== undefined ? (old[oi] ?? '') : undefined;
+        if (before !== text) put(r, c + 1, asText(text));
+      }
     }
+    chunk = [];
+  };
+  for (const entry of next.rows) {
+    chunk.push(entry);
+    if (chunk.length >= AHEAD_ROWS) diff();
   }
+  diff();
   const entryAt: number[] = [];
   for (const [entryId, r] of rowOf) entryAt[r] = entryId;
+  // Blocks are filled row by row: the stored row last read (a packed base unpacks it on each read).
+  let lastEntry = NaN;
+  let lastOld: string[] | undefined;
   const fill = (row: number, col: number): string | number => {
     if (row === 0) return col === 0 ? KEY_COLUMN : columns[col - 1];
     const entryId = entryAt[row - 1];
     if (entryId === undefined) return '';
     if (col === 0) return entryId;
     const oi = storedIndex.get(columns[col - 1]);
-    const old = stored.snapshot.rows.get(entryId);
+    if (entryId !== lastEntry) {
+      lastEntry = entryId;
+      lastOld = stored.snapshot.rows.get(entryId);
+    }
+    const old = lastOld;
     return asText(old && oi !== undefined ? (old[oi] ?? '') : '');
   };
   const blocks = blocksFromChanges(changes, fill, { gap: 16, maxBlocks: 40 });

@@ -8,7 +8,9 @@ import type { PullPlan } from '../engine/pull';
 import type { TabState } from '../engine/tabState';
 import { ensureCellRoom } from './cellLimit';
 import { plainTextWriter, type PlainTextWriter } from './plainText';
-import { setValuesSliced } from './slicedWrites';
+import { setValuesSliced, sliceRows } from './slicedWrites';
+import { PackedLines, SparseNotes } from '../engine/packedLines';
+import { gzipText } from './compress';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type DeveloperMetadata = GoogleAppsScript.Spreadsheet.DeveloperMetadata;
@@ -30,7 +32,13 @@ export interface TabRead extends TabState {
   leftMetadata: Map<string, DeveloperMetadata>;
 }
 
-export function readTab(sheet: Sheet): TabRead {
+/**
+ * Reads the tab. `packed` (a tab too large to hold as arrays of cells: issue 10, memory): read a slice of rows at a
+ * time, each slice's rows kept compressed together and notes only where a row has one (engine/packedLines.ts); the
+ * tab state reads the same (read its rows in order: each slice opens again when one of its rows is read). A slice is at most MAX_CELLS_PER_WRITE cells, so a 60,000-row tab of 32 columns is 20 reads of values and
+ * 20 of notes instead of one each.
+ */
+export function readTab(sheet: Sheet, opts: { packed?: boolean } = {}): TabRead {
   const columnOf = new Map<string, number>();
   const metadata = new Map<string, DeveloperMetadata>();
   const left: [string, number, DeveloperMetadata][] = [];
@@ -59,7 +67,25 @@ export function readTab(sheet: Sheet): TabRead {
   let values: TabState['values'] = [];
   let notes: string[][] = [];
   let headers: string[] = [];
-  if (lastRow >= 1 && width > 0) {
+  if (lastRow >= 1 && width > 0 && opts.packed) {
+    const lines = new PackedLines(gzipText);
+    const sparse = new SparseNotes();
+    const step = sliceRows(width);
+    for (let row1 = 1; row1 <= lastRow; row1 += step) {
+      const range = sheet.getRange(row1, 1, Math.min(step, lastRow - row1 + 1), width);
+      const slice = range.getValues();
+      const sliceNotes = range.getNotes();
+      if (row1 === 1) {
+        headers = slice.shift()!.map((v) => (v === null || v === undefined ? '' : String(v)));
+        sliceNotes.shift();
+      }
+      for (const line of slice) lines.push(line);
+      for (const line of sliceNotes) sparse.push(line);
+      lines.seal();
+    }
+    values = lines.rows();
+    notes = sparse.rows();
+  } else if (lastRow >= 1 && width > 0) {
     // The header row comes with the data, in the same two calls.
     const range = sheet.getRange(1, 1, lastRow, width);
     values = range.getValues();

@@ -13,11 +13,12 @@ import type { FieldMetadata } from '../affinity/types';
 import { cellsIn } from '../engine/blocks';
 import type { CodecContext } from '../engine/codecs';
 import type { Directory } from '../engine/directory';
-import { KEY_COLUMN, keyColumnSpec, nameColumnSpec } from '../engine/layout';
+import { KEY_COLUMN, NAME_COLUMN, entryIdOf, keyColumnSpec, nameColumnSpec } from '../engine/layout';
 import { PackedRows } from '../engine/packedRows';
 import { startPull } from '../engine/pull';
 import type { RemoteRow } from '../engine/remote';
 import { PageJoin, type StagedPage } from '../engine/staged';
+import type { Snapshot, TabState } from '../engine/tabState';
 import { fitViewToColumns } from '../engine/viewColumns';
 import { gzipText } from '../gas/compress';
 import { documentStore } from '../gas/platform';
@@ -59,23 +60,23 @@ export function applyStreamedView(
   view: StagedView,
 ): PullSummary {
   const sheet = sheetOf(ss, binding);
-  const tab = readTab(sheet);
+  const tab = readTab(sheet, { packed: true });
   const knownSpecs = loadColumnSpecs(documentStore(), binding.sheetId);
   const bound = { ids: [...tab.columnOf.keys()], specs: knownSpecs };
   const nameSpec = nameColumnSpec(binding.listType);
 
   // First walk: the view's columns and its entries, no row kept.
   const shapeJoin = new PageJoin(nameSpec);
-  const ids: number[] = [];
+  const ids = new Set<number>();
   view.walk((page) => {
     shapeJoin.addColumns(page);
-    for (const id of shapeJoin.entriesOf(page)) ids.push(id);
+    for (const id of shapeJoin.entriesOf(page)) ids.add(id);
   });
   const fit = (rows: RemoteRow[]) => fitViewToColumns({ columns: shapeJoin.columns, rows }, view.columns, bound);
   const shape = fit([]);
   logKept(log, view.viewName, shape.keep.length);
 
-  const stored = readSnapshot(ss, binding.sheetId);
+  const stored = readSnapshot(ss, binding.sheetId, { packed: true });
   // Rows whose base does not verify take Affinity's values as their base: read back from the staged pages.
   const textsOf = (entries: ReadonlySet<number>) => {
     const out = new Map<number, Map<string, string>>();
@@ -87,13 +88,15 @@ export function applyStreamedView(
     return out;
   };
   const packed = new PackedRows(gzipText);
+  const inView = new Set([...shape.columns, ...shape.keep].map((c) => c.id));
+  const base = stored ? inTabOrder(tab, pullBase(binding.sheetId, stored.snapshot, textsOf, log), inView) : null;
   const planner = startPull({
     view: { columns: shape.columns, rows: [] },
     keep: shape.keep,
     knownSpecs: knownSpecs ?? undefined,
     keyColumn: keyColumnSpec(),
     tab,
-    snapshot: stored ? pullBase(binding.sheetId, stored.snapshot, textsOf, log) : null,
+    snapshot: base,
     codec: tabCodec(view.ctx),
     viewName: view.viewName,
     today,
@@ -103,8 +106,8 @@ export function applyStreamedView(
     snapshotRows: packed,
   });
   const plan = planner.plan;
-  const appended = ids.filter((id) => !planner.rowOf.has(id)).length;
-  ids.length = 0;
+  let appended = 0;
+  for (const id of ids) if (!planner.rowOf.has(id)) appended++;
   const plain = prepareTab(sheet, tab, { ...plan, appendRows: appended });
   const keyCol = plan.columnOf.get(KEY_COLUMN);
   let cellsWritten = 0;
@@ -118,9 +121,13 @@ export function applyStreamedView(
   const dropdownTexts = new Map(dropdownColumns(shape.columns).map((c) => [c.id, new Set<string>()]));
   const join = new PageJoin(nameSpec);
   let window: RemoteRow[] = [];
+  const baseRows = base?.rows instanceof PackedRows ? base.rows : null;
   const flush = () => {
-    const rows = fit(window).rows;
+    // In the tab's order (rows new to the tab last, in the view's order), their base rows read ahead: each packed
+    // batch of the tab and of the base opens once for the window, whatever the orders of the view, tab and base.
+    const rows = inRowOrder(fit(window).rows, planner.rowOf);
     window = [];
+    baseRows?.prefetch(rows.map((r) => r.entryId));
     for (const r of rows)
       for (const [id, seen] of dropdownTexts) {
         const text = r.texts.get(id);
@@ -136,6 +143,10 @@ export function applyStreamedView(
     if (window.length >= WINDOW_ROWS) flush();
   });
   if (window.length > 0) flush();
+  // Rows that left the view: their base rows, read ahead (the merge reads them in the tab's order).
+  const left: number[] = [];
+  for (const id of planner.rowOf.keys()) if (!ids.has(id)) left.push(id);
+  baseRows?.prefetch(left);
   planner.finish();
   write();
   packed.seal();
@@ -161,4 +172,36 @@ export function applyStreamedView(
     cellsWritten,
     snapshotCells,
   });
+}
+
+/** The rows in the tab's order; rows not in the tab after, in the order given. */
+function inRowOrder(rows: RemoteRow[], rowOf: ReadonlyMap<number, number>): RemoteRow[] {
+  const inTab = rows.filter((r) => rowOf.has(r.entryId));
+  inTab.sort((a, b) => rowOf.get(a.entryId)! - rowOf.get(b.entryId)!);
+  for (const r of rows) if (!rowOf.has(r.entryId)) inTab.push(r);
+  return inTab;
+}
+
+/**
+ * The base as the merge reads it outside its windows and what they read ahead: for the columns of fields that left
+ * the view, every row in the tab's order (engine/leftFields.ts). A packed base stored in another order (the tab was
+ * sorted) would open a batch for nearly every row read that way: when the tab has such columns, its rows are kept
+ * uncompressed instead (one string each), which costs more memory and no batch opening.
+ */
+function inTabOrder(tab: TabState, base: Snapshot, inView: ReadonlySet<string>): Snapshot {
+  const rows = base.rows;
+  if (!(rows instanceof PackedRows) || rows.batchCount < 2) return base;
+  const outOfView = [...tab.columnOf.keys(), ...(tab.leftColumnOf?.keys() ?? [])].some(
+    (id) => id !== KEY_COLUMN && id !== NAME_COLUMN && !inView.has(id),
+  );
+  if (!outOfView) return base;
+  const keyCol = tab.columnOf.get(KEY_COLUMN);
+  if (keyCol === undefined) return base;
+  const order: number[] = [];
+  tab.values.forEach((line) => {
+    const id = entryIdOf(line[keyCol]);
+    if (id !== null) order.push(id);
+  });
+  if (rows.batchMoves(order) <= 4 * rows.batchCount + 16) return base;
+  return { columns: base.columns, rows: rows.unsealed() };
 }
