@@ -41,8 +41,10 @@ export interface CostModel {
   fetchAllPerRequestMs: number;
   /** Utilities calls (sleep is its argument instead). */
   utilitiesCallMs: number;
-  /** Per KiB of data a Utilities or Blob call processes (gzip, ungzip, base64, digests, blob bytes and strings). */
+  /** Per KiB of data a Utilities or Blob call converts (ungzip's output, base64, digests, blob bytes and strings). */
   utilitiesPerKbMs: number;
+  /** Per KiB gzip compresses (deflate is slower than the conversions). */
+  gzipPerKbMs: number;
   /** Session calls. */
   sessionCallMs: number;
   /** HtmlService and HtmlOutput/HtmlTemplate calls. */
@@ -73,7 +75,8 @@ export const DEFAULT_COSTS: Readonly<CostModel> = Object.freeze({
   fetchAllOverheadMs: 10,
   fetchAllPerRequestMs: 2,
   utilitiesCallMs: 0.1,
-  utilitiesPerKbMs: 0.05,
+  utilitiesPerKbMs: 0.01,
+  gzipPerKbMs: 0.05,
   sessionCallMs: 2,
   htmlCallMs: 5,
   uiCallMs: 20,

@@ -27,8 +27,8 @@ export function toBuffer(env: Env, data: unknown, charset?: unknown): Buffer {
 }
 
 /** Charges the time a call takes to process `bytes` of data (docs/harness.md, cost model: `utilitiesPerKbMs`). */
-function chargeBytes(env: Env, bytes: number): void {
-  env.charge((bytes / 1024) * env.state.costs.utilitiesPerKbMs);
+function chargeBytes(env: Env, bytes: number, perKbMs = env.state.costs.utilitiesPerKbMs): void {
+  env.charge((bytes / 1024) * perKbMs);
 }
 
 export class UtilitiesApi extends ApiObject {
@@ -209,7 +209,7 @@ export class UtilitiesApi extends ApiObject {
   }
   gzip(blob: BlobApi, name?: string): BlobApi {
     const b = this.env.unwrap(blob) as BlobApi;
-    chargeBytes(this.env, b._bytes.length);
+    chargeBytes(this.env, b._bytes.length, this.env.state.costs.gzipPerKbMs);
     return new BlobApi(this.env, gzipSync(b._bytes), 'application/x-gzip', name ?? (b._name ? `${b._name}.gz` : null));
   }
   ungzip(blob: BlobApi): BlobApi {
