@@ -87,8 +87,10 @@ function eachBucket(snapshot: Snapshot, buckets: number, visit: (bucket: number,
   const rows = snapshot.rows;
   const groups = rows instanceof PackedRows && rows.sealed ? Math.ceil(rows.size / ROWS_PER_GROUP) : 1;
   for (let g = 0; g < groups; g++) {
+    // Sealed rows are read by id, bucket by bucket: never from the batches directly (a batch opened per row), even
+    // in one group.
     const part =
-      groups > 1 && rows instanceof PackedRows
+      rows instanceof PackedRows && rows.sealed
         ? { columns: snapshot.columns, rows: rows.select((id) => (id % buckets) % groups === g) }
         : snapshot;
     const text = bucketTexts(part, buckets);
