@@ -26,10 +26,10 @@ import { type HarnessState, HarnessState as State, type LogEntry, type Manifest 
 import { unsupportedSyntax } from './syntax-check';
 import type { CacheStore } from './cache';
 import type { UiState } from './ui';
+import type { FetchLogEntry } from './url-fetch';
 
 /** The real-time watchdog's allowance when memory is measured (forced collections take real time: see watchdogMs). */
 const GC_WATCHDOG_ALLOWANCE = 4;
-import type { FetchLogEntry } from './url-fetch';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 

@@ -5,22 +5,20 @@
  * read: read rows in the tab's order).
  * `rows()` reads as the `SheetCell[][]` every tab state is (index, length, iteration), unpacking a row on each access
  * of an index not among the last few read, so the merge (engine/pull.ts) needs no change. Read-only: the last few
- * rows read are shared with whoever reads them again, so a caller must not change a row it was given. Notes are kept sparse: a row without a note reads as an empty
- * row shared by all. Pure: no Apps Script global.
+ * rows read are shared with whoever reads them again, so a caller must not change a row it was given. Notes are kept
+ * sparse: a row without a note reads as an empty row shared by all. Pure: no Apps Script global.
  */
 import type { SheetCell } from './layout';
-import type { TextCompressor } from './packedRows';
+import { packJson, type TextCompressor } from './packedRows';
 
-const WIDE = /[\u0100-\uffff]/g;
 /** Rows kept unpacked after a read: the merge reads a row several times in a row, a block's gaps row by row. */
 const RECENT = 64;
 /** Batches kept open after a read: rows are read in the tab's order, a window at a time. */
 const OPEN = 2;
 
-/** The cells as JSON, characters past U+00FF escaped so one emoji does not make the engine store the row at 2 bytes a character. */
+/** The cells as JSON (engine/packedRows.ts packJson), a date as {"d": ms}. */
 function pack(line: readonly SheetCell[]): string {
-  const json = JSON.stringify(line.map((v) => (v instanceof Date ? { d: v.getTime() } : v)));
-  return json.replace(WIDE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return packJson(line.map((v) => (v instanceof Date ? { d: v.getTime() } : v)));
 }
 
 function unpack(p: string): SheetCell[] {

@@ -14,12 +14,11 @@ export interface TextCompressor {
 }
 
 /**
- * The texts as JSON, characters past U+00FF escaped (\uXXXX): one such character would make the engine store the whole
+ * A value as JSON, characters past U+00FF escaped (\uXXXX): one such character would make the engine store the whole
  * string two bytes a character, doubling a row's memory for one emoji; JSON.parse reads the escapes back.
  */
-function pack(texts: string[]): string {
-  const json = JSON.stringify(texts);
-  return json.replace(WIDE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export function packJson(value: unknown): string {
+  return JSON.stringify(value).replace(WIDE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const unpack = (p: string) => JSON.parse(p) as string[];
@@ -99,12 +98,7 @@ export class PackedRows extends Map<number, string[]> {
 
   /** The same rows, none compressed (each row one string): every row reads back at once, in any order. */
   unsealed(): PackedRows {
-    const out = new PackedRows();
-    for (const [id, p] of this.packedEntries()) {
-      out.batchOf.set(id, -1);
-      out.pending.set(id, p);
-    }
-    return out;
+    return this.select(() => true);
   }
 
   /** A packer of the same kind (compressed or not), empty. */
@@ -144,7 +138,7 @@ export class PackedRows extends Map<number, string[]> {
 
   override set(id: number, texts: string[]): this {
     this.batchOf.set(id, -1);
-    this.pending.set(id, pack(texts));
+    this.pending.set(id, packJson(texts));
     return this;
   }
 
@@ -190,7 +184,7 @@ export class PackedRows extends Map<number, string[]> {
   }
 
   /** The rows `keep` wants, in one pass over the batches. */
-  select(keep: (id: number) => boolean): Map<number, string[]> {
+  select(keep: (id: number) => boolean): PackedRows {
     // Uncompressed and still packed (a string per row, unpacked when read): a part holds a third of the memory of
     // the same rows as arrays of texts.
     const out = new PackedRows();

@@ -226,6 +226,11 @@ export function ownCopy(v: string): string {
   return Buffer.from(v, enc).toString(enc);
 }
 
+/** What a read hands the script: with `copy` (memory measured), a non-empty text as its own copy (docs/harness.md). */
+export function readCopy<T>(v: T, copy: boolean): T {
+  return copy && typeof v === 'string' && v !== '' ? (ownCopy(v) as T) : v;
+}
+
 /** A row's fixed cost (the row object, its values array and the array's header) and 8 bytes a slot. */
 const ROW_BYTES = 72;
 const SLOT_BYTES = 8;
@@ -537,7 +542,7 @@ export class SheetModel {
       if (x === undefined) {
         for (let j = 0; j < nc; j++) {
           const val = v[c0 + j];
-          line[j] = val === undefined ? '' : copy && typeof val === 'string' && val !== '' ? ownCopy(val) : val;
+          line[j] = val === undefined ? '' : readCopy(val, copy);
         }
       } else {
         for (let j = 0; j < nc; j++) {
@@ -552,7 +557,7 @@ export class SheetModel {
           if (val === undefined) line[j] = '';
           else if (typeof val === 'number') {
             line[j] = nf !== undefined && isDateFormat(nf) ? mkDate(instantFromSerial(val, tz)) : val;
-          } else line[j] = copy && typeof val === 'string' && val !== '' ? ownCopy(val) : val;
+          } else line[j] = readCopy(val, copy);
         }
       }
       out[i] = line;

@@ -5,7 +5,7 @@ import { ApiObject, type ClassMeta } from '../api-base';
 import type { Env } from '../env';
 import { ScriptError } from '../errors';
 import { a1Of } from './a1';
-import { type CellExtra, FORMAT_KEYS, type MetaLocation, ownCopy, type RangeRef, type SheetModel } from './model';
+import { type CellExtra, FORMAT_KEYS, type MetaLocation, readCopy, type RangeRef, type SheetModel } from './model';
 import { AUTO_FORMAT, displayValue, isDateFormat, instantFromSerial, type Scalar } from './values';
 import { ARBITRARY_METADATA, normColor, signature, checkGrid, writeContext, spanOf, guardEdit } from './shared';
 import { addMetadata, DeveloperMetadataApi, DeveloperMetadataFinderApi } from './metadata';
@@ -87,8 +87,7 @@ export class RangeApi extends ApiObject {
       const row = s.rows[this._row - 1 + i];
       const line = this.env.newArray(this._nc) as T[];
       for (let j = 0; j < this._nc; j++) {
-        const v = get(row.x?.[this._col - 1 + j], this._row - 1 + i, this._col - 1 + j);
-        line[j] = (copy && typeof v === 'string' && v !== '' ? ownCopy(v) : v) as T;
+        line[j] = readCopy(get(row.x?.[this._col - 1 + j], this._row - 1 + i, this._col - 1 + j), copy);
       }
       out[i] = line;
     }
