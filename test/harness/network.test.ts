@@ -80,6 +80,30 @@ describe('network model', () => {
     expect(f.lastExecution.virtualMs / fastSingle).toBeLessThan(1.6); // the slowest + overheads, not 3 waves
   });
 
+  it("realistic: the local server's own time is not added to Affinity's modelled time; a real delay longer than the model counts", () => {
+    const withReal = harnessFor(code, {
+      routes: { 'https://api.affinity.co/': `${server.baseUrl}/` },
+      costs: { cpuFactor: 0 }, // urlFetchRealLatency on (the default)
+      network: 'realistic',
+    });
+    harnesses.push(withReal);
+    const without = make('realistic');
+    // the same page, priced with and without the real latency: the local server answers in far less than the model
+    withReal.run('one', page(100, 30));
+    without.run('one', page(100, 30));
+    expect(withReal.lastExecution.virtualMs).toBe(without.lastExecution.virtualMs);
+    // a fetchAll of 10 pages: the local server answering them one after another does not lengthen the batch
+    const urls = Array.from({ length: 10 }, () => page(100, 30));
+    withReal.run('all', urls);
+    without.run('all', urls);
+    expect(withReal.lastExecution.virtualMs).toBe(without.lastExecution.virtualMs);
+    // a server slower than the model (400 ms for a small request the model prices at 150 ms) costs its real time
+    withReal.run('one', 'https://api.affinity.co/delay/400');
+    const slow = withReal.lastExecution.virtualMs;
+    expect(slow).toBeGreaterThanOrEqual(REALISTIC_NETWORK.urlFetchOverheadMs + 400);
+    expect(slow).toBeLessThan(REALISTIC_NETWORK.urlFetchOverheadMs + 400 + 300);
+  });
+
   it('is chosen per harness, else by HARNESS_NETWORK, else realistic', () => {
     expect(resolveNetwork(undefined, '').name).toBe('realistic');
     expect(resolveNetwork(undefined, 'fast').name).toBe('fast');

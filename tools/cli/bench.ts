@@ -46,6 +46,8 @@ export interface BenchRow {
   storageMB: number;
   /** The service call before which the script's peak was sampled. */
   peakAt?: string;
+  /** Where the virtual time went besides the script's CPU: virtual ms charged per service (JSON only). */
+  servicesMs?: Record<string, number>;
   note?: string;
   /** The execution's failure (the platform's message), when it failed. */
   error?: string;
@@ -128,6 +130,8 @@ function fromMetrics(
     storageMB: mb(m.storageGrowthBytes),
   };
   if (m.peakHeapAt) r.peakAt = m.peakHeapAt.replace(/^[A-Za-z]+\./, '');
+  const services = Object.entries(m.virtualMsByService ?? {}).filter(([, ms]) => ms >= 1);
+  if (services.length > 0) r.servicesMs = Object.fromEntries(services.map(([k, ms]) => [k, Math.round(ms)]));
   if (note) r.note = note;
   if (m.error) r.error = m.error;
   return r;

@@ -13,6 +13,8 @@ export interface ExecutionMetrics {
   calls: Record<string, number>;
   /** Calls per service ('SpreadsheetApp', 'UrlFetchApp', ...). */
   callsByService: Record<string, number>;
+  /** Virtual ms charged inside calls per service (network, cell costs, flushes, sleeps, lock waits): with cpuMs, where virtualMs went. */
+  virtualMsByService: Record<string, number>;
   /** Total service calls. */
   totalCalls: number;
   /** The calls in order, when the run asked for it (`traceCalls`). */
@@ -64,6 +66,7 @@ export function emptyMetrics(fn: string, kind: ExecutionKind, user: string, star
     user,
     calls: {},
     callsByService: {},
+    virtualMsByService: {},
     totalCalls: 0,
     cellsRead: 0,
     cellsWritten: 0,

@@ -107,7 +107,9 @@ export function requestCost(net: NetworkModel, costs: CostModel, r: RequestCostI
   const entries = r.shape?.entries ?? 0;
   const fields = r.shape?.fields ?? 0;
   const server = net.affinityBaseMs + entries * (net.affinityPerEntryMs + fields * net.affinityPerFieldValueMs);
-  return net.urlFetchOverheadMs + server + kb * costs.urlFetchPerKbMs + real;
+  // The model prices Affinity's own time, so the stand-in's real time counts only where it is longer (a server that
+  // delays for real, a timeout): the local emulator's few ms of work per page are not added on top of Affinity's.
+  return net.urlFetchOverheadMs + Math.max(server, real) + kb * costs.urlFetchPerKbMs;
 }
 
 /**

@@ -451,6 +451,7 @@ export class ExecutionRuntime implements Env {
   invoke(meta: ClassMeta, key: string, method: string, self: object, args: unknown[]): unknown {
     const outer = this.depth === 0;
     if (outer) this.accountCpu();
+    const before = this.virtualNow;
     this.depth++;
     try {
       if (this.killed) throw this.killed;
@@ -504,7 +505,11 @@ export class ExecutionRuntime implements Env {
       throw this.toScriptError(e, key);
     } finally {
       this.depth--;
-      if (outer) this.lastMark = performance.now();
+      if (outer) {
+        const by = this.metrics.virtualMsByService;
+        by[meta.service] = (by[meta.service] ?? 0) + (this.virtualNow - before);
+        this.lastMark = performance.now();
+      }
     }
   }
 
