@@ -75,6 +75,7 @@ describe('undo the last push (deal flow)', () => {
     // The tab is in step with its base again: a push sends nothing for A.
     const again = w.run('pushTab', w.sheetId) as PushSummary;
     expect(again.sent).toBe(0);
+    expect(again.notSynced).toBe(0);
     // The change log records the undo; the same push is not undone twice.
     const log = h.sheet('Affinity change log').getDataRange().getDisplayValues();
     expect(log.some((r) => r[3] === String(A) && r[8].startsWith('undone'))).toBe(true);

@@ -2,17 +2,9 @@
 import fc from 'fast-check';
 import type { SheetCell } from '../../src/server/engine/layout';
 import { PackedLines, SparseNotes } from '../../src/server/engine/packedLines';
+import { countingCompressor } from './countingCompressor';
 
-const reversing = () => {
-  let unzips = 0;
-  return {
-    compressor: {
-      zip: (t: string) => [...t].reverse().join(''),
-      unzip: (z: string) => (unzips++, [...z].reverse().join('')),
-    },
-    unzips: () => unzips,
-  };
-};
+const reversing = countingCompressor;
 
 describe('PackedLines', () => {
   const cell = fc.oneof(
@@ -79,6 +71,27 @@ describe('PackedLines', () => {
     expect(view.length).toBe(0);
     expect(lines.length).toBe(0);
     expect(view[0]).toBeUndefined();
+  });
+
+  it('replaces a row by assigning to its index (a push writing a new entry id), sealed or not; other rows are unchanged', () => {
+    const { compressor } = reversing();
+    const lines = new PackedLines(compressor);
+    const at = new Date(Date.UTC(2026, 0, 5, 8));
+    for (let i = 0; i < 300; i++) lines.push(['', `new ${i}`, at]);
+    lines.seal();
+    const view = lines.rows();
+    const line = view[150].slice();
+    line[0] = 4242;
+    view[150] = line;
+    view.forEach(() => undefined); // past the rows kept unpacked
+    expect(view[150]).toEqual([4242, 'new 150', at]);
+    expect(view[151]).toEqual(['', 'new 151', at]);
+    expect((view[151][2] as Date).getTime()).toBe(at.getTime());
+    expect(view.length).toBe(300);
+    expect(() => {
+      'use strict';
+      (view as unknown as Record<string, unknown>)['500'] = ['out of range'];
+    }).toThrow();
   });
 
   it('opens each sealed slice once when its rows are read in order, and keeps at most two open', () => {

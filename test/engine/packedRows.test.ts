@@ -1,6 +1,7 @@
 /** A base snapshot's rows packed one string each (engine/packedRows.ts) read as the Map they stand for. */
 import { digestBase, trustedBase, verifyBase } from '../../src/server/engine/baseDigest';
-import { PackedRows } from '../../src/server/engine/packedRows';
+import { PackedRows, copyRows, eachLineWithBase } from '../../src/server/engine/packedRows';
+import { countingCompressor } from './countingCompressor';
 
 describe('PackedRows', () => {
   const rows: [number, string[]][] = [
@@ -141,6 +142,82 @@ describe('PackedRows', () => {
       expect((trusted.rows as PackedRows).sealed).toBe(true);
       expect(trusted.rows.get(5007)).toEqual(['from Affinity', '0']);
       expect(trusted.rows.get(5000)).toEqual(['row 0', '0']);
+    });
+  });
+
+  describe('a copy changed apart (a push: the next base)', () => {
+    const counting = countingCompressor;
+    const sealedRows = (n: number, compressor: { zip(t: string): string; unzip(z: string): string }) => {
+      const packed = new PackedRows(compressor);
+      for (let i = 0; i < n; i++) {
+        packed.set(100 + i, [`name ${i}`, `${i}`]);
+        if (i % 1000 === 999) packed.seal();
+      }
+      packed.seal();
+      return packed;
+    };
+
+    it('leaves the original as it was, stays packed and sealed, and lists only the rows it changed or added', () => {
+      const { compressor } = counting();
+      const stored = sealedRows(5_000, compressor);
+      const next = copyRows(stored) as PackedRows;
+      expect(next).toBeInstanceOf(PackedRows);
+      expect(next.sealed).toBe(true);
+      expect(next.changedFrom(stored)).toEqual([]);
+      next.set(2_100, ['renamed', '2000']);
+      next.set(9_999, ['new entry', '']);
+      next.delete(4_000);
+      expect(next.get(2_100)).toEqual(['renamed', '2000']);
+      expect(stored.get(2_100)).toEqual(['name 2000', '2000']);
+      expect(stored.has(9_999)).toBe(false);
+      expect(stored.get(4_000)).toEqual(['name 3900', '3900']);
+      expect(next.size).toBe(5_000);
+      expect(next.changedFrom(stored)).toEqual([2_100, 9_999]);
+      // a copy of a copy shares the batches too; rows of another base are no copy
+      const again = next.copy();
+      again.set(150, ['x', 'y']);
+      expect(again.changedFrom(stored)?.sort((a, b) => a - b)).toEqual([150, 2_100, 9_999]);
+      expect(again.changedFrom(sealedRows(4_000, compressor))).toBeNull();
+      // rows held as arrays are copied as a Map, sharing the arrays
+      const plain = new Map([[1, ['a']]]);
+      const copied = copyRows(plain);
+      copied.set(2, ['b']);
+      expect(plain.size).toBe(1);
+      expect(copied.get(1)).toBe(plain.get(1));
+    });
+
+    it('visits tab rows in the tab order, reading the base ahead a window at a time: a shuffled tab opens each batch once a window, not once a row', () => {
+      const { compressor, unzips } = counting();
+      const stored = sealedRows(20_000, compressor);
+      const seen = stored.copy();
+      // the tab's order: the base's reversed in blocks of 7, so that no window follows the base's batches
+      const order = Array.from({ length: 20_000 }, (_, i) => 100 + ((i * 7919) % 20_000));
+      const lines = order.map((id) => [id, 'tab text']);
+      const before = unzips();
+      const visited: number[] = [];
+      eachLineWithBase(
+        lines,
+        seen,
+        (line) => Number(line[0]),
+        (line, r) => {
+          const base = seen.get(Number(line[0]))!;
+          expect(base[1]).toBe(String(Number(line[0]) - 100));
+          visited.push(r);
+        },
+      );
+      expect(visited).toEqual(order.map((_, i) => i));
+      // 2 windows of 10,000 rows, each touching all 20 batches: 40 batches opened (a batch per row would be 20,000)
+      expect(unzips() - before).toBeLessThanOrEqual(40);
+      // an unsealed base is read as it is
+      const plain = new Map(order.map((id) => [id, ['x']]));
+      let n = 0;
+      eachLineWithBase(
+        lines,
+        plain,
+        (line) => Number(line[0]),
+        () => n++,
+      );
+      expect(n).toBe(20_000);
     });
   });
 });

@@ -6,7 +6,8 @@
  * Pure.
  */
 import { NOT_SENT_PREFIX } from './notes';
-import { NAME_COLUMN, entryIdOf, KEY_COLUMN, type ColumnSpec } from './layout';
+import { NAME_COLUMN, entryIdOf, KEY_COLUMN, type ColumnSpec, type SheetCell } from './layout';
+import { eachLineWithBase } from './packedRows';
 import type { TabCodec, TabState } from './tabState';
 
 /** The words that tell a note about a field that left the view (pull keeps such a note only while it holds). */
@@ -47,12 +48,15 @@ export function leftFieldEdits(input: {
   /** Bound key and name columns (to find the entry and name it). */
   keyCol: number | undefined;
   nameCol?: number;
+  /** The base rows `baseOf` reads, when they are to be read ahead a window of tab rows at a time (packed rows). */
+  baseRows?: Map<number, string[]>;
 }): LeftEdit[] {
   const { tab, columns, baseOf, codec, keyCol, nameCol } = input;
   const out: LeftEdit[] = [];
   if (keyCol === undefined || columns.size === 0) return out;
-  tab.values.forEach((line, row) => {
-    const entryId = entryIdOf(line[keyCol]);
+  const idOf = (line: SheetCell[]) => entryIdOf(line[keyCol]);
+  eachLineWithBase(tab.values, input.baseRows ?? new Map<number, string[]>(), idOf, (line, row) => {
+    const entryId = idOf(line);
     if (entryId === null) return;
     for (const [columnId, { col, spec }] of columns) {
       if (columnId === KEY_COLUMN || columnId === NAME_COLUMN) continue;
@@ -95,6 +99,7 @@ export function leftEditsForPreview(
     codec,
     keyCol: tab.columnOf.get(KEY_COLUMN),
     nameCol: tab.columnOf.get(NAME_COLUMN),
+    baseRows: snapshot.rows,
   }).map((e) => ({
     entryId: e.entryId,
     entity: e.entityName,

@@ -4,8 +4,9 @@
  * with a compressor, the rows of each slice read sealed into one compressed batch (opened again when a row of it is
  * read: read rows in the tab's order).
  * `rows()` reads as the `SheetCell[][]` every tab state is (index, length, iteration), unpacking a row on each access
- * of an index not among the last few read, so the merge (engine/pull.ts) needs no change. Read-only: the last few
- * rows read are shared with whoever reads them again, so a caller must not change a row it was given. Notes are kept
+ * of an index not among the last few read, so the merge (engine/pull.ts) needs no change. The last few rows read are
+ * shared with whoever reads them again, so a caller must not change a row it was given: it replaces it
+ * (`rows[i] = line`, as a push does when it writes a new entry's id). Notes are kept
  * sparse: a row without a note reads as an empty row shared by all. Pure: no Apps Script global.
  */
 import type { SheetCell } from './layout';
@@ -22,13 +23,22 @@ function pack(line: readonly SheetCell[]): string {
 }
 
 function unpack(p: string): SheetCell[] {
-  return JSON.parse(p, (_k, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? new Date((v as { d: number | null }).d ?? NaN) : v,
-  ) as SheetCell[];
+  // A row is a flat array: its dates are the objects among its cells (a reviver would be called for every value).
+  const line = JSON.parse(p) as (SheetCell | { d: number | null })[];
+  for (let i = 0; i < line.length; i++) {
+    const v = line[i];
+    if (v !== null && typeof v === 'object' && !(v instanceof Date)) line[i] = new Date(v.d ?? NaN);
+  }
+  return line as SheetCell[];
 }
 
 /** Reads as an array of rows whose `at(i)` is called for each index (the other array methods work through it). */
-function arrayView<T>(length: () => number, at: (i: number) => T, release: () => void): T[] {
+function arrayView<T>(
+  length: () => number,
+  at: (i: number) => T,
+  release: () => void,
+  replace?: (i: number, value: T) => void,
+): T[] {
   return new Proxy([] as T[], {
     get(target, prop, receiver) {
       if (prop === 'length') return length();
@@ -43,9 +53,13 @@ function arrayView<T>(length: () => number, at: (i: number) => T, release: () =>
       return prop in Array.prototype;
     },
     set(_target, prop, value) {
-      // Only letting go of every row (length = 0) is allowed: the rows are read-only.
+      // Letting go of every row (length = 0), and replacing a row where allowed; a row is never changed in place.
       if (prop === 'length' && value === 0) {
         release();
+        return true;
+      }
+      if (replace && typeof prop === 'string' && /^\d+$/.test(prop) && Number(prop) < length()) {
+        replace(Number(prop), value as T);
         return true;
       }
       return false;
@@ -62,6 +76,8 @@ export class PackedLines {
   /** Batches opened last (at most OPEN), and rows unpacked last (at most RECENT). */
   private open = new Map<number, string[]>();
   private recent = new Map<number, SheetCell[]>();
+  /** Rows replaced since they were read (a push writes new entries' ids into their rows): few, kept as they are. */
+  private replaced = new Map<number, SheetCell[]>();
   private readonly compressor: TextCompressor | null;
 
   constructor(compressor?: TextCompressor) {
@@ -107,7 +123,7 @@ export class PackedLines {
   }
 
   at(row: number): SheetCell[] | undefined {
-    const hit = this.recent.get(row);
+    const hit = this.replaced.get(row) ?? this.recent.get(row);
     if (hit) return hit;
     const p = this.packedOf(row);
     if (p === undefined) return undefined;
@@ -124,14 +140,23 @@ export class PackedLines {
     this.count = 0;
     this.open = new Map();
     this.recent = new Map();
+    this.replaced = new Map();
   }
 
-  /** The rows as the array of rows a tab state holds. */
+  /** Puts a new row in place of one read (`rows()[i] = line` does the same). */
+  replace(row: number, line: SheetCell[]): void {
+    if (row < 0 || row >= this.count) return;
+    this.recent.delete(row);
+    this.replaced.set(row, line);
+  }
+
+  /** The rows as the array of rows a tab state holds: read by index, a row replaced by assigning to its index. */
   rows(): SheetCell[][] {
     return arrayView(
       () => this.count,
       (i) => this.at(i)!,
       () => this.release(),
+      (i, line) => this.replace(i, line),
     );
   }
 }

@@ -101,6 +101,36 @@ export class PackedRows extends Map<number, string[]> {
     return this.select(() => true);
   }
 
+  /**
+   * The same rows as another map, changed apart from these (a push's next base): the compressed batches are shared
+   * (strings never change), only the index of rows and the rows not sealed yet are copied.
+   */
+  copy(): PackedRows {
+    const out = this.emptyLike();
+    for (const [id, b] of this.batchOf) out.batchOf.set(id, b);
+    for (const [id, p] of this.pending) out.pending.set(id, p);
+    out.batches.push(...this.batches);
+    return out;
+  }
+
+  /**
+   * When these rows are a copy of `from` (the same sealed batches), the ids whose row may differ from its row there:
+   * rows set since the copy (whatever they hold) and rows `from` does not have. Null when they are not such a copy.
+   * Rows `from` has and these do not are not listed.
+   */
+  changedFrom(from: PackedRows): number[] | null {
+    if (this.batches.length !== from.batches.length) return null;
+    for (let i = 0; i < this.batches.length; i++) if (this.batches[i] !== from.batches[i]) return null;
+    const out: number[] = [];
+    for (const [id, b] of this.batchOf) {
+      const was = from.batchOf.get(id);
+      if (b >= 0 && was === b) continue;
+      if (b < 0 && was === -1 && this.pending.get(id) === from.pending.get(id)) continue;
+      out.push(id);
+    }
+    return out;
+  }
+
   /** A packer of the same kind (compressed or not), empty. */
   emptyLike(): PackedRows {
     return new PackedRows(this.compressor ?? undefined);
@@ -195,4 +225,53 @@ export class PackedRows extends Map<number, string[]> {
       }
     return out;
   }
+}
+
+/**
+ * A copy of a base's rows to change apart from the original (new Map(rows) for rows held as arrays, whose arrays it
+ * shares: replace a row, never change one in place). Packed rows stay packed (issue 10, memory).
+ */
+export function copyRows(rows: Map<number, string[]>): Map<number, string[]> {
+  return rows instanceof PackedRows ? rows.copy() : new Map(rows);
+}
+
+/**
+ * Tab rows whose base rows are read ahead together: when the tab's order is not the base's, each window opens every
+ * batch of the base, so fewer windows open fewer (60,000 rows: 6 windows, 120 batches opened; 2,500 rows a window
+ * would open 480); the window's rows are held packed, about 14 MB at 30 fields.
+ */
+const AHEAD_ROWS = 10_000;
+
+/**
+ * Visits a tab's rows in order with the base rows of each window read ahead when the base is packed and sealed (a
+ * sealed base read in the tab's order, which need not be the base's, would open a batch per row). `idOf`: a line's
+ * entry id, or null.
+ */
+export function eachLineWithBase<L>(
+  lines: readonly L[],
+  rows: Map<number, string[]>,
+  idOf: (line: L) => number | null,
+  visit: (line: L, row: number) => void,
+): void {
+  const ahead = rows instanceof PackedRows && rows.sealed ? rows : null;
+  const n = lines.length;
+  if (!ahead) {
+    for (let r = 0; r < n; r++) visit(lines[r], r);
+    return;
+  }
+  for (let start = 0; start < n; start += AHEAD_ROWS) {
+    const end = Math.min(n, start + AHEAD_ROWS);
+    // The window's lines are held while it is visited: a packed tab's line is unpacked once, not twice.
+    const window: L[] = [];
+    const ids: number[] = [];
+    for (let r = start; r < end; r++) {
+      const line = lines[r];
+      window.push(line);
+      const id = idOf(line);
+      if (id !== null) ids.push(id);
+    }
+    ahead.prefetch(ids);
+    for (let r = start; r < end; r++) visit(window[r - start], r);
+  }
+  ahead.prefetch([]); // the last window's rows are let go
 }

@@ -9,6 +9,7 @@ import { blocksFromChanges, type Changes } from '../engine/blocks';
 import { KEY_COLUMN, NOTE_MARK } from '../engine/layout';
 import { PackedRows } from '../engine/packedRows';
 import { gzipText } from './compress';
+import { packedRead } from './packedRead';
 import type { Snapshot } from '../engine/tabState';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
@@ -33,21 +34,28 @@ const asText = (t: string): string => (t === '' ? '' : `'${t}`);
 const AHEAD_ROWS = 2_500;
 
 /**
- * Reads the stored base. `packed` (a base too large to hold as arrays of texts: issue 10, memory): read a slice of
+ * Reads the stored base. `packed` (a base too large to hold as arrays of texts: issue 10, memory; 'large': past
+ * PACKED_OVER_ROWS rows, gas/packedRead.ts): read a slice of
  * rows at a time, each slice's rows kept compressed together (engine/packedRows.ts: read them in the stored order,
  * or `prefetch` a window's rows).
  */
-export function readSnapshot(ss: Spreadsheet, sheetId: number, opts: { packed?: boolean } = {}): StoredSnapshot | null {
+export function readSnapshot(
+  ss: Spreadsheet,
+  sheetId: number,
+  opts: { packed?: boolean | 'large'; compressed?: boolean } = {},
+): StoredSnapshot | null {
   const sheet = ss.getSheetByName(snapshotSheetName(sheetId));
   if (!sheet) return null;
   const lastRow = sheet.getLastRow();
   const lastCol = sheet.getLastColumn();
   if (lastRow < 1 || lastCol < 1) return null;
-  const packed = opts.packed ? new PackedRows(gzipText) : null;
+  const packed = packedRead(opts.packed, lastRow - 1)
+    ? new PackedRows(opts.compressed === false ? undefined : gzipText)
+    : null;
   const rows: Map<number, string[]> = packed ?? new Map<number, string[]>();
   const rowOf = new Map<number, number>();
   let columns: string[] = [];
-  const step = opts.packed ? sliceRows(lastCol) : lastRow;
+  const step = packed ? sliceRows(lastCol) : lastRow;
   for (let row1 = 1; row1 <= lastRow; row1 += step) {
     const grid = sheet.getRange(row1, 1, Math.min(step, lastRow - row1 + 1), lastCol).getValues();
     if (row1 === 1) columns = grid[0].slice(1).map(String);
@@ -155,11 +163,22 @@ export function writeSnapshot(
     }
     chunk = [];
   };
-  for (const entry of next.rows) {
+  // A push's next base is a copy of the stored one with a few rows replaced (engine/packedRows.ts copy): only those
+  // rows can differ, so only they are compared (a large base is not read again whole).
+  const changed =
+    next.rows instanceof PackedRows &&
+    storedRows instanceof PackedRows &&
+    next.columns.length === stored.columns.length &&
+    next.columns.every((id, i) => id === stored.columns[i])
+      ? next.rows.changedFrom(storedRows)
+      : null;
+  const entries: Iterable<[number, string[]]> = changed ? rowsOf(changed, next.rows) : next.rows;
+  for (const entry of entries) {
     chunk.push(entry);
     if (chunk.length >= AHEAD_ROWS) diff();
   }
   diff();
+  ahead?.prefetch([]); // the last chunk's stored rows are let go
   const entryAt: number[] = [];
   for (const [entryId, r] of rowOf) entryAt[r] = entryId;
   // Blocks are filled row by row: the stored row last read (a packed base unpacks it on each read).
@@ -186,6 +205,10 @@ export function writeSnapshot(
     cells += b.values.length * b.values[0].length;
   }
   return cells;
+}
+
+function* rowsOf(ids: number[], rows: Map<number, string[]>): Generator<[number, string[]]> {
+  for (const id of ids) yield [id, rows.get(id)!];
 }
 
 function ensureSize(sheet: Sheet, rows: number, cols: number): void {

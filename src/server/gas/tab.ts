@@ -11,6 +11,7 @@ import { plainTextWriter, type PlainTextWriter } from './plainText';
 import { setValuesSliced, sliceRows } from './slicedWrites';
 import { PackedLines, SparseNotes } from '../engine/packedLines';
 import { gzipText } from './compress';
+import { packedRead } from './packedRead';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type DeveloperMetadata = GoogleAppsScript.Spreadsheet.DeveloperMetadata;
@@ -33,13 +34,14 @@ export interface TabRead extends TabState {
 }
 
 /**
- * Reads the tab. `packed` (a tab too large to hold as arrays of cells: issue 10, memory): read a slice of rows at a
+ * Reads the tab. `packed` (a tab too large to hold as arrays of cells: issue 10, memory; 'large': past
+ * PACKED_OVER_ROWS rows): read a slice of rows at a
  * time, each slice's rows kept compressed together and notes only where a row has one (engine/packedLines.ts); the
  * tab state reads the same (read its rows in order: each slice opens again when one of its rows is read). A slice is
  * at most MAX_CELLS_PER_WRITE cells, so a 60,000-row tab of 32 columns is 20 reads of values and 20 of notes instead
  * of one each.
  */
-export function readTab(sheet: Sheet, opts: { packed?: boolean } = {}): TabRead {
+export function readTab(sheet: Sheet, opts: { packed?: boolean | 'large' } = {}): TabRead {
   const columnOf = new Map<string, number>();
   const metadata = new Map<string, DeveloperMetadata>();
   const left: [string, number, DeveloperMetadata][] = [];
@@ -68,7 +70,7 @@ export function readTab(sheet: Sheet, opts: { packed?: boolean } = {}): TabRead 
   let values: TabState['values'] = [];
   let notes: string[][] = [];
   let headers: string[] = [];
-  if (lastRow >= 1 && width > 0 && opts.packed) {
+  if (lastRow >= 1 && width > 0 && packedRead(opts.packed, lastRow - 1)) {
     const lines = new PackedLines(gzipText);
     const sparse = new SparseNotes();
     const step = sliceRows(width);

@@ -7,6 +7,7 @@ import { AffinityError } from '../affinity/errors';
 import { digestBase, trustedBase, verifyBase, type BaseCheck, type BaseDigest } from '../engine/baseDigest';
 import type { RemoteView } from '../engine/remote';
 import { NOTE_MARK, entryIdOf } from '../engine/layout';
+import { copyRows, PackedRows } from '../engine/packedRows';
 import type { EditScan } from '../engine/push/scan';
 import type { Snapshot, TabState } from '../engine/tabState';
 import { sha256 } from '../gas/digest';
@@ -90,7 +91,7 @@ export function guardedBase(
     );
   }
   if (check.unknown.size === 0) return { snapshot, check };
-  const rows = new Map(snapshot.rows);
+  const rows = copyRows(snapshot.rows);
   for (const id of check.unknown) rows.delete(id);
   return { snapshot: { columns: snapshot.columns, rows }, check };
 }
@@ -104,7 +105,8 @@ export function guardedBase(
 export function withUnverifiedRows(next: Snapshot, stored: Snapshot, check: BaseCheck): Snapshot {
   if (check.unknown.size === 0) return next;
   const from = next.columns.map((id) => stored.columns.indexOf(id));
-  const rows = new Map(next.rows);
+  const rows = copyRows(next.rows);
+  if (stored.rows instanceof PackedRows) stored.rows.prefetch(check.unknown);
   for (const id of check.unknown) {
     const texts = stored.rows.get(id);
     if (texts && !rows.has(id))

@@ -374,8 +374,11 @@ function bindRows(result: NewRowsResult, input: NewRowsInput, keyCol: number, na
     result.added.filter((a) => !a.created).map((a) => a.entryId),
   );
   for (const a of result.added) {
-    tab.values[a.row][keyCol] = a.entryId;
-    tab.values[a.row][nameCol] = a.entity;
+    // The row is replaced, not changed in place (a large tab's rows are packed: engine/packedLines.ts).
+    const line = tab.values[a.row].slice();
+    line[keyCol] = a.entryId;
+    line[nameCol] = a.entity;
+    tab.values[a.row] = line;
     result.cells.push({ row: a.row, col: keyCol, value: a.entryId });
     result.cells.push({ row: a.row, col: nameCol, value: a.entity });
     if (!snapshot.rows.has(a.entryId)) snapshot.rows.set(a.entryId, baseRow(snapshot, a.entity));

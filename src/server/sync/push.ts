@@ -58,6 +58,7 @@ import type { PushGate } from './attributionGate';
 import { heldText, heldEdits, previewEditors } from './attributionReport';
 import type { BaseCheck } from '../engine/baseDigest';
 import { applyNewRows, knownRemote, newRowsHeld, type NewRowsStep } from './newRowsStep';
+import { copyRows } from '../engine/packedRows';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -342,7 +343,8 @@ function prepare(
 ): Prepared {
   adoptIfCopied(ss, deps.doc); // a copy never sends the original's pending edits (sync/copiedSpreadsheet.ts)
   const sheet = sheetOf(ss, binding);
-  const stored = readSnapshot(ss, binding.sheetId);
+  // A large tab and its base are read packed, a slice at a time (issue 10, memory: docs/push.md, "Large tabs").
+  const stored = readSnapshot(ss, binding.sheetId, { packed: 'large' });
   if (!stored) {
     throw new AffinityError(
       'config',
@@ -352,13 +354,13 @@ function prepare(
   let client: AffinityClient | null = null;
   const getClient = () => (client ??= deps.client());
   const base = guardedBase(deps.doc, binding.sheetId, stored.snapshot, sheet.getName());
-  const tab = readTab(sheet);
+  const tab = readTab(sheet, { packed: 'large' });
   const ctx = codecContext(ss);
   const codec = tabCodec(ctx);
   const { columns, requests: fieldRequests } = columnsFor(binding, stored, deps, getClient);
   // The base as this push sees it: the verified one, plus the rows of entries that new rows are bound to. New rows
   // are added only in a push a person starts (a scheduled run never creates entries: docs/sharing.md).
-  const seen = { columns: base.snapshot.columns, rows: new Map(base.snapshot.rows) };
+  const seen = { columns: base.snapshot.columns, rows: copyRows(base.snapshot.rows) };
   const byPerson = opts.formulas === 'confirm';
   const added = !byPerson
     ? newRowsHeld({ snapshot: seen })

@@ -23,6 +23,8 @@ import { appendChangeLog, readChangeLog } from '../gas/changeLog';
 import { writeBlocks } from '../gas/pushSheet';
 import { readSnapshot, writeSnapshot } from '../gas/snapshotStore';
 import { readTab } from '../gas/tab';
+import { copyRows, PackedRows } from '../engine/packedRows';
+import { checkBase, commitBase, stageBase } from './baseGuard';
 import type { UndoPreview, UndoSummary } from '../../shared/push';
 import type { Binding } from './bindings';
 import type { PushDeps } from './push';
@@ -196,8 +198,9 @@ export function undoLastPush(
   // The tab and the base: restored cells take the old value (a cell edited in the sheet since keeps the edit).
   if (done.length > 0) {
     const sheet = sheetOf(ss, binding);
-    const tab = readTab(sheet);
-    const stored = readSnapshot(ss, binding.sheetId);
+    // A large tab and its base are read packed, as a push reads them (docs/push.md, "Large tabs").
+    const tab = readTab(sheet, { packed: 'large' });
+    const stored = readSnapshot(ss, binding.sheetId, { packed: 'large' });
     const specs = loadColumnSpecs(deps.doc, binding.sheetId) ?? new Map();
     const codec = tabCodec(codecContext(ss));
     const keyCol = tab.columnOf.get(KEY_COLUMN);
@@ -208,8 +211,14 @@ export function undoLastPush(
         if (id !== null && !rowOf.has(id)) rowOf.set(id, r);
       });
     const changes: Changes<SheetCell> = new Map();
-    const rows = stored ? new Map(stored.snapshot.rows) : null;
-    for (const x of done) {
+    const rows = stored ? copyRows(stored.snapshot.rows) : null;
+    if (rows instanceof PackedRows) rows.prefetch(done.map((x) => x.entryId));
+    // In the tab's order: a packed tab opens each of its slices once.
+    const inTabOrder = done
+      .map((x) => ({ x, r: rowOf.get(x.entryId) ?? Infinity }))
+      .sort((a, b) => a.r - b.r)
+      .map((d) => d.x);
+    for (const x of inTabOrder) {
       const spec = specs.get(x.columnId!);
       const col = tab.columnOf.get(x.columnId!);
       const r = rowOf.get(x.entryId);
@@ -232,7 +241,14 @@ export function undoLastPush(
         blocksFromChanges(changes, (r, col) => tab.values[r]?.[col] ?? ''),
         [],
       );
-    if (stored && rows) writeSnapshot(ss, binding.sheetId, { columns: stored.snapshot.columns, rows }, stored);
+    if (stored && rows) {
+      // The base's digest moves with it (sync/baseGuard.ts), so that the rows undone stay verified for the next push;
+      // buckets that did not verify before keep their old sums.
+      const next = { columns: stored.snapshot.columns, rows };
+      const digest = stageBase(deps.doc, binding.sheetId, next, checkBase(deps.doc, binding.sheetId, stored.snapshot));
+      writeSnapshot(ss, binding.sheetId, next, stored);
+      commitBase(deps.doc, binding.sheetId, digest);
+    }
   }
 
   const time = opts.timestamp();

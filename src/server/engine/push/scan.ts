@@ -18,6 +18,7 @@ import {
   type SheetCell,
 } from '../layout';
 import { COPIED_EDIT_WORDS, quoted } from '../notes';
+import { eachLineWithBase } from '../packedRows';
 import type { Snapshot, TabCodec, TabState } from '../tabState';
 
 /**
@@ -123,53 +124,58 @@ export function findEdits(input: ScanInput): EditScan {
   const firstRowOf = new Map<number, number>();
   const noteAt = (r: number, c: number): string => tab.notes[r]?.[c] ?? '';
 
-  tab.values.forEach((line, r) => {
-    const keyCell = line[keyCol];
-    const id = entryIdOf(keyCell);
-    const hasData = !isBlank(keyCell) || tracked.some((t) => !isBlank(line[t.col]));
-    let reason: string | null = null;
-    if (id === null) {
-      if (hasData) {
-        const named = nameCol !== undefined && !isBlank(line[nameCol]);
-        reason = isBlank(keyCell)
-          ? named
-            ? 'it is a new row (no Affinity entry id yet). Push adds it to the list once it finds its record in Affinity.'
-            : 'it has no Affinity entry id and no name. To add it to the list, type the name, domain, email or Affinity id of the record in the name column, then push.'
-          : `its Entry ID cell holds ${quoted(String(keyCell))}, which is not an Affinity entry id. Put the original id back, or delete the row.`;
+  eachLineWithBase(
+    tab.values,
+    snapshot.rows,
+    (line) => entryIdOf(line[keyCol]),
+    (line, r) => {
+      const keyCell = line[keyCol];
+      const id = entryIdOf(keyCell);
+      const hasData = !isBlank(keyCell) || tracked.some((t) => !isBlank(line[t.col]));
+      let reason: string | null = null;
+      if (id === null) {
+        if (hasData) {
+          const named = nameCol !== undefined && !isBlank(line[nameCol]);
+          reason = isBlank(keyCell)
+            ? named
+              ? 'it is a new row (no Affinity entry id yet). Push adds it to the list once it finds its record in Affinity.'
+              : 'it has no Affinity entry id and no name. To add it to the list, type the name, domain, email or Affinity id of the record in the name column, then push.'
+            : `its Entry ID cell holds ${quoted(String(keyCell))}, which is not an Affinity entry id. Put the original id back, or delete the row.`;
+        }
+      } else if (!snapshot.rows.has(id)) {
+        reason = `entry ${id} is not one of the rows last pulled from “${input.viewName}”. Entry ids are filled in by the sync: put the original id back, or delete the row.`;
+      } else if (firstRowOf.has(id)) {
+        reason = `it repeats entry ${id} of row ${firstRowOf.get(id)! + 2}; only that row is synced. Delete this copy.`;
       }
-    } else if (!snapshot.rows.has(id)) {
-      reason = `entry ${id} is not one of the rows last pulled from “${input.viewName}”. Entry ids are filled in by the sync: put the original id back, or delete the row.`;
-    } else if (firstRowOf.has(id)) {
-      reason = `it repeats entry ${id} of row ${firstRowOf.get(id)! + 2}; only that row is synced. Delete this copy.`;
-    }
-    if (reason !== null) {
-      scan.unsynced.push({ row: r, reason: `${NOTE_MARK}${NOT_SYNCED}${reason}` });
-      return;
-    }
-    const keyNote = noteAt(r, keyCol);
-    if (isOwnNote(keyNote) && keyNote.includes(NOT_SYNCED)) scan.staleNotes.push({ row: r, col: keyCol });
-    if (id === null) return;
-    firstRowOf.set(id, r);
-    scan.matchedRows++;
-    const base = snapshot.rows.get(id)!;
-    if (nameIndex !== undefined) scan.names.set(id, base[nameIndex] ?? '');
-    for (const t of tracked) {
-      const local = codec.read(line[t.col] ?? '', t.spec);
-      const b = base[t.si] ?? '';
-      if (local === b) {
-        const note = noteAt(r, t.col);
-        if (isOwnNote(note) && !note.includes(COPIED_EDIT_WORDS)) scan.staleNotes.push({ row: r, col: t.col });
-        continue;
+      if (reason !== null) {
+        scan.unsynced.push({ row: r, reason: `${NOTE_MARK}${NOT_SYNCED}${reason}` });
+        return;
       }
-      const edit: CellEdit = { entryId: id, row: r, col: t.col, columnId: t.id, base: b, local };
-      if (!t.spec.editable) {
-        scan.readOnly.push(edit);
-        continue;
+      const keyNote = noteAt(r, keyCol);
+      if (isOwnNote(keyNote) && keyNote.includes(NOT_SYNCED)) scan.staleNotes.push({ row: r, col: keyCol });
+      if (id === null) return;
+      firstRowOf.set(id, r);
+      scan.matchedRows++;
+      const base = snapshot.rows.get(id)!;
+      if (nameIndex !== undefined) scan.names.set(id, base[nameIndex] ?? '');
+      for (const t of tracked) {
+        const local = codec.read(line[t.col] ?? '', t.spec);
+        const b = base[t.si] ?? '';
+        if (local === b) {
+          const note = noteAt(r, t.col);
+          if (isOwnNote(note) && !note.includes(COPIED_EDIT_WORDS)) scan.staleNotes.push({ row: r, col: t.col });
+          continue;
+        }
+        const edit: CellEdit = { entryId: id, row: r, col: t.col, columnId: t.id, base: b, local };
+        if (!t.spec.editable) {
+          scan.readOnly.push(edit);
+          continue;
+        }
+        let entry = scan.entries.get(id);
+        if (!entry) scan.entries.set(id, (entry = { row: r, edits: [] }));
+        entry.edits.push(edit);
       }
-      let entry = scan.entries.get(id);
-      if (!entry) scan.entries.set(id, (entry = { row: r, edits: [] }));
-      entry.edits.push(edit);
-    }
-  });
+    },
+  );
   return scan;
 }

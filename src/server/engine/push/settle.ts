@@ -4,6 +4,7 @@
  */
 import { blocksFromChanges, type Block, type Changes } from '../blocks';
 import { isOwnNote, type ColumnSpec, type SheetCell } from '../layout';
+import { copyRows } from '../packedRows';
 import { conflictNote, notSent, replacedNote } from '../notes';
 import type { Snapshot, TabCodec, TabState } from '../tabState';
 import type { CellDecision, PushPlan } from './plan';
@@ -61,17 +62,19 @@ export interface PushOutcome {
 export function settlePush(input: SettleInput): PushOutcome {
   const { plan, results, scan, tab, snapshot, columns, codec } = input;
   const snapIndex = new Map(snapshot.columns.map((id, i) => [id, i]));
-  const nextRows = new Map(snapshot.rows);
-  const copied = new Set<number>();
+  // The rows are shared with the input (or packed, engine/packedRows.ts): a changed row is replaced, never changed in
+  // place, and the replacements are put in at the end (a packed row read twice is two arrays).
+  const nextRows = copyRows(snapshot.rows);
+  const changed = new Map<number, string[]>();
   const setBase = (entryId: number, columnId: string, text: string) => {
     const i = snapIndex.get(columnId);
-    const row = nextRows.get(entryId);
-    if (i === undefined || !row) return;
-    if (!copied.has(entryId)) {
-      nextRows.set(entryId, row.slice());
-      copied.add(entryId);
+    let row = changed.get(entryId);
+    if (!row) {
+      const before = nextRows.get(entryId);
+      if (i === undefined || !before) return;
+      changed.set(entryId, (row = before.slice()));
     }
-    nextRows.get(entryId)![i] = text;
+    if (i !== undefined) row[i] = text;
   };
 
   const notes: Changes<string> = new Map();
@@ -189,6 +192,8 @@ export function settlePush(input: SettleInput): PushOutcome {
   }
   for (const u of plan.unsynced) setNote(u.row, scan.keyCol, u.reason);
   for (const s of scan.staleNotes) setNote(s.row, s.col, '');
+
+  for (const [entryId, row] of changed) nextRows.set(entryId, row);
 
   const specOfCol = new Map<number, ColumnSpec>();
   for (const [id, spec] of columns) {
