@@ -68,10 +68,11 @@ type SetAside = [entryId: number, columnId: string, text: string][];
 /** The original's pending edits in one tab: kept in their cells with a note, recorded as not the copy's to send. */
 function setAsideEdits(ss: Spreadsheet, doc: KeyValueStore, binding: Binding): number {
   const sheet = ss.getSheetById(binding.sheetId);
-  const stored = readSnapshot(ss, binding.sheetId);
+  // A large tab and its base are read packed, as a push reads them (docs/push.md, "Large tabs").
+  const stored = readSnapshot(ss, binding.sheetId, { packed: 'large' });
   const specs = loadColumnSpecs(doc, binding.sheetId);
   if (!sheet || !stored || !specs) return 0;
-  const tab = readTab(sheet);
+  const tab = readTab(sheet, { packed: 'large' });
   if (!tab.columnOf.size) return 0;
   const columns = new Map(stored.columns.filter((id) => specs.has(id)).map((id) => [id, specs.get(id)!]));
   const scan = findEdits({
