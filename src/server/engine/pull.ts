@@ -205,6 +205,7 @@ export function startPull(input: PullInput): PullPlanner {
     codec,
     keyCol: keyIsNew ? undefined : keyCol,
     nameCol: tab.columnOf.get(NAME_COLUMN),
+    baseRows: snapshot?.rows,
   });
   const heldIds = new Set(leftEdits.map((e) => e.columnId));
   const heldColumns = [...keep, ...[...outOfView.values()].filter((c) => heldIds.has(c.spec.id)).map((c) => c.spec)];

@@ -13,12 +13,11 @@ import type { FieldMetadata } from '../affinity/types';
 import { cellsIn } from '../engine/blocks';
 import type { CodecContext } from '../engine/codecs';
 import type { Directory } from '../engine/directory';
-import { KEY_COLUMN, NAME_COLUMN, entryIdOf, keyColumnSpec, nameColumnSpec } from '../engine/layout';
+import { KEY_COLUMN, keyColumnSpec, nameColumnSpec } from '../engine/layout';
 import { PackedRows } from '../engine/packedRows';
 import { startPull } from '../engine/pull';
 import type { RemoteRow } from '../engine/remote';
 import { PageJoin, type StagedPage } from '../engine/staged';
-import type { Snapshot, TabState } from '../engine/tabState';
 import { fitViewToColumns } from '../engine/viewColumns';
 import { gzipText } from '../gas/compress';
 import { documentStore } from '../gas/platform';
@@ -88,8 +87,9 @@ export function applyStreamedView(
     return out;
   };
   const packed = new PackedRows(gzipText);
-  const inView = new Set([...shape.columns, ...shape.keep].map((c) => c.id));
-  const base = stored ? inTabOrder(tab, pullBase(binding.sheetId, stored.snapshot, textsOf, log), inView) : null;
+  // The columns of fields that left the view are read in the tab's order, their base rows read ahead a window of
+  // rows at a time (engine/leftFields.ts): a packed base stays packed whatever the tab's order.
+  const base = stored ? pullBase(binding.sheetId, stored.snapshot, textsOf, log) : null;
   const planner = startPull({
     view: { columns: shape.columns, rows: [] },
     keep: shape.keep,
@@ -180,28 +180,4 @@ function inRowOrder(rows: RemoteRow[], rowOf: ReadonlyMap<number, number>): Remo
   inTab.sort((a, b) => rowOf.get(a.entryId)! - rowOf.get(b.entryId)!);
   for (const r of rows) if (!rowOf.has(r.entryId)) inTab.push(r);
   return inTab;
-}
-
-/**
- * The base as the merge reads it outside its windows and what they read ahead: for the columns of fields that left
- * the view, every row in the tab's order (engine/leftFields.ts). A packed base stored in another order (the tab was
- * sorted) would open a batch for nearly every row read that way: when the tab has such columns, its rows are kept
- * uncompressed instead (one string each), which costs more memory and no batch opening.
- */
-function inTabOrder(tab: TabState, base: Snapshot, inView: ReadonlySet<string>): Snapshot {
-  const rows = base.rows;
-  if (!(rows instanceof PackedRows) || rows.batchCount < 2) return base;
-  const outOfView = [...tab.columnOf.keys(), ...(tab.leftColumnOf?.keys() ?? [])].some(
-    (id) => id !== KEY_COLUMN && id !== NAME_COLUMN && !inView.has(id),
-  );
-  if (!outOfView) return base;
-  const keyCol = tab.columnOf.get(KEY_COLUMN);
-  if (keyCol === undefined) return base;
-  const order: number[] = [];
-  tab.values.forEach((line) => {
-    const id = entryIdOf(line[keyCol]);
-    if (id !== null) order.push(id);
-  });
-  if (rows.batchMoves(order) <= 4 * rows.batchCount + 16) return base;
-  return { columns: base.columns, rows: rows.unsealed() };
 }
