@@ -12,7 +12,7 @@
 import { GENERATED } from '../../tools/emulator/generate';
 import { startProduct, type Product } from '../../tools/cli/product';
 import { KEY_COLUMN, NAME_COLUMN } from '../../src/server/engine/layout';
-import { bindWhileSmall, columnsOf, servedView, tabVersusView } from './scheduleHelpers';
+import { bindWhileSmall, columnsOf, expectMergedEdits, servedView, tabVersusView } from './scheduleHelpers';
 
 const L = GENERATED.companyListId;
 const V = GENERATED.sheetViewId;
@@ -121,13 +121,10 @@ describe('a pull of 21,000 entries into a tab that held 100', () => {
     });
 
     row = rowOf();
-    const textAt = (id: number) => String(sheet.getRange(row.get(id)!, textCol).getValue());
-    for (const id of edited) expect(textAt(id)).toBe(`edited in the tab ${id}`);
-    for (const id of changed) expect(textAt(id)).toBe(`changed in Affinity ${id}`);
-    expect(textAt(both)).toBe(`edited in the tab ${both}`);
-    expect(sheet.getRange(row.get(both)!, textCol).getNote()).toMatch(/changed in Affinity/);
+    expectMergedEdits(sheet, row, textCol, { edited, changed, both });
     for (const id of leaving.slice(5)) expect(row.has(id)).toBe(false);
-    for (const id of leaving.slice(0, 5)) expect(textAt(id)).toBe(`edited in the tab ${id}`);
+    for (const id of leaving.slice(0, 5))
+      expect(String(sheet.getRange(row.get(id)!, textCol).getValue())).toBe(`edited in the tab ${id}`);
     // Every other cell is Affinity's, each entry once; the tab stays in the user's order.
     const view = await servedView(product, GENERATED.apiKey, L, V);
     const mine = new Set([...edited, both]);

@@ -215,3 +215,20 @@ export function bindAndSettle(
   const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
   return { sheet, column: (name) => header.indexOf(name) + 1 };
 }
+
+/**
+ * After a refresh with edits on both sides: each edit in the tab kept, each change in Affinity written, and the cell
+ * changed on both sides keeping the tab's text with a note of Affinity's.
+ */
+export function expectMergedEdits(
+  sheet: ReturnType<AppsScriptHarness['sheet']>,
+  row: ReadonlyMap<number, number>,
+  textCol: number,
+  cells: { edited: number[]; changed: number[]; both: number },
+): void {
+  const textAt = (id: number) => String(sheet.getRange(row.get(id)!, textCol).getValue());
+  for (const id of cells.edited) expect(textAt(id)).toBe(`edited in the tab ${id}`);
+  for (const id of cells.changed) expect(textAt(id)).toBe(`changed in Affinity ${id}`);
+  expect(textAt(cells.both)).toBe(`edited in the tab ${cells.both}`);
+  expect(sheet.getRange(row.get(cells.both)!, textCol).getNote()).toMatch(/changed in Affinity/);
+}

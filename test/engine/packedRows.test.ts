@@ -219,5 +219,34 @@ describe('PackedRows', () => {
       );
       expect(n).toBe(20_000);
     });
+
+    it('reads a wide tab’s base ahead in windows of fewer rows: at most 320,000 cells a window', () => {
+      const { compressor } = counting();
+      const stored = sealedRows(20_000, compressor);
+      const order = Array.from({ length: 20_000 }, (_, i) => 100 + ((i * 7919) % 20_000));
+      const windows = (width: number) => {
+        const seen = stored.copy();
+        const sizes: number[] = [];
+        const prefetch = seen.prefetch.bind(seen);
+        seen.prefetch = (ids) => {
+          sizes.push([...ids].length);
+          prefetch(ids);
+        };
+        const lines = order.map((id) => [id, ...Array.from({ length: width - 1 }, () => 'x')]);
+        let n = 0;
+        eachLineWithBase(
+          lines,
+          seen,
+          (line) => Number(line[0]),
+          () => n++,
+        );
+        expect(n).toBe(20_000);
+        return sizes.filter((k) => k > 0);
+      };
+      expect(windows(32)).toEqual([10_000, 10_000]);
+      const wide = windows(128);
+      expect(wide).toHaveLength(8);
+      expect(Math.max(...wide) * 128).toBeLessThanOrEqual(320_000);
+    });
   });
 });

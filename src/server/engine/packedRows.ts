@@ -5,6 +5,8 @@
  * stored. Reading in insertion order (iteration) opens each batch once; `select` gathers a part of the rows in one
  * such pass (the digest, engine/baseDigest.ts, works a group of buckets at a time). Pure: the compressor is a port.
  */
+import { rowsFor } from './memoryBudget';
+
 const WIDE = /[\u0100-\uffff]/g;
 
 /** Compresses a text into a string and back (Utilities.gzip and base64 in Apps Script, gas/compress.ts). */
@@ -238,9 +240,11 @@ export function copyRows(rows: Map<number, string[]>): Map<number, string[]> {
 /**
  * Tab rows whose base rows are read ahead together: when the tab's order is not the base's, each window opens every
  * batch of the base, so fewer windows open fewer (60,000 rows: 6 windows, 120 batches opened; 2,500 rows a window
- * would open 480); the window's rows are held packed, about 14 MB at 30 fields.
+ * would open 480); the window's rows are held packed, about 14 MB at 30 fields. A wider tab's window holds fewer rows,
+ * at most AHEAD_CELLS cells (engine/memoryBudget.ts).
  */
 const AHEAD_ROWS = 10_000;
+const AHEAD_CELLS = AHEAD_ROWS * 32;
 
 /**
  * Visits a tab's rows in order with the base rows of each window read ahead when the base is packed and sealed (a
@@ -259,8 +263,10 @@ export function eachLineWithBase<L>(
     for (let r = 0; r < n; r++) visit(lines[r], r);
     return;
   }
-  for (let start = 0; start < n; start += AHEAD_ROWS) {
-    const end = Math.min(n, start + AHEAD_ROWS);
+  const first = n > 0 ? lines[0] : undefined;
+  const step = Math.min(AHEAD_ROWS, rowsFor(AHEAD_CELLS, Array.isArray(first) ? first.length : 1));
+  for (let start = 0; start < n; start += step) {
+    const end = Math.min(n, start + step);
     // The window's lines are held while it is visited: a packed tab's line is unpacked once, not twice.
     const window: L[] = [];
     const ids: number[] = [];

@@ -7,6 +7,7 @@
 import { setValuesSliced, sliceRows } from './slicedWrites';
 import { blocksFromChanges, type Changes } from '../engine/blocks';
 import { KEY_COLUMN, NOTE_MARK } from '../engine/layout';
+import { WINDOW_CELLS, rowsFor } from '../engine/memoryBudget';
 import { PackedRows } from '../engine/packedRows';
 import { gzipText } from './compress';
 import { packedRead } from './packedRead';
@@ -30,12 +31,12 @@ export interface StoredSnapshot {
 
 const asText = (t: string): string => (t === '' ? '' : `'${t}`);
 
-/** Rows of a packed stored base read ahead at a time by a diffed write. */
+/** Rows of a packed stored base read ahead at a time by a diffed write; fewer for a wide base (engine/memoryBudget.ts). */
 const AHEAD_ROWS = 2_500;
 
 /**
  * Reads the stored base. `packed` (a base too large to hold as arrays of texts: issue 10, memory; 'large': past
- * PACKED_OVER_ROWS rows, gas/packedRead.ts): read a slice of
+ * the rows or cells held whole, gas/packedRead.ts): read a slice of
  * rows at a time, each slice's rows kept compressed together (engine/packedRows.ts: read them in the stored order,
  * or `prefetch` a window's rows).
  */
@@ -49,7 +50,7 @@ export function readSnapshot(
   const lastRow = sheet.getLastRow();
   const lastCol = sheet.getLastColumn();
   if (lastRow < 1 || lastCol < 1) return null;
-  const packed = packedRead(opts.packed, lastRow - 1)
+  const packed = packedRead(opts.packed, lastRow - 1, lastCol)
     ? new PackedRows(opts.compressed === false ? undefined : gzipText)
     : null;
   const rows: Map<number, string[]> = packed ?? new Map<number, string[]>();
@@ -173,9 +174,10 @@ export function writeSnapshot(
       ? next.rows.changedFrom(storedRows)
       : null;
   const entries: Iterable<[number, string[]]> = changed ? rowsOf(changed, next.rows) : next.rows;
+  const aheadRows = Math.min(AHEAD_ROWS, rowsFor(WINDOW_CELLS, columns.length + 1));
   for (const entry of entries) {
     chunk.push(entry);
-    if (chunk.length >= AHEAD_ROWS) diff();
+    if (chunk.length >= aheadRows) diff();
   }
   diff();
   ahead?.prefetch([]); // the last chunk's stored rows are let go

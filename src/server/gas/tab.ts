@@ -35,7 +35,7 @@ export interface TabRead extends TabState {
 
 /**
  * Reads the tab. `packed` (a tab too large to hold as arrays of cells: issue 10, memory; 'large': past
- * PACKED_OVER_ROWS rows, gas/packedRead.ts): read a slice of rows at a time, each slice's rows kept compressed together and notes only where a row has one (engine/packedLines.ts); the
+ * the rows or cells held whole, gas/packedRead.ts): read a slice of rows at a time, each slice's rows kept compressed together and notes only where a row has one (engine/packedLines.ts); the
  * tab state reads the same (read its rows in order: each slice opens again when one of its rows is read). A slice is
  * at most MAX_CELLS_PER_WRITE cells, so a 60,000-row tab of 32 columns is 20 reads of values and 20 of notes instead
  * of one each.
@@ -69,7 +69,7 @@ export function readTab(sheet: Sheet, opts: { packed?: boolean | 'large' } = {})
   let values: TabState['values'] = [];
   let notes: string[][] = [];
   let headers: string[] = [];
-  if (lastRow >= 1 && width > 0 && packedRead(opts.packed, lastRow - 1)) {
+  if (lastRow >= 1 && width > 0 && packedRead(opts.packed, lastRow - 1, width)) {
     const lines = new PackedLines(gzipText);
     const sparse = new SparseNotes();
     const step = sliceRows(width);

@@ -6,7 +6,8 @@
  * same as paging each view alone (the view, its list's fields, its pages), paced under Affinity's per-minute limit.
  */
 import type { FieldMetadata } from '../affinity/types';
-import { MINUTE_RESERVE, paceDelayMs } from '../engine/quota';
+import { BUFFERED_CELLS, tabColumnsOf } from '../engine/memoryBudget';
+import { MINUTE_RESERVE, PAGE_SIZE, paceDelayMs } from '../engine/quota';
 import type { Binding } from './bindings';
 import { loadStats, type PullCheckpoint } from './runStore';
 import { MIN_TASK_MS, PageBuffer, beginCheckpoint, usableCheckpoint, type PullContext } from './resumablePull';
@@ -16,8 +17,6 @@ import { cachedColumnsOfPull, fetchViewColumnsOf, keepColumnsOfPull } from './vi
 /** Time kept for staging what a round gathered: a fixed part and a part per buffered page. */
 const FLUSH_RESERVE_MS = 5_000;
 const FLUSH_PER_PAGE_MS = 25;
-/** Pages held in memory, all views together, before they are staged (memory, issue 10): 100 pages ≈ 10,000 rows. */
-const MAX_BUFFERED_PAGES = 100;
 /** First guess of a round's time, before one is measured. */
 const FIRST_ROUND_MS = 1_000;
 
@@ -102,7 +101,11 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
     const active = views.filter((v) => v.cp.nextUrl !== null);
     if (active.length === 0) break;
     let buffered = views.reduce((n, v) => n + v.buf.pages.length, 0);
-    if (buffered + active.length > MAX_BUFFERED_PAGES) {
+    // Memory (engine/memoryBudget.ts): the pages held, all views together, with the round about to come, in cells.
+    const cells = (v: ViewInProgress, rows: number) => rows * tabColumnsOf(v.fields.length);
+    const held = views.reduce((n, v) => n + cells(v, v.buf.rows()), 0);
+    const coming = active.reduce((n, v) => n + cells(v, PAGE_SIZE), 0);
+    if (buffered > 0 && held + coming > BUFFERED_CELLS) {
       stageAll();
       buffered = 0;
     }

@@ -19,7 +19,8 @@ import {
   type Directory,
 } from '../engine/directory';
 import { nameColumnSpec } from '../engine/layout';
-import { MINUTE_RESERVE, applyMsFor, monthlyReserveReached, paceDelayMs } from '../engine/quota';
+import { BUFFERED_CELLS, holdsWhole, tabColumnsOf } from '../engine/memoryBudget';
+import { MINUTE_RESERVE, PAGE_SIZE, applyMsFor, monthlyReserveReached, paceDelayMs } from '../engine/quota';
 import { stagePage, viewFromPages, type StagedPage } from '../engine/staged';
 import { flushSheets } from '../gas/platform';
 import { StagingLost, dropStaging, readStaged, readStagedRange, writeStaged } from '../gas/stagingStore';
@@ -27,7 +28,7 @@ import type { PullSummary } from '../../shared/types';
 import type { Clock, KeyValueStore, LogPort } from '../ports';
 import { recordOutcome, type Binding } from './bindings';
 import { applyPulledView, pullMessage } from './pull';
-import { applyStreamedView } from './streamedPull';
+import { applyStreamedView, windowRows } from './streamedPull';
 import {
   discardPull,
   loadCheckpoint,
@@ -55,13 +56,10 @@ const FLUSH_PER_PAGE_MS = 25;
 /** First guess of a page's time, before one is measured. */
 const FIRST_PAGE_MS = 800;
 /**
- * Memory (issue 10): pages gathered in one execution are staged once they hold this many rows and more are to come,
- * and a view of more rows than STREAM_ROWS is merged into its tab a window at a time (sync/streamedPull.ts).
+ * Memory (issue 10; engine/memoryBudget.ts): pages gathered in one execution are staged once they hold
+ * BUFFERED_CELLS cells and more are to come, and a view past the rows or cells held whole is merged into its tab a
+ * window at a time (sync/streamedPull.ts).
  */
-const STAGE_ROWS = 10_000;
-const STREAM_ROWS = 20_000;
-/** Staged pages read at a time by a streamed merge (25 pages of 100 entries: its window of rows). */
-const WINDOW_PAGES = 25;
 /** Requests an apply may make (dropdown options of the view's columns). */
 const APPLY_REQUESTS = 10;
 
@@ -324,7 +322,7 @@ function pullFrom(
     pageMs = measured === 1 ? clock.now() - t0 : pageMs * 0.8 + (clock.now() - t0) * 0.2;
     buf.add(cp, page, fields, binding, ctx);
     // Memory: a long execution does not hold all its pages until it stops.
-    if (cp.nextUrl && buf.rows() >= STAGE_ROWS) checkpoint();
+    if (cp.nextUrl && buf.rows() * tabColumnsOf(fields.length) >= BUFFERED_CELLS) checkpoint();
     if (cp.pages % 5 === 0)
       pc.progress(
         sheetId,
@@ -340,8 +338,8 @@ function pullFrom(
   const fresh = clock.now() - pc.startedAt < MIN_TASK_MS;
   if (!fresh && pc.timeLeft() < applyEstimate)
     return stop(`every page is in; writing ${fmt(cp.rows)} rows needs a fresh execution`);
-  // Memory: views are written one after another, each merge's memory released before the next (a view over
-  // STREAM_ROWS a window at a time), so one execution writes as many as its time allows (issue 10).
+  // Memory: views are written one after another, each merge's memory released before the next (a view past the
+  // rows or cells held whole a window at a time), so one execution writes as many as its time allows (issue 10).
 
   // Writing the tab may fetch dropdown options: keep them under the per-minute limit too.
   pace(APPLY_REQUESTS, applyEstimate);
@@ -352,16 +350,20 @@ function pullFrom(
   const requests = () => cp.requests + (client.requestsSent - stagedRequests);
   let summary: PullSummary;
   let applyStart: number;
-  if (cp.rows > STREAM_ROWS) {
+  // The view's columns (read once per pull, kept in the document cache): a wide view is held whole only if small.
+  const width = tabColumnsOf((readColumns() ?? fields ?? []).length);
+  if (!holdsWhole(cp.rows, width)) {
     // A large view: its pages are all staged first, then walked a window at a time (memory, issue 10).
     if (mem.length > 0) checkpoint();
     applyStart = clock.now();
+    // Staged pages read at a time: the merge's window of rows (25 pages of 100 entries at 32 columns).
+    const windowPages = Math.max(1, Math.round(windowRows(width) / PAGE_SIZE));
     let walked = false;
     summary = applyStreamedView(ss, binding, client, log, pc.today, {
       viewName: cp.viewName,
       walk: (visit) => {
-        for (let from = 0; from < cp.staged; from += WINDOW_PAGES) {
-          for (const r of readStagedRange<StagedRecord>(ss, sheetId, from, Math.min(WINDOW_PAGES, cp.staged - from))) {
+        for (let from = 0; from < cp.staged; from += windowPages) {
+          for (const r of readStagedRange<StagedRecord>(ss, sheetId, from, Math.min(windowPages, cp.staged - from))) {
             if (r.k === 'page') visit(r);
             else if (!walked) {
               const v = unpackDirectory(r.v);

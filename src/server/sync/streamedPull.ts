@@ -14,6 +14,7 @@ import { cellsIn } from '../engine/blocks';
 import type { CodecContext } from '../engine/codecs';
 import type { Directory } from '../engine/directory';
 import { KEY_COLUMN, keyColumnSpec, nameColumnSpec } from '../engine/layout';
+import { WINDOW_CELLS, rowsFor } from '../engine/memoryBudget';
 import { PackedRows } from '../engine/packedRows';
 import { startPull } from '../engine/pull';
 import type { RemoteRow } from '../engine/remote';
@@ -33,8 +34,15 @@ import { dropdownColumns, pullPolicy, refreshPushAids } from './pushAids';
 import { loadColumnSpecs } from './pushStore';
 import { sheetOf, tabCodec } from './tabContext';
 
-/** Rows merged and written at a time: 2,500 rows × 32 columns is 80,000 cells, one bounded setValues. */
+/**
+ * Rows merged and written at a time: 2,500, one bounded setValues of 80,000 cells at 32 columns; a wider view's window
+ * holds fewer rows, so that it stays within WINDOW_CELLS cells (engine/memoryBudget.ts). A narrower view's window
+ * keeps 2,500 rows: each row costs memory of its own (its maps and arrays), whatever its width.
+ */
 export const WINDOW_ROWS = 2_500;
+export function windowRows(columns: number): number {
+  return Math.min(WINDOW_ROWS, rowsFor(WINDOW_CELLS, columns));
+}
 
 /** A view staged page by page (sync/resumablePull.ts), walked in page order as often as needed. */
 export interface StagedView {
@@ -73,6 +81,8 @@ export function applyStreamedView(
   });
   const fit = (rows: RemoteRow[]) => fitViewToColumns({ columns: shapeJoin.columns, rows }, view.columns, bound);
   const shape = fit([]);
+  // The tab's columns: the view's (its name column first), the Entry ID column, and any kept beside them.
+  const windowSize = windowRows(Math.max(shape.columns.length + 1, tab.width));
   logKept(log, view.viewName, shape.keep.length);
 
   const stored = readSnapshot(ss, binding.sheetId, { packed: true });
@@ -140,7 +150,7 @@ export function applyStreamedView(
   view.walk((page) => {
     join.addColumns(page);
     for (const r of join.rowsOf(page)) window.push(r);
-    if (window.length >= WINDOW_ROWS) flush();
+    if (window.length >= windowSize) flush();
   });
   if (window.length > 0) flush();
   // Rows that left the view: their base rows, read ahead (the merge reads them in the tab's order).
@@ -165,7 +175,7 @@ export function applyStreamedView(
     directory: view.directory(),
   });
   const digest = stageBase(documentStore(), binding.sheetId, plan.snapshot);
-  const snapshotCells = writeSnapshot(ss, binding.sheetId, plan.snapshot, stored, { rewriteOverNewRows: WINDOW_ROWS });
+  const snapshotCells = writeSnapshot(ss, binding.sheetId, plan.snapshot, stored, { rewriteOverNewRows: windowSize });
   commitBase(documentStore(), binding.sheetId, digest);
   return summarisePull(log, sheet, view.viewName, plan.counts, {
     requests: view.requests(),
