@@ -28,6 +28,12 @@ export interface BaseDigest {
    * execution killed in between leaves rows that verify against the old or the new digest.
    */
   prev?: { buckets: number; sums: string[] };
+  /**
+   * Set when a check found rows of the base tab that do not verify (changed by hand) and the base tab still holds
+   * them (a push or an undo keeps them as they were): the next pull reads the base tab whole and rewrites it, even
+   * when the view verifies against the digest (sync/baseGuard.ts baseAsView).
+   */
+  repair?: true;
 }
 
 /** SHA-256 of a text's UTF-8 bytes, as base64 (or any encoding, as long as it is the same every time). */

@@ -34,6 +34,11 @@ const asText = (t: string): string => (t === '' ? '' : `'${t}`);
 /** Rows of a packed stored base read ahead at a time by a diffed write; fewer for a wide base (engine/memoryBudget.ts). */
 const AHEAD_ROWS = 2_500;
 
+/** Whether the tab has a base tab (a hidden sheet a user can delete). */
+export function hasSnapshot(ss: Spreadsheet, sheetId: number): boolean {
+  return ss.getSheetByName(snapshotSheetName(sheetId)) !== null;
+}
+
 /**
  * Reads the stored base. `packed` (a base too large to hold as arrays of texts: issue 10, memory; 'large': past
  * the rows or cells held whole, gas/packedRead.ts): read a slice of

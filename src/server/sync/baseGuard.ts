@@ -4,9 +4,16 @@
  * cannot reach document properties from the Sheets UI.
  */
 import { AffinityError } from '../affinity/errors';
-import { digestBase, trustedBase, verifyBase, type BaseCheck, type BaseDigest } from '../engine/baseDigest';
+import {
+  bucketCount,
+  digestBase,
+  trustedBase,
+  verifyBase,
+  type BaseCheck,
+  type BaseDigest,
+} from '../engine/baseDigest';
 import type { RemoteView } from '../engine/remote';
-import { NOTE_MARK, entryIdOf } from '../engine/layout';
+import { KEY_COLUMN, NOTE_MARK, entryIdOf } from '../engine/layout';
 import { copyRows, PackedRows } from '../engine/packedRows';
 import type { EditScan } from '../engine/push/scan';
 import type { Snapshot, TabState } from '../engine/tabState';
@@ -31,9 +38,53 @@ export function loadDigest(doc: KeyValueStore, sheetId: number): BaseDigest | nu
   }
 }
 
-/** Checks the stored base of a tab against its digest. */
+/**
+ * Checks the stored base of a tab against its digest. Rows that do not verify mark the digest for repair: the next
+ * pull reads the base tab whole and rewrites them, even when the view verifies against the digest (`baseAsView`).
+ */
 export function checkBase(doc: KeyValueStore, sheetId: number, snapshot: Snapshot): BaseCheck {
-  return verifyBase(snapshot, loadDigest(doc, sheetId), sha256);
+  const digest = loadDigest(doc, sheetId);
+  const check = verifyBase(snapshot, digest, sha256);
+  if (digest && !check.ok && !check.missing && !digest.repair)
+    writeChunked(doc, keyOf(sheetId), JSON.stringify({ ...digest, repair: true }));
+  return check;
+}
+
+/**
+ * The base a pull can take from the view itself, without reading the base tab (issue 10: a refresh of a view Affinity
+ * did not change reads no base): the view's rows as the base holds them (each synced column's text), when they
+ * verify against the stored digest. The digest covers every row and every non-empty text of the base, so rows that
+ * verify are the base, whatever order the base tab keeps them in. Null when they do not (Affinity changed something,
+ * the base holds rows or columns the view has not), when there is no digest, when a base write was cut short (`prev`)
+ * or when the base tab holds rows that did not verify (`repair`): the pull then reads the base tab. Also null when
+ * the tab has a column bound to a field the view does not have (`tabFields`: a field that left the view, or columns
+ * kept unknown): the digest leaves out blank texts, so it cannot tell a base column of blanks from no column, and an
+ * edit in such a column is told from its base (engine/leftFields.ts).
+ */
+export function baseAsView(
+  doc: KeyValueStore,
+  sheetId: number,
+  view: RemoteView & { keep?: readonly unknown[] },
+  tabFields: Iterable<string>,
+): Snapshot | null {
+  const columns = view.columns.map((c) => c.id);
+  const inView = new Set(columns);
+  if (view.keep && view.keep.length > 0) return null;
+  for (const id of tabFields) if (id !== KEY_COLUMN && !inView.has(id)) return null;
+  const digest = loadDigest(doc, sheetId);
+  if (!digest || digest.v !== 1 || digest.prev || digest.repair) return null;
+  // The digest's bucket count follows the base's size when it was written: another count, another size.
+  if (digest.buckets !== bucketCount(view.rows.length)) return null;
+  const rows = new Map<number, string[]>();
+  for (const row of view.rows) {
+    if (rows.has(row.entryId)) return null;
+    rows.set(
+      row.entryId,
+      columns.map((id) => row.texts.get(id) ?? ''),
+    );
+  }
+  const snapshot = { columns, rows };
+  return verifyBase(snapshot, digest, sha256).ok ? snapshot : null;
 }
 
 /**
@@ -47,7 +98,9 @@ export function stageBase(doc: KeyValueStore, sheetId: number, next: Snapshot, c
   if (check?.missing && next.rows.size > 0) return null;
   const current = loadDigest(doc, sheetId);
   const keep = check && !check.missing && check.badBuckets.size > 0 && current ? current : null;
-  const digest = digestBase(next, sha256, keep ? { digest: keep, buckets: check!.badBuckets } : undefined);
+  const digest: BaseDigest = digestBase(next, sha256, keep ? { digest: keep, buckets: check!.badBuckets } : undefined);
+  // Rows kept as they were stored though they did not verify: the base tab still needs a pull's repair.
+  if (keep) digest.repair = true;
   const same = current && !current.prev && sameSums(current, digest);
   if (!same) {
     const staged: BaseDigest = current ? { ...digest, prev: { buckets: current.buckets, sums: current.sums } } : digest;
@@ -57,7 +110,10 @@ export function stageBase(doc: KeyValueStore, sheetId: number, next: Snapshot, c
 }
 
 const sameSums = (a: BaseDigest, b: BaseDigest) =>
-  a.buckets === b.buckets && a.sums.length === b.sums.length && a.sums.every((s, i) => s === b.sums[i]);
+  a.buckets === b.buckets &&
+  a.sums.length === b.sums.length &&
+  a.sums.every((s, i) => s === b.sums[i]) &&
+  a.repair === b.repair;
 
 /** The base is written: its digest alone stands. */
 export function commitBase(doc: KeyValueStore, sheetId: number, digest: BaseDigest | null): void {

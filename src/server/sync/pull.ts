@@ -12,9 +12,9 @@ import { planPull, type PullPlan } from '../engine/pull';
 import type { RemoteView } from '../engine/remote';
 import { fitViewToColumns } from '../engine/viewColumns';
 import { documentStore } from '../gas/platform';
-import { readSnapshot, writeSnapshot } from '../gas/snapshotStore';
+import { hasSnapshot, readSnapshot, writeSnapshot } from '../gas/snapshotStore';
 import { applyPlan, readTab } from '../gas/tab';
-import { commitBase, pullBase, stageBase } from './baseGuard';
+import { baseAsView, commitBase, pullBase, stageBase } from './baseGuard';
 import { loadJournal } from './createEntries';
 import type { PullSummary } from '../../shared/types';
 import type { LogPort } from '../ports';
@@ -61,14 +61,22 @@ export function applyPulledView(
     specs: knownSpecs,
   });
   logKept(log, pulled.viewName, remote.keep.length);
-  const stored = readSnapshot(ss, binding.sheetId);
+  // When the view verifies against the base's digest, the base is the view: the base tab is neither read nor
+  // written (the merge keeps such a base as it is: engine/pull.ts takes Affinity's text or the base's, the same).
+  const sameBase = hasSnapshot(ss, binding.sheetId)
+    ? baseAsView(documentStore(), binding.sheetId, remote, [
+        ...tab.columnOf.keys(),
+        ...(tab.leftColumnOf?.keys() ?? []),
+      ])
+    : null;
+  const stored = sameBase ? null : readSnapshot(ss, binding.sheetId);
   const plan = planPull({
     view: remote,
     keep: remote.keep,
     knownSpecs: knownSpecs ?? undefined,
     keyColumn: keyColumnSpec(),
     tab,
-    snapshot: stored ? pullBase(binding.sheetId, stored.snapshot, remote, log) : null,
+    snapshot: sameBase ?? (stored ? pullBase(binding.sheetId, stored.snapshot, remote, log) : null),
     codec: tabCodec(ctx),
     viewName: pulled.viewName,
     today,
@@ -85,9 +93,12 @@ export function applyPulledView(
     entries: pulled.entries,
     directory: pulled.directory,
   });
-  const digest = stageBase(documentStore(), binding.sheetId, plan.snapshot);
-  const snapshotCells = writeSnapshot(ss, binding.sheetId, plan.snapshot, stored);
-  commitBase(documentStore(), binding.sheetId, digest);
+  let snapshotCells = 0;
+  if (!sameBase) {
+    const digest = stageBase(documentStore(), binding.sheetId, plan.snapshot);
+    snapshotCells = writeSnapshot(ss, binding.sheetId, plan.snapshot, stored);
+    commitBase(documentStore(), binding.sheetId, digest);
+  }
   return summarisePull(log, sheet, pulled.viewName, plan.counts, {
     requests: pulled.requests(),
     cellsWritten: cellsIn(plan.blocks),
