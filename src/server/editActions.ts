@@ -5,7 +5,8 @@
  * Cells are recorded by entry id and column id, with a fingerprint of the value, in one record per edit event.
  */
 import { ANY_VALUE, addEvent } from './engine/attribution';
-import { KEY_COLUMN, METADATA_KEY, entryIdOf, type SheetCell } from './engine/layout';
+import { KEY_COLUMN, METADATA_KEY, entryIdOf, isOwnNote, type SheetCell } from './engine/layout';
+import { forgetWithoutOwnNotes, knownWithoutOwnNotes } from './gas/ownNotes';
 import { activeEditor } from './gas/editor';
 import { documentStore, gasLog } from './gas/platform';
 import { loadRecords, saveRecords } from './sync/attributionStore';
@@ -24,6 +25,11 @@ export function onEdit(e: GoogleAppsScript.Events.SheetsOnEdit): void {
     if (lastRow < firstRow) return;
     const firstCol = range.getColumn();
     const lastCol = firstCol + range.getNumColumns() - 1;
+    // A note of the sync's own that came with the edit (a paste from another tab): the next pull reads the notes.
+    if (knownWithoutOwnNotes(doc, sheetId)) {
+      const notes = sheet.getRange(firstRow, firstCol, lastRow - firstRow + 1, lastCol - firstCol + 1).getNotes();
+      if (notes.some((line) => line.some(isOwnNote))) forgetWithoutOwnNotes(doc, sheetId);
+    }
     let keyCol = 0;
     const idAt = new Map<number, string>();
     for (const md of sheet.createDeveloperMetadataFinder().withKey(METADATA_KEY).find()) {

@@ -2,6 +2,7 @@
  * Pushing a tab: the menu items, the Preview changes dialog's calls, the conflict setting and the optional on-edit
  * trigger that marks edited cells. main.ts re-exports them.
  */
+import { forgetWithoutOwnNotes } from './gas/ownNotes';
 import { AffinityError, userMessage } from './affinity/errors';
 import { KEY_COLUMN, METADATA_KEY, NAME_COLUMN, NOTE_MARK, isOwnNote } from './engine/layout';
 import { CONFLICT_POLICIES, POLICY_LABELS, isConflictPolicy, type ConflictChoice } from './engine/policy';
@@ -262,7 +263,10 @@ export function onEditMarkPending(e: GoogleAppsScript.Events.SheetsOnEdit): void
         const cells = sheet.getRange(firstRow, c, rows, 1);
         const note = `${NOTE_MARK}not sent. ${readOnly.get(c)} The next pull puts Affinity's value back.`;
         const notes = cells.getNotes();
-        if (notes.every((line) => line[0] === '' || isOwnNote(line[0]))) cells.setNote(note);
+        if (notes.every((line) => line[0] === '' || isOwnNote(line[0]))) {
+          forgetWithoutOwnNotes(doc, sheet.getSheetId());
+          cells.setNote(note);
+        }
         c++;
       } else {
         c++;

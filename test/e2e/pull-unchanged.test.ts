@@ -168,3 +168,93 @@ describe('a field that left the view while its base was blank', () => {
     expect(sentTo(w, from)).toEqual([20001]);
   });
 });
+
+describe('a tab without notes of the sync', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await activePipelineWorld();
+  });
+  afterAll(() => w.close());
+
+  /** Cells whose notes (or other attributes) the last execution read. */
+  const attributesRead = () => w.product.harness.executions[w.product.harness.executions.length - 1].attributeCellsRead;
+  const tabCells = () => {
+    const s = w.product.harness.sheet(w.tab);
+    return (s.getLastRow() - 1) * s.getLastColumn();
+  };
+  const pull = () => w.run('pullTab', w.sheetId) as PullSummary;
+  /** Entry ids of the tab's rows, top to bottom. */
+  const entriesInOrder = () => {
+    const s = w.product.harness.sheet(w.tab);
+    return s
+      .getRange(2, w.col(KEY_COLUMN), s.getLastRow() - 1, 1)
+      .getValues()
+      .map((r) => Number(r[0]));
+  };
+  const inAffinity = (entryId: number, text: string) =>
+    w.product.emulator.admin.editField(L, entryId, F.description, { type: 'text', data: text });
+
+  it('is refreshed without reading its notes', () => {
+    pull();
+    expect(attributesRead()).toBeLessThan(tabCells());
+    pull();
+    expect(attributesRead()).toBeLessThan(tabCells());
+  });
+
+  it('keeps a note of the user between two conflicts it notes, then reads notes until they are resolved', async () => {
+    const [a, between, b] = entriesInOrder().slice(3, 6);
+    const sheet = w.product.harness.sheet(w.tab);
+    sheet.getRange(w.a1(between, F.description)).setNote('Call the founder first');
+    w.type(a, F.description, 'Mine, A');
+    w.type(b, F.description, 'Mine, B');
+    await inAffinity(a, 'Theirs, A');
+    await inAffinity(b, 'Theirs, B');
+    const flagged = pull();
+    expect(flagged.conflicts).toBe(2);
+    expect(w.note(a, F.description)).toMatch(/conflict/);
+    expect(w.note(b, F.description)).toMatch(/conflict/);
+    expect(w.note(between, F.description)).toBe('Call the founder first');
+    // Resolved in Affinity, nothing typed in the tab: the next pull reads the notes and clears its own, and the one
+    // after reads none.
+    await inAffinity(a, 'Mine, A');
+    await inAffinity(b, 'Mine, B');
+    pull();
+    expect(attributesRead()).toBeGreaterThanOrEqual(tabCells());
+    expect(w.note(a, F.description)).toBe('');
+    expect(w.note(b, F.description)).toBe('');
+    expect(w.note(between, F.description)).toBe('Call the founder first');
+    pull();
+    expect(attributesRead()).toBeLessThan(tabCells());
+  });
+
+  it('a push that notes a conflict makes the next pull read notes, and clear the note once resolved', async () => {
+    const [entry] = entriesInOrder().slice(8, 9);
+    pull();
+    w.type(entry, F.description, 'Mine before the push');
+    await inAffinity(entry, 'Changed in Affinity meanwhile');
+    const pushed = w.run('pushTab', w.sheetId) as PushSummary;
+    expect(pushed.sent).toBe(0);
+    expect(w.note(entry, F.description)).toMatch(/Changed in Affinity meanwhile/);
+    // Resolved in Affinity (it takes the edit), nothing typed in the tab.
+    await inAffinity(entry, 'Mine before the push');
+    pull();
+    expect(w.note(entry, F.description)).toBe('');
+  });
+
+  it('a note of the sync pasted in from elsewhere is cleared by the next pull', () => {
+    const [entry] = entriesInOrder().slice(10, 11);
+    pull();
+    pull();
+    expect(attributesRead()).toBeLessThan(tabCells());
+    const cell = w.a1(entry, F.description);
+    const value = w.shown(entry, F.description);
+    // A paste brings the value and its note; the on-edit trigger sees the note.
+    w.product.harness
+      .sheet(w.tab)
+      .getRange(cell)
+      .setNote('Affinity sync: conflict. Affinity now has “x”; your edit “y” was kept.');
+    w.product.harness.userEdit(w.tab, cell, [[value]]);
+    pull();
+    expect(w.note(entry, F.description)).toBe('');
+  });
+});

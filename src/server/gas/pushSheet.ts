@@ -6,6 +6,7 @@ import type { Block } from '../engine/blocks';
 import type { SheetCell } from '../engine/layout';
 import { plainTextWriter } from './plainText';
 import { columnLetter } from './tab';
+import { beforeNotes } from './ownNotes';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
@@ -19,6 +20,7 @@ export function writeBlocks(sheet: Sheet, values: Block<SheetCell>[], notes: Blo
       .getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length)
       .setValues(plain.adapt(2 + b.row, 1 + b.col, b.values));
   }
+  beforeNotes(sheet, notes);
   for (const b of notes) sheet.getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length).setNotes(b.values);
 }
 

@@ -12,6 +12,7 @@ import { setValuesSliced, sliceRows } from './slicedWrites';
 import { PackedLines, SparseNotes } from '../engine/packedLines';
 import { gzipText } from './compress';
 import { packedRead } from './packedRead';
+import { beforeNotes } from './ownNotes';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type DeveloperMetadata = GoogleAppsScript.Spreadsheet.DeveloperMetadata;
@@ -40,7 +41,7 @@ export interface TabRead extends TabState {
  * at most MAX_CELLS_PER_WRITE cells, so a 60,000-row tab of 32 columns is 20 reads of values and 20 of notes instead
  * of one each.
  */
-export function readTab(sheet: Sheet, opts: { packed?: boolean | 'large' } = {}): TabRead {
+export function readTab(sheet: Sheet, opts: { packed?: boolean | 'large'; notes?: boolean } = {}): TabRead {
   const columnOf = new Map<string, number>();
   const metadata = new Map<string, DeveloperMetadata>();
   const left: [string, number, DeveloperMetadata][] = [];
@@ -76,7 +77,7 @@ export function readTab(sheet: Sheet, opts: { packed?: boolean | 'large' } = {})
     for (let row1 = 1; row1 <= lastRow; row1 += step) {
       const range = sheet.getRange(row1, 1, Math.min(step, lastRow - row1 + 1), width);
       const slice = range.getValues();
-      const sliceNotes = range.getNotes();
+      const sliceNotes = opts.notes === false ? [] : range.getNotes();
       if (row1 === 1) {
         headers = slice.shift()!.map((v) => (v === null || v === undefined ? '' : String(v)));
         sliceNotes.shift();
@@ -91,7 +92,7 @@ export function readTab(sheet: Sheet, opts: { packed?: boolean | 'large' } = {})
     // The header row comes with the data, in the same two calls.
     const range = sheet.getRange(1, 1, lastRow, width);
     values = range.getValues();
-    notes = range.getNotes();
+    notes = opts.notes === false ? [] : range.getNotes();
     headers = values.shift()!.map((v) => (v === null || v === undefined ? '' : String(v)));
     notes.shift();
   }
@@ -153,6 +154,7 @@ export function writeBlocks(
   for (const b of [...writes.blocks.filter(holdsKey), ...writes.blocks.filter((b) => !holdsKey(b))]) {
     setValuesSliced(sheet, 2 + b.row, 1 + b.col, b.values, (r, c, slice) => plain.adapt(r, c, slice));
   }
+  beforeNotes(sheet, writes.noteBlocks);
   for (const b of writes.noteBlocks) {
     sheet.getRange(2 + b.row, 1 + b.col, b.values.length, b.values[0].length).setNotes(b.values);
   }

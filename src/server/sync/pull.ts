@@ -6,7 +6,9 @@ import type { AffinityClient } from '../affinity/client';
 import type { FieldMetadata, ListEntryWithEntity } from '../affinity/types';
 import type { CodecContext } from '../engine/codecs';
 import { cellsIn } from '../engine/blocks';
-import { keyColumnSpec } from '../engine/layout';
+import { isOwnNote, keyColumnSpec } from '../engine/layout';
+import type { TabState } from '../engine/tabState';
+import { keepNotesAround, knownWithoutOwnNotes, recordWithoutOwnNotes } from '../gas/ownNotes';
 import type { Directory } from '../engine/directory';
 import { planPull, type PullPlan } from '../engine/pull';
 import type { RemoteView } from '../engine/remote';
@@ -54,7 +56,9 @@ export function applyPulledView(
 ): PullSummary {
   const sheet = sheetOf(ss, binding);
   const ctx = pulled.ctx ?? codecContext(ss);
-  const tab = readTab(sheet);
+  // A tab known to hold none of the sync's notes: its notes are not read (gas/ownNotes.ts).
+  const noOwnNotes = knownWithoutOwnNotes(documentStore(), binding.sheetId);
+  const tab = readTab(sheet, { notes: !noOwnNotes });
   const knownSpecs = loadColumnSpecs(documentStore(), binding.sheetId);
   const remote = fitViewToColumns(pulled.remote, pulled.columns ?? null, {
     ids: tab.columnOf.keys(),
@@ -84,7 +88,9 @@ export function applyPulledView(
     addedHere: new Set(loadJournal(documentStore(), binding.sheetId)),
     listName: binding.listName,
   });
+  if (noOwnNotes) keepNotesAround(sheet, plan.noteBlocks, tab.values.length);
   applyPlan(sheet, tab, plan);
+  if (!noOwnNotes && !ownNotesLeft(tab, plan)) recordWithoutOwnNotes(documentStore(), binding.sheetId);
   refreshPushAids(sheet, binding, client, log, {
     columns: remote.columns,
     held: plan.heldColumns,
@@ -104,6 +110,28 @@ export function applyPulledView(
     cellsWritten: cellsIn(plan.blocks),
     snapshotCells,
   });
+}
+
+/** Whether the tab holds notes of the sync's own once a plan is applied: those it had, less those cleared and rows removed, plus those set. */
+export function ownNotesLeft(tab: Pick<TabState, 'notes'>, plan: Pick<PullPlan, 'noteBlocks' | 'deleteRows'>): boolean {
+  const own = new Set<string>();
+  tab.notes.forEach((line, r) =>
+    line.forEach((note, c) => {
+      if (isOwnNote(note)) own.add(`${r}:${c}`);
+    }),
+  );
+  for (const b of plan.noteBlocks)
+    b.values.forEach((line, i) =>
+      line.forEach((note, j) => {
+        const cell = `${b.row + i}:${b.col + j}`;
+        if (isOwnNote(note)) own.add(cell);
+        else if (note === '') own.delete(cell);
+      }),
+    );
+  if (own.size === 0) return false;
+  const removed = new Set(plan.deleteRows);
+  for (const cell of own) if (!removed.has(Number(cell.slice(0, cell.indexOf(':'))))) return true;
+  return false;
 }
 
 /** Logged when the view's columns are not known and synced columns no row carries are left as they are. */

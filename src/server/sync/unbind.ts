@@ -4,6 +4,7 @@
  * its data stay as they are; its columns keep their developer metadata, so binding the tab again to the same view
  * finds them rather than adding new ones.
  */
+import { forgetWithoutOwnNotes } from '../gas/ownNotes';
 import { emptyRecords } from '../engine/attribution';
 import { snapshotSheetName } from '../gas/snapshotStore';
 import type { KeyValueStore } from '../ports';
@@ -24,6 +25,7 @@ export function unbind(ss: Spreadsheet, doc: KeyValueStore, sheetId: number): bo
   forgetColumnSpecs(doc, sheetId);
   forgetOriginalEdits(doc, sheetId);
   forgetBase(doc, sheetId); // the base's digest
+  forgetWithoutOwnNotes(doc, sheetId);
   saveRecords(doc, sheetId, emptyRecords()); // who made which pending edit
   saveConfirmedFormulas(doc, sheetId, new Map()); // formulas a person confirmed
   forgetJournals(doc, sheetId); // entries its new rows became, creates sent
