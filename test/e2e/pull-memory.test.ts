@@ -58,6 +58,8 @@ describe('a pull of 21,000 entries into a tab that held 100', () => {
     const again = h.run('pullTab', sheetId) as { cellsWritten: number; updatedCells: number };
     expect(h.lastExecution.error).toBeUndefined();
     expect(again).toMatchObject({ cellsWritten: 0, updatedCells: 0 });
+    // The tab holds none of the sync's notes: they are not read (the tab has 21,000 rows of 8 cells).
+    expect(h.lastExecution.attributeCellsRead).toBeLessThan(ENTRIES);
     const pulled = h.logs.filter((l) => l.startsWith('Pulled ')).pop();
     expect(pulled).toMatch(/ 21000 rows, 0 added, .* 0 tab cells and 0 snapshot cells written$/);
   });

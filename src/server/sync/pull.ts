@@ -6,8 +6,8 @@ import type { AffinityClient } from '../affinity/client';
 import type { FieldMetadata, ListEntryWithEntity } from '../affinity/types';
 import type { CodecContext } from '../engine/codecs';
 import { cellsIn } from '../engine/blocks';
-import { isOwnNote, keyColumnSpec } from '../engine/layout';
-import type { TabState } from '../engine/tabState';
+import { keyColumnSpec } from '../engine/layout';
+import { OwnNotes } from '../engine/ownNotes';
 import { keepNotesAround, knownWithoutOwnNotes, recordWithoutOwnNotes } from '../gas/ownNotes';
 import type { Directory } from '../engine/directory';
 import { planPull, type PullPlan } from '../engine/pull';
@@ -90,7 +90,8 @@ export function applyPulledView(
   });
   if (noOwnNotes) keepNotesAround(sheet, plan.noteBlocks, tab.values.length);
   applyPlan(sheet, tab, plan);
-  if (!noOwnNotes && !ownNotesLeft(tab, plan)) recordWithoutOwnNotes(documentStore(), binding.sheetId);
+  if (!noOwnNotes && !new OwnNotes(tab.notes).apply(plan.noteBlocks).leftAfter(plan.deleteRows))
+    recordWithoutOwnNotes(documentStore(), binding.sheetId);
   refreshPushAids(sheet, binding, client, log, {
     columns: remote.columns,
     held: plan.heldColumns,
@@ -110,28 +111,6 @@ export function applyPulledView(
     cellsWritten: cellsIn(plan.blocks),
     snapshotCells,
   });
-}
-
-/** Whether the tab holds notes of the sync's own once a plan is applied: those it had, less those cleared and rows removed, plus those set. */
-export function ownNotesLeft(tab: Pick<TabState, 'notes'>, plan: Pick<PullPlan, 'noteBlocks' | 'deleteRows'>): boolean {
-  const own = new Set<string>();
-  tab.notes.forEach((line, r) =>
-    line.forEach((note, c) => {
-      if (isOwnNote(note)) own.add(`${r}:${c}`);
-    }),
-  );
-  for (const b of plan.noteBlocks)
-    b.values.forEach((line, i) =>
-      line.forEach((note, j) => {
-        const cell = `${b.row + i}:${b.col + j}`;
-        if (isOwnNote(note)) own.add(cell);
-        else if (note === '') own.delete(cell);
-      }),
-    );
-  if (own.size === 0) return false;
-  const removed = new Set(plan.deleteRows);
-  for (const cell of own) if (!removed.has(Number(cell.slice(0, cell.indexOf(':'))))) return true;
-  return false;
 }
 
 /** Logged when the view's columns are not known and synced columns no row carries are left as they are. */
