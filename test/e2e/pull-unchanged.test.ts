@@ -241,6 +241,21 @@ describe('a tab without notes of the sync', () => {
     expect(w.note(entry, F.description)).toBe('');
   });
 
+  it('the note an edit in a read-only column gets makes the next pull read notes, and it clears it', () => {
+    const [entry] = entriesInOrder().slice(12, 13);
+    w.run('setPendingMarks', true);
+    pull();
+    pull();
+    expect(attributesRead()).toBeLessThan(tabCells());
+    const before = w.shown(entry, F.lastMeeting);
+    w.type(entry, F.lastMeeting, '2020-01-01');
+    expect(w.note(entry, F.lastMeeting)).toMatch(/not sent\. Last Meeting is read-only here/);
+    pull();
+    expect(w.shown(entry, F.lastMeeting)).toBe(before);
+    expect(w.note(entry, F.lastMeeting)).toBe('');
+    w.run('setPendingMarks', false);
+  });
+
   it('a note of the sync pasted in from elsewhere is cleared by the next pull', () => {
     const [entry] = entriesInOrder().slice(10, 11);
     pull();
