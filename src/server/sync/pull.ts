@@ -7,8 +7,7 @@ import type { FieldMetadata, ListEntryWithEntity } from '../affinity/types';
 import type { CodecContext } from '../engine/codecs';
 import { cellsIn } from '../engine/blocks';
 import { keyColumnSpec } from '../engine/layout';
-import { OwnNotes } from '../engine/ownNotes';
-import { keepNotesAround, knownWithoutOwnNotes, recordWithoutOwnNotes } from '../gas/ownNotes';
+import { PullNotes } from '../gas/ownNotes';
 import type { Directory } from '../engine/directory';
 import { planPull, type PullPlan } from '../engine/pull';
 import type { RemoteView } from '../engine/remote';
@@ -57,8 +56,9 @@ export function applyPulledView(
   const sheet = sheetOf(ss, binding);
   const ctx = pulled.ctx ?? codecContext(ss);
   // A tab known to hold none of the sync's notes: its notes are not read (gas/ownNotes.ts).
-  const noOwnNotes = knownWithoutOwnNotes(documentStore(), binding.sheetId);
-  const tab = readTab(sheet, { notes: !noOwnNotes });
+  const notes = new PullNotes(documentStore(), binding.sheetId);
+  const tab = readTab(sheet, { notes: notes.read });
+  notes.tabRead(tab);
   const knownSpecs = loadColumnSpecs(documentStore(), binding.sheetId);
   const remote = fitViewToColumns(pulled.remote, pulled.columns ?? null, {
     ids: tab.columnOf.keys(),
@@ -88,10 +88,9 @@ export function applyPulledView(
     addedHere: new Set(loadJournal(documentStore(), binding.sheetId)),
     listName: binding.listName,
   });
-  if (noOwnNotes) keepNotesAround(sheet, plan.noteBlocks, tab.values.length);
+  notes.writing(sheet, plan.noteBlocks);
   applyPlan(sheet, tab, plan);
-  if (!noOwnNotes && !new OwnNotes(tab.notes).apply(plan.noteBlocks).leftAfter(plan.deleteRows))
-    recordWithoutOwnNotes(documentStore(), binding.sheetId);
+  notes.written(plan.deleteRows);
   refreshPushAids(sheet, binding, client, log, {
     columns: remote.columns,
     held: plan.heldColumns,

@@ -8,8 +8,7 @@
  * the packed base and the entry ids, never the whole view as rows, maps or blocks. All in one execution, so the tab
  * shows the whole view or the last one, as with a small view, between executions.
  */
-import { OwnNotes } from '../engine/ownNotes';
-import { keepNotesAround, knownWithoutOwnNotes, recordWithoutOwnNotes } from '../gas/ownNotes';
+import { PullNotes } from '../gas/ownNotes';
 import type { AffinityClient } from '../affinity/client';
 import type { FieldMetadata } from '../affinity/types';
 import { cellsIn } from '../engine/blocks';
@@ -70,10 +69,9 @@ export function applyStreamedView(
 ): PullSummary {
   const sheet = sheetOf(ss, binding);
   // A tab known to hold none of the sync's notes: its notes are not read (gas/ownNotes.ts).
-  const noOwnNotes = knownWithoutOwnNotes(documentStore(), binding.sheetId);
-  const tab = readTab(sheet, { packed: true, notes: !noOwnNotes });
-  const tabRows = tab.values.length;
-  const ownNotes = noOwnNotes ? null : new OwnNotes(tab.notes);
+  const notes = new PullNotes(documentStore(), binding.sheetId);
+  const tab = readTab(sheet, { packed: true, notes: notes.read });
+  notes.tabRead(tab);
   const knownSpecs = loadColumnSpecs(documentStore(), binding.sheetId);
   const bound = { ids: [...tab.columnOf.keys()], specs: knownSpecs };
   const nameSpec = nameColumnSpec(binding.listType);
@@ -129,8 +127,7 @@ export function applyStreamedView(
   let cellsWritten = 0;
   const write = () => {
     const writes = planner.takeBlocks();
-    if (noOwnNotes) keepNotesAround(sheet, writes.noteBlocks, tabRows);
-    ownNotes?.apply(writes.noteBlocks);
+    notes.writing(sheet, writes.noteBlocks);
     writeBlocks(sheet, plain, keyCol, writes);
     cellsWritten += cellsIn(writes.blocks);
   };
@@ -169,7 +166,7 @@ export function applyStreamedView(
   write();
   packed.seal();
   deleteTabRows(sheet, plan.deleteRows);
-  if (ownNotes && !ownNotes.leftAfter(plan.deleteRows)) recordWithoutOwnNotes(documentStore(), binding.sheetId);
+  notes.written(plan.deleteRows);
   // The tab is written: its cells and notes as read are not needed again, and the base's write below (each slice
   // unpacked and compared with the old base) is where the merge's memory peaks. Let them go first.
   tab.values.length = 0;
