@@ -23,6 +23,8 @@ import {
   normalizeMulti,
   parseEdit,
   splitMulti,
+  isCanonicalMulti,
+  multiItems,
   type CodecContext,
   type ParseContext,
   type SheetCell,
@@ -280,6 +282,47 @@ describe('multi-value separator', () => {
         const items = splitMulti(text);
         expect(splitMulti(joinMulti(items))).toEqual(items.length === 1 && items[0] === '' ? [] : items);
       }),
+    );
+  });
+
+  it('a text with nothing escaped splits as the escape-aware reading splits it', () => {
+    // A trailing lone '\\' sends a text down the escape-aware loop and is kept on the last item.
+    const unescaped = fc.array(fc.constantFrom('a', 'é', ' ', ';', '; ', ';;', '\n', '\r\n', '𝔸', 'x y'), {
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(unescaped, (parts) => {
+        const text = parts.join('');
+        fc.pre(text !== '');
+        const quick = splitMulti(text);
+        const loop = splitMulti(text + '\\');
+        expect(quick).toEqual([...loop.slice(0, -1), loop[loop.length - 1].slice(0, -1)]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('a text found already canonical is what normalizing it gives, and every normalized text without escapes is found so', () => {
+    const tricky = fc.array(
+      fc.constantFrom('a', 'é', ' ', ';', '; ', ' ;', '\n', '\u00a0', '\u2028', '𝔸', '\\', '\r'),
+      { maxLength: 8 },
+    );
+    for (const text of ['a ; a', 'a;a', 'a;  a', 'a; ; a', ' a', 'a ', 'a; ', '; a', 'a;\u00a0a', 'a\r\nb'])
+      expect(isCanonicalMulti(text)).toBe(false);
+    for (const text of ['', 'a', 'a; b', 'a b; c\nd; 𝔸']) expect(isCanonicalMulti(text)).toBe(true);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          tricky.map((p) => p.join('')),
+          anyString,
+        ),
+        (text) => {
+          if (isCanonicalMulti(text)) expect(joinMulti(multiItems(text))).toBe(text);
+          const normal = joinMulti(multiItems(text));
+          if (!normal.includes('\\')) expect(isCanonicalMulti(normal)).toBe(true);
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 

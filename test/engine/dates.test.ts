@@ -76,6 +76,40 @@ describe('pacificDay', () => {
     expect(parseInstant('2024-04-01T25:00:00Z')).toBeNull();
   });
 
+  it("reads Affinity's own shape ('…T07:00:00Z', '…T07:00:00.000Z') as the general parse does", () => {
+    // The quick path (no regex) and the general one must agree on every text of that shape, valid or not; a
+    // leading space sends a text down the general path.
+    const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n });
+    const text = fc
+      .tuple(digits(4), digits(2), digits(2), digits(2), digits(2), digits(2), fc.option(digits(3)))
+      .map(([y, mo, d, h, mi, s, f]) =>
+        [y, '-', mo, '-', d, 'T', h, ':', mi, ':', s, f ? ['.', f] : [], 'Z'].flat(2).join(''),
+      );
+    fc.assert(
+      fc.property(text, (t) => {
+        const quick = parseInstant(t);
+        expect(quick).toBe(parseInstant(` ${t}`));
+        if (quick !== null && Number(t.slice(0, 4)) >= 1 && !t.includes('T24') && !/:60/.test(t))
+          expect(quick).toBe(Date.parse(t));
+      }),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+        (d) => {
+          const iso = d.toISOString();
+          expect(parseInstant(iso)).toBe(d.getTime());
+          expect(parseInstant(iso.replace(/\.\d{3}Z$/, 'Z'))).toBe(Math.floor(d.getTime() / 1000) * 1000);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(parseInstant('2024-02-30T07:00:00Z')).toBeNull();
+    expect(parseInstant('2024-04-01T24:00:01Z')).toBeNull();
+    expect(parseInstant('2024-04-01T07:00:00.000z')).toBe(Date.parse('2024-04-01T07:00:00.000Z'));
+  });
+
   it('spring forward 2024-03-10 (02:00 PST → 03:00 PDT at 10:00Z)', () => {
     expect(pacificDay('2024-03-10T08:00:00Z')).toBe('2024-03-10'); // midnight PST
     expect(pacificDay('2024-03-10T07:59:59Z')).toBe('2024-03-09');

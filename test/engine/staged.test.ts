@@ -2,6 +2,7 @@
  * Pages gathered across executions (src/server/engine/staged.ts): joined in order they give exactly the view
  * buildRemoteView builds from all the entries at once; an entry served twice is kept once; staged pages survive JSON.
  */
+import fc from 'fast-check';
 import type { ListEntryWithEntity } from '../../src/server/affinity/types';
 import { nameColumnSpec } from '../../src/server/engine/layout';
 import { buildRemoteView } from '../../src/server/engine/remote';
@@ -73,6 +74,38 @@ describe('staged pages', () => {
     const all = [...narrow, ...entries.slice(100, 200)];
     expect(viewFromPages(pagesOf(all), nameColumnSpec('company')).columns).toEqual(
       buildRemoteView(all, fields, 'company', ctx).columns,
+    );
+  });
+  it('whatever fields each row carries, in whatever order, staged and joined equal the view built at once', () => {
+    // Rows that lack a column met later in their page, fields in another order, a field twice, hidden fields.
+    const pool = entries.slice(0, 60);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            at: fc.nat(pool.length - 1),
+            pick: fc.array(fc.nat(29), { maxLength: 34 }),
+            hide: fc.option(fc.nat(29), { nil: undefined }),
+          }),
+          { minLength: 1, maxLength: 25 },
+        ),
+        fc.integer({ min: 1, max: 12 }),
+        (rows, size) => {
+          const list = rows.map(({ at, pick, hide }, n) => {
+            const e = pool[at];
+            const own = e.entity.fields ?? [];
+            const chosen = pick.filter((k) => k < own.length).map((k) => own[k]);
+            const withHidden =
+              hide !== undefined && hide < own.length
+                ? [...chosen, { ...own[hide], type: 'hidden' as const, value: null }]
+                : chosen;
+            return { ...e, id: e.id * 1000 + n, entity: { ...e.entity, fields: withHidden } } as ListEntryWithEntity;
+          });
+          const joined = viewFromPages(pagesOf(list, size), nameColumnSpec('company'));
+          expect(plain(joined)).toEqual(plain(buildRemoteView(list, fields, 'company', ctx)));
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });

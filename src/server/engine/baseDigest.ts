@@ -59,8 +59,9 @@ export interface BaseCheck {
  * sheet keeps them until it is compacted) do not count.
  */
 function bucketTexts(snapshot: Snapshot, buckets: number): (bucket: number) => string {
+  // Each column's label ('<length>:<id>') made once, not once per cell.
   const order = snapshot.columns
-    .map((id, i) => [id, i] as const)
+    .map((id, i) => [id, i, `${id.length}:${id}`] as const)
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const ids: number[][] = Array.from({ length: buckets }, () => []);
   for (const id of snapshot.rows.keys()) ids[id % buckets].push(id);
@@ -71,9 +72,9 @@ function bucketTexts(snapshot: Snapshot, buckets: number): (bucket: number) => s
     for (const id of list) {
       const texts = snapshot.rows.get(id)!;
       parts.push(`#${id}:`);
-      for (const [col, i] of order) {
+      for (const [, i, label] of order) {
         const t = texts[i] ?? '';
-        if (t !== '') parts.push(`${col.length}:${col}${t.length}:${t}`);
+        if (t !== '') parts.push(`${label}${t.length}:${t}`);
       }
       parts.push(';');
     }

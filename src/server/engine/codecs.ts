@@ -24,6 +24,7 @@ export {
   fitMulti,
   fitText,
   htmlToText,
+  isCanonicalMulti,
   isMoreMarker,
   joinMulti,
   looksCut,

@@ -136,6 +136,8 @@ const ISO_RE =
  * Returns null for anything else.
  */
 export function parseInstant(text: string): number | null {
+  const fast = parseUtcInstant(text);
+  if (fast !== undefined) return fast;
   const m = ISO_RE.exec(text.trim());
   if (!m) return null;
   const year = Number(m[1]);
@@ -166,6 +168,49 @@ export function parseInstant(text: string): number | null {
     offsetMinutes * MS_PER_MINUTE
   );
 }
+
+/** The digit at `i` (0-9), or -1. */
+function digitAt(text: string, i: number): number {
+  const c = text.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/**
+ * How Affinity writes every instant, 'YYYY-MM-DDTHH:mm:ssZ' or 'YYYY-MM-DDTHH:mm:ss.sssZ', read without a regex
+ * (a pull reads one per date and interaction cell): the same result as the general parse, or undefined for any
+ * other shape (then the general parse decides).
+ */
+function parseUtcInstant(text: string): number | null | undefined {
+  const n = text.length;
+  if ((n !== 20 && n !== 24) || text.charCodeAt(n - 1) !== 90 /* Z */) return undefined;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return undefined;
+  if (n === 24 && text[19] !== '.') return undefined;
+  const d: number[] = [];
+  for (const i of n === 24 ? FAST_DIGITS_MS : FAST_DIGITS) {
+    const v = digitAt(text, i);
+    if (v < 0) return undefined;
+    d.push(v);
+  }
+  const year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+  const month = d[4] * 10 + d[5];
+  const day = d[6] * 10 + d[7];
+  const hour = d[8] * 10 + d[9];
+  const minute = d[10] * 10 + d[11];
+  const second = d[12] * 10 + d[13];
+  const fraction = n === 24 ? d[14] * 100 + d[15] * 10 + d[16] : 0;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 24 || minute > 59 || second > 60 || (hour === 24 && (minute > 0 || second > 0))) return null;
+  return (
+    daysFromCivil(year, month, day) * MS_PER_DAY +
+    hour * MS_PER_HOUR +
+    minute * MS_PER_MINUTE +
+    second * 1000 +
+    fraction
+  );
+}
+
+const FAST_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+const FAST_DIGITS_MS = [...FAST_DIGITS, 20, 21, 22];
 
 /** True when the text is a bare ISO date ('YYYY-MM-DD', no time): a calendar day rather than an instant. */
 function isDateOnly(text: string): boolean {
@@ -235,6 +280,9 @@ function yearlyDaylight(year: number): readonly [number, number] | null {
   return null;
 }
 
+/** The daylight period of each year met (a pull asks once per date cell; a few hundred years at most). */
+const DAYLIGHT_OF_YEAR = new Map<number, readonly [number, number] | null>();
+
 /** UTC offset of America/Los_Angeles at an instant, in ms (e.g. -28,800,000 for PST). */
 export function pacificOffsetMs(ms: number): number {
   if (ms < STANDARD_TIME_START_MS) return LMT_OFFSET_MS;
@@ -242,7 +290,11 @@ export function pacificOffsetMs(ms: number): number {
     if (ms >= start && ms < end) return PDT_MS;
   }
   const year = civilFromDays(Math.floor(ms / MS_PER_DAY)).year;
-  const period = yearlyDaylight(year);
+  let period = DAYLIGHT_OF_YEAR.get(year);
+  if (period === undefined) {
+    period = yearlyDaylight(year);
+    DAYLIGHT_OF_YEAR.set(year, period);
+  }
   return period && ms >= period[0] && ms < period[1] ? PDT_MS : PST_MS;
 }
 

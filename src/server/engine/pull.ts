@@ -246,6 +246,8 @@ export function startPull(input: PullInput): PullPlanner {
     counts,
   };
 
+  // The tab column of each of the view's columns, looked up once rather than once per cell.
+  const viewCols = view.columns.map((spec) => columnOf.get(spec.id)!);
   const merge = (rows: readonly RemoteRow[]) => {
     for (const remote of rows) {
       counts.rows++;
@@ -268,8 +270,9 @@ export function startPull(input: PullInput): PullPlanner {
       const line = tab.values[existing];
       if (keyIsNew) setChange(existing, keyCol, remote.entryId);
       setNote(existing, keyCol, '');
-      for (const spec of view.columns) {
-        const col = columnOf.get(spec.id)!;
+      for (let k = 0; k < view.columns.length; k++) {
+        const spec = view.columns[k];
+        const col = viewCols[k];
         const remoteText = remote.texts.get(spec.id) ?? '';
         const local = col < tab.width ? codec.read(line[col] ?? '', spec) : '';
         const base = baseOf(remote.entryId, spec.id);

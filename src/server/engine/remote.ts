@@ -3,7 +3,7 @@
  * expose a view's columns, so they are the union of the fields the rows carry, in the order they first appear; types
  * come from the list's field metadata (or the value itself when a field is not in the metadata). Pure.
  */
-import type { FieldMetadata, ListEntryWithEntity, ListType, ValueType } from '../affinity/types';
+import type { Field, FieldMetadata, ListEntryWithEntity, ListType, ValueType } from '../affinity/types';
 import { canonicalOf, isEditable, type CodecContext } from './codecs';
 import { NAME_COLUMN, nameColumnSpec, type ColumnSpec } from './layout';
 
@@ -30,6 +30,20 @@ export function entityName(entry: ListEntryWithEntity): string {
   return entry.entity.name ?? '';
 }
 
+/** The column of a field first met in a row: its type from the list's metadata, else from the value itself. */
+export function columnSpecOf(field: Field, meta: ReadonlyMap<string, FieldMetadata>): ColumnSpec {
+  const m = meta.get(field.id);
+  const valueType: ValueType = m?.valueType ?? field.value?.type ?? 'text';
+  const kind = field.type === 'hidden' ? (m?.type ?? 'list') : field.type;
+  return {
+    id: field.id,
+    name: m?.name ?? field.name,
+    valueType,
+    kind,
+    editable: isEditable({ id: field.id, type: kind, valueType }),
+  };
+}
+
 export function buildRemoteView(
   entries: ListEntryWithEntity[],
   fields: FieldMetadata[],
@@ -47,18 +61,8 @@ export function buildRemoteView(
     let locked: Set<string> | undefined;
     texts.set(NAME_COLUMN, entityName(entry));
     for (const field of entry.entity.fields ?? []) {
-      let spec = specs.get(field.id);
-      if (!spec) {
-        const m = meta.get(field.id);
-        const valueType: ValueType = m?.valueType ?? field.value?.type ?? 'text';
-        const kind = field.type === 'hidden' ? (m?.type ?? 'list') : field.type;
-        spec = {
-          id: field.id,
-          name: m?.name ?? field.name,
-          valueType,
-          kind,
-          editable: isEditable({ id: field.id, type: kind, valueType }),
-        };
+      if (!specs.has(field.id)) {
+        const spec = columnSpecOf(field, meta);
         specs.set(field.id, spec);
         columns.push(spec);
       }

@@ -8,7 +8,9 @@
 import type { FieldMetadata, ListEntryWithEntity, ListType } from '../affinity/types';
 import type { CodecContext } from './codecs';
 import type { ColumnSpec } from './layout';
-import { buildRemoteView, type RemoteRow, type RemoteView } from './remote';
+import { canonicalOf } from './codecs';
+import { NAME_COLUMN, nameColumnSpec } from './layout';
+import { columnSpecOf, entityName, type RemoteRow, type RemoteView } from './remote';
 
 export interface StagedPage {
   /** Page index in the view (0-based). */
@@ -26,14 +28,32 @@ export function stagePage(
   listType: ListType,
   ctx: CodecContext,
 ): StagedPage {
-  const view = buildRemoteView(entries, fields, listType, ctx);
-  const at = new Map(view.columns.map((c, k) => [c.id, k]));
-  const rows: StagedPage['rows'] = view.rows.map((r) => {
-    const texts = view.columns.map((c) => r.texts.get(c.id) ?? '');
-    if (!r.locked || r.locked.size === 0) return [r.entryId, texts];
-    return [r.entryId, texts, [...r.locked].map((id) => at.get(id)!).filter((k) => k !== undefined)];
-  });
-  return { i: index, cols: view.columns, rows };
+  // What buildRemoteView builds, with each row's texts aligned to the columns as they are made (no map per row).
+  const meta = new Map(fields.map((f) => [f.id, f]));
+  const cols: ColumnSpec[] = [nameColumnSpec(listType)];
+  const at = new Map<string, number>([[NAME_COLUMN, 0]]);
+  const rows: StagedPage['rows'] = [];
+  for (const entry of entries) {
+    const texts: string[] = new Array<string>(cols.length).fill('');
+    let locked: number[] | undefined;
+    texts[0] = entityName(entry);
+    for (const field of entry.entity.fields ?? []) {
+      let k = at.get(field.id);
+      if (k === undefined) {
+        k = cols.length;
+        at.set(field.id, k);
+        cols.push(columnSpecOf(field, meta));
+      }
+      while (texts.length <= k) texts.push('');
+      const { text, truncated } = canonicalOf(field.value, field.type, ctx);
+      texts[k] = text;
+      if ((truncated || field.type === 'hidden') && !(locked ??= []).includes(k)) locked.push(k);
+    }
+    rows.push(locked ? [entry.id, texts, locked] : [entry.id, texts]);
+  }
+  // Rows met before a column appeared carry it as ''.
+  for (const [, texts] of rows) while (texts.length < cols.length) texts.push('');
+  return { i: index, cols, rows };
 }
 
 /**

@@ -6,6 +6,7 @@
 
 const DAY_MS = 86_400_000;
 const WINDOW_MS = 30 * DAY_MS;
+const MAX_DAYS_KEPT = 20_000;
 
 /** `wallClock(ms)` returns the local wall-clock time of an instant as 'YYYY-MM-DDTHH:mm:ss'. */
 export type WallClock = (instantMs: number) => string;
@@ -23,6 +24,7 @@ function utcDay(ms: number): string {
 export class TimeZoneDays {
   private readonly windows = new Map<number, number | null>();
   private readonly exact = new Map<number, number>();
+  private readonly days = new Map<number, string>();
 
   constructor(private readonly wallClock: WallClock) {}
 
@@ -49,7 +51,16 @@ export class TimeZoneDays {
 
   /** The local calendar day ('YYYY-MM-DD') of an instant. */
   dayOf(ms: number): string {
-    return utcDay(ms + this.offsetAt(ms));
+    const local = ms + this.offsetAt(ms);
+    // A pull asks for the day of every date cell: the texts of the days met are kept (a few thousand at most).
+    const day = Math.floor(local / DAY_MS);
+    let text = this.days.get(day);
+    if (text === undefined) {
+      text = utcDay(local);
+      if (this.days.size >= MAX_DAYS_KEPT) this.days.clear();
+      this.days.set(day, text);
+    }
+    return text;
   }
 
   /** The instant of local midnight starting a day. */

@@ -56,6 +56,11 @@ function specOf(m: FieldMetadata, fromRows: ColumnSpec | undefined): ColumnSpec 
  *   dropped, a column no row carries is empty for every row.
  * - `columns` null: the rows' columns, plus (in `keep`) each column the tab syncs that no row carries.
  */
+function allIn(keys: Iterable<string>, ids: ReadonlySet<string>): boolean {
+  for (const id of keys) if (!ids.has(id)) return false;
+  return true;
+}
+
 export function fitViewToColumns(
   view: RemoteView,
   columns: readonly FieldMetadata[] | null,
@@ -68,8 +73,9 @@ export function fitViewToColumns(
     const ids = new Set(specs.map((c) => c.id));
     ids.add(NAME_COLUMN);
     const rows: RemoteRow[] = view.rows.map((r) => {
-      const texts = new Map([...r.texts].filter(([id]) => ids.has(id)));
-      const locked = r.locked && new Set([...r.locked].filter((id) => ids.has(id)));
+      // A row that carries only the view's columns (the usual case) is kept as it is, without a copy.
+      const texts = allIn(r.texts.keys(), ids) ? r.texts : new Map([...r.texts].filter(([id]) => ids.has(id)));
+      const locked = r.locked && (allIn(r.locked, ids) ? r.locked : new Set([...r.locked].filter((id) => ids.has(id))));
       return locked && locked.size > 0 ? { entryId: r.entryId, texts, locked } : { entryId: r.entryId, texts };
     });
     return { columns: [nameSpec, ...specs], rows, keep: [], columnsFrom: 'view' };

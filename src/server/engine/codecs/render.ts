@@ -52,8 +52,22 @@ export function numberText(n: number | null | undefined): string {
   return Object.is(n, -0) ? '0' : String(n);
 }
 
+/** Texts of the datetimes met, by what Affinity sent: its dates are midnights, so a view repeats them. */
+const DATETIME_TEXTS = new Map<string, string>();
+const MAX_DATETIMES_KEPT = 20_000;
+
 /** The Pacific calendar day of an Affinity datetime; a text that is no date-time is kept as written. */
 export function datetimeText(data: string): string {
+  let text = DATETIME_TEXTS.get(data);
+  if (text === undefined) {
+    text = datetimeTextOf(data);
+    if (DATETIME_TEXTS.size >= MAX_DATETIMES_KEPT) DATETIME_TEXTS.clear();
+    DATETIME_TEXTS.set(data, text);
+  }
+  return text;
+}
+
+function datetimeTextOf(data: string): string {
   try {
     return pacificDay(data);
   } catch {
@@ -89,10 +103,12 @@ export function reminderText(r: ReminderData, ctx: CodecContext): string {
 
 function multi<T>(data: T[] | null | undefined, totalCount: number | undefined, text: (item: T) => string): Canonical {
   const list = Array.isArray(data) ? data : [];
-  const items = list
-    .filter((item) => item !== null && item !== undefined)
-    .map((item) => normalizeText(text(item)))
-    .filter((s) => s !== '');
+  const items: string[] = [];
+  for (const item of list) {
+    if (item === null || item === undefined) continue;
+    const s = normalizeText(text(item));
+    if (s !== '') items.push(s);
+  }
   const hidden = typeof totalCount === 'number' && totalCount > list.length ? totalCount - list.length : 0;
   return fitMulti(items, hidden);
 }

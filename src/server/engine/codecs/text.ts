@@ -12,6 +12,8 @@ export const MAX_MULTI_ITEMS = 100;
 
 /** Escapes one item of a multi value: '\' → '\\', ';' → '\;'. */
 export function escapeItem(item: string): string {
+  // Most items have nothing to escape: skip the replace (a pull escapes every item of every multi-value cell).
+  if (item.indexOf(';') === -1 && item.indexOf('\\') === -1) return item;
   return item.replace(/[\\;]/g, (c) => '\\' + c);
 }
 
@@ -27,6 +29,12 @@ export function joinMulti(items: readonly string[]): string {
  */
 export function splitMulti(text: string): string[] {
   if (text === '') return [];
+  if (text.indexOf('\\') === -1) {
+    // Nothing escaped (most cells): the same items from the native split.
+    const parts = text.split(';');
+    for (let k = 1; k < parts.length; k++) if (parts[k].charCodeAt(0) === 32) parts[k] = parts[k].slice(1);
+    return parts;
+  }
   const items: string[] = [];
   let current = '';
   for (let i = 0; i < text.length; i++) {
@@ -52,7 +60,7 @@ export function splitMulti(text: string): string[] {
 
 /** One line ending ('\n') and no surrounding whitespace: how every canonical text (and item) is stored. */
 export function normalizeText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').trim();
+  return (text.indexOf('\r') === -1 ? text : text.replace(/\r\n?/g, '\n')).trim();
 }
 
 /** The items of a multi-value text as a person means them: trimmed, empty ones dropped. */
@@ -64,7 +72,26 @@ export function multiItems(text: string): string[] {
 
 /** A multi-value text in canonical form: items trimmed, empty ones dropped, re-joined with '; '. */
 export function normalizeMulti(text: string): string {
-  return joinMulti(multiItems(text));
+  return isCanonicalMulti(text) ? text : joinMulti(multiItems(text));
+}
+
+const SPACE = /\s/;
+
+/**
+ * True when a multi-value text is already canonical and has nothing escaped (most cells a pull reads back): items
+ * without surrounding whitespace, none empty, each ';' followed by one space. Checked at the separators only, so a
+ * tab's multi cells are not split and joined again to find them unchanged. False says nothing (normalize it).
+ */
+export function isCanonicalMulti(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return true;
+  if (text.indexOf('\\') !== -1 || text.indexOf('\r') !== -1) return false;
+  if (SPACE.test(text[0]) || SPACE.test(text[n - 1]) || text[0] === ';' || text[n - 1] === ';') return false;
+  for (let i = text.indexOf(';'); i !== -1; i = text.indexOf(';', i + 1)) {
+    if (text[i + 1] !== ' ' || i + 2 >= n || text[i + 2] === ';') return false;
+    if (SPACE.test(text[i - 1]) || SPACE.test(text[i + 2])) return false;
+  }
+  return true;
 }
 
 /** The last item of a multi value whose items did not all fit or were not all returned by Affinity. */
@@ -99,6 +126,10 @@ export function fitText(text: string): { text: string; truncated: boolean } {
  */
 export function fitMulti(items: readonly string[], hidden = 0): { text: string; truncated: boolean } {
   const escaped = items.map(escapeItem);
+  if (hidden === 0) {
+    const whole = escaped.join(MULTI_SEPARATOR);
+    if (whole.length <= CELL_TEXT_LIMIT) return { text: whole, truncated: false };
+  }
   const build = (count: number, more: number): string =>
     (more > 0 ? [...escaped.slice(0, count), moreMarker(more)] : escaped.slice(0, count)).join(MULTI_SEPARATOR);
   let text = build(escaped.length, hidden);
