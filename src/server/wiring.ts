@@ -136,6 +136,7 @@ export function runDeps(
     reserve: reserveOf(settings),
     today: todayIn(ss.getSpreadsheetTimeZone()),
     progress: (sheetId, text) => (text === null ? progress.clear(sheetId) : progress.set(sheetId, text)),
+    progressEach: (items) => progress.setEach(items),
     push: (binding: Binding, deadline: number) => {
       const doc = documentStore();
       const c = getClient();

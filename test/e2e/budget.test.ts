@@ -26,19 +26,25 @@ function keyColumn(product: Product, tab: string): number {
   throw new Error('no key column');
 }
 
+/** A product whose list has `tabs` views of `perTab` entries each, started before the tests and closed after. */
+function viewsWorld(tabs: number, perTab: number, fields: number, network: NetworkOption) {
+  const world = {} as { product: Product; viewIds: number[] };
+  beforeAll(async () => {
+    const made = multiViewSeed(tabs, perTab, fields);
+    world.viewIds = made.viewIds;
+    world.product = await startProduct({ seed: made.seed, harness: { network } });
+  });
+  afterAll(() => world.product.close());
+  return world;
+}
+
 describe('pull all tabs: three views paged together under one budget', () => {
   const TABS = 3;
   const PER_TAB = 3_000; // 30 pages each: 90 pages one after the other ≈ 7 min, over the 6-minute limit
-  let product: Product;
-  let viewIds: number[];
-  beforeAll(async () => {
-    const made = multiViewSeed(TABS, PER_TAB, 10);
-    viewIds = made.viewIds;
-    product = await startProduct({ seed: made.seed, harness: { network: SLOW } });
-  });
-  afterAll(() => product.close());
+  const world = viewsWorld(TABS, PER_TAB, 10, SLOW);
 
   it('completes without a platform error, in about max(pages) rounds, and every tab equals its view', async () => {
+    const { product, viewIds } = world;
     const h = product.harness;
     // Binding is not what this measures: bind under the fast model.
     h.state.network = resolveNetwork('fast');
@@ -76,16 +82,10 @@ describe('pull all tabs: three views paged together under one budget', () => {
 describe('pull all tabs: as many tabs written in one execution as its time allows', () => {
   const TABS = 3;
   const PER_TAB = 8_000; // 24,000 rows in all: an execution used to stop writing tabs at about 20,000 rows
-  let product: Product;
-  let viewIds: number[];
-  beforeAll(async () => {
-    const made = multiViewSeed(TABS, PER_TAB, 6);
-    viewIds = made.viewIds;
-    product = await startProduct({ seed: made.seed, harness: { network: 'fast' } });
-  });
-  afterAll(() => product.close());
+  const world = viewsWorld(TABS, PER_TAB, 6, 'fast');
 
   it('writes all three tabs in the one execution, with no continuation a minute later', () => {
+    const { product, viewIds } = world;
     const h = product.harness;
     h.run('connect', GENERATED.apiKey);
     const tabs = viewIds.map((v) => (h.run('bindTab', L, v) as { tabName: string }).tabName);
@@ -131,5 +131,43 @@ describe("a push's conflict check fits the time left", () => {
     const sent = h.fetchLog.slice(from);
     expect(sent.filter((r) => /saved-views/.test(r.url))).toHaveLength(0);
     expect(sent.filter((r) => r.method.toLowerCase() === 'patch')).toHaveLength(200);
+  });
+});
+
+describe('pull all tabs: progress of views paged together', () => {
+  const TABS = 3;
+  const PER_TAB = 1_500; // 15 pages each
+  const world = viewsWorld(TABS, PER_TAB, 6, 'fast');
+
+  it("shows each tab's rows fetched in the panel, all tabs' progress written together in one cache write a round", () => {
+    const { product, viewIds } = world;
+    const h = product.harness;
+    h.run('connect', GENERATED.apiKey);
+    viewIds.map((v) => h.run('bindTab', L, v));
+    const sheetIds = h.spreadsheet
+      .getSheets()
+      .filter((s) => !s.isSheetHidden())
+      .map((s) => s.getSheetId());
+    // Cut the pull short after its 12th round of pages (the progress is said every 5th round).
+    h.runWith({ kind: 'menu', traceCalls: true }, 'menuPullAllTabs');
+    const trace = h.lastExecution.callTrace ?? [];
+    const rounds = trace.flatMap((k, i) => (k === 'UrlFetchApp.fetchAll' ? [i] : []));
+    // Two metadata rounds (the views, their columns), then the pages.
+    const cut = rounds[2 + 12];
+    try {
+      h.runWith({ kind: 'menu', abortAfterCalls: cut }, 'menuPullAllTabs');
+    } catch {
+      // killed, as intended
+    }
+    const cutRun = h.lastExecution;
+    expect(cutRun.killed).toBe('abort-after-calls');
+    const progress = h.run('getProgress') as { sheetId: number; message: string }[];
+    const bound = progress.filter((p) => sheetIds.includes(p.sheetId));
+    expect(bound.map((p) => p.message)).toEqual(
+      Array.from({ length: TABS }, () => expect.stringMatching(/^1,000 rows fetched of about 1,500…$/)),
+    );
+    // The start and rounds 5 and 10 said the three tabs' progress: one write each, not one per tab (the other
+    // writes keep each view's columns for the pull's later executions).
+    expect(cutRun.calls['CacheService.Cache.putAll']).toBe(3 + TABS);
   });
 });

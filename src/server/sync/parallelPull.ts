@@ -11,6 +11,7 @@ import { MINUTE_RESERVE, PAGE_SIZE, paceDelayMs } from '../engine/quota';
 import type { Binding } from './bindings';
 import { loadStats, type PullCheckpoint } from './runStore';
 import { MIN_TASK_MS, PageBuffer, beginCheckpoint, usableCheckpoint, type PullContext } from './resumablePull';
+import { flushSheets } from '../gas/platform';
 import { sheetOf } from './tabContext';
 import { cachedColumnsOfPull, fetchViewColumnsOf, keepColumnsOfPull } from './viewColumns';
 
@@ -65,12 +66,8 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
     return { binding, resumed, cp: { ...cp, executions: 0 } };
   });
   const columns = columnsOfPulls(pc, started);
-  const views: ViewInProgress[] = started.map(({ binding, resumed, cp }, i) => {
+  const views: ViewInProgress[] = started.map(({ binding, cp }, i) => {
     const s = stats[String(binding.sheetId)];
-    pc.progress(
-      binding.sheetId,
-      resumed ? `Resuming: ${fmt(resumed.rows)} rows fetched so far…` : 'Reading the view from Affinity…',
-    );
     return {
       binding,
       cp,
@@ -79,6 +76,13 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
       expectedRows: Math.max(s?.rows ?? 0, cp.rows),
     };
   });
+  say(
+    pc,
+    started.map(({ binding, resumed }) => ({
+      sheetId: binding.sheetId,
+      message: resumed ? `Resuming: ${fmt(resumed.rows)} rows fetched so far…` : 'Reading the view from Affinity…',
+    })),
+  );
   log.log(`Paging ${views.length} views together: ${views.map((v) => `“${v.cp.viewName}”`).join(', ')}.`);
   // Requests and fetch time since the last staging, shared among the views by the pages each buffered.
   let stagedRequests = startRequests;
@@ -87,9 +91,23 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
     const totalPages = views.reduce((n, v) => n + v.buf.pages.length, 0) || 1;
     const requests = client.requestsSent - stagedRequests;
     const elapsed = clock.now() - stagedAt;
-    for (const v of views) {
-      const share = v.buf.pages.length / totalPages;
-      stageView(pc, v, Math.round(requests * share), Math.round(elapsed * share));
+    // Every view's pages written, one flush, then each checkpoint counts its own (not a flush per view).
+    const written = views.map((v) => ({
+      v,
+      share: v.buf.pages.length / totalPages,
+      n: v.buf.write(pc.ss, v.binding.sheetId, v.cp),
+    }));
+    flushSheets();
+    for (const { v, share, n } of written) {
+      PageBuffer.commit(
+        pc.doc,
+        v.binding.sheetId,
+        v.cp,
+        n,
+        Math.round(requests * share),
+        Math.round(elapsed * share),
+        pc.clock.now(),
+      );
     }
     stagedRequests = client.requestsSent;
     stagedAt = clock.now();
@@ -127,6 +145,7 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
     const outcomes = client.entriesPages(active.map((v) => v.cp.nextUrl as string));
     rounds++;
     roundMs = rounds === 1 ? clock.now() - t0 : roundMs * 0.8 + (clock.now() - t0) * 0.2;
+    const said: { sheetId: number; message: string }[] = [];
     outcomes.forEach((o, i) => {
       const v = active[i];
       if (!o.ok) {
@@ -138,11 +157,12 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
       }
       v.buf.add(v.cp, o.value, v.fields, v.binding, pc.codec);
       if (v.cp.pages % 5 === 0)
-        pc.progress(
-          v.binding.sheetId,
-          `${fmt(v.cp.rows)} rows fetched${v.expectedRows > v.cp.rows ? ` of about ${fmt(v.expectedRows)}` : ''}…`,
-        );
+        said.push({
+          sheetId: v.binding.sheetId,
+          message: `${fmt(v.cp.rows)} rows fetched${v.expectedRows > v.cp.rows ? ` of about ${fmt(v.expectedRows)}` : ''}…`,
+        });
     });
+    say(pc, said);
   }
   stageAll();
   for (const v of views) {
@@ -180,6 +200,12 @@ function columnsOfPulls(
     const got = read[missing.findIndex((m) => m.binding === binding)];
     return keepColumnsOfPull(pc.cache, binding.sheetId, cp.startedAt, got);
   });
+}
+
+/** The views page in step: their progress goes out in one write. */
+function say(pc: PullContext, items: { sheetId: number; message: string }[]): void {
+  if (pc.progressEach) pc.progressEach(items);
+  else for (const { sheetId, message } of items) pc.progress(sheetId, message);
 }
 
 function stageView(pc: PullContext, v: ViewInProgress, requests: number, fetchMs: number): void {

@@ -18,9 +18,20 @@ export class ProgressStore {
 
   /** Never throws: progress is only informative. */
   set(sheetId: number, message: string): void {
+    this.setEach([{ sheetId, message }]);
+  }
+
+  /** Several tabs' progress in one cache write (views paged together report in the same round). */
+  setEach(items: readonly { sheetId: number; message: string }[]): void {
+    if (items.length === 0) return;
     try {
-      const info: ProgressInfo = { sheetId, message, at: this.now() };
-      this.cache?.putAll({ [PREFIX + sheetId]: JSON.stringify(info) }, TTL_SECONDS);
+      const at = this.now();
+      const values: Record<string, string> = {};
+      for (const { sheetId, message } of items) {
+        const info: ProgressInfo = { sheetId, message, at };
+        values[PREFIX + sheetId] = JSON.stringify(info);
+      }
+      this.cache?.putAll(values, TTL_SECONDS);
     } catch {
       // cache unavailable
     }

@@ -86,6 +86,8 @@ export interface PullContext {
   today: string;
   /** Progress for the panel (never throws). */
   progress: (sheetId: number, message: string | null) => void;
+  /** Several tabs' progress in one write (never throws); without it, `progress` for each. */
+  progressEach?: (items: { sheetId: number; message: string }[]) => void;
   /** Makes sure a continuation follows if this execution is killed; `force`: about to do something long in one go. */
   ensureWatchdog: (force?: boolean) => void;
   run: RunState;
@@ -178,6 +180,16 @@ export class PageBuffer {
     fetchMs: number,
     now: number,
   ): void {
+    const written = this.write(ss, sheetId, cp);
+    flushSheets(); // staged rows are on the sheet before the checkpoint counts them
+    PageBuffer.commit(doc, sheetId, cp, written, requests, fetchMs, now);
+  }
+
+  /**
+   * Writes the buffered pages to staging and empties the buffer; returns how many records it wrote. The checkpoint
+   * may count them (commit) only once the writes are flushed: several views' buffers are written, then flushed once.
+   */
+  write(ss: Spreadsheet, sheetId: number, cp: PullCheckpoint): number {
     const records: StagedRecord[] = this.pages.map((p) => ({ k: 'page', ...p }));
     if (this.values.length + this.rowEntities.length > 0) {
       records.push({
@@ -187,15 +199,27 @@ export class PageBuffer {
       });
     }
     writeStaged(ss, sheetId, cp.staged, records);
-    flushSheets(); // staged rows are on the sheet before the checkpoint counts them
-    cp.staged += records.length;
+    this.pages.length = 0;
+    this.values.length = 0;
+    this.rowEntities.length = 0;
+    return records.length;
+  }
+
+  /** Counts `written` staged records (flushed) in the checkpoint, with this execution's requests and fetch time. */
+  static commit(
+    doc: KeyValueStore,
+    sheetId: number,
+    cp: PullCheckpoint,
+    written: number,
+    requests: number,
+    fetchMs: number,
+    now: number,
+  ): void {
+    cp.staged += written;
     cp.requests += requests;
     cp.fetchMs += fetchMs;
     cp.updatedAt = now;
     saveCheckpoint(doc, sheetId, cp);
-    this.pages.length = 0;
-    this.values.length = 0;
-    this.rowEntities.length = 0;
   }
 }
 

@@ -40,6 +40,8 @@ export interface RunDeps {
   today: string;
   /** Progress for the panel (never throws). */
   progress: (sheetId: number, message: string | null) => void;
+  /** Several tabs' progress in one write (never throws); without it, `progress` for each. */
+  progressEach?: (items: { sheetId: number; message: string }[]) => void;
   /** Pushes a tab's edits (sync/push.ts through the caller), returning the requests it made. */
   /** `waiting`: edited entries left for the next execution (the push did the part that fit). */
   push: (binding: Binding, deadline: number) => { requests: number; message: string; waiting?: number };
@@ -124,6 +126,7 @@ export function executeRun(
     reserve: deps.reserve,
     today: deps.today,
     progress: deps.progress,
+    progressEach: deps.progressEach,
     ensureWatchdog,
     run,
     cache: deps.cache,
