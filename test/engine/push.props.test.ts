@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { SheetCell } from '../../src/server/engine/layout';
 import { KEY_COLUMN, NOTE_MARK, keyColumnSpec } from '../../src/server/engine/layout';
 import { planPull } from '../../src/server/engine/pull';
-import { buildRemoteView } from '../../src/server/engine/remote';
+import { buildRemoteView } from '../support/remoteView';
 import { CONFLICT_POLICIES, type ConflictPolicy } from '../../src/server/engine/policy';
 import { planPush } from '../../src/server/engine/push/plan';
 import { findEdits } from '../../src/server/engine/push/scan';

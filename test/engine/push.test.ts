@@ -2,7 +2,7 @@ import type { FieldValueUpdate } from '../../src/server/affinity/types';
 import { cellsIn } from '../../src/server/engine/blocks';
 import { KEY_COLUMN, NAME_COLUMN, NOTE_MARK, keyColumnSpec } from '../../src/server/engine/layout';
 import { planPull } from '../../src/server/engine/pull';
-import { buildRemoteView } from '../../src/server/engine/remote';
+import { buildRemoteView } from '../support/remoteView';
 import type { ConflictPolicy } from '../../src/server/engine/policy';
 import { nextBatch } from '../../src/server/engine/push/batch';
 import { planPush, sameValue } from '../../src/server/engine/push/plan';

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { ListEntryWithEntity } from '../../src/server/affinity/types';
 import { nameColumnSpec } from '../../src/server/engine/layout';
-import { buildRemoteView } from '../../src/server/engine/remote';
+import { buildRemoteView } from '../support/remoteView';
 import { chunkText } from '../../src/server/engine/chunks';
 import { stagePage, viewFromPages, type StagedPage } from '../../src/server/engine/staged';
 import { GENERATED, generateSeed } from '../../tools/emulator/generate';

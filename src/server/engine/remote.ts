@@ -3,9 +3,9 @@
  * expose a view's columns, so they are the union of the fields the rows carry, in the order they first appear; types
  * come from the list's field metadata (or the value itself when a field is not in the metadata). Pure.
  */
-import type { Field, FieldMetadata, ListEntryWithEntity, ListType, ValueType } from '../affinity/types';
-import { canonicalOf, isEditable, type CodecContext } from './codecs';
-import { NAME_COLUMN, nameColumnSpec, type ColumnSpec } from './layout';
+import type { Field, FieldMetadata, ListEntryWithEntity, ValueType } from '../affinity/types';
+import { isEditable } from './codecs';
+import type { ColumnSpec } from './layout';
 
 export interface RemoteRow {
   entryId: number;
@@ -42,35 +42,4 @@ export function columnSpecOf(field: Field, meta: ReadonlyMap<string, FieldMetada
     kind,
     editable: isEditable({ id: field.id, type: kind, valueType }),
   };
-}
-
-export function buildRemoteView(
-  entries: ListEntryWithEntity[],
-  fields: FieldMetadata[],
-  listType: ListType,
-  ctx: CodecContext,
-): RemoteView {
-  const meta = new Map(fields.map((f) => [f.id, f]));
-  const nameSpec = nameColumnSpec(listType);
-  const columns: ColumnSpec[] = [nameSpec];
-  const specs = new Map<string, ColumnSpec>();
-  const rows: RemoteRow[] = [];
-
-  for (const entry of entries) {
-    const texts = new Map<string, string>();
-    let locked: Set<string> | undefined;
-    texts.set(NAME_COLUMN, entityName(entry));
-    for (const field of entry.entity.fields ?? []) {
-      if (!specs.has(field.id)) {
-        const spec = columnSpecOf(field, meta);
-        specs.set(field.id, spec);
-        columns.push(spec);
-      }
-      const { text, truncated: cut } = canonicalOf(field.value, field.type, ctx);
-      texts.set(field.id, text);
-      if (cut || field.type === 'hidden') (locked ??= new Set()).add(field.id);
-    }
-    rows.push({ entryId: entry.id, texts, locked });
-  }
-  return { columns, rows };
 }

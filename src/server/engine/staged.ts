@@ -1,8 +1,9 @@
 /**
  * Rows of a view gathered across executions (a resumable pull, docs/schedules.md), in a compact form that can be
  * stored between executions: each page keeps the columns its rows carry (in first-appearance order) and each row its
- * canonical texts aligned to them. Joining the pages in order gives exactly the view buildRemoteView would have
- * built from all the entries at once; an entry served twice (the view changed between two executions) is kept once.
+ * canonical texts aligned to them. Joining the pages in order gives exactly the view built from all the entries at
+ * once (the tests' reference: test/support/remoteView.ts); an entry served twice (the view changed between two
+ * executions) is kept once.
  * Pure: no Apps Script here.
  */
 import type { FieldMetadata, ListEntryWithEntity, ListType } from '../affinity/types';
@@ -28,7 +29,8 @@ export function stagePage(
   listType: ListType,
   ctx: CodecContext,
 ): StagedPage {
-  // What buildRemoteView builds, with each row's texts aligned to the columns as they are made (no map per row).
+  // The view's rows as the tests' buildRemoteView builds them, each row's texts aligned to the columns as they
+  // are made (no map per row).
   const meta = new Map(fields.map((f) => [f.id, f]));
   const cols: ColumnSpec[] = [nameColumnSpec(listType)];
   const at = new Map<string, number>([[NAME_COLUMN, 0]]);
