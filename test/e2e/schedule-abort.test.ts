@@ -79,7 +79,10 @@ describe('killed at any step of a scheduled push-then-pull', () => {
       const problems = tabVersusView(h, w.tab, await servedView(w.product, DEALFLOW.apiKey, L, V));
       expect({ k, problems }).toEqual({ k, problems: [] });
       expect({ k, inAffinity: await affinityText(w, L, 20001, F.description) }).toEqual({ k, inAffinity: typed });
-      expect(h.spreadsheet.getSheets().filter((s) => s.getName().startsWith('_affinity_staging_'))).toEqual([]);
+      // The pull is over (no checkpoint); its staged pages stay hidden, for the next pull to reuse.
+      expect(h.properties.document.getProperty(`affinity.pull.${w.sheetId}`)).toBeNull();
+      const staging = h.spreadsheet.getSheets().filter((s) => s.getName().startsWith('_affinity_staging_'));
+      expect(staging.map((s) => s.isSheetHidden())).toEqual(staging.map(() => true));
       expect(triggersOf(h, 'continueSync').length).toBeLessThanOrEqual(1);
     }
     expect(kills).toBeGreaterThan(points.length * 0.9);
@@ -145,7 +148,10 @@ describe('killed at any step of a pull that spans executions', () => {
       });
       expect({ label, problems }).toEqual({ label, problems: [] });
       expect(w.shown(first + 3, 'field-1005')).toBe('Pending all along');
-      expect(h.spreadsheet.getSheets().filter((s) => s.getName().startsWith('_affinity_staging_'))).toEqual([]);
+      // The pull is over (no checkpoint); its staged pages stay, hidden, one row a page, for the next pull to reuse.
+      expect(h.properties.document.getProperty(`affinity.pull.${w.sheetId}`)).toBeNull();
+      const staging = h.spreadsheet.getSheets().filter((s) => s.getName().startsWith('_affinity_staging_'));
+      expect(staging.map((s) => [s.isSheetHidden(), s.getLastRow() >= 6])).toEqual(staging.map(() => [true, true]));
     };
 
     // A clean run, to count the calls of its two executions.

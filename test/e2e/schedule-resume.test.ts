@@ -67,13 +67,10 @@ describe('a 30,000-entry view under a 15-minute schedule', () => {
     const view = await servedView(product, GENERATED.apiKey, L, V);
     expect(view.entries).toHaveLength(ENTRIES);
     expect(tabVersusView(h, tabName, view)).toEqual([]);
-    // The staging sheet is gone, the continuation trigger removed, only the schedule's trigger left.
-    expect(
-      h.spreadsheet
-        .getSheets()
-        .map((s) => s.getName())
-        .filter((n) => n.startsWith('_affinity_staging_')),
-    ).toEqual([]);
+    // The staged pages stay, hidden, one row a page (for the next pull to reuse), the continuation trigger removed,
+    // only the schedule's trigger left.
+    const staging = h.spreadsheet.getSheets().filter((s) => s.getName().startsWith('_affinity_staging_'));
+    expect(staging.map((s) => [s.isSheetHidden(), s.getLastRow()])).toEqual([[true, ENTRIES / 100]]);
     expect(triggersOf(h, 'continueSync')).toEqual([]);
     expect(triggersOf(h, 'scheduledSync')).toHaveLength(1);
     const s = h.run('getScheduleState') as ScheduleState;

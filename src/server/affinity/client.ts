@@ -6,6 +6,7 @@
  */
 import type { Clock, HttpMethod, HttpPort, HttpRequest, HttpResponse, LogPort } from '../ports';
 import { AffinityError, errorForStatus, type RequestPurpose } from './errors';
+import { readPage, type PageReuse, type ReadPage } from '../engine/pageDigest';
 import {
   AFFINITY_API_VERSION,
   AFFINITY_BASE_URL,
@@ -70,6 +71,8 @@ export interface RequestSpec {
   purpose: RequestPurpose;
   /** Names the thing in error messages: 'list', 'saved view', 'list entry'... */
   what?: string;
+  /** Reads a successful body instead of JSON.parse (throwing, as JSON.parse does, when it cannot). */
+  decode?: (body: string) => unknown;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: AffinityError };
@@ -128,6 +131,14 @@ const savedViewSpec = (listId: number, viewId: number): RequestSpec => ({
   path: `/v2/lists/${listId}/saved-views/${viewId}`,
   purpose: 'metadata',
   what: 'saved view',
+});
+
+const pullPageSpec = (url: string, reuse: PageReuse): RequestSpec => ({
+  method: 'get',
+  path: url,
+  purpose: 'read-entries',
+  what: 'saved view',
+  decode: (body) => readPage<ListEntryWithEntity>(body, reuse),
 });
 
 export class AffinityClient {
@@ -296,16 +307,17 @@ export class AffinityClient {
     return { entries: page?.data ?? [], nextUrl: page?.pagination?.nextUrl ?? null };
   }
 
+  /**
+   * One page of a pull, with its digest: only its link to the next page is read when it is the page the last pull
+   * kept at the same place (engine/pageDigest.ts).
+   */
+  pullPage(url: string, reuse: PageReuse): ReadPage<ListEntryWithEntity> {
+    return this.send<ReadPage<ListEntryWithEntity>>(pullPageSpec(url, reuse));
+  }
+
   /** One page of each of several views at once (one fetchAll): pages of different views are independent. */
-  entriesPages(urls: string[]): Outcome<{ entries: ListEntryWithEntity[]; nextUrl: string | null }>[] {
-    const outcomes = this.sendAll<Paged<ListEntryWithEntity>>(
-      urls.map((path) => ({ method: 'get', path, purpose: 'read-entries', what: 'saved view' })),
-    );
-    return outcomes.map((o) =>
-      o.ok
-        ? { ok: true as const, value: { entries: o.value?.data ?? [], nextUrl: o.value?.pagination?.nextUrl ?? null } }
-        : o,
-    );
+  pullPages(pages: { url: string; reuse: PageReuse }[]): Outcome<ReadPage<ListEntryWithEntity>>[] {
+    return this.sendAll<ReadPage<ListEntryWithEntity>>(pages.map(({ url, reuse }) => pullPageSpec(url, reuse)));
   }
 
   /** Every row of a saved view (follows nextUrl until null). */
@@ -395,7 +407,7 @@ export class AffinityClient {
         const version = headerValue(response.headers ?? {}, 'x-affinity-api-version');
         if (version) this.servedVersion = version;
         const spec = specs[index];
-        const parsed = this.parse(response);
+        const parsed = this.parse(response, spec.decode);
         if (parsed.kind === 'ok') {
           results[index] = { ok: true, value: parsed.value as T };
           return;
@@ -460,6 +472,7 @@ export class AffinityClient {
 
   private parse(
     response: HttpResponse,
+    decode: (body: string) => unknown = JSON.parse,
   ):
     | { kind: 'ok'; value: unknown }
     | { kind: 'rate-limited' }
@@ -472,7 +485,7 @@ export class AffinityClient {
     if (status >= 200 && status < 300) {
       if (status === 204 || response.body === '') return { kind: 'ok', value: undefined };
       try {
-        return { kind: 'ok', value: JSON.parse(response.body) };
+        return { kind: 'ok', value: decode(response.body) };
       } catch {
         return { kind: 'transient', reason: 'unreadable body' };
       }

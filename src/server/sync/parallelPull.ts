@@ -10,7 +10,8 @@ import { BUFFERED_CELLS, tabColumnsOf } from '../engine/memoryBudget';
 import { MINUTE_RESERVE, PAGE_SIZE, paceDelayMs } from '../engine/quota';
 import type { Binding } from './bindings';
 import { loadStats, type PullCheckpoint } from './runStore';
-import { MIN_TASK_MS, PageBuffer, beginCheckpoint, usableCheckpoint, type PullContext } from './resumablePull';
+import { MIN_TASK_MS, PageBuffer, beginCheckpoint, seedOf, usableCheckpoint, type PullContext } from './resumablePull';
+import { readKeptPages } from '../gas/stagingStore';
 import { flushSheets } from '../gas/platform';
 import { sheetOf } from './tabContext';
 import { cachedColumnsOfPull, fetchViewColumnsOf, keepColumnsOfPull } from './viewColumns';
@@ -26,6 +27,8 @@ interface ViewInProgress {
   cp: PullCheckpoint;
   fields: FieldMetadata[];
   buf: PageBuffer;
+  /** Seed of the view's page digests (null: pages are not compared). */
+  seed: number | null;
   expectedRows: number;
 }
 
@@ -68,11 +71,14 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
   const columns = columnsOfPulls(pc, started);
   const views: ViewInProgress[] = started.map(({ binding, cp }, i) => {
     const s = stats[String(binding.sheetId)];
+    const fields = columns[i] ?? client.listFields(binding.listId);
     return {
       binding,
       cp,
-      fields: columns[i] ?? client.listFields(binding.listId),
-      buf: new PageBuffer(),
+      fields,
+      // The pages staged at their places (the last pull's are reused where the page's body is unchanged).
+      buf: new PageBuffer(readKeptPages(pc.ss, binding.sheetId)),
+      seed: seedOf(binding, fields, pc.codec),
       expectedRows: Math.max(s?.rows ?? 0, cp.rows),
     };
   });
@@ -142,7 +148,9 @@ export function gatherTogether(pc: PullContext, bindings: Binding[]): number {
     }
     pc.ensureWatchdog();
     const t0 = clock.now();
-    const outcomes = client.entriesPages(active.map((v) => v.cp.nextUrl as string));
+    const outcomes = client.pullPages(
+      active.map((v) => ({ url: v.cp.nextUrl as string, reuse: v.buf.reuseFor(v.cp, v.seed) })),
+    );
     rounds++;
     roundMs = rounds === 1 ? clock.now() - t0 : roundMs * 0.8 + (clock.now() - t0) * 0.2;
     const said: { sheetId: number; message: string }[] = [];

@@ -23,7 +23,16 @@ import { BUFFERED_CELLS, holdsWhole, tabColumnsOf } from '../engine/memoryBudget
 import { MINUTE_RESERVE, PAGE_SIZE, applyMsFor, monthlyReserveReached, paceDelayMs } from '../engine/quota';
 import { stagePage, viewFromPages, type StagedPage } from '../engine/staged';
 import { flushSheets } from '../gas/platform';
-import { StagingLost, dropStaging, readStaged, readStagedRange, writeStaged } from '../gas/stagingStore';
+import {
+  StagingLost,
+  readKeptPages,
+  readStaged,
+  readStagedRange,
+  writeStaged,
+  type KeptPage,
+  type StagedLine,
+} from '../gas/stagingStore';
+import { pageSeed, type PageReuse, type ReadPage } from '../engine/pageDigest';
 import type { PullSummary } from '../../shared/types';
 import type { Clock, KeyValueStore, LogPort } from '../ports';
 import { recordOutcome, type Binding } from './bindings';
@@ -63,7 +72,8 @@ const FIRST_PAGE_MS = 800;
 /** Requests an apply may make (dropdown options of the view's columns). */
 const APPLY_REQUESTS = 10;
 
-type StagedRecord = ({ k: 'page' } & StagedPage) | { k: 'dir'; v: unknown; e: unknown };
+/** A staged page with the people and companies it mentions (packed directories). */
+type StagedRecord = { k: 'page'; v?: unknown; e?: unknown } & StagedPage;
 
 /** A scheduled run that must wait for a budget to come back: it ends (its pulls keep their checkpoints). */
 export class Deferred extends Error {}
@@ -112,12 +122,14 @@ export function usableCheckpoint(pc: PullContext, binding: Binding): PullCheckpo
   return cp;
 }
 
-/** A new pull of the binding's view: reads the view (unless given) and clears leftovers of an abandoned pull. */
+/**
+ * A new pull of the binding's view: reads the view (unless given). Pages staged before (the last pull's, or an
+ * abandoned pull's) stay: each row's digest says which page body it was made from (engine/pageDigest.ts).
+ */
 export function beginCheckpoint(pc: PullContext, binding: Binding, prefetched?: SavedView): PullCheckpoint {
   const client = pc.client();
   const view = prefetched ?? client.savedView(binding.listId, binding.viewId);
   const firstUrl = client.savedViewEntriesUrl(binding.listId, view);
-  dropStaging(pc.ss, binding.sheetId);
   const now = pc.clock.now();
   return {
     listId: binding.listId,
@@ -135,39 +147,74 @@ export function beginCheckpoint(pc: PullContext, binding: Binding, prefetched?: 
   };
 }
 
+/** A page gathered in this execution: made from its entries, or (page null) the page staged at its place before. */
+interface BufferedPage {
+  i: number;
+  page: StagedPage | null;
+  digest: string | null;
+  rows: number;
+  values: Directory | null;
+  rowEntities: Directory | null;
+}
+
 /**
  * The pages of one view gathered in this execution, not yet staged: compact pages and the people and companies they
- * mention. `stage` writes them to the staging sheet and saves the checkpoint; the buffer is empty after.
+ * mention, or only the digest of a page that is the one staged at its place (engine/pageDigest.ts). `stage` writes
+ * them to the staging sheet and saves the checkpoint; the buffer is empty after.
  */
 export class PageBuffer {
-  readonly pages: StagedPage[] = [];
-  readonly values: Directory[] = [];
-  readonly rowEntities: Directory[] = [];
+  readonly pages: BufferedPage[] = [];
 
-  /** Rows of the pages in the buffer. */
+  /** What the pull knows of the pages staged at their places when the execution began (null: no staging sheet). */
+  constructor(private readonly kept: KeptPage[] | null = null) {}
+
+  /** Rows of the pages held in the buffer (a page kept in staging holds none). */
   rows(): number {
-    return this.pages.reduce((n, p) => n + p.rows.length, 0);
+    let n = 0;
+    for (const p of this.pages) if (p.page) n += p.page.rows.length;
+    return n;
+  }
+
+  /** Whether a page of the buffer is the one staged at its place (the pull then reads its pages from staging). */
+  reused(): boolean {
+    return this.pages.some((p) => !p.page);
+  }
+
+  /** How the next page of the pull is read: the digest of the page staged at its place, if any. */
+  reuseFor(cp: PullCheckpoint, seed: number | null): PageReuse {
+    const kept = seed === null ? undefined : this.kept?.[cp.pages];
+    return { seed: seed ?? 0, kept: kept?.digest ?? null };
   }
 
   add(
     cp: PullCheckpoint,
-    page: { entries: ListEntryWithEntity[]; nextUrl: string | null },
+    page: ReadPage<ListEntryWithEntity>,
     fields: FieldMetadata[],
     binding: Binding,
     ctx: CodecContext,
   ): void {
-    this.pages.push(stagePage(cp.pages, page.entries, fields, binding.listType, ctx));
-    this.values.push(entitiesIn(page.entries, { rows: false }));
-    this.rowEntities.push(entitiesIn(page.entries, { rows: true }));
+    if (page.same) {
+      const rows = this.kept?.[cp.pages]?.rows ?? 0;
+      this.pages.push({ i: cp.pages, page: null, digest: page.digest, rows, values: null, rowEntities: null });
+      cp.rows += rows;
+      cp.reused = (cp.reused ?? 0) + 1;
+    } else {
+      this.pages.push({
+        i: cp.pages,
+        page: stagePage(cp.pages, page.entries, fields, binding.listType, ctx),
+        digest: page.digest,
+        rows: page.entries.length,
+        values: entitiesIn(page.entries, { rows: false }),
+        rowEntities: entitiesIn(page.entries, { rows: true }),
+      });
+      cp.rows += page.entries.length;
+    }
     cp.pages++;
-    cp.rows += page.entries.length;
     cp.nextUrl = page.nextUrl;
   }
 
   clear(): void {
     this.pages.length = 0;
-    this.values.length = 0;
-    this.rowEntities.length = 0;
   }
 
   /** Writes the buffered pages to staging, then the checkpoint (requests and fetch time of this execution added). */
@@ -186,26 +233,35 @@ export class PageBuffer {
   }
 
   /**
-   * Writes the buffered pages to staging and empties the buffer; returns how many records it wrote. The checkpoint
-   * may count them (commit) only once the writes are flushed: several views' buffers are written, then flushed once.
+   * Writes the buffered pages to staging, each at its place (a page that is the one staged there is not written
+   * again), and empties the buffer; returns how many pages it staged. The checkpoint may count them (commit) only
+   * once the writes are flushed: several views' buffers are written, then flushed once.
    */
   write(ss: Spreadsheet, sheetId: number, cp: PullCheckpoint): number {
-    const records: StagedRecord[] = this.pages.map((p) => ({ k: 'page', ...p }));
-    if (this.values.length + this.rowEntities.length > 0) {
-      records.push({
-        k: 'dir',
-        v: packDirectory(fitDirectory(mergeDirectories(...this.values))),
-        e: packDirectory(fitDirectory(mergeDirectories(...this.rowEntities))),
-      });
+    let run: StagedLine[] = [];
+    let runStart = cp.staged;
+    const flushRun = () => {
+      writeStaged(ss, sheetId, runStart, run);
+      run = [];
+    };
+    for (const b of this.pages) {
+      if (!b.page) {
+        flushRun();
+        continue;
+      }
+      if (run.length === 0) runStart = b.i;
+      const record: StagedRecord = { k: 'page', ...b.page };
+      if (b.values) record.v = packDirectory(fitDirectory(b.values));
+      if (b.rowEntities) record.e = packDirectory(fitDirectory(b.rowEntities));
+      run.push({ record, digest: b.digest, rows: b.rows });
     }
-    writeStaged(ss, sheetId, cp.staged, records);
+    flushRun();
+    const written = this.pages.length;
     this.pages.length = 0;
-    this.values.length = 0;
-    this.rowEntities.length = 0;
-    return records.length;
+    return written;
   }
 
-  /** Counts `written` staged records (flushed) in the checkpoint, with this execution's requests and fetch time. */
+  /** Counts `written` staged pages (flushed) in the checkpoint, with this execution's requests and fetch time. */
   static commit(
     doc: KeyValueStore,
     sheetId: number,
@@ -221,6 +277,12 @@ export class PageBuffer {
     cp.updatedAt = now;
     saveCheckpoint(doc, sheetId, cp);
   }
+}
+
+/** The seed of a view's page digests in this execution (null: the pages are not compared, engine/pageDigest.ts). */
+export function seedOf(binding: Binding, fields: FieldMetadata[], ctx: CodecContext): number | null {
+  if (!ctx.zone) return null;
+  return pageSeed({ fields, listType: binding.listType, zone: ctx.zone, viewId: binding.viewId });
 }
 
 /**
@@ -287,11 +349,17 @@ function pullFrom(
     cp.startedAt = execStart;
     cp.updatedAt = execStart;
   }
-  const buf = new PageBuffer();
+  // The pages staged at their places, this pull's or the last pull's (those whose body is unchanged are reused).
+  const kept = cp.nextUrl !== null ? readKeptPages(ss, sheetId) : null;
+  // Pages this pull staged in earlier executions are gone: start over now rather than after fetching the rest.
+  if (cp.nextUrl !== null && cp.staged > 0 && (kept === null || kept.length < cp.staged))
+    throw new StagingLost('the staged rows of this sync are gone');
+  const buf = new PageBuffer(kept);
   const mem = buf.pages;
-  const values = buf.values;
-  const rowEntities = buf.rowEntities;
+  const values: Directory[] = [];
+  const rowEntities: Directory[] = [];
   let fields: FieldMetadata[] | null = null;
+  let seed: number | null = null;
   /** The view's columns as read in this execution (undefined: not read yet; null: Affinity did not answer them). */
   let viewColumns: FieldMetadata[] | null | undefined;
   const readColumns = (): FieldMetadata[] | null => {
@@ -339,9 +407,12 @@ function pullFrom(
     }
     ensureWatchdog();
     // The view's columns carry the field metadata of every column: the list's fields only when they are unknown.
-    fields ??= readColumns() ?? client.listFields(binding.listId);
+    if (!fields) {
+      fields = readColumns() ?? client.listFields(binding.listId);
+      seed = seedOf(binding, fields, ctx);
+    }
     const t0 = clock.now();
-    const page = client.entriesPage(cp.nextUrl);
+    const page = client.pullPage(cp.nextUrl, buf.reuseFor(cp, seed));
     measured++;
     pageMs = measured === 1 ? clock.now() - t0 : pageMs * 0.8 + (clock.now() - t0) * 0.2;
     buf.add(cp, page, fields, binding, ctx);
@@ -376,6 +447,15 @@ function pullFrom(
   let applyStart: number;
   // The view's columns (read once per pull, kept in the document cache): a wide view is held whole only if small.
   const width = tabColumnsOf((readColumns() ?? fields ?? []).length);
+  // Pages reused from staging are read from there with the others. A tab that has staged pages has them all
+  // staged, so that the next pull can reuse them (a view small enough for one execution stages none).
+  if (buf.reused() || ((kept !== null || cp.staged > 0) && mem.length > 0)) checkpoint();
+  const collect = (r: StagedRecord) => {
+    const v = unpackDirectory(r.v);
+    const e = unpackDirectory(r.e);
+    if (v) values.unshift(v);
+    if (e) rowEntities.unshift(e);
+  };
   if (!holdsWhole(cp.rows, width)) {
     // A large view: its pages are all staged first, then walked a window at a time (memory, issue 10).
     if (mem.length > 0) checkpoint();
@@ -388,13 +468,8 @@ function pullFrom(
       walk: (visit) => {
         for (let from = 0; from < cp.staged; from += windowPages) {
           for (const r of readStagedRange<StagedRecord>(ss, sheetId, from, Math.min(windowPages, cp.staged - from))) {
-            if (r.k === 'page') visit(r);
-            else if (!walked) {
-              const v = unpackDirectory(r.v);
-              const e = unpackDirectory(r.e);
-              if (v) values.unshift(v);
-              if (e) rowEntities.unshift(e);
-            }
+            visit(r);
+            if (!walked) collect(r);
           }
         }
         walked = true;
@@ -408,15 +483,14 @@ function pullFrom(
     const staged = readStaged<StagedRecord>(ss, sheetId, cp.staged);
     const pages: StagedPage[] = [];
     for (const r of staged) {
-      if (r.k === 'page') pages.push(r);
-      else {
-        const v = unpackDirectory(r.v);
-        const e = unpackDirectory(r.e);
-        if (v) values.unshift(v);
-        if (e) rowEntities.unshift(e);
-      }
+      pages.push(r);
+      collect(r);
     }
-    for (const p of mem) pages.push(p);
+    for (const b of mem) {
+      if (b.page) pages.push(b.page);
+      if (b.values) values.push(b.values);
+      if (b.rowEntities) rowEntities.push(b.rowEntities);
+    }
     const remote = viewFromPages(pages, nameColumnSpec(binding.listType));
     const directory = fitDirectory(mergeDirectories(...values, ...rowEntities));
     // The staged records are in the view now: let them go before the tab is written (memory, issue 10).
@@ -446,10 +520,12 @@ function pullFrom(
   recordOutcome(doc, sheetId, 'lastPull', { at: clock.now(), ok: true, message: pullMessage(summary) }, summary.rows);
   if (cp.staged > 0 || resumed)
     log.log(
-      `Pull of “${cp.viewName}” completed over ${cp.executions} execution(s): ${fmt(cp.pages)} pages, ${fmt(summary.requests)} requests.`,
+      `Pull of “${cp.viewName}” completed over ${cp.executions} execution(s): ${fmt(cp.pages)} pages` +
+        (cp.reused ? ` (${fmt(cp.reused)} as the last pull had them, not read again)` : '') +
+        `, ${fmt(summary.requests)} requests.`,
     );
+  // Every page is staged now (or none is, and there is no staging sheet): they stay for the next pull.
   saveCheckpoint(doc, sheetId, null);
-  if (cp.staged > 0) dropStaging(ss, sheetId);
   pc.progress(sheetId, null);
   return summary;
 }

@@ -44,8 +44,10 @@ export interface PullCheckpoint {
   rows: number;
   /** The next page to fetch; null once every page is in. */
   nextUrl: string | null;
-  /** Rows of the staging sheet that hold this pull's records. */
+  /** Rows of the staging sheet that hold this pull's pages (row r: page r − 1). */
   staged: number;
+  /** Pages that were the ones staged at their places (not read again, engine/pageDigest.ts). */
+  reused?: number;
   requests: number;
   fetchMs: number;
   executions: number;

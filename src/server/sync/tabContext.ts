@@ -14,8 +14,10 @@ type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 /** The codecs' time-zone knowledge, from the spreadsheet's time zone. */
 export function codecContext(ss: Spreadsheet): CodecContext {
-  const days = new TimeZoneDays(wallClockIn(ss.getSpreadsheetTimeZone()));
+  const zone = ss.getSpreadsheetTimeZone();
+  const days = new TimeZoneDays(wallClockIn(zone));
   return {
+    zone,
     dayOfDate: (d: Date) => days.dayOf(d.getTime()),
     dayInSpreadsheet: (ms: number) => days.dayOf(ms),
   };

@@ -17,6 +17,8 @@ export interface CodecContext {
   dayInSpreadsheet(instantMs: number): string;
   /** 'YYYY-MM-DD' of a Date read from a cell, in the spreadsheet's time zone. */
   dayOfDate(d: Date): string;
+  /** The spreadsheet's time zone (IANA name), when known: pages are reused only where it is (engine/pageDigest.ts). */
+  zone?: string;
 }
 
 /** What parsing an edit may look up. */
