@@ -69,6 +69,8 @@ const FIRST_PAGE_MS = 800;
  * BUFFERED_CELLS cells and more are to come, and a view past the rows or cells held whole is merged into its tab a
  * window at a time (sync/streamedPull.ts).
  */
+/** Staged pages' directories held before they are merged into one (and cut to the cache's budget). */
+const DIRECTORY_PAGES = 40;
 /** Requests an apply may make (dropdown options of the view's columns). */
 const APPLY_REQUESTS = 10;
 
@@ -450,11 +452,18 @@ function pullFrom(
   // Pages reused from staging are read from there with the others. A tab that has staged pages has them all
   // staged, so that the next pull can reuse them (a view small enough for one execution stages none).
   if (buf.reused() || ((kept !== null || cp.staged > 0) && mem.length > 0)) checkpoint();
+  // The people and companies of each staged page, the later pages first; merged and cut to the cache's budget every
+  // DIRECTORY_PAGES pages, so that a large view's pages, each naming the same people, are not all held (memory).
   const collect = (r: StagedRecord) => {
     const v = unpackDirectory(r.v);
     const e = unpackDirectory(r.e);
+    delete r.v;
+    delete r.e;
     if (v) values.unshift(v);
     if (e) rowEntities.unshift(e);
+    if (values.length + rowEntities.length > DIRECTORY_PAGES) {
+      for (const dirs of [values, rowEntities]) dirs.splice(0, dirs.length, fitDirectory(mergeDirectories(...dirs)));
+    }
   };
   if (!holdsWhole(cp.rows, width)) {
     // A large view: its pages are all staged first, then walked a window at a time (memory, issue 10).
