@@ -62,6 +62,13 @@ const DIGEST_MARK = 'p:';
 /** Columns before a record's pieces: the digest, the rows, the number of pieces. */
 const LEAD = 3;
 
+/** A row's mark `p:<body digest>:<record digest>` read back; null when the row is not in this layout. */
+function markOf(cell: unknown): { body: string | null; record: string } | null {
+  if (typeof cell !== 'string' || !cell.startsWith(DIGEST_MARK)) return null;
+  const [body, record = ''] = cell.slice(DIGEST_MARK.length).split(':');
+  return { body: body || null, record };
+}
+
 /** Writes pages as rows from `firstRow` (0-based) on, in one block. Returns the cells written. */
 export function writeStaged(ss: Spreadsheet, sheetId: number, firstRow: number, records: StagedLine[]): number {
   if (records.length === 0) return 0;
@@ -100,12 +107,12 @@ export function readStagedRange<T>(ss: Spreadsheet, sheetId: number, from: numbe
   return grid.map((line, i) => {
     if (line[0] === '') throw new StagingLost('some staged rows of this sync are missing');
     // A row of an earlier version's layout (its first cell a number) is not read: the pull starts over.
-    if (typeof line[0] !== 'string' || !line[0].startsWith(DIGEST_MARK))
-      throw new StagingLost(`staged row ${from + i + 1} of this sync was written by an earlier version`);
+    const mark = markOf(line[0]);
+    if (!mark) throw new StagingLost(`staged row ${from + i + 1} of this sync was written by an earlier version`);
     const pieces = Number(line[LEAD - 1]);
     let text = '';
     for (let c = LEAD; c < LEAD + pieces && c < line.length; c++) text += String(line[c]);
-    if (digestText(text, text.length, 0) !== line[0].slice(line[0].lastIndexOf(':') + 1))
+    if (digestText(text, text.length, 0) !== mark.record)
       throw new StagingLost(`staged row ${from + i + 1} of this sync was changed`);
     try {
       return JSON.parse(text) as T;
@@ -127,10 +134,7 @@ export function readKeptPages(ss: Spreadsheet, sheetId: number): KeptPage[] | nu
   return sheet
     .getRange(1, 1, rows, 2)
     .getValues()
-    .map(([mark, count]) => {
-      const digest = typeof mark === 'string' && mark.startsWith(DIGEST_MARK) ? mark.split(':')[1] : '';
-      return { digest: digest || null, rows: typeof count === 'number' ? count : 0 };
-    });
+    .map(([mark, count]) => ({ digest: markOf(mark)?.body ?? null, rows: typeof count === 'number' ? count : 0 }));
 }
 
 /** Removes the staging sheet (the tab is unbound, or its pull starts over or failed). */
